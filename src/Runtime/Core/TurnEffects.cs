@@ -1,0 +1,35 @@
+namespace ReturnOps.Runtime;
+
+/// <summary>
+/// What a turn produced besides its state: outbox messages and read-model writes. They are written
+/// with the next state write of the turn, or on their own when the turn ends without one, and
+/// discarded if the turn fails.
+/// </summary>
+public sealed class TurnEffects
+{
+    private readonly List<OutboxMessage> _messages = [];
+    private readonly List<ReadModelWrite> _readModel = [];
+
+    public IReadOnlyList<OutboxMessage> Messages => _messages;
+    public IReadOnlyList<ReadModelWrite> ReadModel => _readModel;
+    public bool IsEmpty => _messages.Count == 0 && _readModel.Count == 0;
+
+    internal void Add(OutboxMessage message) => _messages.Add(message);
+    internal void Add(ReadModelWrite write) => _readModel.Add(write);
+
+    internal void Clear()
+    {
+        _messages.Clear();
+        _readModel.Clear();
+    }
+
+    internal TurnEffects Snapshot()
+    {
+        var copy = new TurnEffects();
+        copy._messages.AddRange(_messages);
+        copy._readModel.AddRange(_readModel);
+        return copy;
+    }
+
+    internal static TurnEffects None { get; } = new();
+}

@@ -1,0 +1,18 @@
+namespace ReturnOps.Runtime.Storage;
+
+/// <summary>One database behind the runtime: state, reminders, change feed, and its schema migrations.</summary>
+public interface IStorageProvider : IAsyncDisposable
+{
+    /// <summary>Provider name as in configuration: <c>Postgres</c> or <c>Sqlite</c>.</summary>
+    string Name { get; }
+
+    IGrainStorage GrainStorage { get; }
+    IReminderTable Reminders { get; }
+    IChangeFeed ChangeFeed { get; }
+
+    /// <summary>Applies every migration not yet applied, safely when several replicas start at once.</summary>
+    Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken);
+
+    /// <summary>Succeeds when the database answers.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what a fresh machine lacks (PostgreSQL 15 for the storage tests);
+# the tests start and remove their own throwaway PostgreSQL clusters.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  echo "Installing PostgreSQL 15 (the tests start their own clusters from its binaries)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+fi
+
+rm -rf TestResults
+dotnet build ReturnOps.slnx -c Release -warnaserror
+status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory TestResults "$@" || status=1
+done
+exit $status
