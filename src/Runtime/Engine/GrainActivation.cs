@@ -70,27 +70,53 @@ internal sealed partial class GrainActivation
         {
             if (_status == Status.Defunct)
             {
-                return Task.FromException<TResult>(new ActivationDefunctException());
-            }
-            var idle = _status == Status.Active && _deactivationRequested is null && !_writerRunning
-                && (_queue is null || _queue.Count == 0) && (method.ReadOnly || _runningReaders == 0);
-            if (!idle)
-            {
-                turn = new Turn<TGrain, TArgs, TResult>(method, args, body);
-                (_queue ??= new Queue<Turn>()).Enqueue(turn);
+                turn = null!;
             }
             else
             {
-                MarkRunning(method.ReadOnly);
+                var idle = _status == Status.Active && _deactivationRequested is null && !_writerRunning
+                && (_queue is null || _queue.Count == 0) && (method.ReadOnly || _runningReaders == 0);
+                if (!idle)
+                {
+                    turn = new Turn<TGrain, TArgs, TResult>(method, args, body);
+                    (_queue ??= new Queue<Turn>()).Enqueue(turn);
+                }
+                else
+                {
+                    MarkRunning(method.ReadOnly);
+                    turn = null!;
+                }
+            }
+        }
+        if (turn is not null)
+        {
+            Pump();
+            return turn.Task;
+        }
+        return _status == Status.Defunct
+            ? Runtime.Catalog.GetOrActivate(Id).Enqueue(method, args, body)
+            : RunTurn(method, args, body);
+    }
+
+    /// <summary>Takes over a call that was waiting on a dropped activation of the same grain, keeping its order.</summary>
+    private void Accept(Turn turn)
+    {
+        lock (_lock)
+        {
+            if (_status != Status.Defunct)
+            {
+                (_queue ??= new Queue<Turn>()).Enqueue(turn);
                 turn = null!;
             }
         }
         if (turn is null)
         {
-            return RunTurn(method, args, body);
+            Pump();
         }
-        Pump();
-        return turn.Task;
+        else
+        {
+            Runtime.Catalog.GetOrActivate(Id).Accept(turn);
+        }
     }
 
     /// <summary>Runs one call inside its turn and ends the turn; the mailbox was marked running by the caller.</summary>
@@ -281,7 +307,10 @@ internal sealed partial class GrainActivation
         {
             _activationFailure = ex;
             Runtime.Catalog.Remove(this);
-            FailQueued(ex);
+            foreach (var turn in TakeQueued())
+            {
+                turn.Fail(ex);
+            }
         }
     }
 
@@ -296,10 +325,20 @@ internal sealed partial class GrainActivation
         {
             LogDeactivationFailed(Runtime.Logger, Id, ex);
         }
-        FailQueued(new ActivationDefunctException());
+        var waiting = TakeQueued();
+        if (waiting.Length > 0)
+        {
+            // Calls that waited here go, in their order, to a fresh activation that reads the latest state.
+            var next = Runtime.Catalog.GetOrActivate(Id);
+            foreach (var turn in waiting)
+            {
+                next.Accept(turn);
+            }
+        }
     }
 
-    private void FailQueued(Exception reason)
+    /// <summary>Marks the activation gone and returns the calls that were waiting on it.</summary>
+    private Turn[] TakeQueued()
     {
         Turn[] waiting;
         TaskCompletionSource? deactivated;
@@ -310,11 +349,8 @@ internal sealed partial class GrainActivation
             _queue?.Clear();
             deactivated = _deactivated;
         }
-        foreach (var turn in waiting)
-        {
-            turn.Fail(reason);
-        }
         deactivated?.TrySetResult();
+        return waiting;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "OnDeactivateAsync of grain {Grain} failed")]

@@ -8,7 +8,7 @@ internal abstract class Turn(bool readOnly)
     /// <summary>Runs the turn on <paramref name="activation"/>; never throws (failures complete the caller's task).</summary>
     public abstract void Start(GrainActivation activation);
 
-    /// <summary>Fails the caller without running (the activation is gone).</summary>
+    /// <summary>Fails the caller without running (the activation could not be created).</summary>
     public abstract void Fail(Exception exception);
 }
 
@@ -59,5 +59,9 @@ internal sealed class LifecycleTurn(Func<Task> work) : Turn(readOnly: false)
     }
 }
 
-/// <summary>The activation this turn was queued on is gone; the runtime sends the call to a new one.</summary>
+/// <summary>
+/// A call reached an activation that is gone; the runtime sends it to a new one. Rare: queued calls are
+/// handed over directly when an activation is dropped, so only a race at the very end of a
+/// deactivation surfaces this.
+/// </summary>
 internal sealed class ActivationDefunctException() : Exception("The activation was deactivated.");
