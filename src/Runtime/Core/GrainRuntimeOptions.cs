@@ -12,13 +12,13 @@ public sealed class GrainRuntimeOptions
     /// <summary>An activation unused for this long is collected.</summary>
     public TimeSpan IdleCollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often idle activations are looked for.</summary>
+    /// <summary>How often idle activations are looked for; <see cref="Timeout.InfiniteTimeSpan"/> only when asked.</summary>
     public TimeSpan CollectionInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Above this many live activations, the least recently used are shed.</summary>
     public int MaxActivations { get; set; } = 200_000;
 
-    /// <summary>How often due reminders are claimed.</summary>
+    /// <summary>How often due reminders are claimed; <see cref="Timeout.InfiniteTimeSpan"/> polls only when asked.</summary>
     public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a claimed reminder is held before another replica may fire it; longer than a call can take.</summary>

@@ -1,6 +1,9 @@
 namespace ReturnOps.Runtime.Engine;
 
-/// <summary>Runs a chain of filters around one call; allocated only when filters are registered.</summary>
+/// <summary>
+/// Runs a chain of filters around one call; allocated only when filters are registered. A context with a
+/// grain instance runs incoming filters, one without runs outgoing filters.
+/// </summary>
 internal sealed class GrainCallContext<TGrain, TArgs, TResult>(
     GrainId grainId, GrainMethod method, TArgs args, object? grain, IReadOnlyList<object> filters, Func<Task<TResult>> call)
     : IIncomingGrainCallContext
@@ -20,12 +23,7 @@ internal sealed class GrainCallContext<TGrain, TArgs, TResult>(
         if (_next < filters.Count)
         {
             var filter = filters[_next++];
-            await (filter switch
-            {
-                IIncomingGrainCallFilter incoming => incoming.Invoke(this),
-                IOutgoingGrainCallFilter outgoing => outgoing.Invoke(this),
-                _ => throw new InvalidOperationException($"{filter.GetType().Name} is not a grain call filter."),
-            });
+            await (grain is not null ? ((IIncomingGrainCallFilter)filter).Invoke(this) : ((IOutgoingGrainCallFilter)filter).Invoke(this));
             return;
         }
         _result = await call();
