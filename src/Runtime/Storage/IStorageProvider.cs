@@ -7,6 +7,13 @@ public interface IStorageProvider : IAsyncDisposable
     string Name { get; }
 
     IGrainStorage GrainStorage { get; }
+
+    /// <summary>
+    /// Plain ADO.NET access for modules that keep their own tables (read models, idempotency keys, audit,
+    /// delivery state). Write SQL that both providers accept: <c>@name</c> parameters, <c>ON CONFLICT</c>,
+    /// <c>RETURNING</c>, bigint/INTEGER columns, Unix-millisecond times.
+    /// </summary>
+    System.Data.Common.DbDataSource DataSource { get; }
     IReminderTable Reminders { get; }
     IChangeFeed ChangeFeed { get; }
 

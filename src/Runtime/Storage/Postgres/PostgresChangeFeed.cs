@@ -36,7 +36,7 @@ internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provide
 
     private async Task<NpgsqlConnection> Listen(Action<StateChange> onChange, CancellationToken cancellationToken)
     {
-        var connection = await provider.Guard(async () => await provider.DataSource.OpenConnectionAsync(cancellationToken));
+        var connection = await provider.Guard(async () => await provider.Npgsql.OpenConnectionAsync(cancellationToken));
         connection.Notification += (_, e) =>
         {
             foreach (var change in Decode(e.Payload))
@@ -96,7 +96,7 @@ internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provide
             }
             try
             {
-                await using var command = provider.DataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");
+                await using var command = provider.Npgsql.CreateCommand("SELECT pg_notify(@channel, @payload)");
                 command.Parameters.AddWithValue("channel", Channel);
                 command.Parameters.AddWithValue("payload", Encode(batch));
                 await command.ExecuteNonQueryAsync();

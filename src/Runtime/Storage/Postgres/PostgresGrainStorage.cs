@@ -11,7 +11,7 @@ internal sealed class PostgresGrainStorage(PostgresStorageProvider provider, str
 {
     public Task<StoredState> ReadAsync(GrainId id, CancellationToken cancellationToken) => provider.Guard(async () =>
     {
-        await using var command = provider.DataSource.CreateCommand(SqlStatements.ReadState);
+        await using var command = provider.Npgsql.CreateCommand(SqlStatements.ReadState);
         command.Parameters.AddWithValue("type", id.Type);
         command.Parameters.AddWithValue("key", id.Key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -23,7 +23,7 @@ internal sealed class PostgresGrainStorage(PostgresStorageProvider provider, str
     public Task<long> WriteAsync(GrainId id, long expectedVersion, string? payload, TurnEffects effects, CancellationToken cancellationToken) =>
         provider.Guard(async () =>
         {
-            await using var connection = await provider.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await provider.Npgsql.OpenConnectionAsync(cancellationToken);
             await using var batch = new NpgsqlBatch(connection);
             var state = new NpgsqlBatchCommand(expectedVersion == 0 ? SqlStatements.InsertState : SqlStatements.UpdateState);
             state.Parameters.AddWithValue("type", id.Type);
@@ -64,7 +64,7 @@ internal sealed class PostgresGrainStorage(PostgresStorageProvider provider, str
         {
             return 0;
         }
-        await using var connection = await provider.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await provider.Npgsql.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, tx);
         AddEffects(batch, effects);

@@ -28,7 +28,7 @@ internal sealed class PostgresReminderTable(PostgresStorageProvider provider) : 
 
     public Task<ReminderEntry?> ReadAsync(GrainId grain, string name, CancellationToken cancellationToken) => provider.Guard(async () =>
     {
-        await using var command = provider.DataSource.CreateCommand(SqlStatements.ReadReminder);
+        await using var command = provider.Npgsql.CreateCommand(SqlStatements.ReadReminder);
         Key(command, grain, name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
@@ -39,7 +39,7 @@ internal sealed class PostgresReminderTable(PostgresStorageProvider provider) : 
     public Task<IReadOnlyList<ReminderEntry>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken) =>
         provider.Guard<IReadOnlyList<ReminderEntry>>(async () =>
         {
-            await using var command = provider.DataSource.CreateCommand(ClaimDue);
+            await using var command = provider.Npgsql.CreateCommand(ClaimDue);
             command.Parameters.AddWithValue("owner", owner);
             command.Parameters.AddWithValue("lease", leaseUntilMs);
             command.Parameters.AddWithValue("now", nowMs);
@@ -75,7 +75,7 @@ internal sealed class PostgresReminderTable(PostgresStorageProvider provider) : 
 
     private Task Run(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) => provider.Guard(async () =>
     {
-        await using var command = provider.DataSource.CreateCommand(sql);
+        await using var command = provider.Npgsql.CreateCommand(sql);
         bind(command);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     });

@@ -26,7 +26,9 @@ public sealed class PostgresStorageProvider : IStorageProvider
     public IGrainStorage GrainStorage { get; }
     public IReminderTable Reminders { get; }
     public IChangeFeed ChangeFeed { get; }
-    internal NpgsqlDataSource DataSource => _dataSource;
+    internal NpgsqlDataSource Npgsql => _dataSource;
+
+    public System.Data.Common.DbDataSource DataSource => _dataSource;
 
     public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
     {

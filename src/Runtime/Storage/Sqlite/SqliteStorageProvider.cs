@@ -16,6 +16,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         _connectionString = builder.ToString();
+        DataSource = SqliteFactory.Instance.CreateDataSource(_connectionString);
         GrainStorage = new SqliteGrainStorage(this, origin);
         Reminders = new SqliteReminderTable(this);
         ChangeFeed = InProcessChangeFeed.For(Path.GetFullPath(builder.DataSource), origin);
@@ -25,6 +26,12 @@ public sealed class SqliteStorageProvider : IStorageProvider
     public IGrainStorage GrainStorage { get; }
     public IReminderTable Reminders { get; }
     public IChangeFeed ChangeFeed { get; }
+
+    /// <summary>
+    /// Plain access to the database file. Writers here bypass the in-process write gate and rely on
+    /// SQLite's busy timeout instead; keep their transactions short.
+    /// </summary>
+    public System.Data.Common.DbDataSource DataSource { get; }
 
     public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
     {
