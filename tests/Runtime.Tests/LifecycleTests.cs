@@ -98,4 +98,15 @@ public sealed class LifecycleTests(SharedPostgres postgres) : RuntimeTestBase(po
         Assert.Equal(5, Log.Deactivations);
         Assert.All(Log.Reasons, r => Assert.Equal(DeactivationReason.RuntimeStopping, r));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Replicas_starting_together_on_an_empty_database_apply_each_migration_once(string provider)
+    {
+        var storage = await StorageAsync(provider);
+        var clusters = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ClusterAsync(storage)));
+
+        Assert.Equal(2, await storage.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(1, await clusters[2][0].GetGrain<ICounterGrain>("after-migration").Add(1));
+    }
 }

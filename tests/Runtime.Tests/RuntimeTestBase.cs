@@ -22,14 +22,21 @@ public abstract class RuntimeTestBase(SharedPostgres postgres) : IAsyncLifetime
     protected async Task<TestStorage> StorageAsync(string provider)
     {
         var storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
-        _owned.Add(storage);
+        lock (_owned)
+        {
+            _owned.Add(storage);
+        }
         return storage;
     }
 
     protected async Task<TestCluster> ClusterAsync(TestStorage storage, int silos = 1, Action<GrainRuntimeOptions>? options = null, FakeClock? clock = null)
     {
         var cluster = await TestCluster.StartAsync(storage, Configure, silos, options, services => services.AddSingleton(Log), clock);
-        _owned.Insert(0, cluster);
+        lock (_owned)
+        {
+            // Clusters stop before the databases under them are removed.
+            _owned.Insert(0, cluster);
+        }
         return cluster;
     }
 

@@ -4,7 +4,7 @@ namespace ReturnOps.Runtime;
 public sealed class GrainRuntimeOptions
 {
     /// <summary>Names this instance in reminder and outbox claims; must differ between replicas.</summary>
-    public string SiloName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
+    public string SiloName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>How long a caller waits for a grain call before <see cref="GrainCallTimeoutException"/>.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
