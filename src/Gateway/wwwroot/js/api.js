@@ -1,0 +1,76 @@
+// Talks to the gateway API (api.md) with the signed-in token. One place for auth headers,
+// idempotency keys and problem details, so pages never handle raw responses.
+const TOKEN_KEY = 'returnops.token';
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN_KEY); },
+  set token(value) { value ? sessionStorage.setItem(TOKEN_KEY, value) : sessionStorage.removeItem(TOKEN_KEY); },
+  get claims() {
+    const token = this.token;
+    if (!token) return null;
+    try {
+      const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(atob(payload));
+    } catch { return null; }
+  },
+};
+
+export class Problem extends Error {
+  constructor(status, body) {
+    super(body?.detail || body?.title || `HTTP ${status}`);
+    this.status = status;
+    this.rule = body?.rule;
+    this.body = body;
+  }
+}
+
+async function request(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
+  const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 204) return null;
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new Problem(response.status, data);
+  return data;
+}
+
+export const api = {
+  get: (path) => request('GET', path),
+  post: (path, body) => request('POST', path, body ?? {}),
+  del: (path) => request('DELETE', path),
+};
+
+// Server-sent events over fetch, so the token travels in a header rather than in the URL.
+export function subscribe(path, onEvent, signal) {
+  (async () => {
+    while (!signal.aborted) {
+      try {
+        const response = await fetch(`/api/v1${path}`, {
+          headers: { Authorization: `Bearer ${session.token}`, Accept: 'text/event-stream' }, signal,
+        });
+        if (!response.ok || !response.body) return;
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+            const type = (block.split('\n').find((l) => l.startsWith('event:')) || 'event: message').slice(6).trim();
+            if (data) onEvent(type, data);
+          }
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  })();
+}

@@ -1,0 +1,84 @@
+import { session } from './api.js';
+import { renderBoard } from './board.js';
+import { renderStatistics } from './statistics.js';
+import { renderCoordinator } from './coordinator.js';
+import { renderPartner } from './partner.js';
+import { renderSignIn } from './signin.js';
+
+const main = document.getElementById('main');
+let leave = new AbortController();
+
+const pages = {
+  '#/board': { title: 'Operations board', roles: ['secretariat', 'fro', 'admin', 'coordinator'], render: renderBoard },
+  '#/statistics': { title: 'Statistics', roles: ['secretariat', 'admin'], render: renderStatistics },
+  '#/coordinator': { title: 'My returnees and bookings', roles: ['coordinator'], render: renderCoordinator },
+  '#/partner': { title: 'Requests and manifests', roles: ['partner'], render: renderPartner },
+};
+
+function home(role) {
+  return { secretariat: '#/board', fro: '#/board', admin: '#/board', coordinator: '#/coordinator', partner: '#/partner' }[role] || '#/board';
+}
+
+function renderNav(claims) {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  nav.replaceChildren();
+  who.textContent = '';
+  if (!claims) return;
+  for (const [hash, page] of Object.entries(pages)) {
+    if (!page.roles.includes(claims.role)) continue;
+    const link = document.createElement('a');
+    link.href = hash;
+    link.textContent = page.title;
+    if (location.hash === hash) link.setAttribute('aria-current', 'page');
+    nav.append(link);
+  }
+  who.textContent = `Signed in as ${claims.sub} (${claims.role}${claims.country ? ', ' + claims.country : ''}) `;
+  const out = document.createElement('button');
+  out.className = 'secondary';
+  out.textContent = 'Sign out';
+  out.onclick = () => { session.token = null; location.hash = '#/'; };
+  who.append(out);
+}
+
+async function route() {
+  leave.abort();
+  leave = new AbortController();
+  const claims = session.claims;
+  renderNav(claims);
+  main.replaceChildren();
+  if (!claims) {
+    document.title = 'Sign in — ReturnOps';
+    await renderSignIn(main, () => { location.hash = home(session.claims?.role); });
+    return;
+  }
+  const page = pages[location.hash];
+  if (!page || !page.roles.includes(claims.role)) {
+    location.hash = home(claims.role);
+    return;
+  }
+  document.title = `${page.title} — ReturnOps`;
+  const heading = document.createElement('h2');
+  heading.textContent = page.title;
+  main.append(heading);
+  try {
+    await page.render(main, claims, leave.signal);
+  } catch (e) {
+    const p = document.createElement('p');
+    p.className = 'problem';
+    p.textContent = `Could not load this page: ${e.message}`;
+    main.append(p);
+  }
+  main.focus();
+}
+
+export function toast(text) {
+  const el = document.getElementById('toast');
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { el.hidden = true; }, 5000);
+}
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,71 @@
+import { api, subscribe } from './api.js';
+import { el, table, when } from './dom.js';
+
+// The secretariat's view of every operation: status, seats per state, staffing and alerts.
+// It listens to the gateway's event stream and redraws when anything changes, without a reload.
+export async function renderBoard(main, claims, signal) {
+  const live = el('p', { id: 'live', class: 'ok', 'aria-live': 'polite' }, 'Live: updates appear as they happen.');
+  const holder = el('div', { id: 'board' });
+  main.append(live, holder);
+  let pending = null;
+  const redraw = async () => holder.replaceChildren(await board());
+  await redraw();
+  subscribe('/events', () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      await redraw();
+      live.textContent = `Live: updated ${new Date().toISOString().slice(11, 19)} UTC.`;
+    }, 150);
+  }, signal);
+}
+
+async function board() {
+  const list = await api.get('/operations?pageSize=100');
+  const operations = await Promise.all(list.items.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`)));
+  const rows = operations.map((op) => el('tr', { 'data-operation': op.id },
+    el('td', {}, el('strong', {}, op.id), el('br'), op.type, ' · ', op.organiser),
+    el('td', {}, el('span', { class: `badge ${op.status}` }, op.status)),
+    el('td', {}, (op.destinations || []).join(', ')),
+    el('td', { class: 'hide-narrow' }, when(op.legs?.[0]?.departure)),
+    el('td', { class: 'hide-narrow' }, when(op.bookingDeadline)),
+    el('td', {}, seats(op)),
+    el('td', {}, staffing(op)),
+    el('td', {}, alerts(op))));
+  return table(['Operation', 'Status', 'Destinations', 'Departure', 'Booking deadline', 'Seats per state', 'Staffing', 'Alerts'], rows,
+    'Every operation with seat fill, staffing and alerts');
+}
+
+function seats(op) {
+  const s = op.seats || { capacity: op.seatCapacity, confirmed: 0, waitlisted: 0, free: op.seatCapacity };
+  const fill = s.capacity ? Math.round((100 * s.confirmed) / s.capacity) : 0;
+  return el('div', {},
+    el('span', { class: 'bar', role: 'img', 'aria-label': `${fill}% of seats confirmed` }, el('span', { style: `width:${fill}%` })),
+    ` ${s.confirmed}/${s.capacity} confirmed`, s.waitlisted ? `, ${s.waitlisted} waitlisted` : '',
+    el('ul', {}, (op.participants || []).map((p) =>
+      el('li', { 'data-country': p.country }, `${p.country}: ${p.confirmedSeats} confirmed`, p.waitlistedSeats ? `, ${p.waitlistedSeats} waitlisted` : ''))));
+}
+
+function staffing(op) {
+  const sum = (key) => (op.participants || []).reduce((n, p) => n + (p[key] || 0), 0);
+  const returnees = sum('returnees');
+  const escorts = sum('escorts');
+  const ratio = returnees ? (escorts / returnees).toFixed(1) : '—';
+  return el('ul', {},
+    el('li', {}, `Escorts per returnee: ${ratio}`),
+    el('li', {}, `Monitors: ${sum('monitors')}`),
+    el('li', {}, `Medical: ${sum('medical')}`),
+    el('li', {}, `Interpreters: ${sum('interpreters')}`));
+}
+
+function alerts(op) {
+  const items = [...(op.warnings || [])];
+  const forced = !['VoluntaryCharter'].includes(op.type);
+  const open = !['Completed', 'Cancelled', 'Draft'].includes(op.status);
+  const monitors = (op.participants || []).reduce((n, p) => n + (p.monitors || 0), 0) + (op.assignedMonitors?.length || 0);
+  if (forced && open && monitors === 0) items.push('No forced-return monitor assigned');
+  const cleared = (op.clearances || []).filter((c) => c.cleared && c.current !== false).map((c) => c.destination);
+  const uncleared = (op.destinations || []).filter((d) => !cleared.includes(d));
+  if (op.status === 'BookingClosed' && uncleared.length) items.push(`Manifest clearance missing: ${uncleared.join(', ')}`);
+  if (op.seats?.suspended) items.push(`${op.seats.suspended} seats suspended`);
+  return items.length ? el('ul', { class: 'alert' }, items.map((w) => el('li', {}, w))) : el('span', { class: 'ok' }, 'None');
+}

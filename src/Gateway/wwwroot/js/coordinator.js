@@ -1,0 +1,92 @@
+import { api, Problem } from './api.js';
+import { explain, explainCode } from './rules.js';
+import { el, table, when } from './dom.js';
+import { toast } from './app.js';
+
+// A national coordinator: own returnees with eligibility in plain words, booking on announced
+// operations with broken rules explained, and the state's bookings with their waitlist status.
+export async function renderCoordinator(main, claims) {
+  const [returnees, operations] = await Promise.all([
+    api.get('/returnees').then(items),
+    api.get('/operations?status=Announced&pageSize=100').then(items),
+  ]);
+  main.append(
+    el('h3', {}, 'Book seats'),
+    bookingForm(operations, returnees.filter((r) => statusOf(r) === 'Available')),
+    el('h3', {}, `Returnees of ${claims.country}`),
+    returneeTable(returnees),
+    el('h3', {}, 'Bookings'),
+    await bookingsTable(operations));
+}
+
+const items = (data) => (Array.isArray(data) ? data : data?.items || []);
+const caseOf = (r) => r.case || r;
+const statusOf = (r) => r.status || 'Available';
+
+function returneeTable(returnees) {
+  const rows = returnees.map((r) => {
+    const c = caseOf(r) || {};
+    const violations = r.violations || [];
+    return el('tr', { 'data-returnee': r.id },
+      el('td', {}, c.reference || r.id),
+      el('td', { class: 'hide-narrow' }, `${c.nationality || ''} ${c.birthYear || ''}`),
+      el('td', {}, statusOf(r)),
+      el('td', {}, violations.length
+        ? el('ul', { class: 'alert' }, violations.map((v) => el('li', {}, explainCode(v.rule), v.detail ? ` — ${v.detail}` : '')))
+        : el('span', { class: 'ok' }, 'Eligible')));
+  });
+  return table(['Case', 'Nationality, born', 'Status', 'Eligibility'], rows, 'Own returnees and why any cannot travel');
+}
+
+function bookingForm(operations, available) {
+  const problem = el('div', { id: 'booking-problem', 'aria-live': 'assertive' });
+  const select = el('select', { id: 'operation', required: true },
+    operations.map((o) => el('option', { value: o.id }, `${o.id} — ${o.type} to ${(o.destinations || []).join(', ')} (${o.status})`)));
+  const returneeBoxes = available.map((r) => el('label', { class: 'check' },
+    el('input', { type: 'checkbox', name: 'returnee', value: r.id }), ` ${caseOf(r)?.reference || r.id}`));
+  const number = (id, text, value) => el('div', {}, el('label', { for: id }, text), el('input', { id, type: 'number', min: 0, max: 500, value }));
+  const form = el('form', { class: 'card', id: 'booking-form', onsubmit: submit },
+    el('label', { for: 'operation' }, 'Operation'), select,
+    el('fieldset', {}, el('legend', {}, 'Returnees'), returneeBoxes.length ? returneeBoxes : el('p', {}, 'No available returnees.')),
+    el('div', { class: 'grid' },
+      number('escorts', 'Escorts', 2), number('medical', 'Medical staff', 0), number('monitors', 'Monitors', 0),
+      number('interpreters', 'Interpreters', 0), number('observers', 'Observers', 0)),
+    el('p', {}, el('button', { type: 'submit' }, 'Request seats')),
+    problem);
+
+  async function submit(event) {
+    event.preventDefault();
+    problem.replaceChildren();
+    const value = (id) => Number(form.querySelector(`#${id}`).value || 0);
+    const body = {
+      returnees: [...form.querySelectorAll('input[name=returnee]:checked')].map((i) => i.value),
+      escorts: value('escorts'), medical: value('medical'), monitors: value('monitors'),
+      interpreters: value('interpreters'), observers: value('observers'),
+    };
+    try {
+      const booking = await api.post(`/operations/${encodeURIComponent(select.value)}/bookings`, body);
+      problem.append(el('p', { class: 'ok', id: 'booking-result' }, `Booking ${booking.id}: ${booking.status} (${booking.seats} seats).`));
+      toast(`Booking ${booking.status.toLowerCase()}.`);
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      problem.append(el('div', { class: 'problem', id: 'booking-refused', 'data-rule': e.rule || '' },
+        el('strong', {}, 'Not booked. '), explain(e)));
+    }
+  }
+  return form;
+}
+
+async function bookingsTable(operations) {
+  const rows = [];
+  for (const op of operations) {
+    const bookings = items(await api.get(`/operations/${encodeURIComponent(op.id)}/bookings`));
+    let position = 0;
+    for (const b of bookings) {
+      const waiting = b.status === 'Waitlisted' ? ++position : null;
+      rows.push(el('tr', {},
+        el('td', {}, op.id), el('td', {}, b.id), el('td', {}, b.status, waiting ? ` (position ${waiting} of ours)` : ''),
+        el('td', {}, String(b.seats)), el('td', { class: 'hide-narrow' }, when(op.bookingDeadline))));
+    }
+  }
+  return table(['Operation', 'Booking', 'Status', 'Seats', 'Deadline'], rows, 'Bookings of our state');
+}

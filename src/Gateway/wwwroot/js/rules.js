@@ -1,0 +1,30 @@
+// Rule codes of the contract, explained in plain words for the people who meet them.
+const words = {
+  'capacity': 'There are not enough free seats on the aircraft for this booking.',
+  'booking-closed': 'Booking is closed for this operation (past the deadline, or no longer announced).',
+  'enforceable-decision': 'A returnee can be booked only with an enforceable return decision.',
+  'suspensive-appeal': 'An appeal with suspensive effect is pending: removal must be postponed.',
+  'non-refoulement': 'Non-refoulement has not been cleared for this person.',
+  'unaccompanied-minor-reception': 'An unaccompanied minor needs a recorded reception arrangement in the destination.',
+  'family-unity': 'Members of one family travel on the same operation or not at all: book the whole family.',
+  'fit-to-travel': 'A returnee with a medical flag needs a recent fit-to-travel record.',
+  'travel-document': 'A valid travel document is missing or expires before departure.',
+  'escort-ratio': 'Too few escorts for the forced returnees in this booking.',
+  'monitor-required': 'A forced-return operation needs a forced-return monitor.',
+  'medical-staff': 'A charter needs at least one medical staff member.',
+  'manifest-clearance': 'The destination has not cleared the manifest yet.',
+  'readmission': 'The readmission request was not accepted.',
+  'invalid-transition': 'The operation cannot move to that status from where it is now.',
+  'idempotency-key-reuse': 'This request key was already used for a different request.',
+  'already-booked': 'A returnee already holds a seat in another booking.',
+  'validation': 'Some values are not valid.',
+};
+
+export function explain(problem) {
+  const plain = problem.rule && words[problem.rule];
+  return plain ? `${plain} (${problem.message})` : problem.message;
+}
+
+export function explainCode(code) {
+  return words[code] || code;
+}
