@@ -122,14 +122,13 @@ public sealed partial class GrainRuntime : IGrainFactory, IAsyncDisposable
         }
     }
 
-    internal Task<TResult> Invoke<TGrain, TArgs, TResult>(GrainId id, GrainMethod method, TArgs args, Func<TGrain, TArgs, Task<TResult>> body)
-    {
-        if (_outgoingFilters.Count > 0)
-        {
-            return InvokeWithFilters<TGrain, TArgs, TResult>(id, method, args, null, _outgoingFilters, () => Deliver(id, method, args, body));
-        }
-        return Deliver(id, method, args, body);
-    }
+    internal Task<TResult> Invoke<TGrain, TArgs, TResult>(GrainId id, GrainMethod method, TArgs args, Func<TGrain, TArgs, Task<TResult>> body) =>
+        _outgoingFilters.Count > 0 ? InvokeWithOutgoingFilters(id, method, args, body) : Deliver(id, method, args, body);
+
+    // Its own method: the closure is allocated on entry to the method that captures, so a call without
+    // filters must not pass through one.
+    private Task<TResult> InvokeWithOutgoingFilters<TGrain, TArgs, TResult>(GrainId id, GrainMethod method, TArgs args, Func<TGrain, TArgs, Task<TResult>> body) =>
+        InvokeWithFilters<TGrain, TArgs, TResult>(id, method, args, null, _outgoingFilters, () => Deliver(id, method, args, body));
 
     private Task<TResult> Deliver<TGrain, TArgs, TResult>(GrainId id, GrainMethod method, TArgs args, Func<TGrain, TArgs, Task<TResult>> body)
     {

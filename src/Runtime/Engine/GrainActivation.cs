@@ -129,9 +129,7 @@ internal sealed partial class GrainActivation
                 throw _activationFailure ?? new ActivationDefunctException();
             }
             var grain = (TGrain)(object)_grain!;
-            var result = Runtime.IncomingFilters.Count == 0
-                ? await body(grain, args)
-                : await Runtime.InvokeWithFilters<TGrain, TArgs, TResult>(Id, method, args, grain, Runtime.IncomingFilters, () => body(grain, args));
+            var result = await (Runtime.IncomingFilters.Count == 0 ? body(grain, args) : InvokeWithIncomingFilters(method, args, grain, body));
             if (_effects is { IsEmpty: false } effects)
             {
                 await Runtime.Storage.GrainStorage.WriteEffectsAsync(effects, CancellationToken.None);
@@ -156,6 +154,11 @@ internal sealed partial class GrainActivation
             EndTurn(method.ReadOnly);
         }
     }
+
+    // Its own method: the closure is allocated on entry to the method that captures, so a call without
+    // filters must not pass through one.
+    private Task<TResult> InvokeWithIncomingFilters<TGrain, TArgs, TResult>(GrainMethod method, TArgs args, TGrain grain, Func<TGrain, TArgs, Task<TResult>> body) =>
+        Runtime.InvokeWithFilters<TGrain, TArgs, TResult>(Id, method, args, grain, Runtime.IncomingFilters, () => body(grain, args));
 
     /// <summary>Writes the state with this turn's effects; see <see cref="IPersistentState{TState}.WriteStateAsync"/>.</summary>
     public async Task<long> WriteStateAsync(long expectedVersion, string? payload)
@@ -259,7 +262,7 @@ internal sealed partial class GrainActivation
             }
             _status = Status.Deactivating;
             MarkRunning(readOnly: false);
-            return new LifecycleTurn(() => DeactivateAsync(reason));
+            return DeactivationTurn(reason);
         }
         if (_queue is null || _queue.Count == 0)
         {
@@ -273,6 +276,10 @@ internal sealed partial class GrainActivation
         MarkRunning(head.ReadOnly);
         return _queue.Dequeue();
     }
+
+    // Its own method: a lambda capturing the pattern variable in NextRunnable would allocate its closure
+    // on every call of NextRunnable, deactivating or not.
+    private LifecycleTurn DeactivationTurn(DeactivationReason reason) => new(() => DeactivateAsync(reason));
 
     private void MarkRunning(bool readOnly)
     {
