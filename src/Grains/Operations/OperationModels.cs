@@ -62,6 +62,7 @@ public sealed record BookingView(
     int Seats,
     long Sequence,
     int ReturneeCount,
+    int ForcedReturnees,
     IReadOnlyList<string> Returnees,
     int Escorts,
     int Medical,
