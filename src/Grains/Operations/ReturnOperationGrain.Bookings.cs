@@ -1,6 +1,7 @@
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
 
 namespace ReturnOps.Grains.Operations;
 
@@ -41,7 +42,17 @@ public sealed partial class ReturnOperationGrain
         SeatAllocation.Place(booking, S.Bookings, plan.SeatCapacity);
         AfterConfirmedSetChanged(booking.Status == BookingStatus.Confirmed ? [booking] : []);
         NotifyBooking(booking, "booking." + booking.Status.ToString().ToLowerInvariant());
-        await Save();
+        try
+        {
+            await Save();
+        }
+        catch (Exception ex) when (ex is InconsistentStateException or StorageUnavailableException)
+        {
+            // The booking was not stored: let its returnees go so that they are not held by a booking that
+            // does not exist. The runtime's replay (or the client's retry with the same id) reserves them again.
+            await ReleaseAll(booking);
+            throw;
+        }
         return ViewOf(booking, withReturnees: true);
     }
 
