@@ -20,6 +20,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
         GrainStorage = new PostgresGrainStorage(this, origin);
         Reminders = new PostgresReminderTable(this);
         ChangeFeed = new PostgresChangeFeed(this, origin, loggerFactory.CreateLogger<PostgresChangeFeed>());
+        OutboxSignal = new PostgresOutboxSignal(this, loggerFactory.CreateLogger<PostgresOutboxSignal>());
     }
 
     public string Name => "Postgres";
@@ -27,6 +28,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     public IReminderTable Reminders { get; }
     public IChangeFeed ChangeFeed { get; }
     internal NpgsqlDataSource DataSource => _dataSource;
+    internal PostgresOutboxSignal OutboxSignal { get; }
 
     public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
     {
