@@ -4,7 +4,14 @@ namespace ReturnOps.Runtime;
 public sealed class GrainRuntimeOptions
 {
     /// <summary>Names this instance in reminder and outbox claims; must differ between replicas.</summary>
-    public string SiloName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
+    public string SiloName { get; set; } = DefaultSiloName();
+
+    // At most 40 characters; a short host name and process id give fewer, and slicing [..40] then threw.
+    private static string DefaultSiloName()
+    {
+        var name = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        return name[..Math.Min(40, name.Length)];
+    }
 
     /// <summary>How long a caller waits for a grain call before <see cref="GrainCallTimeoutException"/>.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
