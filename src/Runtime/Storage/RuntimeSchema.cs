@@ -84,5 +84,9 @@ public static class RuntimeSchema
                     PRIMARY KEY (grain_type, grain_key, name)) WITHOUT ROWID;
                 CREATE INDEX reminders_due ON reminders (due_ms);
                 """),
+        // Operators list dead letters (GET /deliveries?status=dead); without this the listing scans every delivered row.
+        new(Module, 2, "outbox dead-letter index",
+            PostgresSql: "CREATE INDEX outbox_dead ON outbox (id) WHERE status = 'dead'",
+            SqliteSql: "CREATE INDEX outbox_dead ON outbox (id) WHERE status = 'dead'"),
     ];
 }

@@ -53,6 +53,7 @@ internal sealed class PostgresGrainStorage(PostgresStorageProvider provider, str
             {
                 await tx.CommitAsync(cancellationToken);
             }
+            RingIfMessages(effects);
             var version = expectedVersion + 1;
             provider.ChangeFeed.Publish(new StateChange(id, version, origin));
             return version;
@@ -70,8 +71,17 @@ internal sealed class PostgresGrainStorage(PostgresStorageProvider provider, str
         AddEffects(batch, effects);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        RingIfMessages(effects);
         return 0;
     });
+
+    private void RingIfMessages(TurnEffects effects)
+    {
+        if (effects.Messages.Count > 0)
+        {
+            provider.OutboxSignal.Ring();
+        }
+    }
 
     private static void AddEffects(NpgsqlBatch batch, TurnEffects effects)
     {

@@ -20,6 +20,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
         GrainStorage = new PostgresGrainStorage(this, origin);
         Reminders = new PostgresReminderTable(this);
         ChangeFeed = new PostgresChangeFeed(this, origin, loggerFactory.CreateLogger<PostgresChangeFeed>());
+        OutboxSignal = new PostgresOutboxSignal(this, loggerFactory.CreateLogger<PostgresOutboxSignal>());
     }
 
     public string Name => "Postgres";
@@ -29,6 +30,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     internal NpgsqlDataSource Npgsql => _dataSource;
 
     public System.Data.Common.DbDataSource DataSource => _dataSource;
+    internal PostgresOutboxSignal OutboxSignal { get; }
 
     public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
     {

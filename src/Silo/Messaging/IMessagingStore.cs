@@ -1,0 +1,58 @@
+using System.Data.Common;
+using ReturnOps.Silo.Messaging.Deliveries;
+using ReturnOps.Silo.Messaging.Subscriptions;
+
+namespace ReturnOps.Silo.Messaging;
+
+/// <summary>The outbox as the dispatcher sees it. One implementation per database holds all its SQL.</summary>
+public interface IOutboxStore
+{
+    /// <summary>
+    /// Claims up to <paramref name="lanes"/> lanes whose first pending message is due and unclaimed, and up to
+    /// <paramref name="perLane"/> of each lane's pending messages in order, leased to <paramref name="owner"/>.
+    /// A lane whose first pending message is claimed elsewhere or waiting for a retry yields nothing.
+    /// </summary>
+    Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken);
+
+    /// <summary>Ends a pending message with <paramref name="status"/> (delivered, unrouted or dead) and its count of failed attempts.</summary>
+    Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken);
+
+    /// <summary>Releases a claimed message to be tried again at <paramref name="nextAttemptMs"/>, if still ours.</summary>
+    Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken);
+
+    /// <summary>Releases claimed messages untouched, if still ours.</summary>
+    Task ReleaseAsync(IReadOnlyCollection<long> ids, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Messages with <paramref name="status"/> in id order, after <paramref name="afterId"/>.</summary>
+    Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Puts a dead or unrouted message back to pending, due at <paramref name="nowMs"/> with no attempts.</summary>
+    Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken);
+
+    /// <summary>Calls <paramref name="onSignal"/> whenever a writer announces new outbox rows, until cancelled.</summary>
+    Task ListenAsync(Action onSignal, CancellationToken cancellationToken);
+}
+
+/// <summary>Where a country's systems want their webhooks.</summary>
+public interface ISubscriptionStore
+{
+    Task InsertAsync(SubscriptionTarget subscription, CancellationToken cancellationToken);
+
+    /// <summary>A country's subscriptions, secrets included: for signing only, never for output.</summary>
+    Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken);
+}
+
+/// <summary>Inbound de-duplication.</summary>
+public interface IInboxStore
+{
+    /// <summary>
+    /// In one transaction: records (<paramref name="messageId"/>, <paramref name="consumer"/>) and runs
+    /// <paramref name="effect"/> on the same connection and transaction. Returns false, running nothing,
+    /// when the pair was recorded before.
+    /// </summary>
+    Task<bool> ApplyOnceAsync(string messageId, string consumer, long nowMs,
+        Func<DbConnection, DbTransaction, CancellationToken, Task> effect, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything messaging stores, on one database.</summary>
+public interface IMessagingStore : IOutboxStore, ISubscriptionStore, IInboxStore;

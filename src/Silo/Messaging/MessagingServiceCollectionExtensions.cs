@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReturnOps.Runtime;
+using ReturnOps.Runtime.Hosting;
+using ReturnOps.Runtime.Storage;
+using ReturnOps.Runtime.Storage.Postgres;
+using ReturnOps.Runtime.Storage.Sqlite;
+using ReturnOps.Silo.Messaging.Deliveries;
+using ReturnOps.Silo.Messaging.Inbox;
+using ReturnOps.Silo.Messaging.Postgres;
+using ReturnOps.Silo.Messaging.Sqlite;
+using ReturnOps.Silo.Messaging.Subscriptions;
+using ReturnOps.Silo.Messaging.Webhooks;
+
+namespace ReturnOps.Silo.Messaging;
+
+public static class MessagingServiceCollectionExtensions
+{
+    /// <summary>Adds the messaging tables to the runtime's migrations.</summary>
+    public static GrainRuntimeBuilder AddMessagingSchema(this GrainRuntimeBuilder builder) => builder.AddMigrations(MessagingSchema.Migrations);
+
+    /// <summary>
+    /// Adds the dispatcher, the webhook sender and the subscription, delivery and inbox services over the grain
+    /// runtime's database. The host starts <see cref="OutboxDispatcher"/> after the runtime.
+    /// </summary>
+    public static IServiceCollection AddMessaging(this IServiceCollection services, Action<MessagingOptions>? configure = null)
+    {
+        var options = services.AddOptions<MessagingOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        services.AddSingleton(sp => For(sp.GetRequiredService<GrainRuntime>().Storage, Loggers(sp)));
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
+        services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<IMessagingStore>());
+        services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
+        services.AddSingleton(sp => new WebhookSender(CreateHttpClient(), Options(sp), Clock(sp)));
+        services.AddSingleton(sp => new OutboxDispatcher(
+            sp.GetRequiredService<IMessagingStore>(), sp.GetRequiredService<WebhookSender>(), Options(sp), Clock(sp),
+            sp.GetRequiredService<GrainRuntime>().Options.SiloName, Loggers(sp).CreateLogger<OutboxDispatcher>()));
+        services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(), Clock(sp),
+            Loggers(sp).CreateLogger<SubscriptionService>()));
+        services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
+        services.AddSingleton(sp => new InboxService(sp.GetRequiredService<IInboxStore>(), Clock(sp)));
+        return services;
+    }
+
+    /// <summary>The messaging store for the runtime's database.</summary>
+    public static IMessagingStore For(IStorageProvider storage, ILoggerFactory loggers) => storage switch
+    {
+        PostgresStorageProvider postgres => new PostgresMessagingStore(postgres, loggers.CreateLogger<PostgresMessagingStore>()),
+        SqliteStorageProvider sqlite => new SqliteMessagingStore(sqlite),
+        _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Name, "Messaging supports the Postgres and Sqlite providers."),
+    };
+
+    /// <summary>One client for every partner: Polly bounds each attempt, so the client's own timeout is off.</summary>
+    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        AllowAutoRedirect = false,
+    }, disposeHandler: true)
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private static MessagingOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
+
+    private static TimeProvider Clock(IServiceProvider sp) => sp.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private static ILoggerFactory Loggers(IServiceProvider sp) => sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+}

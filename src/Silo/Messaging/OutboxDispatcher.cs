@@ -1,0 +1,300 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ReturnOps.Runtime;
+using ReturnOps.Silo.Messaging.Subscriptions;
+using ReturnOps.Silo.Messaging.Webhooks;
+
+namespace ReturnOps.Silo.Messaging;
+
+/// <summary>
+/// Delivers the outbox. Every replica runs one; they share work only through the database: a replica claims
+/// whole lanes (a lane's first pending message and the ones behind it) under a lease, sends them in order, and
+/// stops a lane at its first failure, which waits for its retry time while other lanes go on. A replica that
+/// dies leaves its claims to expire; another claims them then.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IMessagingStore store,
+    WebhookSender sender,
+    MessagingOptions options,
+    TimeProvider clock,
+    string owner,
+    ILogger<OutboxDispatcher> logger) : IAsyncDisposable
+{
+    private readonly Lock _randomLock = new();
+    private readonly System.Threading.Channels.Channel<bool> _wake =
+        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
+        {
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
+        });
+    private readonly ConcurrentDictionary<Task, byte> _runningLanes = new();
+    private CancellationTokenSource? _stopping;
+    private Task? _loop;
+    private Task? _listener;
+    private Task<bool>? _pendingWake;
+
+    /// <summary>Names this replica in claims.</summary>
+    public string Owner => owner;
+
+    /// <summary>Makes the background loop look at the outbox now instead of at its next poll.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Claims one round of lanes and delivers them, returning when every claimed message is delivered,
+    /// rescheduled or dead. The background loop does the same continuously; tests call this directly.
+    /// </summary>
+    /// <returns>How many messages were claimed.</returns>
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var lanes = await ClaimLanesAsync(options.LanesPerClaim, cancellationToken);
+        await Task.WhenAll(lanes.Select(lane => DeliverLaneAsync(lane, cancellationToken)));
+        return lanes.Sum(l => l.Rows.Count);
+    }
+
+    /// <summary>Starts listening for new outbox rows and delivering them in the background.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _stopping = new CancellationTokenSource();
+        _listener = Task.Run(() => store.ListenAsync(Wake, _stopping.Token), CancellationToken.None);
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops claiming; lanes in flight release what they have not sent.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping is null)
+        {
+            return;
+        }
+        await _stopping.CancelAsync();
+        await Task.WhenAll(new[] { _loop, _listener }.OfType<Task>().Concat(_runningLanes.Keys)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stopping.Dispose();
+        _stopping = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            var free = Math.Min(options.MaxConcurrentLanes - _runningLanes.Count, options.LanesPerClaim);
+            var claimed = 0;
+            if (free > 0)
+            {
+                try
+                {
+                    var lanes = await ClaimLanesAsync(free, stopping);
+                    claimed = lanes.Count;
+                    foreach (var lane in lanes)
+                    {
+                        StartLane(lane, stopping);
+                    }
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is StorageUnavailableException or InvalidOperationException or System.Data.Common.DbException)
+                {
+                    LogClaimFailed(logger, ex);
+                }
+            }
+            // A full claim means more may be waiting: claim again at once. Otherwise sleep until a NOTIFY,
+            // a lane finishing (its lane may have more messages), or the poll interval.
+            if (claimed == 0 || claimed < free)
+            {
+                await WaitForWakeAsync(stopping);
+            }
+        }
+    }
+
+    private void StartLane(Lane lane, CancellationToken stopping)
+    {
+        var task = Task.Run(() => DeliverLaneAsync(lane, stopping), CancellationToken.None);
+        _runningLanes.TryAdd(task, 0);
+        task.ContinueWith(t =>
+        {
+            _runningLanes.TryRemove(t, out _);
+            Wake();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task WaitForWakeAsync(CancellationToken stopping)
+    {
+        // The read outlives a poll timeout and is reused, so a wake arriving in between is not lost.
+        _pendingWake ??= _wake.Reader.WaitToReadAsync(stopping).AsTask();
+        try
+        {
+            var poll = Task.Delay(options.PollInterval, clock, stopping);
+            await Task.WhenAny(_pendingWake, poll);
+        }
+        finally
+        {
+            if (_pendingWake.IsCompleted)
+            {
+                _pendingWake = null;
+                _wake.Reader.TryRead(out _);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<Lane>> ClaimLanesAsync(int lanes, CancellationToken cancellationToken)
+    {
+        var now = NowMs();
+        var leaseUntil = now + (long)options.ClaimLease.TotalMilliseconds;
+        var rows = await store.ClaimAsync(owner, now, leaseUntil, lanes, options.MessagesPerLane, cancellationToken);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+        var targets = new Dictionary<string, IReadOnlyList<SubscriptionTarget>>(StringComparer.Ordinal);
+        foreach (var country in rows.Select(r => Destination.TryParseCountry(r.Destination, out var c) ? c : null).OfType<string>().Distinct())
+        {
+            targets[country] = await store.ForCountryAsync(country, cancellationToken);
+        }
+        return [.. rows
+            .GroupBy(r => (r.Destination, r.Lane))
+            .Select(g => new Lane([.. g.OrderBy(r => r.Id)], leaseUntil, targets))];
+    }
+
+    private async Task DeliverLaneAsync(Lane lane, CancellationToken cancellationToken)
+    {
+        var next = 0;
+        try
+        {
+            // Stop early enough that a claim never expires while this replica still sends under it.
+            var stopAt = lane.LeaseUntilMs - (long)(options.AttemptTimeout.TotalMilliseconds * (options.InProcessRetries + 2));
+            for (; next < lane.Rows.Count && NowMs() < stopAt; next++)
+            {
+                if (!await DeliverRowAsync(lane.Rows[next], lane.Targets, cancellationToken))
+                {
+                    next++;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            LogLaneFailed(logger, lane.Rows[0].Destination, lane.Rows[0].Lane, ex);
+        }
+        await ReleaseAsync([.. lane.Rows.Skip(next).Select(r => r.Id)]);
+    }
+
+    /// <summary>Sends one message and records the outcome; false when its lane must stop here.</summary>
+    private async Task<bool> DeliverRowAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
+    {
+        var outcome = await SendAsync(row, targets, cancellationToken);
+        var now = NowMs();
+        if (outcome.Status is { } status)
+        {
+            await store.CompleteAsync(row.Id, status, row.Attempts, outcome.Error, now, cancellationToken);
+            if (status == DeliveryStatus.Dead)
+            {
+                LogDead(logger, row.MessageId, row.Destination, row.Attempts, outcome.Error);
+            }
+            return true;
+        }
+        // A circuit that refused before any request did not try the partner: that costs no attempt, only time.
+        var attempts = row.Attempts + (outcome.Attempted ? 1 : 0);
+        if (attempts >= options.MaxAttempts || now - row.OccurredMs > (long)options.MaxAge.TotalMilliseconds)
+        {
+            await store.CompleteAsync(row.Id, DeliveryStatus.Dead, attempts, outcome.Error, now, cancellationToken);
+            LogDead(logger, row.MessageId, row.Destination, attempts, outcome.Error);
+            return true; // the lane goes on past a dead letter
+        }
+        var backoff = outcome.Attempted ? Backoff(attempts) : TimeSpan.Zero;
+        var delay = outcome.CircuitOpenFor is { } open && open > backoff ? open : backoff;
+        await store.RescheduleAsync(row.Id, owner, attempts, now + (long)delay.TotalMilliseconds, outcome.Error!, cancellationToken);
+        LogRetry(logger, row.MessageId, row.Destination, attempts, delay, outcome.Error);
+        return false;
+    }
+
+    private async Task<RowOutcome> SendAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
+    {
+        if (!Destination.TryParseCountry(row.Destination, out var country))
+        {
+            return RowOutcome.Final(DeliveryStatus.Dead, $"no transport for destination '{row.Destination}'");
+        }
+        byte[] body;
+        try
+        {
+            body = WebhookEnvelope.Serialize(row);
+        }
+        catch (JsonException)
+        {
+            return RowOutcome.Final(DeliveryStatus.Dead, "payload is not JSON");
+        }
+        var matching = targets.GetValueOrDefault(country, []).Where(t => t.Events.Matches(row.Type)).ToList();
+        if (matching.Count == 0)
+        {
+            return RowOutcome.Final(DeliveryStatus.Unrouted, $"no subscription of {country} takes {row.Type}");
+        }
+        var results = await Task.WhenAll(matching.Select(t => sender.SendAsync(t, row.MessageId, body, cancellationToken)));
+        var failures = results.Where(r => !r.Delivered).ToList();
+        if (failures.Count == 0)
+        {
+            return RowOutcome.Final(DeliveryStatus.Delivered, null);
+        }
+        // Retried as a whole: subscriptions that acknowledged see it again, under the same message id.
+        return new RowOutcome(null, string.Join("; ", failures.Select(f => f.Error)), failures.Any(f => f.Attempted), failures.Max(f => f.CircuitOpenFor));
+    }
+
+    /// <summary>Exponential from <see cref="MessagingOptions.RetryBaseDelay"/>, capped, with "equal jitter": half fixed, half random.</summary>
+    internal TimeSpan Backoff(int attempts)
+    {
+        var exponential = Math.Min(options.RetryMaxDelay.TotalMilliseconds, options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempts - 1)));
+        double random;
+        lock (_randomLock)
+        {
+            random = options.Random.NextDouble();
+        }
+        return TimeSpan.FromMilliseconds(exponential / 2 + random * exponential / 2);
+    }
+
+    private async Task ReleaseAsync(IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            // Not the caller's token: a stopping replica still hands its unsent claims back.
+            await store.ReleaseAsync(ids, owner, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            LogReleaseFailed(logger, ids.Count, ex);
+        }
+    }
+
+    private long NowMs() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private sealed record Lane(IReadOnlyList<OutboxRow> Rows, long LeaseUntilMs, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> Targets);
+
+    /// <summary>A final <see cref="Status"/>, or null for "try again later".</summary>
+    private readonly record struct RowOutcome(string? Status, string? Error, bool Attempted, TimeSpan? CircuitOpenFor)
+    {
+        public static RowOutcome Final(string status, string? error) => new(status, error, true, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} to {Destination} is dead after {Attempts} attempts: {Error}")]
+    private static partial void LogDead(ILogger logger, string messageId, string destination, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to {Destination} failed (attempt {Attempts}), next try in {Delay}: {Error}")]
+    private static partial void LogRetry(ILogger logger, string messageId, string destination, int attempts, TimeSpan delay, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not claim outbox messages")]
+    private static partial void LogClaimFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lane {Destination}/{Lane} stopped; its claims are released or expire")]
+    private static partial void LogLaneFailed(ILogger logger, string destination, string lane, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} claimed messages; they are free again when the claim expires")]
+    private static partial void LogReleaseFailed(ILogger logger, int count, Exception ex);
+}

@@ -1,0 +1,215 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using ReturnOps.Runtime;
+using ReturnOps.Runtime.Storage.Postgres;
+using ReturnOps.Silo.Messaging.Deliveries;
+using ReturnOps.Silo.Messaging.Subscriptions;
+
+namespace ReturnOps.Silo.Messaging.Postgres;
+
+/// <summary>All messaging SQL for PostgreSQL, on the runtime's connection pool.</summary>
+internal sealed partial class PostgresMessagingStore(PostgresStorageProvider provider, ILogger<PostgresMessagingStore> logger) : IMessagingStore
+{
+    // Heads are the first pending message of each lane. Locking them with SKIP LOCKED lets replicas claim at
+    // once without waiting on each other, and whoever holds a lane's head is the only one that claims the rest
+    // of that lane, so two replicas never send one lane concurrently (until a lease expires). The NOT EXISTS
+    // probes outbox_lane (destination, lane, id) WHERE pending: one index lookup per candidate head.
+    private const string Claim = """
+        WITH heads AS (
+            SELECT o.id, o.destination, o.lane FROM outbox o
+            WHERE o.status = 'pending' AND o.next_attempt_ms <= @now
+              AND (o.claimed_until_ms IS NULL OR o.claimed_until_ms < @now)
+              AND NOT EXISTS (SELECT 1 FROM outbox e
+                              WHERE e.status = 'pending' AND e.destination = o.destination AND e.lane = o.lane AND e.id < o.id)
+            ORDER BY o.id
+            LIMIT @lanes
+            FOR UPDATE OF o SKIP LOCKED),
+        lane_rows AS (
+            SELECT o.id, row_number() OVER (PARTITION BY o.destination, o.lane ORDER BY o.id) AS position
+            FROM outbox o JOIN heads h ON o.destination = h.destination AND o.lane = h.lane
+            WHERE o.status = 'pending' AND o.id >= h.id)
+        UPDATE outbox o SET claimed_by = @owner, claimed_until_ms = @lease
+        FROM lane_rows r
+        WHERE o.id = r.id AND r.position <= @per_lane AND o.status = 'pending'
+        RETURNING o.id, o.message_id, o.destination, o.lane, o.type, o.payload, o.occurred_ms, o.attempts
+        """;
+
+    private const string Complete = """
+        UPDATE outbox SET status = @status, attempts = @attempts, last_error = @error, delivered_ms = @now, claimed_by = NULL, claimed_until_ms = NULL
+        WHERE id = @id AND status = 'pending'
+        """;
+
+    private const string Reschedule = """
+        UPDATE outbox SET attempts = @attempts, next_attempt_ms = @next, last_error = @error, claimed_by = NULL, claimed_until_ms = NULL
+        WHERE id = @id AND claimed_by = @owner AND status = 'pending'
+        """;
+
+    private const string Release = """
+        UPDATE outbox SET claimed_by = NULL, claimed_until_ms = NULL
+        WHERE id = ANY(@ids) AND claimed_by = @owner AND status = 'pending'
+        """;
+
+    private const string List = """
+        SELECT id, message_id, destination, lane, type, status, attempts, last_error, occurred_ms, delivered_ms
+        FROM outbox WHERE status = @status AND id > @after ORDER BY id LIMIT @limit
+        """;
+
+    private const string Replay = """
+        UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = @now, last_error = NULL, delivered_ms = NULL,
+                          claimed_by = NULL, claimed_until_ms = NULL
+        WHERE message_id = @id AND status IN ('dead', 'unrouted')
+        """;
+
+    public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
+        provider.Guard<IReadOnlyList<OutboxRow>>(async () =>
+        {
+            await using var command = provider.Npgsql.CreateCommand(Claim);
+            command.Parameters.AddWithValue("owner", owner);
+            command.Parameters.AddWithValue("now", nowMs);
+            command.Parameters.AddWithValue("lease", leaseUntilMs);
+            command.Parameters.AddWithValue("lanes", lanes);
+            command.Parameters.AddWithValue("per_lane", perLane);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<OutboxRow>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4), reader.GetString(5), reader.GetInt64(6), reader.GetInt32(7)));
+            }
+            return rows;
+        });
+
+    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) => Run(Complete, c =>
+    {
+        c.Parameters.AddWithValue("id", id);
+        c.Parameters.AddWithValue("attempts", attempts);
+        c.Parameters.AddWithValue("status", status);
+        c.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        c.Parameters.AddWithValue("now", nowMs);
+    }, cancellationToken);
+
+    public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Run(Reschedule, c =>
+    {
+        c.Parameters.AddWithValue("id", id);
+        c.Parameters.AddWithValue("owner", owner);
+        c.Parameters.AddWithValue("attempts", attempts);
+        c.Parameters.AddWithValue("next", nextAttemptMs);
+        c.Parameters.AddWithValue("error", error);
+    }, cancellationToken);
+
+    public Task ReleaseAsync(IReadOnlyCollection<long> ids, string owner, CancellationToken cancellationToken) => Run(Release, c =>
+    {
+        c.Parameters.AddWithValue("ids", ids.ToArray());
+        c.Parameters.AddWithValue("owner", owner);
+    }, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken) =>
+        provider.Guard<IReadOnlyList<DeliveryRecord>>(async () =>
+        {
+            await using var command = provider.Npgsql.CreateCommand(List);
+            command.Parameters.AddWithValue("status", status);
+            command.Parameters.AddWithValue("after", afterId);
+            command.Parameters.AddWithValue("limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var records = new List<DeliveryRecord>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(MessagingRows.Delivery(reader));
+            }
+            return records;
+        });
+
+    public Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken) => provider.Guard(async () =>
+    {
+        await using var command = provider.Npgsql.CreateCommand(Replay);
+        command.Parameters.AddWithValue("id", messageId);
+        command.Parameters.AddWithValue("now", nowMs);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            return ReplayResult.Replayed;
+        }
+        await using var exists = provider.Npgsql.CreateCommand("SELECT 1 FROM outbox WHERE message_id = @id");
+        exists.Parameters.AddWithValue("id", messageId);
+        return await exists.ExecuteScalarAsync(cancellationToken) is null ? ReplayResult.NotFound : ReplayResult.NotReplayable;
+    });
+
+    public async Task ListenAsync(Action onSignal, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await provider.Guard(async () => await provider.Npgsql.OpenConnectionAsync(cancellationToken));
+                connection.Notification += (_, _) => onSignal();
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresOutboxSignal.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(cancellationToken);
+                }
+                // Rows written while no one listened are found by this look, then by NOTIFY.
+                onSignal();
+                while (true)
+                {
+                    await connection.WaitAsync(cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or StorageUnavailableException)
+            {
+                LogListenLost(logger, ex);
+                // Real time on purpose: this paces reconnects to a server; polling covers the gap.
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    public Task InsertAsync(SubscriptionTarget subscription, CancellationToken cancellationToken) =>
+        Run(MessagingRows.InsertSubscription, c => MessagingRows.BindSubscription(c, subscription), cancellationToken);
+
+    public Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken) =>
+        provider.Guard<IReadOnlyList<SubscriptionTarget>>(async () =>
+        {
+            await using var command = provider.Npgsql.CreateCommand(MessagingRows.SubscriptionsOfCountry);
+            command.Parameters.AddWithValue("country", country);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var subscriptions = new List<SubscriptionTarget>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                subscriptions.Add(MessagingRows.Subscription(reader));
+            }
+            return subscriptions;
+        });
+
+    public Task<bool> ApplyOnceAsync(string messageId, string consumer, long nowMs,
+        Func<DbConnection, DbTransaction, CancellationToken, Task> effect, CancellationToken cancellationToken) => provider.Guard(async () =>
+    {
+        await using var connection = await provider.Npgsql.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        // A concurrent duplicate blocks on the primary key until the first commits, then inserts nothing.
+        await using var insert = new NpgsqlCommand(MessagingRows.InsertInbox, connection, tx);
+        insert.Parameters.AddWithValue("id", messageId);
+        insert.Parameters.AddWithValue("consumer", consumer);
+        insert.Parameters.AddWithValue("now", nowMs);
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return false;
+        }
+        await effect(connection, tx, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    });
+
+    private Task Run(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) => provider.Guard(async () =>
+    {
+        await using var command = provider.Npgsql.CreateCommand(sql);
+        bind(command);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the LISTEN connection for outbox signals; polling until it is back")]
+    private static partial void LogListenLost(ILogger logger, Exception ex);
+}

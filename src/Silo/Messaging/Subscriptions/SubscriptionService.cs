@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace ReturnOps.Silo.Messaging.Subscriptions;
+
+/// <summary>
+/// <c>POST /subscriptions</c>: a coordinator or partner registers its own country's system for webhooks.
+/// The gateway authenticates the caller and passes the country from its token; this class enforces the rules.
+/// </summary>
+public sealed partial class SubscriptionService(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionService> logger)
+{
+    /// <summary>Shorter secrets are guessable offline from one signed delivery.</summary>
+    public const int MinSecretLength = 32;
+
+    public async Task<Subscription> CreateAsync(string callerCountry, string country, CreateSubscription request, CancellationToken cancellationToken = default)
+    {
+        if (!CountryCode().IsMatch(country) || !string.Equals(callerCountry, country, StringComparison.Ordinal))
+        {
+            throw new SubscriptionRejectedException("subscription.country_not_own", "A system may subscribe only for its own country.");
+        }
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || !IsAllowedScheme(url) || !string.IsNullOrEmpty(url.UserInfo))
+        {
+            throw new SubscriptionRejectedException("subscription.url_invalid",
+                "The URL must be absolute https (http only to a loopback address) and carry no credentials.");
+        }
+        if (request.Secret is null || request.Secret.Length < MinSecretLength)
+        {
+            throw new SubscriptionRejectedException("subscription.secret_too_short", $"The secret must have at least {MinSecretLength} characters.");
+        }
+        var events = EventFilter.TryCreate(request.Events)
+            ?? throw new SubscriptionRejectedException("subscription.events_invalid",
+                "Give at least one event pattern: a type such as booking.confirmed, a prefix such as booking.*, or *.");
+
+        var target = new SubscriptionTarget("sub_" + Guid.NewGuid().ToString("N"), country, url, request.Secret, events,
+            clock.GetUtcNow().ToUnixTimeMilliseconds());
+        await store.InsertAsync(target, cancellationToken);
+        LogCreated(logger, target.Id, country, url.Host, events.ToStored());
+        return target.ToPublic();
+    }
+
+    /// <summary>A country's subscriptions, without secrets.</summary>
+    public async Task<IReadOnlyList<Subscription>> ListAsync(string country, CancellationToken cancellationToken = default) =>
+        [.. (await store.ForCountryAsync(country, cancellationToken)).Select(s => s.ToPublic())];
+
+    private static bool IsAllowedScheme(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttps
+        || (url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || (IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip))));
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryCode();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {Id} created for {Country}: host {Host}, events {Events}")]
+    private static partial void LogCreated(ILogger logger, string id, string country, string host, string events);
+}

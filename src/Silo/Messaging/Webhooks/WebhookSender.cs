@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Retry;
+using Polly.Timeout;
+using ReturnOps.Silo.Messaging.Subscriptions;
+
+namespace ReturnOps.Silo.Messaging.Webhooks;
+
+/// <summary>
+/// What one delivery to one subscription came to. <see cref="Attempted"/> is false when the open circuit refused
+/// it before any request was made; <see cref="CircuitOpenFor"/> says how long the circuit stays open.
+/// </summary>
+public readonly record struct SendResult(bool Delivered, bool Attempted, string? Error, TimeSpan? CircuitOpenFor)
+{
+    public static SendResult Ok { get; } = new(true, true, null, null);
+}
+
+/// <summary>
+/// Posts signed webhooks through one Polly pipeline per subscription (a registry keyed by subscription id):
+/// a few quick retries with exponential backoff and jitter, a circuit breaker, and a timeout per attempt.
+/// A broken partner thus opens only its own circuit and, while open, costs the others nothing.
+/// </summary>
+public sealed class WebhookSender(HttpClient http, MessagingOptions options, TimeProvider clock) : IAsyncDisposable
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private readonly ResiliencePipelineRegistry<string> _pipelines = new();
+
+    public async Task<SendResult> SendAsync(SubscriptionTarget target, string messageId, byte[] body, CancellationToken cancellationToken)
+    {
+        var pipeline = _pipelines.GetOrAddPipeline<HttpResponseMessage>(target.Id, Configure);
+        var requests = 0;
+        var lastStatus = 0;
+        try
+        {
+            using var response = await pipeline.ExecuteAsync(async ct =>
+            {
+                Interlocked.Increment(ref requests);
+                var answer = await PostAsync(target, messageId, body, ct);
+                lastStatus = (int)answer.StatusCode;
+                return answer;
+            }, cancellationToken);
+            return response.IsSuccessStatusCode
+                ? SendResult.Ok
+                : new SendResult(false, true, $"HTTP {(int)response.StatusCode} from {target.Url.Host}", null);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            // The circuit may have opened during our own retries: then the partner was tried and failed.
+            var tried = requests == 0 ? "" : lastStatus == 0 ? "request failed, then " : $"HTTP {lastStatus}, then ";
+            return new SendResult(false, requests > 0, $"{tried}circuit open for {target.Url.Host}", ex.RetryAfter ?? options.BreakerBreakDuration);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new SendResult(false, true, $"no answer from {target.Url.Host} within {options.AttemptTimeout.TotalSeconds:0.#} s", null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new SendResult(false, true, $"{ex.HttpRequestError} calling {target.Url.Host}", null);
+        }
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(SubscriptionTarget target, string messageId, byte[] body, CancellationToken cancellationToken)
+    {
+        // Signed per attempt: a retry after a long outage carries a fresh timestamp, not a stale one.
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = s_json;
+        request.Headers.Add(WebhookSignature.MessageIdHeader, messageId);
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Compute(target.Secret, timestamp, body));
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder)
+    {
+        builder.TimeProvider = clock;
+        if (options.InProcessRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.InProcessRetries,
+                Delay = options.InProcessRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => IsTransient(r.StatusCode)),
+            });
+        }
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            FailureRatio = options.BreakerFailureRatio,
+            MinimumThroughput = options.BreakerMinimumThroughput,
+            SamplingDuration = options.BreakerSamplingDuration,
+            BreakDuration = options.BreakerBreakDuration,
+            ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                .Handle<HttpRequestException>()
+                .Handle<TimeoutRejectedException>()
+                .HandleResult(r => !r.IsSuccessStatusCode),
+        });
+        builder.AddTimeout(options.AttemptTimeout);
+    }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    public ValueTask DisposeAsync() => _pipelines.DisposeAsync();
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using ReturnOps.PartnerSimulator;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Silo.Tests.Messaging;
+
+/// <summary>One broken partner must not slow the others.</summary>
+public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTestBase(postgres)
+{
+    [Fact]
+    public async Task An_open_circuit_on_one_destination_keeps_deliveries_to_the_others_as_fast_as_without_it()
+    {
+        var (storage, cluster) = await StartAsync("Postgres");
+        // The fake clock never reaches the poll interval: every delivery below is woken by NOTIFY.
+        var node = Node(cluster[0]);
+        var healthy = await PartnerAsync();
+        var broken = await PartnerAsync();
+        await Subscribe(node, "AT", healthy);
+        await Subscribe(node, "DE", broken);
+        await node.Dispatcher.StartAsync(CancellationToken.None);
+
+        await node.Publish("AT", "warm-up", 1, 5);
+        await Eventually.True(() => healthy.Applied.Count == 5, "the warm-up batch to AT");
+        var baseline = await TimeAsync(() => PublishLanes(node, "AT", "base", 4, 5), () => healthy.Applied.Count == 25, "the baseline batch to AT");
+
+        broken.Behaviour = PartnerBehaviour.Fail;
+        await PublishLanes(node, "DE", "trip", 4, 1);
+        await Eventually.True(async () => await storage.ScalarAsync(
+                "SELECT count(*) FROM outbox WHERE destination = 'country:DE' AND last_error IS NOT NULL AND claimed_by IS NULL") == 4,
+            "DE's failures that open its circuit");
+        broken.Behaviour = PartnerBehaviour.Hang;
+        var seenByBroken = broken.Received.Count;
+
+        var failing = await TimeAsync(
+            async () =>
+            {
+                await PublishLanes(node, "DE", "held", 4, 5);
+                await PublishLanes(node, "AT", "during", 4, 5);
+            },
+            () => healthy.Applied.Count == 45, "the batch to AT while DE's circuit is open");
+
+        Assert.Equal(seenByBroken, broken.Received.Count); // the open circuit sent nothing to DE
+        Assert.True(failing < baseline * 5 + TimeSpan.FromMilliseconds(500),
+            $"AT took {failing.TotalMilliseconds:0} ms with DE broken against {baseline.TotalMilliseconds:0} ms without");
+    }
+
+    private static async Task PublishLanes(MessagingNode node, string country, string prefix, int lanes, int perLane)
+    {
+        for (var lane = 1; lane <= lanes; lane++)
+        {
+            await node.Publish(country, $"{prefix}-{lane}", 1, perLane);
+        }
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> act, Func<bool> done, string waitingFor)
+    {
+        var watch = Stopwatch.StartNew();
+        await act();
+        await Eventually.True(done, waitingFor);
+        return watch.Elapsed;
+    }
+}
