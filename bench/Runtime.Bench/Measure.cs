@@ -45,13 +45,13 @@ internal static class Measure
     }
 
     /// <summary>
-    /// The machine is shared: waits (up to 3 s) for a 300 ms window in which other processes used less
+    /// The machine is shared: waits (up to 1.5 s) for a 300 ms window in which other processes used less
     /// than 15 % of the CPU, so that samples start on a quiet machine. Whatever others use during the
     /// sample is still measured and reported.
     /// </summary>
     public static async Task WaitForQuietAsync(int? postmaster = null)
     {
-        var giveUp = Deadline(TimeSpan.FromSeconds(3));
+        var giveUp = Deadline(TimeSpan.FromSeconds(1.5));
         while (Stopwatch.GetTimestamp() < giveUp)
         {
             var start = CpuReading.Take(postmaster);
