@@ -15,7 +15,7 @@ internal static class CallThroughput
 
     private sealed record Scenario(string Name, int Callers, bool SharedGrain, bool WithResult);
 
-    private sealed record Sample(double CallsPerSecond, double BytesPerCall);
+    private sealed record Sample(double CallsPerSecond, double BytesPerCall, double Others);
 
     public static async Task RunAsync(Settings settings, Report report)
     {
@@ -40,10 +40,11 @@ internal static class CallThroughput
 
         report.Heading("1. In-process call throughput");
         report.Line($"Median of {settings.Repetitions} samples of {settings.Sample.TotalSeconds:0.#} s after {settings.WarmUp.TotalSeconds:0.#} s warm-up; grain and direct samples alternate. " +
-            "Bytes/call: `GC.GetTotalAllocatedBytes(precise: true)` over the sample divided by the calls.");
+            "Bytes/call: `GC.GetTotalAllocatedBytes(precise: true)` over the sample divided by the calls. " +
+            "Others: share of the machine's CPU used by other processes during the grain samples (median).");
         report.Line();
-        report.Line("| scenario | grain calls/s | direct calls/s | grain / direct | grain bytes/call | direct bytes/call |");
-        report.Line("|---|---:|---:|---:|---:|---:|");
+        report.Line("| scenario | grain calls/s | direct calls/s | grain / direct | grain bytes/call | direct bytes/call | others' CPU |");
+        report.Line("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var scenario in scenarios)
         {
             var grainTargets = Targets(references, scenario);
@@ -60,7 +61,8 @@ internal static class CallThroughput
             var grainRate = Measure.Median(grain.Select(s => s.CallsPerSecond));
             var directRate = Measure.Median(direct.Select(s => s.CallsPerSecond));
             report.Line($"| {scenario.Name} | {Measure.Rate(grainRate)} | {Measure.Rate(directRate)} | {Measure.Percent(grainRate / directRate)} " +
-                $"| {Measure.Number(Measure.Median(grain.Select(s => s.BytesPerCall)))} | {Measure.Number(Measure.Median(direct.Select(s => s.BytesPerCall)))} |");
+                $"| {Measure.Number(Measure.Median(grain.Select(s => s.BytesPerCall)))} | {Measure.Number(Measure.Median(direct.Select(s => s.BytesPerCall)))} " +
+                $"| {Measure.Percent(Measure.Median(grain.Select(s => s.Others)))} |");
             Console.Error.WriteLine($"  calls: {scenario.Name}: grain {string.Join(", ", grain.Select(s => Measure.Rate(s.CallsPerSecond)))}; direct {string.Join(", ", direct.Select(s => Measure.Rate(s.CallsPerSecond)))}");
         }
         report.Line();
@@ -71,6 +73,8 @@ internal static class CallThroughput
 
     private static async Task<Sample> RunSample(INoopGrain[] targets, bool withResult, TimeSpan duration)
     {
+        await Measure.WaitForQuietAsync();
+        var cpu = CpuReading.Take();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         var deadline = Measure.Deadline(duration);
@@ -78,7 +82,7 @@ internal static class CallThroughput
         var counts = await Task.WhenAll(callers);
         var elapsed = Stopwatch.GetElapsedTime(start);
         var calls = counts.Sum();
-        return new Sample(calls / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)calls);
+        return new Sample(calls / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)calls, CpuReading.Take().OthersSince(cpu));
     }
 
     private static async Task<long> PingLoop(INoopGrain target, long deadline)
