@@ -43,9 +43,15 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
             throw new ResourceNotFoundException($"Returnee {GetPrimaryKeyString()} not found.");
         }
         Validate(returnee);
+        var familyChanged = S.Case.FamilyGroup != returnee.FamilyGroup;
         await MoveFamily(owner, S.Case.FamilyGroup, returnee.FamilyGroup);
         S.Case = returnee;
-        var violations = S.BookedFor is null ? [] : Eligibility.Check(returnee, S.BookedFor, S.Readmission);
+        List<RuleViolation> violations = S.BookedFor is null ? [] : [.. Eligibility.Check(returnee, S.BookedFor, S.Readmission)];
+        if (S.Booking is not null && familyChanged)
+        {
+            // The booking was accepted for the family as it was (rule 4); a new family must be booked anew.
+            violations.Add(new RuleViolation(RuleCode.FamilyUnity, "The family group changed after booking."));
+        }
         var suspended = violations.Count > 0 ? S.Booking : null;
         if (suspended is not null)
         {

@@ -49,6 +49,20 @@ public sealed class EarlyWarningTests(SharedPostgres postgres) : DomainTestBase(
     }
 
     [Fact]
+    public async Task FamilyUnity_a_booked_returnee_moved_to_another_family_suspends_the_booking()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        var booked = await Returnee("DE");
+        await Book(operation, "DE", "b1", [booked], escorts: 2);
+
+        var update = await Grains.UpdateReturneeAsync(booked, "DE", EligibleCase("DE") with { FamilyGroup = "joined-later" });
+
+        Assert.Equal([RuleCode.FamilyUnity], update.Violations.Select(v => v.Rule));
+        Assert.Equal(BookingStatus.Suspended, (await operation.GetBookings(Caller.CoordinatorOf("DE")))[0].Status);
+    }
+
+    [Fact]
     public async Task A_change_that_keeps_the_returnee_eligible_suspends_nothing()
     {
         await StartAsync();
