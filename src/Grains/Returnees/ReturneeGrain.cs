@@ -114,6 +114,11 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
         {
             return false;
         }
+        if (unlessBookedElsewhereThan is null && S.Booking is not null)
+        {
+            // An owner's erasure request while a booking holds the case would leave a blank seat on a manifest.
+            throw new DomainRuleException(RuleCode.InvalidTransition, "The returnee is booked; cancel the booking before erasing the case.");
+        }
         if (S.Case?.FamilyGroup is { } group)
         {
             await GrainFactory.GetGrain<IFamilyGroupGrain>(FamilyGroupGrain.KeyFor(S.Owner, group)).Leave(GetPrimaryKeyString());
