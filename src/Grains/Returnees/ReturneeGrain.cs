@@ -26,7 +26,7 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
     {
         if (S.Owner is not null)
         {
-            return S.Owner == owner && S.Case == returnee ? View() : throw new DomainRuleException(RuleCode.Validation, "This returnee id is already registered.");
+            return S.Owner == owner && SameCase(S.Case, returnee) ? View() : throw new DomainRuleException(RuleCode.Validation, "This returnee id is already registered.");
         }
         Validate(returnee);
         await MoveFamily(owner, null, returnee.FamilyGroup);
@@ -184,6 +184,10 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
         WriteReadModel(ReadModelSchema.ReturneeRow(GetPrimaryKeyString(), S.Owner!, Status(), S.Booking?.OperationId, clock.GetUtcNow()));
         return state.WriteStateAsync();
     }
+
+    /// <summary>Record equality compares lists by reference; a retried registration carries a new list.</summary>
+    private static bool SameCase(ReturneeCase? a, ReturneeCase b) =>
+        a is not null && a with { Vulnerabilities = [] } == b with { Vulnerabilities = [] } && a.Vulnerabilities.SequenceEqual(b.Vulnerabilities);
 
     private static void Validate(ReturneeCase c)
     {
