@@ -259,5 +259,7 @@ public sealed partial class ReturnOperationGrain
         {
             Notify(Destination.Country(Plan.Organiser), body);
         }
+        // The secretariat's feed: counts and statuses only, which is all it may see (rule 16).
+        Notify(Destination.Role(Caller.Secretariat), body);
     }
 }
