@@ -65,7 +65,7 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
     }
 
     private static bool SamePlan(OperationPlan a, OperationPlan b) =>
-        a.Type == b.Type && a.Organiser == b.Organiser && a.SeatCapacity == b.SeatCapacity && a.BookingDeadline == b.BookingDeadline
+        a.Type == b.Type && a.Organiser == b.Organiser && a.OrganiserSuppliesEscorts == b.OrganiserSuppliesEscorts && a.SeatCapacity == b.SeatCapacity && a.BookingDeadline == b.BookingDeadline
         && a.Destinations.SequenceEqual(b.Destinations) && a.Legs.OrderBy(l => l.Departure).SequenceEqual(b.Legs.OrderBy(l => l.Departure));
 
     private OperationView View()

@@ -85,6 +85,17 @@ public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(p
     }
 
     [Fact]
+    public async Task EscortRatio_when_the_organiser_supplies_escorts_each_state_still_sends_two_representatives()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync(Plan() with { OrganiserSuppliesEscorts = true });
+        string[] german = [await Returnee("DE"), await Returnee("DE")];
+
+        Assert.Equal(RuleCode.EscortRatio, await RuleOf(() => Book(operation, "DE", "b1", german, escorts: 1)));
+        Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "DE", "b2", german, escorts: 2)).Status);
+    }
+
+    [Fact]
     public async Task FamilyUnity_a_family_member_missing_from_the_booking_is_refused()
     {
         await StartAsync();

@@ -69,6 +69,21 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
     }
 
     [Fact]
+    public async Task EscortRatio_an_organiser_supplying_escorts_must_bring_them_all_to_confirm()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync(Plan() with { OrganiserSuppliesEscorts = true });
+        await Book(operation, "DE", "de", [await Returnee("DE"), await Returnee("DE")], escorts: 2);
+        await Book(operation, "AT", "at", [await Returnee("AT")], escorts: 4, medical: 1);
+        await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await ClearAsync(operation);
+
+        // Three forced returnees need six escorts from the organiser; it booked four.
+        Assert.Equal(RuleCode.EscortRatio, await RuleOf(() => operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Confirmed))));
+    }
+
+    [Fact]
     public async Task MedicalStaff_to_confirm_a_charter()
     {
         await StartAsync();

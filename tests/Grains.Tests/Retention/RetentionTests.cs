@@ -46,6 +46,24 @@ public sealed class RetentionTests(SharedPostgres postgres) : DomainTestBase(pos
     }
 
     [Fact]
+    public async Task Erasure_on_request_keeps_the_owner_and_refuses_while_booked()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        var returnee = Grains.GetGrain<IReturneeGrain>(await Returnee("AT"));
+        var id = (await returnee.Get())!.Id;
+        await Book(operation, "AT", "b1", [id], escorts: 2);
+
+        Assert.Equal(RuleCode.InvalidTransition, await RuleOf(() => returnee.Erase(null)));
+        await operation.CancelBooking(Organiser, "b1");
+        Assert.True(await returnee.Erase(null));
+
+        var erased = (await returnee.Get())!;
+        Assert.Equal(("AT", ReturneeStatus.Erased, (ReturneeCase?)null), (erased.Owner, erased.Status, erased.Case));
+        Assert.Equal(1, await Storage.ScalarAsync("SELECT count(*) FROM returnee_list WHERE status = 'Erased'"));
+    }
+
+    [Fact]
     public async Task Retention_days_are_configurable()
     {
         await StartAsync(options: o => o.RetentionDays = 3);

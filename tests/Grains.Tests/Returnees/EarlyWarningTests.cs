@@ -30,6 +30,7 @@ public sealed class EarlyWarningTests(SharedPostgres postgres) : DomainTestBase(
         Assert.Equal(1, await Outbox("booking.suspended", Destination.Country("DE")));
         Assert.Equal(1, await Outbox("booking.suspended", Destination.Carriers("op-1")));
         Assert.Equal(1, await Outbox("booking.promoted", Destination.Country("HU")));
+        Assert.Equal(1, await Outbox("booking.promoted", Destination.Role("secretariat")));
         Assert.Equal(1, await Outbox("returnee.ineligible", Destination.Grain("return-operation", "op-1")));
         Assert.Contains((await operation.GetView())!.Warnings, w => w.StartsWith("suspended", StringComparison.Ordinal));
     }
@@ -46,6 +47,20 @@ public sealed class EarlyWarningTests(SharedPostgres postgres) : DomainTestBase(
         await operation.SuspendReturnee(booked, [RuleCode.NonRefoulement]);
 
         Assert.Equal(1, await Outbox("booking.suspended", Destination.Country("DE")));
+    }
+
+    [Fact]
+    public async Task FamilyUnity_a_booked_returnee_moved_to_another_family_suspends_the_booking()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        var booked = await Returnee("DE");
+        await Book(operation, "DE", "b1", [booked], escorts: 2);
+
+        var update = await Grains.UpdateReturneeAsync(booked, "DE", EligibleCase("DE") with { FamilyGroup = "joined-later" });
+
+        Assert.Equal([RuleCode.FamilyUnity], update.Violations.Select(v => v.Rule));
+        Assert.Equal(BookingStatus.Suspended, (await operation.GetBookings(Caller.CoordinatorOf("DE")))[0].Status);
     }
 
     [Fact]
