@@ -19,7 +19,9 @@ public sealed partial class OutboxDispatcher(
     MessagingOptions options,
     TimeProvider clock,
     string owner,
-    ILogger<OutboxDispatcher> logger) : IAsyncDisposable
+    ILogger<OutboxDispatcher> logger,
+    IGrainFactory? grains = null,
+    GrainMessageRoutes? routes = null) : IAsyncDisposable
 {
     private readonly Lock _randomLock = new();
     private readonly System.Threading.Channels.Channel<bool> _wake =
@@ -216,6 +218,10 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<RowOutcome> SendAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
     {
+        if (Destination.TryParseGrain(row.Destination, out var route, out var key))
+        {
+            return await SendToGrainAsync(row, route, key);
+        }
         if (!Destination.TryParseCountry(row.Destination, out var country))
         {
             return RowOutcome.Final(DeliveryStatus.Dead, $"no transport for destination '{row.Destination}'");
@@ -242,6 +248,25 @@ public sealed partial class OutboxDispatcher(
         }
         // Retried as a whole: subscriptions that acknowledged see it again, under the same message id.
         return new RowOutcome(null, string.Join("; ", failures.Select(f => f.Error)), failures.Any(f => f.Attempted), failures.Max(f => f.CircuitOpenFor));
+    }
+
+    private async Task<RowOutcome> SendToGrainAsync(OutboxRow row, string route, string key)
+    {
+        if (grains is null || routes is null || !routes.TryGet(route, out var deliver))
+        {
+            return RowOutcome.Final(DeliveryStatus.Dead, $"no grain route '{route}'");
+        }
+        try
+        {
+            await deliver(grains, new GrainMessage(row.MessageId, key, row.Lane, row.Type, row.Payload, DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredMs)));
+            return RowOutcome.Final(DeliveryStatus.Delivered, null);
+        }
+#pragma warning disable CA1031 // Whatever the receiving grain throws, the message waits for its retry; the lane must not die with it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new RowOutcome(null, $"{ex.GetType().Name} from grain route '{route}'", true, null);
+        }
     }
 
     /// <summary>Exponential from <see cref="MessagingOptions.RetryBaseDelay"/>, capped, with "equal jitter": half fixed, half random.</summary>
