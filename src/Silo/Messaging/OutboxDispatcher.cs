@@ -70,7 +70,9 @@ public sealed partial class OutboxDispatcher(
             return;
         }
         await _stopping.CancelAsync();
-        await Task.WhenAll(new[] { _loop, _listener }.OfType<Task>().Concat(_runningLanes.Keys)).ContinueWith(_ => { }, TaskScheduler.Default);
+        // The loop first: once it has ended no lane can start, so the lanes awaited next are all of them.
+        await new[] { _loop, _listener }.OfType<Task>().WhenAllSettled();
+        await _runningLanes.Keys.WhenAllSettled();
         _stopping.Dispose();
         _stopping = null;
     }
@@ -87,8 +89,15 @@ public sealed partial class OutboxDispatcher(
             {
                 try
                 {
-                    var lanes = await ClaimLanesAsync(free, stopping);
+                    // Not cancelled by stopping: a claim cancelled on the client may still have committed on the
+                    // server, leaving rows leased to no one until the lease ends. Stopping is checked after it.
+                    var lanes = await ClaimLanesAsync(free, CancellationToken.None);
                     claimed = lanes.Count;
+                    if (stopping.IsCancellationRequested)
+                    {
+                        await ReleaseAsync([.. lanes.SelectMany(l => l.Rows).Select(r => r.Id)]);
+                        return;
+                    }
                     foreach (var lane in lanes)
                     {
                         StartLane(lane, stopping);
@@ -322,4 +331,11 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} claimed messages; they are free again when the claim expires")]
     private static partial void LogReleaseFailed(ILogger logger, int count, Exception ex);
+}
+
+internal static class TaskSettling
+{
+    /// <summary>Completes when every task has completed, whether it succeeded, failed or was cancelled.</summary>
+    public static Task WhenAllSettled(this IEnumerable<Task> tasks) =>
+        Task.WhenAll(tasks).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }
