@@ -5,7 +5,7 @@ namespace ReturnOps.Silo.Messaging;
 
 /// <summary>
 /// Outbox <c>destination</c> values the dispatcher knows. <c>country:AT</c> fans out to every subscription of
-/// Austria whose event filter matches the message type.
+/// Austria whose event filter matches the message type; <c>grain:operation/OP-17</c> calls a grain.
 /// </summary>
 public static partial class Destination
 {
@@ -22,6 +22,31 @@ public static partial class Destination
             isoCode = null;
             return false;
         }
+        return true;
+    }
+
+    private const string GrainPrefix = "grain:";
+
+    /// <summary><c>grain:{route}/{key}</c>: a one-way message to a grain, delivered through <see cref="GrainMessageRoutes"/>.</summary>
+    public static string Grain(string route, string key) =>
+        !route.Contains('/', StringComparison.Ordinal) && route.Length > 0 && key.Length > 0
+            ? $"{GrainPrefix}{route}/{key}"
+            : throw new ArgumentException("A route is a non-empty name without '/'; a key is non-empty.", nameof(route));
+
+    public static bool TryParseGrain(string destination, [NotNullWhen(true)] out string? route, [NotNullWhen(true)] out string? key)
+    {
+        route = key = null;
+        if (!destination.StartsWith(GrainPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var slash = destination.IndexOf('/', GrainPrefix.Length);
+        if (slash <= GrainPrefix.Length || slash == destination.Length - 1)
+        {
+            return false;
+        }
+        route = destination[GrainPrefix.Length..slash];
+        key = destination[(slash + 1)..];
         return true;
     }
 

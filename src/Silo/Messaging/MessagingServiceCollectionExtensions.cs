@@ -23,7 +23,8 @@ public static class MessagingServiceCollectionExtensions
 
     /// <summary>
     /// Adds the dispatcher, the webhook sender and the subscription, delivery and inbox services over the grain
-    /// runtime's database. The host starts <see cref="OutboxDispatcher"/> after the runtime.
+    /// runtime's database. The host starts <see cref="OutboxDispatcher"/> after the runtime. Register a
+    /// <see cref="GrainMessageRoutes"/> singleton for grain-to-grain messages.
     /// </summary>
     public static IServiceCollection AddMessaging(this IServiceCollection services, Action<MessagingOptions>? configure = null)
     {
@@ -39,7 +40,8 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton(sp => new WebhookSender(CreateHttpClient(), Options(sp), Clock(sp)));
         services.AddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<IMessagingStore>(), sp.GetRequiredService<WebhookSender>(), Options(sp), Clock(sp),
-            sp.GetRequiredService<GrainRuntime>().Options.SiloName, Loggers(sp).CreateLogger<OutboxDispatcher>()));
+            sp.GetRequiredService<GrainRuntime>().Options.SiloName, Loggers(sp).CreateLogger<OutboxDispatcher>(),
+            sp.GetRequiredService<GrainRuntime>(), sp.GetService<GrainMessageRoutes>()));
         services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(), Clock(sp),
             Loggers(sp).CreateLogger<SubscriptionService>()));
         services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));

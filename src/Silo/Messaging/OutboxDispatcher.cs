@@ -19,7 +19,9 @@ public sealed partial class OutboxDispatcher(
     MessagingOptions options,
     TimeProvider clock,
     string owner,
-    ILogger<OutboxDispatcher> logger) : IAsyncDisposable
+    ILogger<OutboxDispatcher> logger,
+    IGrainFactory? grains = null,
+    GrainMessageRoutes? routes = null) : IAsyncDisposable
 {
     private readonly Lock _randomLock = new();
     private readonly System.Threading.Channels.Channel<bool> _wake =
@@ -68,7 +70,9 @@ public sealed partial class OutboxDispatcher(
             return;
         }
         await _stopping.CancelAsync();
-        await Task.WhenAll(new[] { _loop, _listener }.OfType<Task>().Concat(_runningLanes.Keys)).ContinueWith(_ => { }, TaskScheduler.Default);
+        // The loop first: once it has ended no lane can start, so the lanes awaited next are all of them.
+        await new[] { _loop, _listener }.OfType<Task>().WhenAllSettled();
+        await _runningLanes.Keys.WhenAllSettled();
         _stopping.Dispose();
         _stopping = null;
     }
@@ -85,8 +89,15 @@ public sealed partial class OutboxDispatcher(
             {
                 try
                 {
-                    var lanes = await ClaimLanesAsync(free, stopping);
+                    // Not cancelled by stopping: a claim cancelled on the client may still have committed on the
+                    // server, leaving rows leased to no one until the lease ends. Stopping is checked after it.
+                    var lanes = await ClaimLanesAsync(free, CancellationToken.None);
                     claimed = lanes.Count;
+                    if (stopping.IsCancellationRequested)
+                    {
+                        await ReleaseAsync([.. lanes.SelectMany(l => l.Rows).Select(r => r.Id)]);
+                        return;
+                    }
                     foreach (var lane in lanes)
                     {
                         StartLane(lane, stopping);
@@ -216,6 +227,10 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<RowOutcome> SendAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
     {
+        if (Destination.TryParseGrain(row.Destination, out var route, out var key))
+        {
+            return await SendToGrainAsync(row, route, key);
+        }
         if (!Destination.TryParseCountry(row.Destination, out var country))
         {
             return RowOutcome.Final(DeliveryStatus.Dead, $"no transport for destination '{row.Destination}'");
@@ -242,6 +257,25 @@ public sealed partial class OutboxDispatcher(
         }
         // Retried as a whole: subscriptions that acknowledged see it again, under the same message id.
         return new RowOutcome(null, string.Join("; ", failures.Select(f => f.Error)), failures.Any(f => f.Attempted), failures.Max(f => f.CircuitOpenFor));
+    }
+
+    private async Task<RowOutcome> SendToGrainAsync(OutboxRow row, string route, string key)
+    {
+        if (grains is null || routes is null || !routes.TryGet(route, out var deliver))
+        {
+            return RowOutcome.Final(DeliveryStatus.Dead, $"no grain route '{route}'");
+        }
+        try
+        {
+            await deliver(grains, new GrainMessage(row.MessageId, key, row.Lane, row.Type, row.Payload, DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredMs)));
+            return RowOutcome.Final(DeliveryStatus.Delivered, null);
+        }
+#pragma warning disable CA1031 // Whatever the receiving grain throws, the message waits for its retry; the lane must not die with it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new RowOutcome(null, $"{ex.GetType().Name} from grain route '{route}'", true, null);
+        }
     }
 
     /// <summary>Exponential from <see cref="MessagingOptions.RetryBaseDelay"/>, capped, with "equal jitter": half fixed, half random.</summary>
@@ -297,4 +331,11 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} claimed messages; they are free again when the claim expires")]
     private static partial void LogReleaseFailed(ILogger logger, int count, Exception ex);
+}
+
+internal static class TaskSettling
+{
+    /// <summary>Completes when every task has completed, whether it succeeded, failed or was cancelled.</summary>
+    public static Task WhenAllSettled(this IEnumerable<Task> tasks) =>
+        Task.WhenAll(tasks).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

@@ -44,6 +44,49 @@ public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTe
             $"AT took {failing.TotalMilliseconds:0} ms with DE broken against {baseline.TotalMilliseconds:0} ms without");
     }
 
+    [Fact]
+    public async Task A_slow_partner_holds_only_its_own_lanes()
+    {
+        var (_, cluster) = await StartAsync("Postgres");
+        var node = Node(cluster[0]);
+        var healthy = await PartnerAsync();
+        var slow = await PartnerAsync();
+        await Subscribe(node, "AT", healthy);
+        await Subscribe(node, "DE", slow);
+        await node.Dispatcher.StartAsync(CancellationToken.None);
+        await node.Publish("AT", "warm-up", 1, 5);
+        await Eventually.True(() => healthy.Applied.Count == 5, "the warm-up batch to AT");
+        var baseline = await TimeAsync(() => PublishLanes(node, "AT", "base", 4, 5), () => healthy.Applied.Count == 25, "the baseline batch to AT");
+
+        slow.Behaviour = PartnerBehaviour.Slow;
+        slow.Slowness = TimeSpan.FromMilliseconds(300);
+        await PublishLanes(node, "DE", "slow", 4, 5); // 5 × 300 ms per lane: DE needs at least 1.5 s
+        var during = await TimeAsync(() => PublishLanes(node, "AT", "during", 4, 5), () => healthy.Applied.Count == 45, "the batch to AT while DE is slow");
+
+        Assert.True(during < baseline * 5 + TimeSpan.FromMilliseconds(500),
+            $"AT took {during.TotalMilliseconds:0} ms with DE slow against {baseline.TotalMilliseconds:0} ms without");
+        Assert.True(slow.Applied.Count < 20, "AT should have finished while DE was still being served");
+        await Eventually.True(() => slow.Applied.Count == 20, "the slow partner's messages");
+    }
+
+    [Fact]
+    public async Task A_stopping_replica_hands_back_the_lanes_it_has_not_sent()
+    {
+        var (storage, cluster) = await StartAsync("Postgres");
+        var node = Node(cluster[0]);
+        var partner = await PartnerAsync();
+        await Subscribe(node, "AT", partner);
+        partner.Behaviour = PartnerBehaviour.Hang;
+        await node.Dispatcher.StartAsync(CancellationToken.None);
+        await node.Publish("AT", "op-1", 1, 5);
+        await partner.WhenHanging.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await node.Dispatcher.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE claimed_by IS NOT NULL"));
+        Assert.Equal(5, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0"));
+    }
+
     private static async Task PublishLanes(MessagingNode node, string country, string prefix, int lanes, int perLane)
     {
         for (var lane = 1; lane <= lanes; lane++)

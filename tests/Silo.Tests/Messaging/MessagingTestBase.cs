@@ -60,19 +60,21 @@ public abstract class MessagingTestBase(SharedPostgres postgres) : IAsyncLifetim
         var storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
         _owned.Add(storage);
         var cluster = await TestCluster.StartAsync(storage,
-            b => b.AddGrains(typeof(PublisherGrain).Assembly).AddMessagingSchema().AddMigrations([Clearances]),
+            b => b.AddGrains(typeof(PublisherGrain).Assembly).AddJsonContext(SiloTestsJsonContext.Default).AddMessagingSchema().AddMigrations([Clearances]),
             silos, clock: Clock);
         _owned.Insert(0, cluster);
         return (storage, cluster);
     }
 
-    protected MessagingNode Node(GrainRuntime runtime, MessagingOptions? options = null, Func<IMessagingStore, IMessagingStore>? wrap = null)
+    protected MessagingNode Node(GrainRuntime runtime, MessagingOptions? options = null, Func<IMessagingStore, IMessagingStore>? wrap = null,
+        GrainMessageRoutes? routes = null)
     {
         options ??= TestOptions();
         var store = MessagingServiceCollectionExtensions.For(runtime.Storage, NullLoggerFactory.Instance);
         store = wrap?.Invoke(store) ?? store;
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(), options, Clock);
-        var dispatcher = new OutboxDispatcher(store, sender, options, Clock, runtime.Options.SiloName, NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(store, sender, options, Clock, runtime.Options.SiloName, NullLogger<OutboxDispatcher>.Instance,
+            runtime, routes);
         _owned.Insert(0, dispatcher);
         _owned.Add(sender);
         return new MessagingNode(runtime, store, sender, dispatcher, Clock);
