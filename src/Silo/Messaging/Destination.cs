@@ -25,6 +25,10 @@ public static partial class Destination
         return true;
     }
 
+    /// <summary><c>role:fro</c>, <c>carriers:OP-17</c>: feeds read inside the platform, with no webhook of their own.</summary>
+    public static bool IsInternalFeed(string destination) =>
+        destination.StartsWith("role:", StringComparison.Ordinal) || destination.StartsWith("carriers:", StringComparison.Ordinal);
+
     private const string GrainPrefix = "grain:";
 
     /// <summary><c>grain:{route}/{key}</c>: a one-way message to a grain, delivered through <see cref="GrainMessageRoutes"/>.</summary>

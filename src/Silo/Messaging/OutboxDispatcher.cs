@@ -231,6 +231,11 @@ public sealed partial class OutboxDispatcher(
         {
             return await SendToGrainAsync(row, route, key);
         }
+        if (Destination.IsInternalFeed(row.Destination))
+        {
+            // Role and carrier feeds are read inside the platform; the row is their record, not a delivery job.
+            return RowOutcome.Final(DeliveryStatus.Unrouted, $"internal feed '{row.Destination}': read in the platform, not sent");
+        }
         if (!Destination.TryParseCountry(row.Destination, out var country))
         {
             return RowOutcome.Final(DeliveryStatus.Dead, $"no transport for destination '{row.Destination}'");
