@@ -17,6 +17,10 @@ public sealed class GrainReferenceGenerator : IIncrementalGenerator
     private const string GrainInterface = "ReturnOps.Runtime.IGrainWithStringKey";
     private const string ReadOnlyAttribute = "ReturnOps.Runtime.ReadOnlyAttribute";
 
+    // Keeps `?` on reference types, so that a reference implements `Task<T?> Get()` or `string? reason` without CS8613/CS8767.
+    private static readonly SymbolDisplayFormat s_typeFormat =
+        SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var interfaces = context.SyntaxProvider.CreateSyntaxProvider(
@@ -37,10 +41,10 @@ public sealed class GrainReferenceGenerator : IIncrementalGenerator
             .Select(m => new MethodModel(
                 m.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 m.Name,
-                m.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                m.ReturnType is INamedTypeSymbol { IsGenericType: true } generic ? generic.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null,
+                m.ReturnType.ToDisplayString(s_typeFormat),
+                m.ReturnType is INamedTypeSymbol { IsGenericType: true } generic ? generic.TypeArguments[0].ToDisplayString(s_typeFormat) : null,
                 m.ReturnType.Name,
-                m.Parameters.Select(p => (p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), p.Name)).ToImmutableArray(),
+                m.Parameters.Select(p => (p.Type.ToDisplayString(s_typeFormat), p.Name)).ToImmutableArray(),
                 m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ReadOnlyAttribute)))
             .ToImmutableArray();
         return new GrainInterfaceModel(

@@ -1,0 +1,29 @@
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Grains.Agreements;
+
+public sealed class ReadmissionAgreementsState
+{
+    public SortedDictionary<string, ReadmissionClock> Clocks { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class ReadmissionAgreementsGrain(IPersistentState<ReadmissionAgreementsState> state) : Grain, IReadmissionAgreementsGrain
+{
+    public async Task<ReadmissionClock> Put(ReadmissionClock clock)
+    {
+        if (clock.ReplyDays <= 0 || clock.ExtensionDays < 0 || clock.TransferDays < 0 || clock.Destination.Length != 2)
+        {
+            throw new DomainRuleException(RuleCode.Validation, "Reply days must be positive, extension and transfer days not negative, destination an ISO code.");
+        }
+        state.State.Clocks[clock.Destination] = clock;
+        await state.WriteStateAsync();
+        return clock;
+    }
+
+    public Task<ReadmissionClock?> Get(string destination) =>
+        Task.FromResult(state.State.Clocks.GetValueOrDefault(destination));
+
+    public Task<IReadOnlyList<ReadmissionClock>> List() =>
+        Task.FromResult<IReadOnlyList<ReadmissionClock>>([.. state.State.Clocks.Values]);
+}

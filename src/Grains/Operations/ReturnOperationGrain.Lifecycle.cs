@@ -1,0 +1,147 @@
+using ReturnOps.Grains.Messaging;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Grains.Operations;
+
+/// <summary>The lifecycle with a guard on every step, the booking deadline and retention reminders.</summary>
+public sealed partial class ReturnOperationGrain
+{
+    internal const string DeadlineReminder = "booking-deadline";
+    internal const string RetentionReminder = "retention";
+
+    private static readonly Dictionary<OperationStatus, OperationStatus[]> s_next = new()
+    {
+        [OperationStatus.Draft] = [OperationStatus.Announced, OperationStatus.Cancelled],
+        [OperationStatus.Announced] = [OperationStatus.BookingClosed, OperationStatus.Cancelled],
+        [OperationStatus.BookingClosed] = [OperationStatus.Confirmed, OperationStatus.Cancelled],
+        [OperationStatus.Confirmed] = [OperationStatus.Departed, OperationStatus.Cancelled],
+        [OperationStatus.Departed] = [OperationStatus.Completed],
+        [OperationStatus.Completed] = [],
+        [OperationStatus.Cancelled] = [],
+    };
+
+    public async Task<OperationView> ChangeStatus(Caller caller, StatusChange change)
+    {
+        _ = Plan;
+        if (!IsOrganiser(caller))
+        {
+            throw new AccessDeniedException("Only the organiser moves the operation's lifecycle.");
+        }
+        if (!s_next[S.Status].Contains(change.To))
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition, $"An operation cannot go from {S.Status} to {change.To}.");
+        }
+        if (change.To == OperationStatus.Announced && clock.GetUtcNow() >= Plan.BookingDeadline)
+        {
+            throw new DomainRuleException(RuleCode.BookingClosed, "The booking deadline has passed; the operation cannot be announced.");
+        }
+        if (change.To == OperationStatus.Confirmed)
+        {
+            await CheckConfirmation(change);
+        }
+        await MoveTo(change.To, change.Reason);
+        return View();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == DeadlineReminder && S.Status == OperationStatus.Announced && clock.GetUtcNow() >= Plan.BookingDeadline)
+        {
+            await MoveTo(OperationStatus.BookingClosed, "booking deadline");
+        }
+        else if (reminderName == RetentionReminder && !S.PersonalDataErased && S.EndedAt is not null)
+        {
+            await EraseReturnees();
+        }
+    }
+
+    private async Task MoveTo(OperationStatus to, string? reason)
+    {
+        S.Status = to;
+        switch (to)
+        {
+            case OperationStatus.Announced:
+                await RegisterOrUpdateReminder(DeadlineReminder, Max(Plan.BookingDeadline - clock.GetUtcNow(), TimeSpan.Zero), TimeSpan.Zero);
+                break;
+            case OperationStatus.BookingClosed:
+                await UnregisterReminder(DeadlineReminder);
+                break;
+            case OperationStatus.Confirmed:
+                S.OverrideReason = S.OverrideReason is null && !ClearedByEveryDestination() ? reason : S.OverrideReason;
+                break;
+            case OperationStatus.Completed or OperationStatus.Cancelled:
+                await End(to, reason);
+                break;
+        }
+        var body = new Notification("operation." + to.ToString().ToLowerInvariant(), Status: to.ToString(), Reason: reason);
+        foreach (var country in Plan.Destinations.Concat(S.Bookings.Where(b => b.Status != BookingStatus.Cancelled).Select(b => b.Country))
+            .Append(Plan.Organiser).Distinct())
+        {
+            Notify(Destination.Country(country), body);
+        }
+        Notify(Destination.Role(Caller.Secretariat), body);
+        await Save();
+    }
+
+    /// <summary>Rules 7, 9, 13 and the re-check of rules 1-6 for every confirmed returnee.</summary>
+    private async Task CheckConfirmation(StatusChange change)
+    {
+        var violations = new List<RuleViolation>();
+        var confirmed = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+        var forced = confirmed.Sum(b => b.ForcedCount);
+        if (forced > 0 && S.AssignedMonitors.Count == 0 && confirmed.Sum(b => b.Monitors) == 0)
+        {
+            violations.Add(new(RuleCode.MonitorRequired, "A forced-return operation needs at least one forced-return monitor."));
+        }
+        if (Plan.Type != OperationType.ScheduledFlight && confirmed.Sum(b => b.Medical) == 0)
+        {
+            violations.Add(new(RuleCode.MedicalStaff, "A charter needs at least one medical staff member."));
+        }
+        if (!ClearedByEveryDestination() && !(change.OverrideClearance && !string.IsNullOrWhiteSpace(change.Reason)))
+        {
+            violations.Add(new(RuleCode.ManifestClearance, "Every destination must clear the current manifest, or the organiser overrides with a reason."));
+        }
+        var assessed = await Task.WhenAll(confirmed.SelectMany(b => b.Returnees).Select(r => Returnee(r.Id).Assess(Context())));
+        violations.AddRange(assessed.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" })));
+        if (violations.Count > 0)
+        {
+            throw new DomainRuleException(violations);
+        }
+    }
+
+    private bool ClearedByEveryDestination()
+    {
+        var onBoard = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).SelectMany(b => b.Returnees).Select(r => r.Id).ToHashSet();
+        return Plan.Destinations.All(d => S.Clearances.TryGetValue(d, out var c)
+            && c.Cleared && c.ManifestVersion == S.ManifestVersion && !c.RejectedReturnees.Any(onBoard.Contains));
+    }
+
+    /// <summary>Completed or cancelled: retention starts (rule 15); a cancelled operation frees its returnees for another one.</summary>
+    private async Task End(OperationStatus to, string? reason)
+    {
+        S.EndedAt = clock.GetUtcNow();
+        if (to == OperationStatus.Cancelled)
+        {
+            S.CancelReason = reason;
+            await Task.WhenAll(S.Bookings.Where(b => b.Status != BookingStatus.Cancelled).Select(ReleaseAll));
+        }
+        await UnregisterReminder(DeadlineReminder);
+        await RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(options.RetentionDays), TimeSpan.Zero);
+    }
+
+    /// <summary>Erases the returnees' personal data and forgets their ids; the counts stay.</summary>
+    private async Task EraseReturnees()
+    {
+        await Task.WhenAll(S.Bookings.SelectMany(b => b.Returnees).Select(r => Returnee(r.Id).Erase(unlessBookedElsewhereThan: Id)));
+        foreach (var booking in S.Bookings)
+        {
+            booking.Returnees = [];
+        }
+        S.Clearances.Values.ToList().ForEach(c => c.RejectedReturnees.Clear());
+        S.PersonalDataErased = true;
+        await Save();
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,131 @@
+using ReturnOps.Grains.Messaging;
+using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Grains.Operations;
+
+/// <summary>The operation's plan, views and persistence; bookings, lifecycle and oversight are in the other parts.</summary>
+public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperationState> state, TimeProvider clock, GrainsOptions options)
+    : Grain, IReturnOperationGrain, IRemindable
+{
+    private ReturnOperationState S => state.State;
+    private OperationPlan Plan => S.Plan ?? throw new ResourceNotFoundException($"Operation {GetPrimaryKeyString()} not found.");
+    private string Id => GetPrimaryKeyString();
+    private DateTimeOffset Departure => Plan.Legs[0].Departure;
+
+    public async Task<OperationView> Create(OperationPlan plan)
+    {
+        if (S.Plan is not null)
+        {
+            return SamePlan(S.Plan, plan) ? View() : throw new DomainRuleException(RuleCode.Validation, "This operation id is already used.");
+        }
+        Validate(plan);
+        S.Plan = plan with { Destinations = [.. plan.Destinations], Legs = [.. plan.Legs.OrderBy(l => l.Departure)] };
+        S.EscortsPerReturnee = plan.EscortsPerReturnee ?? EscortRatio.Default;
+        S.Status = OperationStatus.Draft;
+        await Save();
+        return View();
+    }
+
+    public Task<OperationView?> GetView() => Task.FromResult(S.Plan is null ? null : View());
+
+    private void Validate(OperationPlan plan)
+    {
+        var problems = new List<string>();
+        if (plan.Destinations.Count is < 1 or > 3 || plan.Destinations.Distinct().Count() != plan.Destinations.Count)
+        {
+            problems.Add("one to three distinct destinations");
+        }
+        if (plan.Legs.Count == 0)
+        {
+            problems.Add("at least one leg");
+        }
+        if (plan.SeatCapacity <= 0)
+        {
+            problems.Add("a positive seat capacity");
+        }
+        if (plan.EscortsPerReturnee is < 0)
+        {
+            problems.Add("a ratio of escorts that is not negative");
+        }
+        if (plan.Legs.Count > 0 && plan.BookingDeadline > plan.Legs.Min(l => l.Departure))
+        {
+            problems.Add("a booking deadline before departure");
+        }
+        if (plan.BookingDeadline <= clock.GetUtcNow())
+        {
+            problems.Add("a booking deadline in the future");
+        }
+        if (problems.Count > 0)
+        {
+            throw new DomainRuleException(RuleCode.Validation, "An operation needs " + string.Join(", ", problems) + ".");
+        }
+    }
+
+    private static bool SamePlan(OperationPlan a, OperationPlan b) =>
+        a.Type == b.Type && a.Organiser == b.Organiser && a.SeatCapacity == b.SeatCapacity && a.BookingDeadline == b.BookingDeadline
+        && a.Destinations.SequenceEqual(b.Destinations) && a.Legs.OrderBy(l => l.Departure).SequenceEqual(b.Legs.OrderBy(l => l.Departure));
+
+    private OperationView View()
+    {
+        var plan = Plan;
+        var confirmed = SeatAllocation.ConfirmedSeats(S.Bookings);
+        var waitlisted = S.Bookings.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats);
+        return new OperationView(Id, plan.Type, plan.Organiser, plan.Destinations, plan.Legs, plan.SeatCapacity, plan.BookingDeadline,
+            S.EscortsPerReturnee, S.Status, new SeatSummary(plan.SeatCapacity, confirmed, waitlisted, plan.SeatCapacity - confirmed),
+            Participants(), Warnings(), [.. S.AssignedMonitors],
+            [.. S.Clearances.Select(c => new ClearanceView(c.Key, c.Value.Cleared, [.. c.Value.RejectedReturnees], c.Value.Reason,
+                c.Value.ManifestVersion == S.ManifestVersion))],
+            S.OverrideReason, long.TryParse(state.Etag, out var version) ? version : 0);
+    }
+
+    private List<ParticipantSummary> Participants() =>
+        [.. S.Bookings.Where(b => b.Holds).GroupBy(b => b.Country).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var confirmed = g.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+            return new ParticipantSummary(g.Key, confirmed.Sum(b => b.ReturneeCount), confirmed.Sum(b => b.Escorts), confirmed.Sum(b => b.Medical),
+                confirmed.Sum(b => b.Monitors), confirmed.Sum(b => b.Interpreters), confirmed.Sum(b => b.Observers),
+                confirmed.Sum(b => b.Seats), g.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats));
+        })];
+
+    /// <summary>Rule 10: an interpreter is recommended, never required.</summary>
+    private List<string> Warnings()
+    {
+        var warnings = new List<string>();
+        var confirmed = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+        if (confirmed.Sum(b => b.ReturneeCount) > 0 && confirmed.Sum(b => b.Interpreters) == 0)
+        {
+            warnings.Add("interpreter: no interpreter is booked (recommended on every operation)");
+        }
+        if (S.Bookings.Any(b => b.Status == BookingStatus.Suspended))
+        {
+            warnings.Add("suspended: a booking is suspended because a returnee became ineligible");
+        }
+        return warnings;
+    }
+
+    private BookingView ViewOf(Booking b, bool withReturnees) =>
+        new(b.Id, b.Country, b.Status, b.Seats, b.Sequence, b.ReturneeCount, withReturnees ? [.. b.Returnees.Select(r => r.Id)] : [],
+            b.Escorts, b.Medical, b.Monitors, b.Interpreters, b.Observers);
+
+    private EligibilityContext Context() => new(Departure, Plan.Destinations, options.FitToTravelWindowDays);
+
+    private void Notify(string destination, Notification body) =>
+        EnqueueMessage(Outbox.Message(destination, Id, body.Subject, body with { OperationId = Id }, clock.GetUtcNow()));
+
+    /// <summary>Writes the state with its read-model rows: lists and statistics change in the same transaction.</summary>
+    private Task Save()
+    {
+        foreach (var row in ReadModelSchema.OperationRows(Id, S, clock.GetUtcNow()))
+        {
+            WriteReadModel(row);
+        }
+        return state.WriteStateAsync();
+    }
+
+    private bool IsOrganiser(Caller caller) => caller.IsCoordinatorOf(Plan.Organiser);
+
+    private IReturneeGrain Returnee(string id) => GrainFactory.GetGrain<IReturneeGrain>(id);
+}

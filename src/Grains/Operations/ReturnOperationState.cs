@@ -1,0 +1,63 @@
+namespace ReturnOps.Grains.Operations;
+
+public sealed class ReturnOperationState
+{
+    public OperationPlan? Plan { get; set; }
+    public decimal EscortsPerReturnee { get; set; }
+    public OperationStatus Status { get; set; }
+    public List<Booking> Bookings { get; set; } = [];
+
+    /// <summary>Arrival order of bookings; a reinstated booking arrives again.</summary>
+    public long NextSequence { get; set; }
+
+    /// <summary>Changes whenever the confirmed set changes, so an older clearance no longer counts.</summary>
+    public int ManifestVersion { get; set; }
+
+    public List<string> AssignedMonitors { get; set; } = [];
+    public Dictionary<string, MonitorReport> MonitorReports { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ClearanceRecord> Clearances { get; set; } = new(StringComparer.Ordinal);
+    public string? OverrideReason { get; set; }
+    public string? CancelReason { get; set; }
+    public int Incidents { get; set; }
+    public int Suspensions { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Retention ran: returnee ids are gone, counts stay.</summary>
+    public bool PersonalDataErased { get; set; }
+}
+
+public sealed class Booking
+{
+    public string Id { get; set; } = "";
+    public string Country { get; set; } = "";
+    public BookingStatus Status { get; set; }
+    public long Sequence { get; set; }
+    public List<BookedReturnee> Returnees { get; set; } = [];
+    public int ReturneeCount { get; set; }
+    public int ForcedCount { get; set; }
+    public int Escorts { get; set; }
+    public int Medical { get; set; }
+    public int Monitors { get; set; }
+    public int Interpreters { get; set; }
+    public int Observers { get; set; }
+
+    /// <summary>Rule 11: every returnee and every staff member takes a seat.</summary>
+    public int Seats => ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers;
+
+    public bool Holds => Status is BookingStatus.Confirmed or BookingStatus.Waitlisted;
+}
+
+public sealed class BookedReturnee
+{
+    public string Id { get; set; } = "";
+    public string? FamilyGroup { get; set; }
+    public bool Forced { get; set; }
+}
+
+public sealed class ClearanceRecord
+{
+    public bool Cleared { get; set; }
+    public List<string> RejectedReturnees { get; set; } = [];
+    public string? Reason { get; set; }
+    public int ManifestVersion { get; set; }
+}

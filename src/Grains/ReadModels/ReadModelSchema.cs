@@ -1,0 +1,126 @@
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Runtime;
+using ReturnOps.Runtime.Storage;
+
+namespace ReturnOps.Grains.ReadModels;
+
+/// <summary>
+/// The domain's read-model tables, written by grains in the same transaction as their state, so that
+/// lists and statistics never activate thousands of grains. Rows carry ids and counts, never personal data.
+/// Times are Unix milliseconds, as in the runtime's tables; flags are 0/1 so one row shape fits both providers.
+/// </summary>
+public static class ReadModelSchema
+{
+    public const string Module = "grains";
+    public const string Operations = "operation_list";
+    public const string Participants = "operation_participants";
+    public const string Returnees = "returnee_list";
+    public const string ReadmissionRequests = "readmission_requests";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(Module, 1, "operation, participant, returnee and readmission lists",
+            PostgresSql: Tables("text", "integer", "bigint"),
+            SqliteSql: Tables("TEXT", "INTEGER", "INTEGER")),
+    ];
+
+    private static string Tables(string text, string integer, string bigint) => $"""
+        CREATE TABLE {Operations} (
+            id {text} PRIMARY KEY, type {text} NOT NULL, organiser {text} NOT NULL, status {text} NOT NULL,
+            destinations {text} NOT NULL, departure_ms {bigint} NOT NULL, booking_deadline_ms {bigint} NOT NULL, year {integer} NOT NULL,
+            capacity {integer} NOT NULL, confirmed_seats {integer} NOT NULL, waitlisted_seats {integer} NOT NULL,
+            confirmed_returnees {integer} NOT NULL, forced_returnees {integer} NOT NULL, escorts {integer} NOT NULL,
+            medical {integer} NOT NULL, monitors {integer} NOT NULL, interpreters {integer} NOT NULL,
+            suspensions {integer} NOT NULL, incidents {integer} NOT NULL, updated_ms {bigint} NOT NULL);
+        -- Lists filter by status and sort by departure; 3,000 operations over ten years stay small.
+        CREATE INDEX operation_list_status ON {Operations} (status, departure_ms);
+        CREATE TABLE {Participants} (
+            id {text} PRIMARY KEY, operation_id {text} NOT NULL, country {text} NOT NULL, destination {text} NOT NULL,
+            year {integer} NOT NULL, type {text} NOT NULL, status {text} NOT NULL, returnees {integer} NOT NULL,
+            forced_returnees {integer} NOT NULL, escorts {integer} NOT NULL, medical {integer} NOT NULL, monitors {integer} NOT NULL,
+            confirmed_seats {integer} NOT NULL, waitlisted_seats {integer} NOT NULL, suspended_bookings {integer} NOT NULL);
+        CREATE INDEX operation_participants_year ON {Participants} (year, country);
+        CREATE TABLE {Returnees} (
+            id {text} PRIMARY KEY, owner {text} NOT NULL, status {text} NOT NULL, operation_id {text} NOT NULL, updated_ms {bigint} NOT NULL);
+        -- A coordinator lists its own country's cases by status: up to 500,000 rows in ten years.
+        CREATE INDEX returnee_list_owner ON {Returnees} (owner, status);
+        CREATE TABLE {ReadmissionRequests} (
+            id {text} PRIMARY KEY, returnee_id {text} NOT NULL, owner {text} NOT NULL, destination {text} NOT NULL,
+            status {text} NOT NULL, reply_due_ms {bigint} NOT NULL, accepted_by_silence {integer} NOT NULL);
+        CREATE INDEX readmission_requests_owner ON {ReadmissionRequests} (owner, status);
+        CREATE INDEX readmission_requests_destination ON {ReadmissionRequests} (destination, status);
+        """;
+
+    internal static ReadModelUpsert ReturneeRow(string id, string owner, ReturneeStatus status, string? operationId, DateTimeOffset now) =>
+        new(Returnees, id, new Dictionary<string, object?>
+        {
+            ["owner"] = owner,
+            ["status"] = status.ToString(),
+            ["operation_id"] = operationId ?? "",
+            ["updated_ms"] = now.ToUnixTimeMilliseconds(),
+        });
+
+    internal static ReadModelUpsert ReadmissionRow(ReadmissionRequestView r) =>
+        new(ReadmissionRequests, r.Id, new Dictionary<string, object?>
+        {
+            ["returnee_id"] = r.ReturneeId,
+            ["owner"] = r.Owner,
+            ["destination"] = r.Destination,
+            ["status"] = r.Status.ToString(),
+            ["reply_due_ms"] = r.ReplyDueBy.ToUnixTimeMilliseconds(),
+            ["accepted_by_silence"] = r.AcceptedBySilence ? 1 : 0,
+        });
+
+    internal static IEnumerable<ReadModelWrite> OperationRows(string id, ReturnOperationState s, DateTimeOffset now)
+    {
+        var plan = s.Plan!;
+        var departure = plan.Legs[0].Departure;
+        var confirmed = s.Bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+        yield return new ReadModelUpsert(Operations, id, new Dictionary<string, object?>
+        {
+            ["type"] = plan.Type.ToString(),
+            ["organiser"] = plan.Organiser,
+            ["status"] = s.Status.ToString(),
+            // Delimited on both sides so that a filter is LIKE '%,NG,%' and never matches a prefix.
+            ["destinations"] = "," + string.Join(",", plan.Destinations) + ",",
+            ["departure_ms"] = departure.ToUnixTimeMilliseconds(),
+            ["booking_deadline_ms"] = plan.BookingDeadline.ToUnixTimeMilliseconds(),
+            ["year"] = departure.Year,
+            ["capacity"] = plan.SeatCapacity,
+            ["confirmed_seats"] = confirmed.Sum(b => b.Seats),
+            ["waitlisted_seats"] = s.Bookings.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats),
+            ["confirmed_returnees"] = confirmed.Sum(b => b.ReturneeCount),
+            ["forced_returnees"] = confirmed.Sum(b => b.ForcedCount),
+            ["escorts"] = confirmed.Sum(b => b.Escorts),
+            ["medical"] = confirmed.Sum(b => b.Medical),
+            ["monitors"] = confirmed.Sum(b => b.Monitors) + s.AssignedMonitors.Count,
+            ["interpreters"] = confirmed.Sum(b => b.Interpreters),
+            ["suspensions"] = s.Suspensions,
+            ["incidents"] = s.Incidents,
+            ["updated_ms"] = now.ToUnixTimeMilliseconds(),
+        });
+        foreach (var country in s.Bookings.GroupBy(b => b.Country))
+        {
+            var mine = country.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+            yield return new ReadModelUpsert(Participants, id + "/" + country.Key, new Dictionary<string, object?>
+            {
+                ["operation_id"] = id,
+                ["country"] = country.Key,
+                ["destination"] = plan.Destinations[0],
+                ["year"] = departure.Year,
+                ["type"] = plan.Type.ToString(),
+                ["status"] = s.Status.ToString(),
+                ["returnees"] = mine.Sum(b => b.ReturneeCount),
+                ["forced_returnees"] = mine.Sum(b => b.ForcedCount),
+                ["escorts"] = mine.Sum(b => b.Escorts),
+                ["medical"] = mine.Sum(b => b.Medical),
+                ["monitors"] = mine.Sum(b => b.Monitors),
+                ["confirmed_seats"] = mine.Sum(b => b.Seats),
+                ["waitlisted_seats"] = country.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats),
+                ["suspended_bookings"] = country.Count(b => b.Status == BookingStatus.Suspended),
+            });
+        }
+    }
+}

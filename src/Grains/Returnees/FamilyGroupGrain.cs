@@ -1,0 +1,32 @@
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Grains.Returnees;
+
+public sealed class FamilyGroupState
+{
+    public SortedSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A leaf grain: returnees call it, it calls no one, so no cycle can form.</summary>
+public sealed class FamilyGroupGrain(IPersistentState<FamilyGroupState> state) : Grain, IFamilyGroupGrain
+{
+    public static string KeyFor(string owner, string group) => owner + "/" + group;
+
+    public async Task Join(string returneeId)
+    {
+        if (state.State.Members.Add(returneeId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task Leave(string returneeId)
+    {
+        if (state.State.Members.Remove(returneeId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> Members() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Members]);
+}

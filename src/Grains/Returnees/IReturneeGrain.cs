@@ -1,0 +1,44 @@
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Grains.Returnees;
+
+/// <summary>One case, keyed by an opaque id the gateway makes (never the owner's reference).</summary>
+public interface IReturneeGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the case for <paramref name="owner"/>; repeating the same registration is harmless.</summary>
+    Task<ReturneeView> Register(string owner, ReturneeCase returnee);
+
+    /// <summary>Replaces the case (a merge patch applied by the gateway); flags an early warning when a booked returnee becomes ineligible.</summary>
+    Task<ReturneeUpdate> Update(string owner, ReturneeCase returnee);
+
+    /// <summary>The case, or null if it does not exist.</summary>
+    [ReadOnly]
+    Task<ReturneeView?> Get();
+
+    /// <summary>Eligibility against an operation without reserving (confirmation re-checks every returnee).</summary>
+    [ReadOnly]
+    Task<Reservation> Assess(EligibilityContext context);
+
+    /// <summary>Holds the returnee for one booking if eligible and free; idempotent per booking.</summary>
+    Task<Reservation> Reserve(BookingRef booking, string bookingCountry, EligibilityContext context);
+
+    /// <summary>Lets the returnee go from a booking; nothing happens if another booking holds it.</summary>
+    Task Release(BookingRef booking);
+
+    /// <summary>Erases personal data; <paramref name="unlessBookedElsewhereThan"/> spares a returnee rebooked on another operation.</summary>
+    Task<bool> Erase(string? unlessBookedElsewhereThan);
+
+    /// <summary>Records the state of a readmission request for a destination (called by the request).</summary>
+    Task RecordReadmission(string destination, string status);
+}
+
+/// <summary>The members of one family group of one owning state (rule 4), keyed <c>{owner}/{group}</c>.</summary>
+public interface IFamilyGroupGrain : IGrainWithStringKey
+{
+    Task Join(string returneeId);
+
+    Task Leave(string returneeId);
+
+    [ReadOnly]
+    Task<IReadOnlyList<string>> Members();
+}

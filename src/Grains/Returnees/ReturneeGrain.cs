@@ -1,0 +1,184 @@
+using ReturnOps.Grains.Messaging;
+using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Grains.Returnees;
+
+public sealed class ReturneeState
+{
+    public string? Owner { get; set; }
+    public ReturneeCase? Case { get; set; }
+    public BookingRef? Booking { get; set; }
+
+    /// <summary>The operation the reservation was judged against, so a later change can be re-judged alone.</summary>
+    public EligibilityContext? BookedFor { get; set; }
+
+    public Dictionary<string, string> Readmission { get; set; } = new(StringComparer.Ordinal);
+    public bool Erased { get; set; }
+}
+
+public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimeProvider clock) : Grain, IReturneeGrain
+{
+    private ReturneeState S => state.State;
+
+    public async Task<ReturneeView> Register(string owner, ReturneeCase returnee)
+    {
+        if (S.Owner is not null)
+        {
+            return S.Owner == owner && S.Case == returnee ? View() : throw new DomainRuleException(RuleCode.Validation, "This returnee id is already registered.");
+        }
+        Validate(returnee);
+        await MoveFamily(owner, null, returnee.FamilyGroup);
+        S.Owner = owner;
+        S.Case = returnee;
+        await Save();
+        return View();
+    }
+
+    public async Task<ReturneeUpdate> Update(string owner, ReturneeCase returnee)
+    {
+        if (S.Owner != owner || S.Case is null)
+        {
+            throw new ResourceNotFoundException($"Returnee {GetPrimaryKeyString()} not found.");
+        }
+        Validate(returnee);
+        await MoveFamily(owner, S.Case.FamilyGroup, returnee.FamilyGroup);
+        S.Case = returnee;
+        var violations = S.BookedFor is null ? [] : Eligibility.Check(returnee, S.BookedFor, S.Readmission);
+        var suspended = violations.Count > 0 ? S.Booking : null;
+        if (suspended is not null)
+        {
+            // The early warning (rule 2): a one-way message up to the operation, never a call back into it.
+            var now = clock.GetUtcNow();
+            var body = new Notification("returnee.ineligible", suspended.OperationId, suspended.BookingId, owner,
+                Rules: [.. violations.Select(v => v.Rule)]);
+            EnqueueMessage(Outbox.Message(Destination.Grain("return-operation", suspended.OperationId), suspended.OperationId, body.Subject, body, now));
+            EnqueueMessage(Outbox.Message(Destination.Country(owner), suspended.OperationId, body.Subject, body, now));
+        }
+        await Save();
+        return new ReturneeUpdate(View(), suspended, violations);
+    }
+
+    public Task<ReturneeView?> Get() => Task.FromResult(S.Owner is null ? null : View());
+
+    public Task<Reservation> Assess(EligibilityContext context) => Task.FromResult(Judge(context, reserved: false));
+
+    public async Task<Reservation> Reserve(BookingRef booking, string bookingCountry, EligibilityContext context)
+    {
+        if (S.Owner is null || S.Case is null || S.Owner != bookingCountry)
+        {
+            return Refuse(RuleCode.Validation, "Returnee not found for this country.");
+        }
+        if (S.Booking is not null && S.Booking != booking)
+        {
+            return Refuse(RuleCode.AlreadyBooked, "The returnee already holds a seat in another booking.");
+        }
+        var judged = Judge(context, reserved: false);
+        if (judged.Violations.Count > 0)
+        {
+            return judged;
+        }
+        if (S.Booking != booking)
+        {
+            S.Booking = booking;
+            S.BookedFor = context;
+            await Save();
+        }
+        return judged with { Reserved = true };
+    }
+
+    public async Task Release(BookingRef booking)
+    {
+        if (S.Booking == booking)
+        {
+            S.Booking = null;
+            S.BookedFor = null;
+            await Save();
+        }
+    }
+
+    public async Task<bool> Erase(string? unlessBookedElsewhereThan)
+    {
+        if (S.Erased || S.Owner is null)
+        {
+            return false;
+        }
+        if (unlessBookedElsewhereThan is not null && S.Booking is not null && S.Booking.OperationId != unlessBookedElsewhereThan)
+        {
+            return false;
+        }
+        if (S.Case?.FamilyGroup is { } group)
+        {
+            await GrainFactory.GetGrain<IFamilyGroupGrain>(FamilyGroupGrain.KeyFor(S.Owner, group)).Leave(GetPrimaryKeyString());
+        }
+        // Only the owner and the fact of erasure remain: statistics were counted elsewhere, as numbers.
+        S.Case = null;
+        S.Booking = null;
+        S.BookedFor = null;
+        S.Readmission.Clear();
+        S.Erased = true;
+        await Save();
+        return true;
+    }
+
+    public async Task RecordReadmission(string destination, string status)
+    {
+        if (S.Erased || S.Readmission.GetValueOrDefault(destination) == status)
+        {
+            return;
+        }
+        S.Readmission[destination] = status;
+        await Save();
+    }
+
+    private async Task MoveFamily(string owner, string? from, string? to)
+    {
+        if (from == to)
+        {
+            return;
+        }
+        var id = GetPrimaryKeyString();
+        if (to is not null)
+        {
+            await GrainFactory.GetGrain<IFamilyGroupGrain>(FamilyGroupGrain.KeyFor(owner, to)).Join(id);
+        }
+        if (from is not null)
+        {
+            await GrainFactory.GetGrain<IFamilyGroupGrain>(FamilyGroupGrain.KeyFor(owner, from)).Leave(id);
+        }
+    }
+
+    private Reservation Judge(EligibilityContext context, bool reserved) => S.Case is null
+        ? Refuse(RuleCode.Validation, "The returnee's data was erased.")
+        : new Reservation(GetPrimaryKeyString(), reserved, Eligibility.Check(S.Case, context, S.Readmission), S.Owner!, S.Case.FamilyGroup, !S.Case.Voluntary);
+
+    private Reservation Refuse(string rule, string detail) =>
+        new(GetPrimaryKeyString(), false, [new RuleViolation(rule, detail)], S.Owner ?? "", null, false);
+
+    private ReturneeStatus Status() => S.Erased ? ReturneeStatus.Erased
+        : S.Booking is not null ? ReturneeStatus.Booked
+        : CurrentViolations().Count > 0 ? ReturneeStatus.Ineligible
+        : ReturneeStatus.Available;
+
+    /// <summary>Without a booking, eligibility is judged as if departing today to no particular destination.</summary>
+    private IReadOnlyList<RuleViolation> CurrentViolations() => S.Case is null ? []
+        : Eligibility.Check(S.Case, S.BookedFor ?? new EligibilityContext(clock.GetUtcNow(), [], GrainsOptions.DefaultFitToTravelWindowDays), S.Readmission);
+
+    private ReturneeView View() =>
+        new(GetPrimaryKeyString(), S.Owner!, Status(), S.Case, S.Booking, new Dictionary<string, string>(S.Readmission), CurrentViolations());
+
+    private Task Save()
+    {
+        WriteReadModel(ReadModelSchema.ReturneeRow(GetPrimaryKeyString(), S.Owner!, Status(), S.Booking?.OperationId, clock.GetUtcNow()));
+        return state.WriteStateAsync();
+    }
+
+    private static void Validate(ReturneeCase c)
+    {
+        if (string.IsNullOrWhiteSpace(c.Reference) || c.Nationality.Length != 2 || c.BirthYear is < 1900 or > 2100)
+        {
+            throw new DomainRuleException(RuleCode.Validation, "A case needs a reference, a two-letter nationality and a plausible birth year.");
+        }
+    }
+}

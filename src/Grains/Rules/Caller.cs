@@ -1,0 +1,23 @@
+namespace ReturnOps.Grains.Rules;
+
+/// <summary>
+/// Who makes a call, as the gateway read it from the token: role, country (coordinators and partners)
+/// and subject. Grains decide visibility with it, so that every entry point applies the same rules.
+/// </summary>
+public sealed record Caller(string Role, string? Country, string Subject)
+{
+    public const string Coordinator = "coordinator";
+    public const string Secretariat = "secretariat";
+    public const string Partner = "partner";
+    public const string Monitor = "monitor";
+    public const string Fro = "fro";
+    public const string Admin = "admin";
+
+    public static Caller CoordinatorOf(string country, string subject = "clerk") => new(Coordinator, country, subject);
+    public static Caller PartnerOf(string country, string subject = "partner") => new(Partner, country, subject);
+    public static Caller SecretariatUser(string subject = "secretariat") => new(Secretariat, null, subject);
+    public static Caller MonitorUser(string subject) => new(Monitor, null, subject);
+
+    public bool IsCoordinatorOf(string country) => Role == Coordinator && Country == country;
+    public bool IsPartnerOf(string country) => Role == Partner && Country == country;
+}

@@ -1,0 +1,42 @@
+namespace ReturnOps.Grains.Rules;
+
+/// <summary>
+/// The rule codes of the gateway contract (api.md), defined once. The gateway answers a broken rule
+/// with 409 when <see cref="IsConflict"/> says the request came at the wrong time, else with 422.
+/// </summary>
+public static class RuleCode
+{
+    public const string Capacity = "capacity";
+    public const string BookingClosed = "booking-closed";
+    public const string EnforceableDecision = "enforceable-decision";
+    public const string SuspensiveAppeal = "suspensive-appeal";
+    public const string NonRefoulement = "non-refoulement";
+    public const string UnaccompaniedMinorReception = "unaccompanied-minor-reception";
+    public const string FamilyUnity = "family-unity";
+    public const string FitToTravel = "fit-to-travel";
+    public const string TravelDocument = "travel-document";
+    public const string EscortRatio = "escort-ratio";
+    public const string MonitorRequired = "monitor-required";
+    public const string MedicalStaff = "medical-staff";
+    public const string ManifestClearance = "manifest-clearance";
+    public const string Readmission = "readmission";
+    public const string InvalidTransition = "invalid-transition";
+    public const string IdempotencyKeyReuse = "idempotency-key-reuse";
+
+    /// <summary>Added to the contract: a returnee already holds a seat in another booking.</summary>
+    public const string AlreadyBooked = "already-booked";
+
+    /// <summary>Added to the contract: a well-formed request whose values the domain rejects (422).</summary>
+    public const string Validation = "validation";
+
+    /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
+        FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
+        Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation,
+    ];
+
+    /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>
+    public static bool IsConflict(string code) => code is BookingClosed or InvalidTransition;
+}
