@@ -1,0 +1,67 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Events;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Operations;
+
+/// <summary>
+/// <c>GET /operations/{id}/events</c>: server-sent events, one <c>operation</c> event with the view the caller
+/// may see now and one after every change. Event ids are operation versions, so a client sees each state once.
+/// </summary>
+public static class OperationEvents
+{
+    public static RouteGroupBuilder MapEvents(this RouteGroupBuilder operations)
+    {
+        operations.MapGet("/{id}/events", OpenAsync).Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        return operations;
+    }
+
+    private static async Task<IResult> OpenAsync(string id, HttpContext http, IGrainFactory grains, OperationChanges changes)
+    {
+        var caller = http.User.ToCaller();
+        var first = await OperationAccess.VisibleAsync(grains, id, caller);
+        var subscription = changes.Watch(id);
+        http.Response.RegisterForDispose(subscription);
+        return TypedResults.ServerSentEvents(StreamAsync(first, caller, grains.GetGrain<IReturnOperationGrain>(id), subscription, http.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<OperationView>> StreamAsync(
+        OperationView first, Caller caller, IReturnOperationGrain operation, OperationChanges.Subscription subscription,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var version = first.Version;
+        yield return Item(first);
+        while (await WaitAsync(subscription, cancellationToken))
+        {
+            var view = await operation.GetView();
+            if (view is null || !OperationAccess.CanSee(caller, view))
+            {
+                yield break;
+            }
+            if (view.Version > version)
+            {
+                version = view.Version;
+                yield return Item(view);
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(OperationChanges.Subscription subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await subscription.Changes.WaitToReadAsync(cancellationToken) && subscription.Changes.TryRead(out _);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static SseItem<OperationView> Item(OperationView view) =>
+        new(view, "operation") { EventId = view.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}

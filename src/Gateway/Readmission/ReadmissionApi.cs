@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Readmission;
+
+public sealed record ReadmissionListItem(string Id, string ReturneeId, string Owner, string Destination, ReadmissionStatus Status, DateTimeOffset ReplyDueBy, bool AcceptedBySilence);
+
+public sealed record ReadmissionList(IReadOnlyList<ReadmissionListItem> Items);
+
+/// <summary>Body of <c>POST /readmission-requests/{id}/reply</c>.</summary>
+public sealed record ReadmissionReply(bool Accepted, string? Reason = null);
+
+/// <summary>Readmission requests: a partner sees those addressed to its country, a coordinator those its country sent.</summary>
+public static class ReadmissionApi
+{
+    public const string IdPrefix = "rr-";
+
+    public static IEndpointRouteBuilder MapReadmissionApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/readmission-requests", "Readmission requests").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor);
+        group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return app;
+    }
+
+    private static async Task<Ok<ReadmissionList>> ListAsync(string? status, HttpContext http, GatewayDatabase database, CancellationToken cancellationToken)
+    {
+        var caller = http.User.ToCaller();
+        var filter = ApiConventions.EnumOrNull<ReadmissionStatus>(status, "status")?.ToString() ?? "";
+        // The column is chosen by role, never by input.
+        var column = caller.Role == Roles.Partner ? "destination" : "owner";
+        var items = await database.RunAsync<IReadOnlyList<ReadmissionListItem>>(async connection =>
+        {
+            await using var query = GatewayDatabase.Command(connection,
+                $"SELECT id, returnee_id, owner, destination, status, reply_due_ms, accepted_by_silence FROM readmission_requests WHERE {column} = @country AND (@status = '' OR status = @status) ORDER BY reply_due_ms, id LIMIT 1000",
+                ("@country", caller.CountryOf()), ("@status", filter));
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<ReadmissionListItem>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new ReadmissionListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    Enum.Parse<ReadmissionStatus>(reader.GetString(4)),
+                    DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture)),
+                    Convert.ToInt64(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture) != 0));
+            }
+            return rows;
+        }, cancellationToken);
+        return TypedResults.Ok(new ReadmissionList(items));
+    }
+
+    private static async Task<Ok<ReadmissionRequestView>> ReplyAsync(string id, ReadmissionReply reply, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.ToCaller();
+        if (!ApiConventions.IsId(id, IdPrefix))
+        {
+            throw new ResourceNotFoundException();
+        }
+        var request = grains.GetGrain<IReadmissionRequestGrain>(id);
+        var view = await request.Get();
+        if (view is null || view.Destination != caller.Country)
+        {
+            throw new ResourceNotFoundException();
+        }
+        return TypedResults.Ok(await request.Reply(caller, reply.Accepted, reply.Reason));
+    }
+}
