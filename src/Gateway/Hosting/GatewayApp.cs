@@ -84,11 +84,16 @@ public static class GatewayApp
     private static string PartitionKey(HttpContext context) =>
         context.User.FindFirst("sub")?.Value is { } subject ? "sub:" + subject : "ip:" + context.Connection.RemoteIpAddress;
 
-    /// <summary>Listens for other replicas' operation changes and seeds demo data, after the silo started.</summary>
-    private sealed class GatewayStartup(GrainRuntime runtime, OperationChanges changes, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime) : IHostedService
+    /// <summary>
+    /// Listens for other replicas' operation changes and seeds demo data, after the silo started. Takes the
+    /// Prometheus collector so that it listens from the start: a listener misses measurements made before it exists.
+    /// </summary>
+    private sealed class GatewayStartup(
+        GrainRuntime runtime, OperationChanges changes, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, PrometheusText metrics) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
+            GC.KeepAlive(metrics);
             await changes.ListenAsync(runtime.Storage.ChangeFeed, "return-operation", lifetime.ApplicationStopping);
             if (options.Value.SeedDemoData)
             {

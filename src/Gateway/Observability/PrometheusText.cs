@@ -17,11 +17,12 @@ public sealed class PrometheusText : IDisposable
     private readonly ConcurrentDictionary<Instrument, ConcurrentDictionary<string, Series>> _series = new();
     private readonly Lock _collect = new();
 
-    public PrometheusText()
+    /// <param name="meters">Only meters made by this host's factory are collected: tests run several hosts in one process.</param>
+    public PrometheusText(IMeterFactory meters)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name.StartsWith("ReturnOps", StringComparison.Ordinal))
+            if (instrument.Meter.Name.StartsWith("ReturnOps", StringComparison.Ordinal) && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 listener.EnableMeasurementEvents(instrument);
             }

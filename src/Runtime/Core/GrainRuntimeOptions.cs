@@ -4,7 +4,7 @@ namespace ReturnOps.Runtime;
 public sealed class GrainRuntimeOptions
 {
     /// <summary>Names this instance in reminder and outbox claims; must differ between replicas.</summary>
-    public string SiloName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
+    public string SiloName { get; set; } = DefaultSiloName();
 
     /// <summary>How long a caller waits for a grain call before <see cref="GrainCallTimeoutException"/>.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -23,4 +23,11 @@ public sealed class GrainRuntimeOptions
 
     /// <summary>How long a claimed reminder is held before another replica may fire it; longer than a call can take.</summary>
     public TimeSpan ReminderLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Host, process and a random part, cut to 40 characters (short host names and process ids give fewer).</summary>
+    private static string DefaultSiloName()
+    {
+        var name = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        return name.Length > 40 ? name[..40] : name;
+    }
 }
