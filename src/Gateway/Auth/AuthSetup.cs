@@ -35,7 +35,7 @@ public static class AuthSetup
             .AddPolicy(Policies.Secretariat, p => p.RequireRole(Roles.Secretariat))
             .AddPolicy(Policies.Oversight, p => p.RequireRole(Roles.Fro, Roles.Admin))
             .AddPolicy(Policies.Staffing, p => p.RequireRole(Roles.Secretariat, Roles.Coordinator))
-            .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Coordinator, Roles.Monitor))
+            .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Monitor))
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.Monitor));
         return services;
     }

@@ -26,6 +26,6 @@ public static class Policies
     public const string Oversight = "fro-or-admin";
     public const string CountryActor = "coordinator-or-partner";
     public const string Staffing = "secretariat-or-coordinator";
-    public const string Participant = "coordinator-or-monitor";
+    public const string Participant = "coordinator-partner-or-monitor";
     public const string Monitor = "monitor";
 }
