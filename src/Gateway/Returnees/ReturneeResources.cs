@@ -22,6 +22,37 @@ public sealed record ReturneeInput(
     DateOnly? TravelDocumentValidUntil = null,
     DateOnly? FitToTravelOn = null)
 {
+    private static readonly string[] s_sexes = ["F", "M", "X"];
+
+    /// <summary>
+    /// Codes the grain does not check (yet): sex as in ICAO 9303 (F, M, X), nationality as an upper-case ISO code,
+    /// and bounded free text. A value outside them is a validation error (422), never stored.
+    /// </summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (!s_sexes.Contains(Sex))
+        {
+            problems.Add("sex is F, M or X");
+        }
+        if (Nationality.Length != 2 || !Nationality.All(char.IsAsciiLetterUpper))
+        {
+            problems.Add("nationality is an ISO 3166 alpha-2 code");
+        }
+        if (new[] { Reference, FamilyGroup, ReceptionArrangement }.Concat(Vulnerabilities).Any(t => t is not null && (t.Length > 200 || t.Any(char.IsControl))))
+        {
+            problems.Add("texts have at most 200 characters and no control characters");
+        }
+        if (Vulnerabilities.Count > 20)
+        {
+            problems.Add("at most 20 vulnerabilities");
+        }
+        if (problems.Count > 0)
+        {
+            throw new DomainRuleException(RuleCode.Validation, "A case needs: " + string.Join("; ", problems) + ".");
+        }
+    }
+
     public ReturneeCase ToCase() => new(Reference, Nationality, BirthYear, Sex, FamilyGroup, UnaccompaniedMinor, ReceptionArrangement,
         DecisionEnforceable, AppealPending, AppealSuspensive, NonRefoulementCleared, TravelDocumentValidUntil, MedicalFlag, FitToTravelOn,
         [.. Vulnerabilities], Voluntary);

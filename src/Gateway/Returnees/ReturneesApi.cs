@@ -40,6 +40,7 @@ public static class ReturneesApi
     {
         var owner = http.User.ToCaller().CountryOf();
         var id = ApiConventions.NewId(IdPrefix, clock);
+        input.Validate();
         var view = await grains.GetGrain<IReturneeGrain>(id).Register(owner, input.ToCase());
         var resource = ReturneeResource.From(view);
         http.Response.Headers.ETag = ETags.FromContent(resource);
@@ -83,14 +84,12 @@ public static class ReturneesApi
         {
             throw new RequestProblemException(StatusCodes.Status415UnsupportedMediaType, "A patch is sent as application/merge-patch+json or application/json.");
         }
-        var patch = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }, cancellationToken: http.RequestAborted)
-            as JsonObject ?? throw RequestProblemException.BadRequest("A merge patch is a JSON object.");
+        var patch = await ReadPatchAsync(request, http.RequestAborted);
         var current = await OwnedAsync(id, http, grains);
         ETags.CheckIfMatch(request, ETags.FromContent(ReturneeResource.From(current)));
         var caseNow = current.Case ?? throw new ResourceNotFoundException("The returnee's data was erased.");
-        var merged = JsonSerializer.SerializeToNode(ReturneeInput.From(caseNow), GatewayJson.Options)!.AsObject();
-        MergePatch(merged, patch);
-        var input = merged.Deserialize<ReturneeInput>(GatewayJson.Options) ?? throw RequestProblemException.BadRequest("The patched case is empty.");
+        var input = Merge(caseNow, patch);
+        input.Validate();
         var update = await grains.UpdateReturneeAsync(id, current.Owner, input.ToCase());
         var resource = ReturneeResource.From(update.View);
         http.Response.Headers.ETag = ETags.FromContent(resource);
@@ -125,6 +124,32 @@ public static class ReturneesApi
         }
         var view = await grains.GetGrain<IReturneeGrain>(id).Get();
         return view is not null && view.Owner == country ? view : throw new ResourceNotFoundException();
+    }
+
+    /// <summary>The patch as a JSON object; duplicate members are malformed, as in every other body.</summary>
+    private static async Task<JsonObject> ReadPatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var document = await JsonDocument.ParseAsync(request.Body,
+            new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false }, cancellationToken);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? JsonObject.Create(document.RootElement.Clone())!
+            : throw RequestProblemException.BadRequest("A merge patch is a JSON object.");
+    }
+
+    /// <summary>Applies the patch to the case and reads the result as strictly as a new case.</summary>
+    private static ReturneeInput Merge(ReturneeCase current, JsonObject patch)
+    {
+        var merged = JsonSerializer.SerializeToNode(ReturneeInput.From(current), GatewayJson.Options)!.AsObject();
+        try
+        {
+            MergePatch(merged, patch);
+            return merged.Deserialize<ReturneeInput>(GatewayJson.Options) ?? throw RequestProblemException.BadRequest("The patched case is empty.");
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Text JSON accepts but .NET strings cannot hold, e.g. a lone surrogate escape.
+            throw RequestProblemException.BadRequest("The patch contains text that is not valid Unicode.");
+        }
     }
 
     private static void MergePatch(JsonObject target, JsonObject patch)
