@@ -61,7 +61,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Storage:ConnectionString"] = storage.ConnectionString,
             ["Auth:SigningKey"] = SigningKey,
             ["Gateway:RateLimitPermits"] = "100000",
-            ["Gateway:SeedDemoData"] = "true",
+            ["Gateway:SeedDemoData"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

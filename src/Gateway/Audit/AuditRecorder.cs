@@ -55,7 +55,8 @@ public static class AuditRecorder
         }
     }
 
-    private static Task RecordAsync(HttpContext context, string action, int status)
+    /// <summary>Appends one row for this request: the caller from its token, the path as the resource.</summary>
+    public static Task RecordAsync(HttpContext context, string action, int status)
     {
         context.Items[RecordedKey] = true;
         var user = context.User;

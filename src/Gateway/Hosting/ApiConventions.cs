@@ -14,9 +14,12 @@ public static partial class ApiConventions
         return IsoCode().IsMatch(value) ? value : throw RequestProblemException.BadRequest($"The {name} must be two upper-case letters (ISO 3166 alpha-2).");
     }
 
-    /// <summary>Ids are made by the gateway: a prefix and 32 hex digits. Anything else cannot exist (404 without a lookup).</summary>
-    public static bool IsId(string value, string prefix) =>
-        value.Length == prefix.Length + 32 && value.StartsWith(prefix, StringComparison.Ordinal) && value[prefix.Length..].All(char.IsAsciiHexDigitLower);
+    /// <summary>
+    /// Ids are lower-case letters, digits and dashes (the gateway's are a prefix and 32 hex digits, the demo's readable).
+    /// Anything else cannot exist: 404 without touching a grain.
+    /// </summary>
+    public static bool IsId(string value) =>
+        value.Length is > 0 and <= 80 && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     public static string NewId(string prefix, TimeProvider clock) => prefix + Guid.CreateVersion7(clock.GetUtcNow()).ToString("N");
 

@@ -36,6 +36,7 @@ public static class GatewayApp
             .UseStorage(storage.Provider, storage.ConnectionString));
         services.AddHostedService<GrainRuntimeHost>();
         services.AddHostedService<GatewayStartup>();
+        services.AddHostedService<IdempotencyRetention>();
         services.AddSingleton<GatewayDatabase>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<AuditLog>();
@@ -95,10 +96,7 @@ public static class GatewayApp
         {
             GC.KeepAlive(metrics);
             await changes.ListenAsync(runtime.Storage.ChangeFeed, "return-operation", lifetime.ApplicationStopping);
-            if (options.Value.SeedDemoData)
-            {
-                await DemoData.SeedAsync(runtime, cancellationToken);
-            }
+            await DemoData.SeedAsync(runtime, runtime.Clock, options.Value.SeedDemoData, cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

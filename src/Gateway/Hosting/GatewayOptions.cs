@@ -16,6 +16,6 @@ public sealed class GatewayOptions
     /// <summary>How long a duplicate POST waits for the first one with the same Idempotency-Key.</summary>
     public int IdempotencyWaitSeconds { get; set; } = 30;
 
-    /// <summary>Seeds the JCP participants and demo data at start when the database is empty.</summary>
-    public bool SeedDemoData { get; set; } = true;
+    /// <summary>Seeds the domain's demo scenario (returnees, operations) at start; the participants are seeded regardless.</summary>
+    public bool SeedDemoData { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains.Rules;
@@ -134,8 +135,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
     }
 
+    /// <summary>Sends the stored answer again; a replayed answer with personal data is an access like the first.</summary>
     private static async Task ReplayAsync(HttpContext context, StoredResponse stored)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditedAttribute>() is { } audited)
+        {
+            await AuditRecorder.RecordAsync(context, audited.Action + ".replayed", stored.StatusCode);
+        }
         var response = context.Response;
         response.StatusCode = stored.StatusCode;
         response.ContentType = stored.ContentType;

@@ -83,6 +83,27 @@ public sealed class IdempotencyStore(GatewayDatabase database, TimeProvider cloc
             return await update.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
+    /// <summary>
+    /// Erasure reaches stored answers too: a kept response that names the returnee (its creation, say) is dropped,
+    /// so personal data does not outlive an erasure in the replay store.
+    /// </summary>
+    public Task ForgetResponsesMentioningAsync(string id, CancellationToken cancellationToken) =>
+        database.RunAsync(async connection =>
+        {
+            await using var delete = GatewayDatabase.Command(connection,
+                "DELETE FROM gateway_idempotency WHERE state = 'done' AND body LIKE @pattern", ("@pattern", "%\"" + id + "\"%"));
+            return await delete.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Drops keys older than <paramref name="age"/>: a retry comes within minutes, not days.</summary>
+    public Task<int> PurgeAsync(TimeSpan age, CancellationToken cancellationToken) =>
+        database.RunAsync(async connection =>
+        {
+            await using var delete = GatewayDatabase.Command(connection,
+                "DELETE FROM gateway_idempotency WHERE created_ms < @before", ("@before", (clock.GetUtcNow() - age).ToUnixTimeMilliseconds()));
+            return await delete.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     /// <summary>Forgets a key whose request failed on the server side, so that a retry acts again.</summary>
     public Task AbandonAsync(string caller, string key, CancellationToken cancellationToken) =>
         database.RunAsync(async connection =>

@@ -25,7 +25,7 @@ public static class OperationAccess
     /// <summary>The operation as the caller may see it, or 404.</summary>
     public static async Task<OperationView> VisibleAsync(IGrainFactory grains, string id, Caller caller)
     {
-        if (!ApiConventions.IsId(id, IdPrefix))
+        if (!ApiConventions.IsId(id))
         {
             throw new ResourceNotFoundException();
         }

@@ -11,7 +11,8 @@ public sealed record OperationInput(
     IReadOnlyList<LegInput> Legs,
     int SeatCapacity,
     DateTimeOffset BookingDeadline,
-    decimal? EscortsPerReturnee = null);
+    decimal? EscortsPerReturnee = null,
+    bool OrganiserSuppliesEscorts = false);
 
 /// <summary>One row of <c>GET /operations</c>, from the read model: counts only.</summary>
 public sealed record OperationSummary(

@@ -35,7 +35,7 @@ public static partial class OperationsApi
         await CheckCodesAsync(input, grains);
         var id = ApiConventions.NewId(OperationAccess.IdPrefix, clock);
         var plan = new OperationPlan(input.Type, organiser, [.. input.Destinations], [.. input.Legs.Select(l => new Leg(l.From, l.To, l.Departure))],
-            input.SeatCapacity, input.BookingDeadline, input.EscortsPerReturnee);
+            input.SeatCapacity, input.BookingDeadline, input.EscortsPerReturnee, input.OrganiserSuppliesEscorts);
         var view = await grains.GetGrain<IReturnOperationGrain>(id).Create(plan);
         http.Response.Headers.ETag = ETags.FromVersion(view.Version);
         return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}", view);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Runtime;
 
@@ -32,13 +33,12 @@ public static class ReadmissionApi
     {
         var caller = http.User.ToCaller();
         var filter = ApiConventions.EnumOrNull<ReadmissionStatus>(status, "status")?.ToString() ?? "";
-        // The column is chosen by role, never by input.
-        var column = caller.Role == Roles.Partner ? "destination" : "owner";
+        var country = caller.CountryOf();
+        var (owner, destination) = caller.Role == Roles.Partner ? ("", country) : (country, "");
         var items = await database.RunAsync<IReadOnlyList<ReadmissionListItem>>(async connection =>
         {
-            await using var query = GatewayDatabase.Command(connection,
-                $"SELECT id, returnee_id, owner, destination, status, reply_due_ms, accepted_by_silence FROM readmission_requests WHERE {column} = @country AND (@status = '' OR status = @status) ORDER BY reply_due_ms, id LIMIT 1000",
-                ("@country", caller.CountryOf()), ("@status", filter));
+            await using var query = GatewayDatabase.Command(connection, ReadModelQueries.ReadmissionPage,
+                ("@owner", owner), ("@destination", destination), ("@status", filter), ("@limit", 1000L), ("@offset", 0L));
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             var rows = new List<ReadmissionListItem>();
             while (await reader.ReadAsync(cancellationToken))
@@ -56,7 +56,7 @@ public static class ReadmissionApi
     private static async Task<Ok<ReadmissionRequestView>> ReplyAsync(string id, ReadmissionReply reply, HttpContext http, IGrainFactory grains)
     {
         var caller = http.User.ToCaller();
-        if (!ApiConventions.IsId(id, IdPrefix))
+        if (!ApiConventions.IsId(id))
         {
             throw new ResourceNotFoundException();
         }

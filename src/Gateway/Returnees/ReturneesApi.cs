@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Gateway.Readmission;
 using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Runtime;
@@ -53,9 +55,8 @@ public static class ReturneesApi
         var filter = ApiConventions.EnumOrNull<ReturneeStatus>(status, "status")?.ToString() ?? "";
         var items = await database.RunAsync<IReadOnlyList<ReturneeListItem>>(async connection =>
         {
-            await using var query = GatewayDatabase.Command(connection,
-                "SELECT id, status, operation_id FROM returnee_list WHERE owner = @owner AND (@status = '' OR status = @status) ORDER BY id LIMIT 1000",
-                ("@owner", owner), ("@status", filter));
+            await using var query = GatewayDatabase.Command(connection, ReadModelQueries.ReturneePage,
+                ("@owner", owner), ("@status", filter), ("@limit", 1000L), ("@offset", 0L));
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             var rows = new List<ReturneeListItem>();
             while (await reader.ReadAsync(cancellationToken))
@@ -96,10 +97,11 @@ public static class ReturneesApi
         return TypedResults.Ok(resource);
     }
 
-    private static async Task<NoContent> EraseAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<NoContent> EraseAsync(string id, HttpContext http, IGrainFactory grains, IdempotencyStore replays)
     {
         await OwnedAsync(id, http, grains);
         await grains.GetGrain<IReturneeGrain>(id).Erase(null);
+        await replays.ForgetResponsesMentioningAsync(id, http.RequestAborted);
         return TypedResults.NoContent();
     }
 
@@ -118,7 +120,7 @@ public static class ReturneesApi
     private static async Task<ReturneeView> OwnedAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var country = http.User.ToCaller().CountryOf();
-        if (!ApiConventions.IsId(id, IdPrefix))
+        if (!ApiConventions.IsId(id))
         {
             throw new ResourceNotFoundException();
         }

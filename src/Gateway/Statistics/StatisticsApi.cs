@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains.ReadModels;
 
 namespace ReturnOps.Gateway.Statistics;
 
@@ -11,10 +12,13 @@ public sealed record CountByKey(string Key, long Count);
 
 public sealed record OperationCount(string Type, string Status, long Count);
 
+public sealed record ReturneeCount(string Destination, string Participant, long Returnees);
+
 /// <summary>The secretariat's yearly figures, from the read models: counts only, never personal data.</summary>
 public sealed record YearStatistics(
     int Year,
     IReadOnlyList<OperationCount> Operations,
+    IReadOnlyList<ReturneeCount> Returnees,
     IReadOnlyList<CountByKey> ReturneesByDestination,
     IReadOnlyList<CountByKey> ReturneesByParticipant,
     long ForcedOperations,
@@ -41,28 +45,22 @@ public static class StatisticsApi
         }
         return await database.RunAsync(async connection =>
         {
-            var operations = await RowsAsync(connection, "SELECT type, status, COUNT(*) FROM operation_list WHERE year = @year GROUP BY type, status ORDER BY type, status", y,
+            var operations = await RowsAsync(connection, ReadModelQueries.OperationsByTypeAndStatus, y,
                 r => new OperationCount(r.GetString(0), r.GetString(1), Long(r.GetValue(2))), cancellationToken);
-            var byDestination = await RowsAsync(connection,
-                "SELECT destination, SUM(returnees) FROM operation_participants WHERE year = @year AND status <> 'Cancelled' GROUP BY destination ORDER BY destination", y,
-                r => new CountByKey(r.GetString(0), Long(r.GetValue(1))), cancellationToken);
-            var byParticipant = await RowsAsync(connection,
-                "SELECT country, SUM(returnees) FROM operation_participants WHERE year = @year AND status <> 'Cancelled' GROUP BY country ORDER BY country", y,
-                r => new CountByKey(r.GetString(0), Long(r.GetValue(1))), cancellationToken);
-            var totals = (await RowsAsync(connection,
-                """
-                SELECT COUNT(*), COALESCE(SUM(CASE WHEN monitors > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(escorts), 0), COALESCE(SUM(forced_returnees), 0),
-                       COALESCE(SUM(suspensions), 0), COALESCE(SUM(incidents), 0)
-                FROM operation_list WHERE year = @year AND type <> 'VoluntaryCharter' AND status NOT IN ('Cancelled', 'Draft')
-                """, y,
+            var returnees = await RowsAsync(connection, ReadModelQueries.ReturneesByDestinationAndParticipant, y,
+                r => new ReturneeCount(r.GetString(0), r.GetString(1), Long(r.GetValue(2))), cancellationToken);
+            var o = (await RowsAsync(connection, ReadModelQueries.Oversight, y,
                 r => (Forced: Long(r.GetValue(0)), Monitored: Long(r.GetValue(1)), Escorts: Long(r.GetValue(2)), Returnees: Long(r.GetValue(3)),
                     Suspensions: Long(r.GetValue(4)), Incidents: Long(r.GetValue(5))), cancellationToken))[0];
-            return TypedResults.Ok(new YearStatistics(y, operations, byDestination, byParticipant, totals.Forced, totals.Monitored,
-                totals.Forced == 0 ? 0 : (double)totals.Monitored / totals.Forced,
-                totals.Returnees == 0 ? 0 : (double)totals.Escorts / totals.Returnees,
-                totals.Suspensions, totals.Incidents));
+            return TypedResults.Ok(new YearStatistics(y, operations, returnees,
+                Sum(returnees, r => r.Destination), Sum(returnees, r => r.Participant),
+                o.Forced, o.Monitored, o.Forced == 0 ? 0 : (double)o.Monitored / o.Forced,
+                o.Returnees == 0 ? 0 : (double)o.Escorts / o.Returnees, o.Suspensions, o.Incidents));
         }, cancellationToken);
     }
+
+    private static List<CountByKey> Sum(List<ReturneeCount> rows, Func<ReturneeCount, string> key) =>
+        [.. rows.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new CountByKey(g.Key, g.Sum(r => r.Returnees)))];
 
     private static async Task<List<T>> RowsAsync<T>(DbConnection connection, string sql, int year, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {

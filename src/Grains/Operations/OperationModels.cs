@@ -34,6 +34,7 @@ public enum BookingStatus
 public sealed record Leg(string From, string To, DateTimeOffset Departure);
 
 /// <summary>What the organiser plans; <see cref="EscortsPerReturnee"/> defaults to 2 (rule 8).</summary>
+/// <param name="OrganiserSuppliesEscorts">The organiser brings every escort; each other state still sends at least 2 representatives.</param>
 public sealed record OperationPlan(
     OperationType Type,
     string Organiser,
@@ -41,7 +42,8 @@ public sealed record OperationPlan(
     IReadOnlyList<Leg> Legs,
     int SeatCapacity,
     DateTimeOffset BookingDeadline,
-    decimal? EscortsPerReturnee = null);
+    decimal? EscortsPerReturnee = null,
+    bool OrganiserSuppliesEscorts = false);
 
 /// <summary>A seat request of one country: all its returnees and staff, confirmed or waitlisted whole.</summary>
 /// <param name="BookingId">Made by the caller (the gateway), so that a retried request is recognised.</param>
@@ -62,6 +64,7 @@ public sealed record BookingView(
     int Seats,
     long Sequence,
     int ReturneeCount,
+    int ForcedReturnees,
     IReadOnlyList<string> Returnees,
     int Escorts,
     int Medical,

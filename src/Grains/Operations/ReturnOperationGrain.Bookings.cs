@@ -1,6 +1,7 @@
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
 
 namespace ReturnOps.Grains.Operations;
 
@@ -41,7 +42,17 @@ public sealed partial class ReturnOperationGrain
         SeatAllocation.Place(booking, S.Bookings, plan.SeatCapacity);
         AfterConfirmedSetChanged(booking.Status == BookingStatus.Confirmed ? [booking] : []);
         NotifyBooking(booking, "booking." + booking.Status.ToString().ToLowerInvariant());
-        await Save();
+        try
+        {
+            await Save();
+        }
+        catch (Exception ex) when (ex is InconsistentStateException or StorageUnavailableException)
+        {
+            // The booking was not stored: let its returnees go so that they are not held by a booking that
+            // does not exist. The runtime's replay (or the client's retry with the same id) reserves them again.
+            await ReleaseAll(booking);
+            throw;
+        }
         return ViewOf(booking, withReturnees: true);
     }
 
@@ -72,10 +83,13 @@ public sealed partial class ReturnOperationGrain
             throw new DomainRuleException(RuleCode.InvalidTransition, "Only a suspended booking of an operation still being booked can be reinstated.");
         }
         var assessed = await Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Assess(Context())));
-        if (assessed.SelectMany(r => r.Violations).ToList() is { Count: > 0 } violations)
+        // The cases may have changed while suspended: judge eligibility and the escort ratio again.
+        var violations = assessed.SelectMany(r => r.Violations).Concat(CheckEscorts(booking, booking.Country, assessed.Count(r => r.Forced))).ToList();
+        if (violations.Count > 0)
         {
             throw new DomainRuleException(violations);
         }
+        booking.ForcedCount = assessed.Count(r => r.Forced);
         // It lost its seat when suspended: it arrives again, behind every booking already waiting.
         booking.Sequence = ++S.NextSequence;
         SeatAllocation.Place(booking, S.Bookings, Plan.SeatCapacity);
@@ -149,16 +163,34 @@ public sealed partial class ReturnOperationGrain
                 ? returnee.Violations.Select(v => v with { Detail = $"{returnee.ReturneeId}: {v.Detail}" })
                 : [new RuleViolation(RuleCode.Validation, $"{returnee.ReturneeId}: not a returnee of {country}.")]);
         }
-        var required = EscortRatio.Required(Plan.Type, S.EscortsPerReturnee, assessed.Count(r => r.Forced));
-        if (booking.Escorts < required)
-        {
-            violations.Add(new(RuleCode.EscortRatio, $"{required} escorts are needed for the forced returnees of this booking, {booking.Escorts} were booked."));
-        }
+        violations.AddRange(CheckEscorts(booking, country, assessed.Count(r => r.Forced)));
         if (booking.Seats > Plan.SeatCapacity)
         {
             violations.Add(new(RuleCode.Capacity, $"The booking needs {booking.Seats} seats; the aircraft has {Plan.SeatCapacity}."));
         }
         return violations;
+    }
+
+    /// <summary>
+    /// Rule 8: a state brings the escorts for its forced returnees, or, when the organiser supplies every escort,
+    /// still sends at least <see cref="EscortRatio.MinimumRepresentatives"/> representatives (escorts or observers).
+    /// </summary>
+    private IEnumerable<RuleViolation> CheckEscorts(Booking booking, string country, int forced)
+    {
+        var required = EscortRatio.Required(Plan.Type, S.EscortsPerReturnee, forced);
+        if (Plan.OrganiserSuppliesEscorts && country != Plan.Organiser)
+        {
+            var representatives = booking.Escorts + booking.Observers;
+            if (booking.ReturneeCount > 0 && representatives < EscortRatio.MinimumRepresentatives)
+            {
+                yield return new(RuleCode.EscortRatio,
+                    $"The organiser supplies the escorts; each state still sends {EscortRatio.MinimumRepresentatives} representatives, {representatives} were booked.");
+            }
+        }
+        else if (booking.Escorts < required)
+        {
+            yield return new(RuleCode.EscortRatio, $"{required} escorts are needed for the forced returnees of this booking, {booking.Escorts} were booked.");
+        }
     }
 
     /// <summary>Rule 4: every registered member of a family in the booking must be in the same booking.</summary>

@@ -94,6 +94,12 @@ public sealed partial class ReturnOperationGrain
         {
             violations.Add(new(RuleCode.MonitorRequired, "A forced-return operation needs at least one forced-return monitor."));
         }
+        var organiserEscorts = confirmed.Where(b => b.Country == Plan.Organiser).Sum(b => b.Escorts);
+        var allEscorts = EscortRatio.Required(Plan.Type, S.EscortsPerReturnee, forced);
+        if (Plan.OrganiserSuppliesEscorts && organiserEscorts < allEscorts)
+        {
+            violations.Add(new(RuleCode.EscortRatio, $"The organiser supplies the escorts: {allEscorts} are needed, it booked {organiserEscorts}."));
+        }
         if (Plan.Type != OperationType.ScheduledFlight && confirmed.Sum(b => b.Medical) == 0)
         {
             violations.Add(new(RuleCode.MedicalStaff, "A charter needs at least one medical staff member."));

@@ -65,7 +65,7 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
     }
 
     private static bool SamePlan(OperationPlan a, OperationPlan b) =>
-        a.Type == b.Type && a.Organiser == b.Organiser && a.SeatCapacity == b.SeatCapacity && a.BookingDeadline == b.BookingDeadline
+        a.Type == b.Type && a.Organiser == b.Organiser && a.OrganiserSuppliesEscorts == b.OrganiserSuppliesEscorts && a.SeatCapacity == b.SeatCapacity && a.BookingDeadline == b.BookingDeadline
         && a.Destinations.SequenceEqual(b.Destinations) && a.Legs.OrderBy(l => l.Departure).SequenceEqual(b.Legs.OrderBy(l => l.Departure));
 
     private OperationView View()
@@ -107,7 +107,7 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
     }
 
     private BookingView ViewOf(Booking b, bool withReturnees) =>
-        new(b.Id, b.Country, b.Status, b.Seats, b.Sequence, b.ReturneeCount, withReturnees ? [.. b.Returnees.Select(r => r.Id)] : [],
+        new(b.Id, b.Country, b.Status, b.Seats, b.Sequence, b.ReturneeCount, b.ForcedCount, withReturnees ? [.. b.Returnees.Select(r => r.Id)] : [],
             b.Escorts, b.Medical, b.Monitors, b.Interpreters, b.Observers);
 
     private EligibilityContext Context() => new(Departure, Plan.Destinations, options.FitToTravelWindowDays);

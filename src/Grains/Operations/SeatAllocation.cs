@@ -40,6 +40,9 @@ public static class EscortRatio
 {
     public const decimal Default = 2m;
 
+    /// <summary>Decision 2004/573: a participating state sends at least two representatives even when the organiser escorts.</summary>
+    public const int MinimumRepresentatives = 2;
+
     /// <summary>Collecting operations bring the destination's escorts; voluntary charters have none.</summary>
     public static int Required(OperationType type, decimal perReturnee, int forcedReturnees) => type switch
     {

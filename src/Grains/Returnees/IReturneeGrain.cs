@@ -25,7 +25,10 @@ public interface IReturneeGrain : IGrainWithStringKey
     /// <summary>Lets the returnee go from a booking; nothing happens if another booking holds it.</summary>
     Task Release(BookingRef booking);
 
-    /// <summary>Erases personal data; <paramref name="unlessBookedElsewhereThan"/> spares a returnee rebooked on another operation.</summary>
+    /// <summary>
+    /// Erases personal data, keeping the owner and the fact of erasure. The owner (null argument) must cancel a booking first;
+    /// retention passes its operation id and spares a returnee rebooked on another operation.
+    /// </summary>
     Task<bool> Erase(string? unlessBookedElsewhereThan);
 
     /// <summary>Records the state of a readmission request for a destination (called by the request).</summary>

@@ -26,7 +26,7 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
     {
         if (S.Owner is not null)
         {
-            return S.Owner == owner && S.Case == returnee ? View() : throw new DomainRuleException(RuleCode.Validation, "This returnee id is already registered.");
+            return S.Owner == owner && SameCase(S.Case, returnee) ? View() : throw new DomainRuleException(RuleCode.Validation, "This returnee id is already registered.");
         }
         Validate(returnee);
         await MoveFamily(owner, null, returnee.FamilyGroup);
@@ -43,9 +43,15 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
             throw new ResourceNotFoundException($"Returnee {GetPrimaryKeyString()} not found.");
         }
         Validate(returnee);
+        var familyChanged = S.Case.FamilyGroup != returnee.FamilyGroup;
         await MoveFamily(owner, S.Case.FamilyGroup, returnee.FamilyGroup);
         S.Case = returnee;
-        var violations = S.BookedFor is null ? [] : Eligibility.Check(returnee, S.BookedFor, S.Readmission);
+        List<RuleViolation> violations = S.BookedFor is null ? [] : [.. Eligibility.Check(returnee, S.BookedFor, S.Readmission)];
+        if (S.Booking is not null && familyChanged)
+        {
+            // The booking was accepted for the family as it was (rule 4); a new family must be booked anew.
+            violations.Add(new RuleViolation(RuleCode.FamilyUnity, "The family group changed after booking."));
+        }
         var suspended = violations.Count > 0 ? S.Booking : null;
         if (suspended is not null)
         {
@@ -107,6 +113,11 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
         if (unlessBookedElsewhereThan is not null && S.Booking is not null && S.Booking.OperationId != unlessBookedElsewhereThan)
         {
             return false;
+        }
+        if (unlessBookedElsewhereThan is null && S.Booking is not null)
+        {
+            // An owner's erasure request while a booking holds the case would leave a blank seat on a manifest.
+            throw new DomainRuleException(RuleCode.InvalidTransition, "The returnee is booked; cancel the booking before erasing the case.");
         }
         if (S.Case?.FamilyGroup is { } group)
         {
@@ -173,6 +184,10 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
         WriteReadModel(ReadModelSchema.ReturneeRow(GetPrimaryKeyString(), S.Owner!, Status(), S.Booking?.OperationId, clock.GetUtcNow()));
         return state.WriteStateAsync();
     }
+
+    /// <summary>Record equality compares lists by reference; a retried registration carries a new list.</summary>
+    private static bool SameCase(ReturneeCase? a, ReturneeCase b) =>
+        a is not null && a with { Vulnerabilities = [] } == b with { Vulnerabilities = [] } && a.Vulnerabilities.SequenceEqual(b.Vulnerabilities);
 
     private static void Validate(ReturneeCase c)
     {

@@ -1,0 +1,33 @@
+using ReturnOps.Grains.Countries;
+using ReturnOps.Grains.DemoData;
+using ReturnOps.Grains.Operations;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Grains.Tests.DemoData;
+
+public sealed class DemoScenarioTests(SharedPostgres postgres) : DomainTestBase(postgres)
+{
+    [Fact]
+    public async Task The_demo_seeds_the_jcp_participants_and_operations_in_every_state_once()
+    {
+        await StartAsync();
+
+        await DemoScenario.SeedAsync(Grains, Clock);
+        await DemoScenario.SeedAsync(Grains, Clock);
+
+        var countries = await Grains.GetGrain<ICountryDirectoryGrain>(ICountryDirectoryGrain.Key).List();
+        Assert.Equal(19, countries.Count(c => c.Group != CountryGroup.ThirdCountry));
+        Assert.Contains(countries, c => c.Code == "XK" && c.Name == "Kosovo");
+        Assert.Equal(DemoScenario.BookingCountries.Count * DemoScenario.ReturneesPerCountry,
+            await Storage.ScalarAsync("SELECT count(*) FROM returnee_list"));
+        var statuses = new List<OperationStatus>();
+        for (var i = 1; i <= 7; i++)
+        {
+            statuses.Add((await Grains.GetGrain<IReturnOperationGrain>($"demo-op-{i}").GetView())!.Status);
+        }
+        Assert.Equal(
+            [OperationStatus.Announced, OperationStatus.BookingClosed, OperationStatus.Confirmed, OperationStatus.Completed,
+             OperationStatus.Cancelled, OperationStatus.Draft, OperationStatus.Announced], statuses);
+        Assert.True(await Storage.ScalarAsync("SELECT sum(confirmed_returnees) FROM operation_list") > 10);
+    }
+}

@@ -1,0 +1,96 @@
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Grains.Tests;
+
+/// <summary>Starts the domain grains on a fresh database and builds cases and operations in a few words.</summary>
+public abstract class DomainTestBase(SharedPostgres postgres) : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+    private int _ids;
+
+    public static TheoryData<string> Providers => ["Sqlite", "Postgres"];
+
+    protected TestStorage Storage { get; private set; } = null!;
+    protected TestCluster Cluster { get; private set; } = null!;
+    protected FakeClock Clock => Cluster.Clock;
+    protected IGrainFactory Grains => Cluster[0];
+    protected DateTimeOffset Departure => Clock.GetUtcNow().AddDays(14);
+    protected DateOnly DepartureDay => DateOnly.FromDateTime(Departure.UtcDateTime);
+
+    protected async Task StartAsync(string provider = "Sqlite", int silos = 1, Action<GrainsOptions>? options = null)
+    {
+        Storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
+        _owned.Add(Storage);
+        // Reminders fire only when a test polls, and activations stay: time moves by days without background work.
+        Cluster = await TestCluster.StartAsync(Storage, b => b.AddReturnOpsGrains(options), silos, o =>
+        {
+            o.ReminderPollInterval = TimeSpan.FromDays(3650);
+            o.CollectionInterval = TimeSpan.FromDays(3650);
+        });
+        _owned.Insert(0, Cluster);
+    }
+
+    /// <summary>An eligible forced returnee of <paramref name="owner"/>; <paramref name="change"/> edits the case.</summary>
+    protected async Task<string> Returnee(string owner, Func<ReturneeCase, ReturneeCase>? change = null, string? id = null)
+    {
+        id ??= $"r-{owner.ToLowerInvariant()}-{Interlocked.Increment(ref _ids)}";
+        var returnee = EligibleCase(owner);
+        await Grains.GetGrain<IReturneeGrain>(id).Register(owner, change is null ? returnee : change(returnee));
+        return id;
+    }
+
+    protected ReturneeCase EligibleCase(string owner) => new(
+        Reference: $"{owner}-case-{_ids}", Nationality: "NG", BirthYear: 1990, Sex: "M", FamilyGroup: null,
+        UnaccompaniedMinor: false, ReceptionArrangement: null, DecisionEnforceable: true, AppealPending: false,
+        AppealSuspensive: false, NonRefoulementCleared: true, TravelDocumentValidUntil: DepartureDay.AddYears(1),
+        MedicalFlag: false, FitToTravelOn: null, Vulnerabilities: [], Voluntary: false);
+
+    protected OperationPlan Plan(OperationType type = OperationType.Joint, int capacity = 50, string organiser = "AT", string destination = "NG") =>
+        new(type, organiser, [destination], [new Leg("VIE", "LOS", Departure)], capacity, Departure.AddDays(-2));
+
+    /// <summary>An operation open for bookings.</summary>
+    protected async Task<IReturnOperationGrain> AnnouncedAsync(OperationPlan? plan = null, string id = "op-1")
+    {
+        plan ??= Plan();
+        var operation = Grains.GetGrain<IReturnOperationGrain>(id);
+        await operation.Create(plan);
+        await operation.ChangeStatus(Caller.CoordinatorOf(plan.Organiser), new StatusChange(OperationStatus.Announced));
+        return operation;
+    }
+
+    protected static Task<BookingView> Book(IReturnOperationGrain operation, string country, string bookingId, string[] returnees, int escorts, int medical = 0, int monitors = 0, int interpreters = 0) =>
+        operation.RequestBooking(Caller.CoordinatorOf(country), new BookingRequest(bookingId, returnees, escorts, medical, monitors, interpreters));
+
+    protected static async Task<string> RuleOf(Func<Task> call) => (await Assert.ThrowsAsync<DomainRuleException>(call)).Rule;
+
+    protected static async Task<IReadOnlyList<string>> RulesOf(Func<Task> call) =>
+        [.. (await Assert.ThrowsAsync<DomainRuleException>(call)).Violations.Select(v => v.Rule)];
+
+    /// <summary>Moves the fake clock and fires every reminder due by then, on every silo.</summary>
+    protected async Task AdvanceAsync(TimeSpan by)
+    {
+        Clock.Advance(by);
+        foreach (var silo in Cluster.Silos)
+        {
+            await silo.Reminders.PollOnceAsync();
+        }
+    }
+
+    protected Task<long> Outbox(string type, string destination) =>
+        Storage.ScalarAsync($"SELECT count(*) FROM outbox WHERE type = '{type}' AND destination = '{destination}'");
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using ReturnOps.Grains.DemoData;
+using ReturnOps.Grains.ReadModels;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Grains.Tests.ReadModels;
+
+/// <summary>The gateway's read-model queries run unchanged on both providers and agree with the grains.</summary>
+public sealed class ReadModelQueryTests(SharedPostgres postgres) : DomainTestBase(postgres)
+{
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Lists_and_statistics_answer_from_the_read_models(string provider)
+    {
+        await StartAsync(provider);
+        await DemoScenario.SeedAsync(Grains, Clock);
+        var all = new Dictionary<string, object> { ["status"] = "", ["destination"] = "", ["organiser"] = "", ["from_ms"] = 0L, ["to_ms"] = long.MaxValue };
+
+        var total = await QueryAsync(ReadModelQueries.OperationCount, all);
+        var page = await QueryAsync(ReadModelQueries.OperationPage, new(all) { ["limit"] = 5, ["offset"] = 0 });
+        var toNigeria = await QueryAsync(ReadModelQueries.OperationCount, new(all) { ["destination"] = "NG" });
+        var announced = await QueryAsync(ReadModelQueries.OperationCount, new(all) { ["status"] = "Announced" });
+        var year = Clock.GetUtcNow().AddDays(30).Year;
+        var byType = await QueryAsync(ReadModelQueries.OperationsByTypeAndStatus, new() { ["year"] = year });
+        var carried = await QueryAsync(ReadModelQueries.ReturneesByDestinationAndParticipant, new() { ["year"] = Clock.GetUtcNow().AddDays(2).Year });
+        var oversight = await QueryAsync(ReadModelQueries.Oversight, new() { ["year"] = year });
+        var austrian = await QueryAsync(ReadModelQueries.ReturneePage, new() { ["owner"] = "AT", ["status"] = "", ["limit"] = 100, ["offset"] = 0 });
+
+        Assert.Equal(7L, Convert.ToInt64(total[0][0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(5, page.Count);
+        Assert.Equal(3L, Convert.ToInt64(toNigeria[0][0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2L, Convert.ToInt64(announced[0][0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEmpty(byType);
+        Assert.All(carried, row => Assert.Equal("NG", row[0]));
+        Assert.NotEmpty(carried);
+        Assert.Single(oversight);
+        Assert.Equal(DemoScenario.ReturneesPerCountry, austrian.Count);
+    }
+
+    private async Task<List<object[]>> QueryAsync(string sql, Dictionary<string, object> parameters)
+    {
+        await using DbConnection connection = Storage.Provider == "Postgres"
+            ? new NpgsqlConnection(Storage.ConnectionString)
+            : new SqliteConnection(Storage.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        var rows = new List<object[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+}

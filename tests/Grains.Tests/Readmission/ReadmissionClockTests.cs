@@ -1,0 +1,90 @@
+using ReturnOps.Grains.Agreements;
+using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Grains.Tests.Readmission;
+
+/// <summary>Rule 12: reply deadlines from the agreement, silence means acceptance where agreed, extension on request.</summary>
+public sealed class ReadmissionClockTests(SharedPostgres postgres) : DomainTestBase(postgres)
+{
+    private async Task<IReadmissionRequestGrain> RequestAsync(ReadmissionClock clock)
+    {
+        await Grains.GetGrain<IReadmissionAgreementsGrain>(IReadmissionAgreementsGrain.Key).Put(clock);
+        var returnee = await Returnee("AT");
+        var request = Grains.GetGrain<IReadmissionRequestGrain>("rr-1");
+        await request.Submit(new ReadmissionSubmission(returnee, "AT", clock.Destination));
+        return request;
+    }
+
+    [Fact]
+    public async Task Readmission_silence_means_acceptance_after_the_reply_days()
+    {
+        await StartAsync();
+        var request = await RequestAsync(new ReadmissionClock("BA", 10, 0, true, 90));
+        Assert.Equal(Clock.GetUtcNow().AddDays(10), (await request.Get())!.ReplyDueBy);
+
+        await AdvanceAsync(TimeSpan.FromDays(9));
+        Assert.Equal(ReadmissionStatus.Pending, (await request.Get())!.Status);
+        await AdvanceAsync(TimeSpan.FromDays(1));
+
+        var decided = (await request.Get())!;
+        Assert.Equal(ReadmissionStatus.Accepted, decided.Status);
+        Assert.True(decided.AcceptedBySilence);
+        Assert.Equal(nameof(ReadmissionStatus.Accepted), (await Grains.GetGrain<IReturneeGrain>(decided.ReturneeId).Get())!.Readmission["BA"]);
+        Assert.Equal(1, await Storage.ScalarAsync("SELECT accepted_by_silence FROM readmission_requests WHERE id = 'rr-1'"));
+    }
+
+    [Fact]
+    public async Task Readmission_without_silence_clause_lapses()
+    {
+        await StartAsync();
+        var request = await RequestAsync(new ReadmissionClock("GE", 12, 0, false, 90));
+
+        await AdvanceAsync(TimeSpan.FromDays(12));
+
+        Assert.Equal(ReadmissionStatus.Lapsed, (await request.Get())!.Status);
+    }
+
+    [Fact]
+    public async Task Readmission_reply_in_time_by_the_destination_partner_only()
+    {
+        await StartAsync();
+        var request = await RequestAsync(new ReadmissionClock("AL", 14, 0, true, 90));
+
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => request.Reply(Caller.PartnerOf("RS"), true, null));
+        var refused = await request.Reply(Caller.PartnerOf("AL"), false, "not a national");
+        await AdvanceAsync(TimeSpan.FromDays(15));
+
+        Assert.Equal(ReadmissionStatus.Refused, refused.Status);
+        Assert.Equal(ReadmissionStatus.Refused, (await request.Get())!.Status);
+        Assert.Equal(RuleCode.InvalidTransition, await RuleOf(() => request.Reply(Caller.PartnerOf("AL"), true, null)));
+    }
+
+    [Fact]
+    public async Task Readmission_extension_on_request_moves_the_deadline_once()
+    {
+        await StartAsync();
+        var request = await RequestAsync(new ReadmissionClock("RS", 10, 6, true, 90));
+
+        var extended = await request.RequestExtension(Caller.PartnerOf("RS"));
+        Assert.Equal(Clock.GetUtcNow().AddDays(16), extended.ReplyDueBy);
+        Assert.Equal(RuleCode.Readmission, await RuleOf(() => request.RequestExtension(Caller.PartnerOf("RS"))));
+        await AdvanceAsync(TimeSpan.FromDays(10));
+        Assert.Equal(ReadmissionStatus.Pending, (await request.Get())!.Status);
+        await AdvanceAsync(TimeSpan.FromDays(6));
+
+        Assert.Equal(ReadmissionStatus.Accepted, (await request.Get())!.Status);
+    }
+
+    [Fact]
+    public async Task Readmission_needs_an_agreement()
+    {
+        await StartAsync();
+        var returnee = await Returnee("AT");
+
+        Assert.Equal(RuleCode.Readmission, await RuleOf(() =>
+            Grains.GetGrain<IReadmissionRequestGrain>("rr-x").Submit(new ReadmissionSubmission(returnee, "AT", "CN"))));
+    }
+}
