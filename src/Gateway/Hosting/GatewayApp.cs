@@ -62,7 +62,7 @@ public static class GatewayApp
                 }));
             o.OnRejected = (context, _) => new ValueTask(ProblemWriter.WriteAsync(context.HttpContext, ProblemMapper.ForStatus(StatusCodes.Status429TooManyRequests)));
         });
-        services.AddOpenApi();
+        services.AddGatewayOpenApi();
 
         var app = builder.Build();
         app.UseMiddleware<RequestMetricsMiddleware>();

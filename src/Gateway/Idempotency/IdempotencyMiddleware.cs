@@ -71,7 +71,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
             {
                 throw new RequestProblemException(StatusCodes.Status409Conflict, "A request with this Idempotency-Key is still in progress; retry later.");
             }
-            await Task.Delay(s_poll, clock, context.RequestAborted);
+            // The first request progresses in real time whatever clock the domain runs on: poll on the wall clock.
+            await Task.Delay(s_poll, TimeProvider.System, context.RequestAborted);
         }
     }
 
