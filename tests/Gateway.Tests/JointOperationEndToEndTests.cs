@@ -104,28 +104,10 @@ public sealed class JointOperationEndToEndTests(SharedPostgres postgres) : Gatew
         using var response = await host.RawClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var first = await ReadEventAsync(reader);
+        var first = await EventStream.ReadEventAsync(reader);
         Assert.Contains("\"status\":\"Draft\"", first);
         await host.PostAsync($"/api/v1/operations/{operation}/status", organiser, new { to = "Announced" });
-        var second = await ReadEventAsync(reader);
+        var second = await EventStream.ReadEventAsync(reader);
         Assert.Contains("\"status\":\"Announced\"", second);
-    }
-
-    private static async Task<string> ReadEventAsync(StreamReader reader)
-    {
-        var lines = new List<string>();
-        while (true)
-        {
-            var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            if (string.IsNullOrEmpty(line))
-            {
-                if (lines.Count > 0)
-                {
-                    return string.Join("\n", lines);
-                }
-                continue;
-            }
-            lines.Add(line);
-        }
     }
 }

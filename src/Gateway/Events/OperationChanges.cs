@@ -13,14 +13,14 @@ namespace ReturnOps.Gateway.Events;
 /// </summary>
 public sealed class OperationChanges : IOutgoingGrainCallFilter
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<bool>, byte>> _watchers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _watchers = new(StringComparer.Ordinal);
 
     public async Task Invoke(IGrainCallContext context)
     {
         await context.Invoke();
         if (context.Method.InterfaceType == typeof(IReturnOperationGrain) && !context.Method.ReadOnly)
         {
-            Signal(context.GrainId.Key);
+            Signal(context.GrainId.Key, 0);
         }
     }
 
@@ -30,38 +30,54 @@ public sealed class OperationChanges : IOutgoingGrainCallFilter
         {
             if (change.Grain.Type == operationGrainType)
             {
-                Signal(change.Grain.Key);
+                Signal(change.Grain.Key, change.Version);
             }
         }, cancellationToken);
 
     /// <summary>A reader that receives a signal after each change of <paramref name="operationId"/>, until disposed.</summary>
     public Subscription Watch(string operationId)
     {
-        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        _watchers.GetOrAdd(operationId, _ => new()).TryAdd(channel, 0);
-        return new Subscription(channel.Reader, () =>
+        Subscription? subscription = null;
+        subscription = new Subscription(() =>
         {
             if (_watchers.TryGetValue(operationId, out var set))
             {
-                set.TryRemove(channel, out _);
+                set.TryRemove(subscription!, out _);
             }
         });
+        _watchers.GetOrAdd(operationId, _ => new()).TryAdd(subscription, 0);
+        return subscription;
     }
 
-    private void Signal(string operationId)
+    private void Signal(string operationId, long version)
     {
         if (_watchers.TryGetValue(operationId, out var set))
         {
-            foreach (var channel in set.Keys)
+            foreach (var subscription in set.Keys)
             {
-                channel.Writer.TryWrite(true);
+                subscription.Notify(version);
             }
         }
     }
 
-    public sealed class Subscription(ChannelReader<bool> reader, Action unsubscribe) : IDisposable
+    /// <summary>Signals coalesce; <see cref="NotifiedVersion"/> is the newest version another replica announced.</summary>
+    public sealed class Subscription(Action unsubscribe) : IDisposable
     {
-        public ChannelReader<bool> Changes { get; } = reader;
+        private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private long _notifiedVersion;
+
+        public ChannelReader<bool> Changes => _signals.Reader;
+
+        public long NotifiedVersion => Interlocked.Read(ref _notifiedVersion);
+
+        internal void Notify(long version)
+        {
+            long seen;
+            while (version > (seen = Interlocked.Read(ref _notifiedVersion)) && Interlocked.CompareExchange(ref _notifiedVersion, version, seen) != seen)
+            {
+            }
+            _signals.Writer.TryWrite(true);
+        }
 
         public void Dispose() => unsubscribe();
     }

@@ -23,9 +23,10 @@ public static class OperationEvents
     private static async Task<IResult> OpenAsync(string id, HttpContext http, IGrainFactory grains, OperationChanges changes)
     {
         var caller = http.User.ToCaller();
-        var first = await OperationAccess.VisibleAsync(grains, id, caller);
+        // Watch before the first read: a change between the two is then seen, not lost.
         var subscription = changes.Watch(id);
         http.Response.RegisterForDispose(subscription);
+        var first = await OperationAccess.VisibleAsync(grains, id, caller);
         return TypedResults.ServerSentEvents(StreamAsync(first, caller, grains.GetGrain<IReturnOperationGrain>(id), subscription, http.RequestAborted));
     }
 
@@ -37,7 +38,7 @@ public static class OperationEvents
         yield return Item(first);
         while (await WaitAsync(subscription, cancellationToken))
         {
-            var view = await operation.GetView();
+            var view = await ReadAtLeastAsync(operation, subscription.NotifiedVersion, cancellationToken);
             if (view is null || !OperationAccess.CanSee(caller, view))
             {
                 yield break;
@@ -48,6 +49,21 @@ public static class OperationEvents
                 yield return Item(view);
             }
         }
+    }
+
+    /// <summary>
+    /// Another replica's change can be heard here before this replica drops its stale activation (two LISTEN
+    /// connections, no order between them): read again, briefly, until the announced version shows.
+    /// </summary>
+    private static async Task<OperationView?> ReadAtLeastAsync(IReturnOperationGrain operation, long version, CancellationToken cancellationToken)
+    {
+        var view = await operation.GetView();
+        for (var attempt = 0; view is not null && view.Version < version && attempt < 50; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken);
+            view = await operation.GetView();
+        }
+        return view;
     }
 
     private static async Task<bool> WaitAsync(OperationChanges.Subscription subscription, CancellationToken cancellationToken)
