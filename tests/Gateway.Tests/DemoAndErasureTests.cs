@@ -61,5 +61,15 @@ public sealed class DemoAndErasureTests(SharedPostgres postgres) : GatewayTestBa
         Assert.Equal("Suspended", Assert.Single(bookings.Json.GetProperty("items").EnumerateArray()).GetProperty("status").GetString());
         var view = await host.GetAsync($"/api/v1/operations/{operation}", at);
         Assert.Equal(0, view.Json.GetProperty("seats").GetProperty("confirmed").GetInt32());
+
+        // Still ineligible: reinstating is refused with the rule; eligible again: the seat comes back.
+        var bookingId = booked.Json.GetProperty("id").GetString();
+        var refused = await host.PostAsync($"/api/v1/operations/{operation}/bookings/{bookingId}/reinstate", at, new { });
+        Assert.Equal(422, refused.Code);
+        Assert.Equal("suspensive-appeal", refused.Json.GetProperty("rule").GetString());
+        await host.SendAsync(HttpMethod.Patch, $"/api/v1/returnees/{returnee}", at, "{\"appealPending\":false}", contentType: "application/merge-patch+json");
+        var reinstated = await host.PostAsync($"/api/v1/operations/{operation}/bookings/{bookingId}/reinstate", at, new { });
+        Assert.True(reinstated.Status == HttpStatusCode.OK, reinstated.ToString());
+        Assert.Equal("Confirmed", reinstated.Json.GetProperty("status").GetString());
     }
 }

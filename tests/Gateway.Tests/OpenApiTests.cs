@@ -21,6 +21,8 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "POST /api/v1/operations/{id}/monitor-report", "POST /api/v1/operations/{id}/incidents", "GET /api/v1/operations/{id}/events",
         "GET /api/v1/statistics", "GET /api/v1/audit", "GET /api/v1/audit/verify",
         "GET /health/live", "GET /health/ready", "GET /metrics",
+        // Added to the contract (docs/api.md).
+        "POST /api/v1/operations/{id}/bookings/{bookingId}/reinstate", "POST /api/v1/readmission-requests/{id}/extension",
     ];
 
     [Fact]

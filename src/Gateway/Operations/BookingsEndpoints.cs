@@ -19,7 +19,18 @@ public static class BookingsEndpoints
         operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list");
         operations.MapDelete("/{id}/bookings/{bookingId}", CancelAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.cancel")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        operations.MapPost("/{id}/bookings/{bookingId}/reinstate", ReinstateAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.reinstate")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return operations;
+    }
+
+    /// <summary>Added to the contract: a suspended booking arrives again, confirmed if it fits, else waitlisted.</summary>
+    private static async Task<Ok<BookingView>> ReinstateAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)
+    {
+        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        var booking = await operation.ReinstateBooking(http.User.ToCaller(), bookingId);
+        http.Response.Headers.ETag = ETags.FromContent(booking);
+        return TypedResults.Ok(booking);
     }
 
     private static async Task<Created<BookingView>> BookAsync(string id, BookingInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)

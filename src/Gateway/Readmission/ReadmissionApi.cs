@@ -26,7 +26,16 @@ public static class ReadmissionApi
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor);
         group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id}/extension", ExtendAsync).RequireAuthorization(Policies.Partner)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
+    }
+
+    /// <summary>Added to the contract: the destination asks once for the agreement's extension of its reply deadline.</summary>
+    private static async Task<Ok<ReadmissionRequestView>> ExtendAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var (caller, request) = await AddressedToCallerAsync(id, http, grains);
+        return TypedResults.Ok(await request.RequestExtension(caller));
     }
 
     private static async Task<Ok<ReadmissionList>> ListAsync(string? status, HttpContext http, GatewayDatabase database, CancellationToken cancellationToken)
@@ -55,6 +64,13 @@ public static class ReadmissionApi
 
     private static async Task<Ok<ReadmissionRequestView>> ReplyAsync(string id, ReadmissionReply reply, HttpContext http, IGrainFactory grains)
     {
+        var (caller, request) = await AddressedToCallerAsync(id, http, grains);
+        return TypedResults.Ok(await request.Reply(caller, reply.Accepted, reply.Reason));
+    }
+
+    /// <summary>The request if it is addressed to the caller's country; for any other caller it does not exist.</summary>
+    private static async Task<(Caller Caller, IReadmissionRequestGrain Request)> AddressedToCallerAsync(string id, HttpContext http, IGrainFactory grains)
+    {
         var caller = http.User.ToCaller();
         if (!ApiConventions.IsId(id))
         {
@@ -62,10 +78,6 @@ public static class ReadmissionApi
         }
         var request = grains.GetGrain<IReadmissionRequestGrain>(id);
         var view = await request.Get();
-        if (view is null || view.Destination != caller.Country)
-        {
-            throw new ResourceNotFoundException();
-        }
-        return TypedResults.Ok(await request.Reply(caller, reply.Accepted, reply.Reason));
+        return view is not null && view.Destination == caller.Country ? (caller, request) : throw new ResourceNotFoundException();
     }
 }
