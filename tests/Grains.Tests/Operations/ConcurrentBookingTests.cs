@@ -54,6 +54,40 @@ public sealed class ConcurrentBookingTests(SharedPostgres postgres) : DomainTest
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_returnee_booked_on_two_operations_at_once_gets_exactly_one_seat(string provider)
+    {
+        await StartAsync(provider);
+        var operations = new[] { await AnnouncedAsync(Plan(capacity: 100), "op-a"), await AnnouncedAsync(Plan(capacity: 100), "op-b") };
+        var returnees = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            returnees.Add(await Returnee("AT"));
+        }
+
+        var attempts = await Task.WhenAll(returnees.SelectMany(r => operations.Select((operation, o) => Task.Run(async () =>
+        {
+            try
+            {
+                await Book(operation, "AT", $"{r}-{o}", [r], escorts: 2);
+                return true;
+            }
+            catch (DomainRuleException ex) when (ex.Rule == RuleCode.AlreadyBooked)
+            {
+                return false;
+            }
+        }))));
+
+        Assert.Equal(returnees.Count, attempts.Count(booked => booked));
+        var seats = 0;
+        foreach (var operation in operations)
+        {
+            seats += (await operation.GetView())!.Seats.Confirmed;
+        }
+        Assert.Equal(returnees.Count * 3, seats);
+    }
+
     /// <summary>
     /// Two silos may both hold an activation; the loser of a version race is replayed once by the runtime and, if
     /// it loses again, retried here with the same booking id, as the gateway does with an idempotency key.

@@ -30,6 +30,7 @@ public sealed class EarlyWarningTests(SharedPostgres postgres) : DomainTestBase(
         Assert.Equal(1, await Outbox("booking.suspended", Destination.Country("DE")));
         Assert.Equal(1, await Outbox("booking.suspended", Destination.Carriers("op-1")));
         Assert.Equal(1, await Outbox("booking.promoted", Destination.Country("HU")));
+        Assert.Equal(1, await Outbox("booking.promoted", Destination.Role("secretariat")));
         Assert.Equal(1, await Outbox("returnee.ineligible", Destination.Grain("return-operation", "op-1")));
         Assert.Contains((await operation.GetView())!.Warnings, w => w.StartsWith("suspended", StringComparison.Ordinal));
     }
