@@ -3,6 +3,7 @@ using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Rules;
 using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Operations;
@@ -11,6 +12,9 @@ namespace ReturnOps.Gateway.Operations;
 public static class BookingsEndpoints
 {
     public const string IdPrefix = "bk-";
+
+    /// <summary>The largest JRO on record carried 113 returnees; a booking of one state is far below.</summary>
+    public const int MaxReturneesPerBooking = 150;
 
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
@@ -35,6 +39,10 @@ public static class BookingsEndpoints
 
     private static async Task<Created<BookingView>> BookAsync(string id, BookingInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
+        if (input.Returnees.Count > MaxReturneesPerBooking || input.Returnees.Distinct().Count() != input.Returnees.Count || !input.Returnees.All(ApiConventions.IsId))
+        {
+            throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {MaxReturneesPerBooking} distinct returnee ids.");
+        }
         var operation = await OperationAccess.ChangeableAsync(grains, id, http);
         var request = new BookingRequest(ApiConventions.NewId(IdPrefix, clock), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
             input.Interpreters, input.Observers);
