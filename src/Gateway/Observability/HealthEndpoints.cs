@@ -6,7 +6,7 @@ namespace ReturnOps.Gateway.Observability;
 public sealed record HealthStatus(string Status);
 
 /// <summary>Health probes and the Prometheus scrape: the only endpoints besides OpenAPI that answer without a token.</summary>
-public static class OperationsEndpoints
+public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder app)
     {
