@@ -1,0 +1,148 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ReturnOps.Gateway.Hosting;
+
+namespace ReturnOps.Gateway.Audit;
+
+/// <summary>One access to personal data or one denied access.</summary>
+public sealed record AuditEntry(long Seq, DateTimeOffset At, string Subject, string Role, string Country, string Action, string Resource, string Outcome, string PrevHash, string Hash);
+
+/// <summary>The answer of <c>GET /audit/verify</c>: where the chain breaks, if it does.</summary>
+public sealed record AuditVerification(bool Valid, long Rows, long? BrokenAtSeq, string? Reason);
+
+/// <summary>
+/// The append-only access log. Each row's hash covers its fields and the previous row's hash, and a head
+/// row holds the last sequence number and hash: an edited row breaks its hash, a deleted row breaks the
+/// sequence or the link, a deleted tail disagrees with the head.
+/// </summary>
+public sealed class AuditLog(GatewayDatabase database, TimeProvider clock)
+{
+    private readonly SemaphoreSlim _appendGate = new(1, 1);
+
+    public async Task AppendAsync(string subject, string role, string country, string action, string resource, string outcome, CancellationToken cancellationToken)
+    {
+        // The gate spares the database from queueing this replica's appenders; the head row's lock serialises replicas.
+        await _appendGate.WaitAsync(cancellationToken);
+        try
+        {
+            await database.RunAsync(async connection =>
+            {
+                await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+                long seq;
+                string prev;
+                await using (var head = GatewayDatabase.Command(connection, "UPDATE gateway_audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"))
+                {
+                    head.Transaction = tx;
+                    await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+                    await reader.ReadAsync(cancellationToken);
+                    seq = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+                    prev = reader.GetString(1);
+                }
+                var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
+                var hash = Hash(prev, seq, at, subject, role, country, action, resource, outcome);
+                await using (var insert = GatewayDatabase.Command(connection,
+                    """
+                    INSERT INTO gateway_audit (seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash)
+                    VALUES (@seq, @at, @subject, @role, @country, @action, @resource, @outcome, @prev, @hash)
+                    """,
+                    ("@seq", seq), ("@at", at), ("@subject", subject), ("@role", role), ("@country", country), ("@action", action),
+                    ("@resource", resource), ("@outcome", outcome), ("@prev", prev), ("@hash", hash)))
+                {
+                    insert.Transaction = tx;
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await using (var move = GatewayDatabase.Command(connection, "UPDATE gateway_audit_head SET hash = @hash WHERE id = 1", ("@hash", hash)))
+                {
+                    move.Transaction = tx;
+                    await move.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await tx.CommitAsync(cancellationToken);
+                return seq;
+            }, cancellationToken);
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<AuditEntry>> ListAsync(long afterSeq, int limit, string? subject, string? action, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<AuditEntry>>(async connection =>
+        {
+            await using var query = GatewayDatabase.Command(connection,
+                """
+                SELECT seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash FROM gateway_audit
+                WHERE seq > @after AND (@subject = '' OR subject = @subject) AND (@action = '' OR action = @action)
+                ORDER BY seq LIMIT @limit
+                """,
+                ("@after", afterSeq), ("@subject", subject ?? ""), ("@action", action ?? ""), ("@limit", (long)limit));
+            var entries = new List<AuditEntry>();
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(Read(reader));
+            }
+            return entries;
+        }, cancellationToken);
+
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) =>
+        database.RunAsync(async connection =>
+        {
+            long headSeq;
+            string headHash;
+            await using (var head = GatewayDatabase.Command(connection, "SELECT seq, hash FROM gateway_audit_head WHERE id = 1"))
+            await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return new AuditVerification(false, 0, null, "The chain's head row is missing.");
+                }
+                headSeq = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+                headHash = reader.GetString(1);
+            }
+            var expectedSeq = 1L;
+            var prev = GatewaySchema.AuditGenesis;
+            await using (var rows = GatewayDatabase.Command(connection,
+                "SELECT seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash FROM gateway_audit ORDER BY seq"))
+            await using (var reader = await rows.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var e = Read(reader);
+                    if (e.Seq != expectedSeq)
+                    {
+                        return new AuditVerification(false, expectedSeq - 1, expectedSeq, $"Row {expectedSeq} is missing.");
+                    }
+                    if (e.PrevHash != prev)
+                    {
+                        return new AuditVerification(false, expectedSeq - 1, e.Seq, $"Row {e.Seq} does not link to the row before it.");
+                    }
+                    if (Hash(prev, e.Seq, e.At.ToUnixTimeMilliseconds(), e.Subject, e.Role, e.Country, e.Action, e.Resource, e.Outcome) != e.Hash)
+                    {
+                        return new AuditVerification(false, expectedSeq - 1, e.Seq, $"Row {e.Seq} was changed after it was written.");
+                    }
+                    prev = e.Hash;
+                    expectedSeq++;
+                }
+            }
+            var count = expectedSeq - 1;
+            return count != headSeq || prev != headHash
+                ? new AuditVerification(false, count, count + 1, "Rows at the end of the log were removed.")
+                : new AuditVerification(true, count, null, null);
+        }, cancellationToken);
+
+    private static AuditEntry Read(DbDataReader r) => new(
+        Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture),
+        DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)),
+        r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9));
+
+    /// <summary>A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.</summary>
+    private static string Hash(string prev, long seq, long atMs, string subject, string role, string country, string action, string resource, string outcome)
+    {
+        var canonical = JsonSerializer.Serialize(new object[] { prev, seq, atMs, subject, role, country, action, resource, outcome });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}

@@ -1,0 +1,34 @@
+namespace ReturnOps.Gateway.Auth;
+
+/// <summary>
+/// <c>token --role R [--country CC] [--sub NAME] [--hours N]</c>: prints a JWT signed with Auth:SigningKey.
+/// The only way to mint a token; the gateway has no token endpoint.
+/// </summary>
+public static class TokenCommand
+{
+    public static int Run(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+        if (!options.TryGetValue("role", out var role) || !Roles.All.Contains(role))
+        {
+            Console.Error.WriteLine("usage: token --role <" + string.Join("|", Roles.All) + "> [--country CC] [--sub NAME] [--hours N]");
+            return 2;
+        }
+        var country = options.GetValueOrDefault("country");
+        if (Roles.NeedsCountry(role) && (country is null || country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
+        {
+            Console.Error.WriteLine($"Role {role} needs --country with an ISO 3166 alpha-2 code, e.g. AT.");
+            return 2;
+        }
+        var builder = WebApplication.CreateSlimBuilder();
+        var settings = TokenSettings.From(builder.Configuration, builder.Environment.IsDevelopment());
+        var hours = options.TryGetValue("hours", out var h) && int.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 8;
+        var subject = options.GetValueOrDefault("sub") ?? role + (country is null ? "" : "-" + country.ToLowerInvariant());
+        Console.WriteLine(new TokenIssuer(settings, TimeProvider.System).Issue(subject, role, country, TimeSpan.FromHours(hours)));
+        return 0;
+    }
+}

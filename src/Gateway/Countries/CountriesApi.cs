@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Countries;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Countries;
+
+public sealed record CountryResource(string Code, string Name, CountryGroup Group, IReadOnlyList<string> Airports, string? Authority, string? Endpoint);
+
+/// <summary>Body of <c>PUT /countries/{code}</c>.</summary>
+public sealed record CountryInput(string Name, CountryGroup Group, IReadOnlyList<string> Airports, string? Authority = null, string? Endpoint = null);
+
+/// <summary>The participants and destinations: data, not code, so an admin adds one at run time.</summary>
+public static class CountriesApi
+{
+    public static IEndpointRouteBuilder MapCountriesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/countries", "Countries");
+        group.MapGet("/", ListAsync);
+        group.MapPut("/{code}", PutAsync).RequireAuthorization(Policies.Admin).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<CountryResource>>> ListAsync(IGrainFactory grains)
+    {
+        var countries = await grains.GetGrain<ICountryDirectoryGrain>(ICountryDirectoryGrain.Key).List();
+        return TypedResults.Ok<IReadOnlyList<CountryResource>>([.. countries.Select(ToResource)]);
+    }
+
+    private static async Task<Ok<CountryResource>> PutAsync(string code, CountryInput input, IGrainFactory grains, HttpResponse response)
+    {
+        ApiConventions.CountryCode(code);
+        var stored = await grains.GetGrain<ICountryGrain>(code).Put(new Country(code, input.Name, input.Group, input.Airports, input.Authority, input.Endpoint));
+        var resource = ToResource(stored);
+        response.Headers.ETag = ETags.FromContent(resource);
+        return TypedResults.Ok(resource);
+    }
+
+    private static CountryResource ToResource(Country c) => new(c.Code, c.Name, c.Group, c.Airports, c.Authority, c.Endpoint);
+}

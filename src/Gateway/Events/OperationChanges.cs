@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Runtime;
+using ReturnOps.Runtime.Storage;
+
+namespace ReturnOps.Gateway.Events;
+
+/// <summary>
+/// Tells server-sent-event streams that an operation changed: this replica's writes through an outgoing
+/// call filter, other replicas' through the runtime's change feed. A signal carries no data: the stream
+/// reads the operation again, so a coalesced or missed signal never shows a wrong state.
+/// </summary>
+public sealed class OperationChanges : IOutgoingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _watchers = new(StringComparer.Ordinal);
+
+    public async Task Invoke(IGrainCallContext context)
+    {
+        await context.Invoke();
+        if (context.Method.InterfaceType == typeof(IReturnOperationGrain) && !context.Method.ReadOnly)
+        {
+            Signal(context.GrainId.Key, 0);
+        }
+    }
+
+    /// <summary>Hears other replicas' committed writes to operations.</summary>
+    public Task ListenAsync(IChangeFeed feed, string operationGrainType, CancellationToken cancellationToken) =>
+        feed.SubscribeAsync(change =>
+        {
+            if (change.Grain.Type == operationGrainType)
+            {
+                Signal(change.Grain.Key, change.Version);
+            }
+        }, cancellationToken);
+
+    /// <summary>A reader that receives a signal after each change of <paramref name="operationId"/>, until disposed.</summary>
+    public Subscription Watch(string operationId)
+    {
+        Subscription? subscription = null;
+        subscription = new Subscription(() =>
+        {
+            if (_watchers.TryGetValue(operationId, out var set))
+            {
+                set.TryRemove(subscription!, out _);
+            }
+        });
+        _watchers.GetOrAdd(operationId, _ => new()).TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    private void Signal(string operationId, long version)
+    {
+        if (_watchers.TryGetValue(operationId, out var set))
+        {
+            foreach (var subscription in set.Keys)
+            {
+                subscription.Notify(version);
+            }
+        }
+    }
+
+    /// <summary>Signals coalesce; <see cref="NotifiedVersion"/> is the newest version another replica announced.</summary>
+    public sealed class Subscription(Action unsubscribe) : IDisposable
+    {
+        private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private long _notifiedVersion;
+
+        public ChannelReader<bool> Changes => _signals.Reader;
+
+        public long NotifiedVersion => Interlocked.Read(ref _notifiedVersion);
+
+        internal void Notify(long version)
+        {
+            long seen;
+            while (version > (seen = Interlocked.Read(ref _notifiedVersion)) && Interlocked.CompareExchange(ref _notifiedVersion, version, seen) != seen)
+            {
+            }
+            _signals.Writer.TryWrite(true);
+        }
+
+        public void Dispose() => unsubscribe();
+    }
+}

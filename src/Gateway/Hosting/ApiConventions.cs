@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using ReturnOps.Gateway.Problems;
+
+namespace ReturnOps.Gateway.Hosting;
+
+/// <summary>Shared parameter checks and the routes of api.md, in one place.</summary>
+public static partial class ApiConventions
+{
+    public const string BasePath = "/api/v1";
+
+    /// <summary>An ISO 3166 alpha-2 code from a path or body; a malformed one is a malformed request (400).</summary>
+    public static string CountryCode(string value, string name = "country code")
+    {
+        return IsoCode().IsMatch(value) ? value : throw RequestProblemException.BadRequest($"The {name} must be two upper-case letters (ISO 3166 alpha-2).");
+    }
+
+    /// <summary>
+    /// Ids are lower-case letters, digits and dashes (the gateway's are a prefix and 32 hex digits, the demo's readable).
+    /// Anything else cannot exist: 404 without touching a grain.
+    /// </summary>
+    public static bool IsId(string value) =>
+        value.Length is > 0 and <= 80 && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    public static string NewId(string prefix, TimeProvider clock) => prefix + Guid.CreateVersion7(clock.GetUtcNow()).ToString("N");
+
+    /// <summary>Parses an enum name exactly (no numbers, no case folding), or answers 400.</summary>
+    public static TEnum? EnumOrNull<TEnum>(string? value, string name) where TEnum : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        return Enum.GetNames<TEnum>().Contains(value, StringComparer.Ordinal)
+            ? Enum.Parse<TEnum>(value)
+            : throw RequestProblemException.BadRequest($"{name} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
+    }
+
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app, string path, string tag) =>
+        app.MapGroup(BasePath + path).WithTags(tag)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex IsoCode();
+}

@@ -1,0 +1,22 @@
+using ReturnOps.Gateway.Agreements;
+using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Countries;
+using ReturnOps.Gateway.Operations;
+using ReturnOps.Gateway.Readmission;
+using ReturnOps.Gateway.Returnees;
+using ReturnOps.Gateway.Statistics;
+
+namespace ReturnOps.Gateway.Hosting;
+
+/// <summary>Every resource of api.md under <c>/api/v1</c>.</summary>
+public static class GatewayApi
+{
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app) => app
+        .MapCountriesApi()
+        .MapAgreementsApi()
+        .MapReturneesApi()
+        .MapReadmissionApi()
+        .MapOperationsApi()
+        .MapStatisticsApi()
+        .MapAuditApi();
+}

@@ -1,0 +1,104 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Events;
+using ReturnOps.Gateway.Idempotency;
+using ReturnOps.Gateway.Observability;
+using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains;
+using ReturnOps.Runtime;
+using ReturnOps.Runtime.Hosting;
+
+namespace ReturnOps.Gateway.Hosting;
+
+/// <summary>Composes the gateway: a co-hosted silo, the HTTP pipeline and every resource of api.md.</summary>
+public static class GatewayApp
+{
+    /// <summary>Builds the application; <paramref name="configure"/> lets tests replace settings and services.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var services = builder.Services;
+        var tokens = TokenSettings.From(builder.Configuration, builder.Environment.IsDevelopment());
+        var storage = StorageSettings.From(builder.Configuration);
+        services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<OperationChanges>();
+        services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<OperationChanges>());
+        services.AddGrainRuntime(b => b
+            .AddReturnOpsGrains()
+            .AddMigrations(GatewaySchema.Migrations)
+            .UseStorage(storage.Provider, storage.ConnectionString));
+        services.AddHostedService<GrainRuntimeHost>();
+        services.AddHostedService<GatewayStartup>();
+        services.AddHostedService<IdempotencyRetention>();
+        services.AddSingleton<GatewayDatabase>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<PrometheusText>();
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddGatewayAuth(tokens);
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = gateway.RateLimitPermits,
+                    Window = TimeSpan.FromSeconds(gateway.RateLimitWindowSeconds),
+                    QueueLimit = 0,
+                }));
+            o.OnRejected = (context, _) => new ValueTask(ProblemWriter.WriteAsync(context.HttpContext, ProblemMapper.ForStatus(StatusCodes.Status429TooManyRequests)));
+        });
+        services.AddGatewayOpenApi();
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestMetricsMiddleware>();
+        app.Use(AuditRecorder.RecordDenialsAsync);
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseStatusCodePages(context => ProblemWriter.WriteAsync(context.HttpContext, ProblemMapper.ForStatus(context.HttpContext.Response.StatusCode)));
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
+        app.MapHealthAndMetrics();
+        app.MapGatewayApi();
+        return app;
+    }
+
+    /// <summary>Rate limits are per caller: the token's subject, or the client address before authentication.</summary>
+    private static string PartitionKey(HttpContext context) =>
+        context.User.FindFirst("sub")?.Value is { } subject ? "sub:" + subject : "ip:" + context.Connection.RemoteIpAddress;
+
+    /// <summary>
+    /// Listens for other replicas' operation changes and seeds demo data, after the silo started. Takes the
+    /// Prometheus collector so that it listens from the start: a listener misses measurements made before it exists.
+    /// </summary>
+    private sealed class GatewayStartup(
+        GrainRuntime runtime, OperationChanges changes, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, PrometheusText metrics) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(metrics);
+            await changes.ListenAsync(runtime.Storage.ChangeFeed, "return-operation", lifetime.ApplicationStopping);
+            await DemoData.SeedAsync(runtime, runtime.Clock, options.Value.SeedDemoData, cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,21 @@
+namespace ReturnOps.Gateway.Hosting;
+
+/// <summary>Settings of the HTTP edge (configuration section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Largest accepted request body; Kestrel answers 413 above it.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Requests one caller (token <c>sub</c>, or address when anonymous) may make per window.</summary>
+    public int RateLimitPermits { get; set; } = 300;
+
+    public int RateLimitWindowSeconds { get; set; } = 10;
+
+    /// <summary>How long a duplicate POST waits for the first one with the same Idempotency-Key.</summary>
+    public int IdempotencyWaitSeconds { get; set; } = 30;
+
+    /// <summary>Seeds the domain's demo scenario (returnees, operations) at start; the participants are seeded regardless.</summary>
+    public bool SeedDemoData { get; set; }
+}

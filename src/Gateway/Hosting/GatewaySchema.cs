@@ -1,0 +1,34 @@
+using ReturnOps.Runtime.Storage;
+
+namespace ReturnOps.Gateway.Hosting;
+
+/// <summary>The gateway's own tables, next to the runtime's: idempotency keys and the audit log.</summary>
+public static class GatewaySchema
+{
+    public const string Module = "gateway";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(Module, 1, "idempotency keys and hash-chained audit log",
+            PostgresSql: Tables("text", "bigint"),
+            SqliteSql: Tables("TEXT", "INTEGER")),
+    ];
+
+    private static string Tables(string text, string bigint) => $"""
+        CREATE TABLE gateway_idempotency (
+            caller {text} NOT NULL, idem_key {text} NOT NULL, request_hash {text} NOT NULL, state {text} NOT NULL,
+            status_code {bigint}, content_type {text}, location {text}, etag {text}, body {text},
+            created_ms {bigint} NOT NULL, claimed_ms {bigint} NOT NULL,
+            PRIMARY KEY (caller, idem_key));
+        CREATE TABLE gateway_audit (
+            seq {bigint} PRIMARY KEY, at_ms {bigint} NOT NULL, subject {text} NOT NULL, role {text} NOT NULL,
+            country {text} NOT NULL, action {text} NOT NULL, resource {text} NOT NULL, outcome {text} NOT NULL,
+            prev_hash {text} NOT NULL, hash {text} NOT NULL);
+        -- One row: the chain's head. Appenders lock it with an UPDATE, which serialises them on both engines.
+        CREATE TABLE gateway_audit_head (id {bigint} PRIMARY KEY, seq {bigint} NOT NULL, hash {text} NOT NULL);
+        INSERT INTO gateway_audit_head (id, seq, hash) VALUES (1, 0, '{AuditGenesis}');
+        """;
+
+    /// <summary>The previous hash of the first audit row.</summary>
+    public const string AuditGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Observability;
+
+public sealed record HealthStatus(string Status);
+
+/// <summary>Health probes and the Prometheus scrape: the only endpoints besides OpenAPI that answer without a token.</summary>
+public static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder app)
+    {
+        var health = app.MapGroup("/health").AllowAnonymous().WithTags("Health").DisableRateLimiting();
+        health.MapGet("/live", Live);
+        health.MapGet("/ready", ReadyAsync);
+        app.MapGet("/metrics", MetricsAsync).AllowAnonymous().WithTags("Health").DisableRateLimiting()
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        return app;
+    }
+
+    private static Ok<HealthStatus> Live() => TypedResults.Ok(new HealthStatus("live"));
+
+    /// <summary>Ready when the database answers within two seconds; else the problem mapper's 503.</summary>
+    private static async Task<Ok<HealthStatus>> ReadyAsync(GrainRuntime runtime, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await runtime.Storage.PingAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is not StorageUnavailableException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StorageUnavailableException("The database does not answer.", ex);
+        }
+        return TypedResults.Ok(new HealthStatus("ready"));
+    }
+
+    private static async Task MetricsAsync(HttpContext context, GatewayMetrics metrics, PrometheusText prometheus)
+    {
+        await metrics.RefreshAsync(context.RequestAborted);
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await context.Response.WriteAsync(prometheus.Render(), context.RequestAborted);
+    }
+}

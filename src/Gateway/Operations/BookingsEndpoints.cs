@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Operations;
+
+/// <summary>Seat bookings of one operation. Returnee ids are personal data of their country: these calls are audited.</summary>
+public static class BookingsEndpoints
+{
+    public const string IdPrefix = "bk-";
+
+    /// <summary>The largest JRO on record carried 113 returnees; a booking of one state is far below.</summary>
+    public const int MaxReturneesPerBooking = 150;
+
+    public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
+    {
+        operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.create")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list");
+        operations.MapDelete("/{id}/bookings/{bookingId}", CancelAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.cancel")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        operations.MapPost("/{id}/bookings/{bookingId}/reinstate", ReinstateAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.reinstate")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        return operations;
+    }
+
+    /// <summary>Added to the contract: a suspended booking arrives again, confirmed if it fits, else waitlisted.</summary>
+    private static async Task<Ok<BookingView>> ReinstateAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)
+    {
+        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        var booking = await operation.ReinstateBooking(http.User.ToCaller(), bookingId);
+        http.Response.Headers.ETag = ETags.FromContent(booking);
+        return TypedResults.Ok(booking);
+    }
+
+    private static async Task<Created<BookingView>> BookAsync(string id, BookingInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    {
+        if (input.Returnees.Count > MaxReturneesPerBooking || input.Returnees.Distinct().Count() != input.Returnees.Count || !input.Returnees.All(ApiConventions.IsId))
+        {
+            throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {MaxReturneesPerBooking} distinct returnee ids.");
+        }
+        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        var request = new BookingRequest(ApiConventions.NewId(IdPrefix, clock), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
+            input.Interpreters, input.Observers);
+        var booking = await operation.RequestBooking(http.User.ToCaller(), request);
+        http.Response.Headers.ETag = ETags.FromContent(booking);
+        return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}/bookings", booking);
+    }
+
+    private static async Task<Ok<BookingList>> ListAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.ToCaller();
+        await OperationAccess.VisibleAsync(grains, id, caller);
+        return TypedResults.Ok(new BookingList(await grains.GetGrain<IReturnOperationGrain>(id).GetBookings(caller)));
+    }
+
+    private static async Task<NoContent> CancelAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)
+    {
+        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        await operation.CancelBooking(http.User.ToCaller(), bookingId);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,63 @@
+using ReturnOps.Grains.Operations;
+
+namespace ReturnOps.Gateway.Operations;
+
+public sealed record LegInput(string From, string To, DateTimeOffset Departure);
+
+/// <summary>Body of <c>POST /operations</c>; the organiser is the caller's country.</summary>
+public sealed record OperationInput(
+    OperationType Type,
+    IReadOnlyList<string> Destinations,
+    IReadOnlyList<LegInput> Legs,
+    int SeatCapacity,
+    DateTimeOffset BookingDeadline,
+    decimal? EscortsPerReturnee = null,
+    bool OrganiserSuppliesEscorts = false);
+
+/// <summary>One row of <c>GET /operations</c>, from the read model: counts only.</summary>
+public sealed record OperationSummary(
+    string Id,
+    OperationType Type,
+    string Organiser,
+    OperationStatus Status,
+    IReadOnlyList<string> Destinations,
+    DateTimeOffset Departure,
+    DateTimeOffset BookingDeadline,
+    SeatSummary Seats);
+
+public sealed record OperationPage(IReadOnlyList<OperationSummary> Items, long Total, int Page, int PageSize);
+
+/// <summary>Body of <c>POST /operations/{id}/status</c>; confirming without clearance needs <see cref="OverrideClearance"/> and a reason.</summary>
+public sealed record StatusInput(OperationStatus To, string? Reason = null, bool OverrideClearance = false);
+
+/// <summary>Body of <c>POST /operations/{id}/bookings</c>: the caller's country's returnees and staff, booked whole.</summary>
+public sealed record BookingInput(
+    IReadOnlyList<string> Returnees,
+    int Escorts,
+    int Medical = 0,
+    int Monitors = 0,
+    int Interpreters = 0,
+    int Observers = 0);
+
+public sealed record BookingList(IReadOnlyList<BookingView> Items);
+
+/// <summary>Body of <c>POST /operations/{id}/clearance</c>.</summary>
+public sealed record ClearanceInput(bool Cleared, IReadOnlyList<string>? RejectedReturnees = null, string? Reason = null);
+
+/// <summary>Body of <c>POST /operations/{id}/monitors</c>.</summary>
+public sealed record MonitorInput(string Monitor);
+
+/// <summary>Body of <c>POST /operations/{id}/monitor-report</c>.</summary>
+public sealed record MonitorReportInput(string Summary, bool IssuesFound);
+
+/// <summary>Body of <c>POST /operations/{id}/incidents</c>: a serious incident or a returnee complaint.</summary>
+public sealed record IncidentInput(
+    string Category,
+    bool UseOfForce,
+    string Description,
+    bool Complaint = false,
+    string? Injuries = null,
+    string? Measures = null,
+    string? Outcome = null);
+
+public sealed record IncidentCreated(string Id);

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains.Countries;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Operations;
+
+/// <summary>Return operations: plan, list, view and lifecycle. Bookings, oversight and events are in the sibling classes.</summary>
+public static partial class OperationsApi
+{
+    public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/operations", "Operations")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Coordinator);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPost("/{id}/status", ChangeStatusAsync).RequireAuthorization(Policies.Coordinator)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapBookings();
+        group.MapOversight();
+        group.MapEvents();
+        return app;
+    }
+
+    private static async Task<Created<OperationView>> CreateAsync(OperationInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    {
+        var organiser = http.User.ToCaller().CountryOf();
+        await CheckCodesAsync(input, grains);
+        var id = ApiConventions.NewId(OperationAccess.IdPrefix, clock);
+        var plan = new OperationPlan(input.Type, organiser, [.. input.Destinations], [.. input.Legs.Select(l => new Leg(l.From, l.To, l.Departure))],
+            input.SeatCapacity, input.BookingDeadline, input.EscortsPerReturnee, input.OrganiserSuppliesEscorts);
+        var view = await grains.GetGrain<IReturnOperationGrain>(id).Create(plan);
+        http.Response.Headers.ETag = ETags.FromVersion(view.Version);
+        return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}", view);
+    }
+
+    /// <summary>Destinations must be known countries and legs IATA codes: an unknown code is a rule violation (422).</summary>
+    private static async Task CheckCodesAsync(OperationInput input, IGrainFactory grains)
+    {
+        var known = (await grains.GetGrain<ICountryDirectoryGrain>(ICountryDirectoryGrain.Key).List()).Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+        if (input.Destinations.FirstOrDefault(d => !known.Contains(d)) is { } unknown)
+        {
+            throw new DomainRuleException(RuleCode.Validation, $"Destination '{Truncate(unknown)}' is not a known country.");
+        }
+        if (input.Legs.SelectMany(l => new[] { l.From, l.To }).FirstOrDefault(a => !Iata().IsMatch(a)) is { } airport)
+        {
+            throw new DomainRuleException(RuleCode.Validation, $"Airport '{Truncate(airport)}' is not an IATA code.");
+        }
+    }
+
+    private static async Task<Ok<OperationPage>> ListAsync(
+        HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
+        string? status = null, string? destination = null, string? organiser = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        int page = 1, int pageSize = 50)
+    {
+        if (page < 1 || pageSize is < 1 or > 200)
+        {
+            throw RequestProblemException.BadRequest("page starts at 1; pageSize is 1 to 200.");
+        }
+        var caller = http.User.ToCaller();
+        var statusFilter = ApiConventions.EnumOrNull<OperationStatus>(status, "status")?.ToString() ?? "";
+        var destinationFilter = destination is { Length: > 0 } ? ApiConventions.CountryCode(destination, "destination") : "";
+        var organiserFilter = organiser is { Length: > 0 } ? ApiConventions.CountryCode(organiser, "organiser") : "";
+        var partnerFilter = caller.Role == Roles.Partner ? caller.CountryOf() : "";
+        var seesDrafts = caller.Role is Roles.Secretariat or Roles.Admin or Roles.Fro ? 1L : 0L;
+        const string where = """
+            WHERE (@status = '' OR status = @status) AND (@destination = '' OR destinations LIKE @destinationLike)
+              AND (@organiser = '' OR organiser = @organiser) AND (@partner = '' OR destinations LIKE @partnerLike)
+              AND departure_ms >= @from AND departure_ms < @to
+              AND (status <> 'Draft' OR organiser = @me OR @seesDrafts = 1)
+            """;
+        (string, object?)[] parameters =
+        [
+            ("@status", statusFilter), ("@destination", destinationFilter), ("@destinationLike", "%," + destinationFilter + ",%"),
+            ("@organiser", organiserFilter), ("@partner", partnerFilter), ("@partnerLike", "%," + partnerFilter + ",%"),
+            ("@from", from?.ToUnixTimeMilliseconds() ?? long.MinValue), ("@to", to?.ToUnixTimeMilliseconds() ?? long.MaxValue),
+            ("@me", caller.Role == Roles.Coordinator ? caller.Country : ""), ("@seesDrafts", seesDrafts),
+            ("@limit", (long)pageSize), ("@offset", (long)(page - 1) * pageSize),
+        ];
+        return await database.RunAsync(async connection =>
+        {
+            long total;
+            await using (var count = GatewayDatabase.Command(connection, "SELECT COUNT(*) FROM operation_list " + where, parameters))
+            {
+                total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }
+            await using var query = GatewayDatabase.Command(connection,
+                "SELECT id, type, organiser, status, destinations, departure_ms, booking_deadline_ms, capacity, confirmed_seats, waitlisted_seats FROM operation_list "
+                + where + " ORDER BY departure_ms, id LIMIT @limit OFFSET @offset", parameters);
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            var items = new List<OperationSummary>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var capacity = Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture);
+                var confirmed = Convert.ToInt32(reader.GetValue(8), CultureInfo.InvariantCulture);
+                items.Add(new OperationSummary(reader.GetString(0), Enum.Parse<OperationType>(reader.GetString(1)), reader.GetString(2),
+                    Enum.Parse<OperationStatus>(reader.GetString(3)), reader.GetString(4).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                    Time(reader.GetValue(5)), Time(reader.GetValue(6)),
+                    new SeatSummary(capacity, confirmed, Convert.ToInt32(reader.GetValue(9), CultureInfo.InvariantCulture), capacity - confirmed)));
+            }
+            return TypedResults.Ok(new OperationPage(items, total, page, pageSize));
+        }, cancellationToken);
+    }
+
+    private static async Task<Ok<OperationView>> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var view = await OperationAccess.VisibleAsync(grains, id, http.User.ToCaller());
+        http.Response.Headers.ETag = ETags.FromVersion(view.Version);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<OperationView>> ChangeStatusAsync(string id, StatusInput input, HttpContext http, IGrainFactory grains)
+    {
+        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        var view = await operation.ChangeStatus(http.User.ToCaller(), new StatusChange(input.To, input.Reason, input.OverrideClearance));
+        http.Response.Headers.ETag = ETags.FromVersion(view.Version);
+        return TypedResults.Ok(view);
+    }
+
+    private static DateTimeOffset Time(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+
+    private static string Truncate(string value) => value.Length > 16 ? value[..16] + "…" : value;
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex Iata();
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Operations;
+
+/// <summary>Manifest, destination clearance, monitors and incidents of one operation.</summary>
+public static class OversightEndpoints
+{
+    public static RouteGroupBuilder MapOversight(this RouteGroupBuilder operations)
+    {
+        operations.MapGet("/{id}/manifest", ManifestAsync).Audited("manifest.read");
+        operations.MapPost("/{id}/clearance", ClearAsync).RequireAuthorization(Policies.Partner).Audited("manifest.clearance")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        operations.MapPost("/{id}/monitors", AssignMonitorAsync).RequireAuthorization(Policies.Staffing)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        operations.MapPost("/{id}/monitor-report", FileReportAsync).RequireAuthorization(Policies.Monitor)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        operations.MapPost("/{id}/incidents", FileIncidentAsync).RequireAuthorization(Policies.Participant);
+        return operations;
+    }
+
+    private static async Task<Ok<Manifest>> ManifestAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.ToCaller();
+        await OperationAccess.VisibleAsync(grains, id, caller);
+        return TypedResults.Ok(await grains.GetGrain<IReturnOperationGrain>(id).GetManifest(caller));
+    }
+
+    private static async Task<Ok<OperationView>> ClearAsync(string id, ClearanceInput input, HttpContext http, IGrainFactory grains)
+    {
+        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        var view = await operation.Clear(http.User.ToCaller(), new ClearanceDecision(input.Cleared, [.. input.RejectedReturnees ?? []], input.Reason));
+        http.Response.Headers.ETag = ETags.FromVersion(view.Version);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<OperationView>> AssignMonitorAsync(string id, MonitorInput input, HttpContext http, IGrainFactory grains)
+    {
+        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        var view = await operation.AssignMonitor(http.User.ToCaller(), input.Monitor);
+        http.Response.Headers.ETag = ETags.FromVersion(view.Version);
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<NoContent> FileReportAsync(string id, MonitorReportInput input, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.ToCaller();
+        await OperationAccess.VisibleAsync(grains, id, caller);
+        await grains.GetGrain<IReturnOperationGrain>(id).FileMonitorReport(caller, new MonitorReport(input.Summary, input.IssuesFound));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Created<IncidentCreated>> FileIncidentAsync(string id, IncidentInput input, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.ToCaller();
+        await OperationAccess.VisibleAsync(grains, id, caller);
+        var incident = await grains.GetGrain<IReturnOperationGrain>(id).FileIncident(caller,
+            new IncidentReport(input.Category, input.UseOfForce, input.Injuries, input.Measures, input.Outcome, input.Complaint, input.Description));
+        return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}/incidents/{incident}", new IncidentCreated(incident));
+    }
+}

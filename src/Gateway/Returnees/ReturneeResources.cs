@@ -1,0 +1,107 @@
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+
+namespace ReturnOps.Gateway.Returnees;
+
+/// <summary>Body of <c>POST /returnees</c>, and the shape a merge patch is applied to.</summary>
+public sealed record ReturneeInput(
+    string Reference,
+    string Nationality,
+    int BirthYear,
+    string Sex,
+    bool UnaccompaniedMinor,
+    bool DecisionEnforceable,
+    bool AppealPending,
+    bool AppealSuspensive,
+    bool NonRefoulementCleared,
+    bool MedicalFlag,
+    IReadOnlyList<string> Vulnerabilities,
+    bool Voluntary,
+    string? FamilyGroup = null,
+    string? ReceptionArrangement = null,
+    DateOnly? TravelDocumentValidUntil = null,
+    DateOnly? FitToTravelOn = null)
+{
+    private static readonly string[] s_sexes = ["F", "M", "X"];
+
+    /// <summary>
+    /// Codes the grain does not check (yet): sex as in ICAO 9303 (F, M, X), nationality as an upper-case ISO code,
+    /// and bounded free text. A value outside them is a validation error (422), never stored.
+    /// </summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (!s_sexes.Contains(Sex))
+        {
+            problems.Add("sex is F, M or X");
+        }
+        if (Nationality.Length != 2 || !Nationality.All(char.IsAsciiLetterUpper))
+        {
+            problems.Add("nationality is an ISO 3166 alpha-2 code");
+        }
+        if (new[] { Reference, FamilyGroup, ReceptionArrangement }.Concat(Vulnerabilities).Any(t => t is not null && (t.Length > 200 || t.Any(char.IsControl))))
+        {
+            problems.Add("texts have at most 200 characters and no control characters");
+        }
+        if (Vulnerabilities.Count > 20)
+        {
+            problems.Add("at most 20 vulnerabilities");
+        }
+        if (problems.Count > 0)
+        {
+            throw new DomainRuleException(RuleCode.Validation, "A case needs: " + string.Join("; ", problems) + ".");
+        }
+    }
+
+    public ReturneeCase ToCase() => new(Reference, Nationality, BirthYear, Sex, FamilyGroup, UnaccompaniedMinor, ReceptionArrangement,
+        DecisionEnforceable, AppealPending, AppealSuspensive, NonRefoulementCleared, TravelDocumentValidUntil, MedicalFlag, FitToTravelOn,
+        [.. Vulnerabilities], Voluntary);
+
+    public static ReturneeInput From(ReturneeCase c) => new(c.Reference, c.Nationality, c.BirthYear, c.Sex, c.UnaccompaniedMinor,
+        c.DecisionEnforceable, c.AppealPending, c.AppealSuspensive, c.NonRefoulementCleared, c.MedicalFlag, c.Vulnerabilities, c.Voluntary,
+        c.FamilyGroup, c.ReceptionArrangement, c.TravelDocumentValidUntil, c.FitToTravelOn);
+}
+
+/// <summary>A case as its owning country's coordinators see it; the personal fields are null once erased.</summary>
+public sealed record ReturneeResource(
+    string Id,
+    string Owner,
+    ReturneeStatus Status,
+    string? Reference,
+    string? Nationality,
+    int? BirthYear,
+    string? Sex,
+    string? FamilyGroup,
+    bool? UnaccompaniedMinor,
+    string? ReceptionArrangement,
+    bool? DecisionEnforceable,
+    bool? AppealPending,
+    bool? AppealSuspensive,
+    bool? NonRefoulementCleared,
+    DateOnly? TravelDocumentValidUntil,
+    bool? MedicalFlag,
+    DateOnly? FitToTravelOn,
+    IReadOnlyList<string>? Vulnerabilities,
+    bool? Voluntary,
+    BookingRef? Booking,
+    IReadOnlyDictionary<string, string> Readmission,
+    IReadOnlyList<RuleViolation> Violations)
+{
+    public static ReturneeResource From(ReturneeView v)
+    {
+        var c = v.Case;
+        return new(v.Id, v.Owner, v.Status, c?.Reference, c?.Nationality, c?.BirthYear, c?.Sex, c?.FamilyGroup, c?.UnaccompaniedMinor,
+            c?.ReceptionArrangement, c?.DecisionEnforceable, c?.AppealPending, c?.AppealSuspensive, c?.NonRefoulementCleared,
+            c?.TravelDocumentValidUntil, c?.MedicalFlag, c?.FitToTravelOn, c?.Vulnerabilities, c?.Voluntary, v.Booking, v.Readmission, v.Violations);
+    }
+}
+
+/// <summary>One row of <c>GET /returnees</c>: ids and status only.</summary>
+public sealed record ReturneeListItem(string Id, ReturneeStatus Status, string? OperationId);
+
+public sealed record ReturneeList(IReadOnlyList<ReturneeListItem> Items);
+
+/// <summary>Body of <c>POST /returnees/{id}/readmission-requests</c>.</summary>
+public sealed record ReadmissionRequestInput(string Destination);
+
+public sealed record ReadmissionCreated(string Id, string Status, DateTimeOffset ReplyDueBy);

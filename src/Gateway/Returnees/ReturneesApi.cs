@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Idempotency;
+using ReturnOps.Gateway.Problems;
+using ReturnOps.Gateway.Readmission;
+using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Returnees;
+
+/// <summary>
+/// Returnee cases: personal data, so every call is audited and only the owning country's coordinators
+/// see a case; for anyone else it does not exist (404).
+/// </summary>
+public static class ReturneesApi
+{
+    public const string IdPrefix = "rt-";
+
+    public static IEndpointRouteBuilder MapReturneesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/returnees", "Returnees").RequireAuthorization(Policies.Coordinator)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/", CreateAsync).Audited("returnee.create");
+        group.MapGet("/", ListAsync).Audited("returnee.list");
+        group.MapGet("/{id}", GetAsync).Audited("returnee.read");
+        group.MapPatch("/{id}", PatchAsync).Audited("returnee.update")
+            .Accepts<JsonObject>("application/merge-patch+json", "application/json")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapDelete("/{id}", EraseAsync).Audited("returnee.erase");
+        group.MapPost("/{id}/readmission-requests", RequestReadmissionAsync).Audited("readmission.request");
+        return app;
+    }
+
+    private static async Task<Created<ReturneeResource>> CreateAsync(ReturneeInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    {
+        var owner = http.User.ToCaller().CountryOf();
+        var id = ApiConventions.NewId(IdPrefix, clock);
+        input.Validate();
+        var view = await grains.GetGrain<IReturneeGrain>(id).Register(owner, input.ToCase());
+        var resource = ReturneeResource.From(view);
+        http.Response.Headers.ETag = ETags.FromContent(resource);
+        return TypedResults.Created($"{ApiConventions.BasePath}/returnees/{id}", resource);
+    }
+
+    private static async Task<Ok<ReturneeList>> ListAsync(string? status, HttpContext http, GatewayDatabase database, CancellationToken cancellationToken)
+    {
+        var owner = http.User.ToCaller().CountryOf();
+        var filter = ApiConventions.EnumOrNull<ReturneeStatus>(status, "status")?.ToString() ?? "";
+        var items = await database.RunAsync<IReadOnlyList<ReturneeListItem>>(async connection =>
+        {
+            await using var query = GatewayDatabase.Command(connection, ReadModelQueries.ReturneePage,
+                ("@owner", owner), ("@status", filter), ("@limit", 1000L), ("@offset", 0L));
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<ReturneeListItem>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var operation = reader.GetString(2);
+                rows.Add(new ReturneeListItem(reader.GetString(0), Enum.Parse<ReturneeStatus>(reader.GetString(1)), operation.Length > 0 ? operation : null));
+            }
+            return rows;
+        }, cancellationToken);
+        return TypedResults.Ok(new ReturneeList(items));
+    }
+
+    private static async Task<Ok<ReturneeResource>> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var resource = ReturneeResource.From(await OwnedAsync(id, http, grains));
+        http.Response.Headers.ETag = ETags.FromContent(resource);
+        return TypedResults.Ok(resource);
+    }
+
+    /// <summary>JSON merge patch (RFC 7396) over the case; the merged case is validated as strictly as a new one.</summary>
+    private static async Task<Ok<ReturneeResource>> PatchAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var request = http.Request;
+        if (request.ContentType is not { } type || !(type.StartsWith("application/merge-patch+json", StringComparison.OrdinalIgnoreCase)
+            || type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new RequestProblemException(StatusCodes.Status415UnsupportedMediaType, "A patch is sent as application/merge-patch+json or application/json.");
+        }
+        var patch = await ReadPatchAsync(request, http.RequestAborted);
+        var current = await OwnedAsync(id, http, grains);
+        ETags.CheckIfMatch(request, ETags.FromContent(ReturneeResource.From(current)));
+        var caseNow = current.Case ?? throw new ResourceNotFoundException("The returnee's data was erased.");
+        var input = Merge(caseNow, patch);
+        input.Validate();
+        var update = await grains.UpdateReturneeAsync(id, current.Owner, input.ToCase());
+        var resource = ReturneeResource.From(update.View);
+        http.Response.Headers.ETag = ETags.FromContent(resource);
+        return TypedResults.Ok(resource);
+    }
+
+    private static async Task<NoContent> EraseAsync(string id, HttpContext http, IGrainFactory grains, IdempotencyStore replays)
+    {
+        await OwnedAsync(id, http, grains);
+        await grains.GetGrain<IReturneeGrain>(id).Erase(null);
+        await replays.ForgetResponsesMentioningAsync(id, http.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Created<ReadmissionCreated>> RequestReadmissionAsync(
+        string id, ReadmissionRequestInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    {
+        var destination = ApiConventions.CountryCode(input.Destination, "destination");
+        var returnee = await OwnedAsync(id, http, grains);
+        var requestId = ApiConventions.NewId(ReadmissionApi.IdPrefix, clock);
+        var view = await grains.GetGrain<IReadmissionRequestGrain>(requestId).Submit(new ReadmissionSubmission(id, returnee.Owner, destination));
+        return TypedResults.Created($"{ApiConventions.BasePath}/readmission-requests/{requestId}",
+            new ReadmissionCreated(view.Id, view.Status.ToString(), view.ReplyDueBy));
+    }
+
+    /// <summary>The case if the caller's country owns it; otherwise it does not exist for the caller.</summary>
+    private static async Task<ReturneeView> OwnedAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var country = http.User.ToCaller().CountryOf();
+        if (!ApiConventions.IsId(id))
+        {
+            throw new ResourceNotFoundException();
+        }
+        var view = await grains.GetGrain<IReturneeGrain>(id).Get();
+        return view is not null && view.Owner == country ? view : throw new ResourceNotFoundException();
+    }
+
+    /// <summary>The patch as a JSON object; duplicate members are malformed, as in every other body.</summary>
+    private static async Task<JsonObject> ReadPatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var document = await JsonDocument.ParseAsync(request.Body,
+            new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false }, cancellationToken);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? JsonObject.Create(document.RootElement.Clone())!
+            : throw RequestProblemException.BadRequest("A merge patch is a JSON object.");
+    }
+
+    /// <summary>Applies the patch to the case and reads the result as strictly as a new case.</summary>
+    private static ReturneeInput Merge(ReturneeCase current, JsonObject patch)
+    {
+        var merged = JsonSerializer.SerializeToNode(ReturneeInput.From(current), GatewayJson.Options)!.AsObject();
+        try
+        {
+            MergePatch(merged, patch);
+            return merged.Deserialize<ReturneeInput>(GatewayJson.Options) ?? throw RequestProblemException.BadRequest("The patched case is empty.");
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Text JSON accepts but .NET strings cannot hold, e.g. a lone surrogate escape.
+            throw RequestProblemException.BadRequest("The patch contains text that is not valid Unicode.");
+        }
+    }
+
+    private static void MergePatch(JsonObject target, JsonObject patch)
+    {
+        foreach (var (name, value) in patch.ToList())
+        {
+            if (value is null)
+            {
+                target.Remove(name);
+            }
+            else if (value is JsonObject child && target[name] is JsonObject existing)
+            {
+                MergePatch(existing, child);
+            }
+            else
+            {
+                target[name] = value.DeepClone();
+            }
+        }
+    }
+}

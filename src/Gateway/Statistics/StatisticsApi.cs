@@ -1,0 +1,78 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains.ReadModels;
+
+namespace ReturnOps.Gateway.Statistics;
+
+public sealed record CountByKey(string Key, long Count);
+
+public sealed record OperationCount(string Type, string Status, long Count);
+
+public sealed record ReturneeCount(string Destination, string Participant, long Returnees);
+
+/// <summary>The secretariat's yearly figures, from the read models: counts only, never personal data.</summary>
+public sealed record YearStatistics(
+    int Year,
+    IReadOnlyList<OperationCount> Operations,
+    IReadOnlyList<ReturneeCount> Returnees,
+    IReadOnlyList<CountByKey> ReturneesByDestination,
+    IReadOnlyList<CountByKey> ReturneesByParticipant,
+    long ForcedOperations,
+    long MonitoredForcedOperations,
+    double MonitoringCoverage,
+    double EscortsPerForcedReturnee,
+    long Suspensions,
+    long Incidents);
+
+public static class StatisticsApi
+{
+    public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapApiGroup("/statistics", "Statistics").MapGet("/", GetAsync).RequireAuthorization(Policies.Secretariat);
+        return app;
+    }
+
+    private static async Task<Ok<YearStatistics>> GetAsync(GatewayDatabase database, TimeProvider clock, CancellationToken cancellationToken, int? year = null)
+    {
+        var y = year ?? clock.GetUtcNow().Year;
+        if (y is < 2000 or > 2200)
+        {
+            throw RequestProblemException.BadRequest("year must be between 2000 and 2200.");
+        }
+        return await database.RunAsync(async connection =>
+        {
+            var operations = await RowsAsync(connection, ReadModelQueries.OperationsByTypeAndStatus, y,
+                r => new OperationCount(r.GetString(0), r.GetString(1), Long(r.GetValue(2))), cancellationToken);
+            var returnees = await RowsAsync(connection, ReadModelQueries.ReturneesByDestinationAndParticipant, y,
+                r => new ReturneeCount(r.GetString(0), r.GetString(1), Long(r.GetValue(2))), cancellationToken);
+            var o = (await RowsAsync(connection, ReadModelQueries.Oversight, y,
+                r => (Forced: Long(r.GetValue(0)), Monitored: Long(r.GetValue(1)), Escorts: Long(r.GetValue(2)), Returnees: Long(r.GetValue(3)),
+                    Suspensions: Long(r.GetValue(4)), Incidents: Long(r.GetValue(5))), cancellationToken))[0];
+            return TypedResults.Ok(new YearStatistics(y, operations, returnees,
+                Sum(returnees, r => r.Destination), Sum(returnees, r => r.Participant),
+                o.Forced, o.Monitored, o.Forced == 0 ? 0 : (double)o.Monitored / o.Forced,
+                o.Returnees == 0 ? 0 : (double)o.Escorts / o.Returnees, o.Suspensions, o.Incidents));
+        }, cancellationToken);
+    }
+
+    private static List<CountByKey> Sum(List<ReturneeCount> rows, Func<ReturneeCount, string> key) =>
+        [.. rows.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new CountByKey(g.Key, g.Sum(r => r.Returnees)))];
+
+    private static async Task<List<T>> RowsAsync<T>(DbConnection connection, string sql, int year, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var command = GatewayDatabase.Command(connection, sql, ("@year", (long)year));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    private static long Long(object value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Gateway.Tests;
+
+/// <summary>
+/// Every role, for its own and another country, against every endpoint: the answer each must get.
+/// The organiser is Austria; Croatia books on the operation; Germany does not; Albania is the destination.
+/// </summary>
+public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase(postgres)
+{
+    private static readonly string[] s_callers = ["atC", "hrC", "deC", "alP", "rsP", "sec", "mon", "fro", "admin"];
+
+    private sealed record Case(string Method, string Path, object? Body, string Expected);
+
+    [Fact]
+    public async Task Every_role_gets_exactly_its_answer_from_every_endpoint()
+    {
+        var host = await StartAsync();
+        var tokens = new Dictionary<string, string>
+        {
+            ["atC"] = host.Token("coordinator", "AT"),
+            ["hrC"] = host.Token("coordinator", "HR"),
+            ["deC"] = host.Token("coordinator", "DE"),
+            ["alP"] = host.Token("partner", "AL"),
+            ["rsP"] = host.Token("partner", "RS"),
+            ["sec"] = host.Token("secretariat"),
+            ["mon"] = host.Token("monitor", subject: "monitor-x"),
+            ["fro"] = host.Token("fro"),
+            ["admin"] = host.Token("admin"),
+        };
+        var now = TimeProvider.System.GetUtcNow();
+        var op = await Demo.CreateOperationAsync(host, tokens["atC"], now, ["AL"]);
+        var atReturnee = await Demo.CreateReturneeAsync(host, tokens["atC"], "AT-1");
+        var atSpare = await Demo.CreateReturneeAsync(host, tokens["atC"], "AT-2");
+        var hrReturnee = await Demo.CreateReturneeAsync(host, tokens["hrC"], "HR-1");
+        await host.PostAsync($"/api/v1/operations/{op}/bookings", tokens["atC"], Demo.Booking([atReturnee], 2, 1));
+        await host.PostAsync($"/api/v1/operations/{op}/bookings", tokens["hrC"], Demo.Booking([hrReturnee], 2));
+        var readmission = (await host.PostAsync($"/api/v1/returnees/{atReturnee}/readmission-requests", tokens["atC"], new { destination = "AL" }))
+            .Json.GetProperty("id").GetString();
+        const string none = "rt-00000000000000000000000000000000";
+
+        Case[] cases =
+        [
+            new("GET", "/api/v1/countries", null, "*:200"),
+            new("PUT", "/api/v1/countries/NG", new { name = "Nigeria", group = "ThirdCountry", airports = new[] { "LOS" } }, "admin:200 *:403"),
+            new("GET", "/api/v1/agreements", null, "*:200"),
+            new("PUT", "/api/v1/agreements/AL", new { replyDays = 14, extensionDays = 0, silenceMeansAcceptance = false, transferDays = 90 }, "admin:200 *:403"),
+            new("POST", "/api/v1/returnees", Demo.Returnee("NEW-1"), "atC:201 hrC:201 deC:201 *:403"),
+            new("GET", "/api/v1/returnees", null, "atC:200 hrC:200 deC:200 *:403"),
+            new("GET", $"/api/v1/returnees/{atReturnee}", null, "atC:200 hrC:404 deC:404 *:403"),
+            new("PATCH", $"/api/v1/returnees/{atReturnee}", new { sex = "M" }, "atC:200 hrC:404 deC:404 *:403"),
+            new("POST", $"/api/v1/returnees/{atReturnee}/readmission-requests", new { destination = "RS" }, "atC:201 hrC:404 deC:404 *:403"),
+            new("DELETE", $"/api/v1/returnees/{atSpare}", null, "atC:204 hrC:404 deC:404 *:403"),
+            new("GET", "/api/v1/readmission-requests", null, "atC:200 hrC:200 deC:200 alP:200 rsP:200 *:403"),
+            new("POST", $"/api/v1/readmission-requests/{readmission}/reply", new { accepted = true }, "alP:200 rsP:404 *:403"),
+            new("GET", "/api/v1/operations", null, "*:200"),
+            new("GET", $"/api/v1/operations/{op}", null, "rsP:404 *:200"),
+            new("POST", "/api/v1/operations", Demo.Operation(now, ["RS"]), "atC:201 hrC:201 deC:201 *:403"),
+            new("POST", $"/api/v1/operations/{op}/status", new { to = "Completed" }, "atC:409 *:403"),
+            new("POST", $"/api/v1/operations/{op}/bookings", Demo.Booking([none], 2), "atC:422 hrC:422 deC:422 *:403"),
+            new("GET", $"/api/v1/operations/{op}/bookings", null, "atC:200 hrC:200 deC:200 *:403"),
+            new("DELETE", $"/api/v1/operations/{op}/bookings/bk-unknown", null, "atC:404 hrC:404 deC:404 *:403"),
+            new("GET", $"/api/v1/operations/{op}/manifest", null, "atC:200 hrC:200 sec:403 *:404"),
+            new("POST", $"/api/v1/operations/{op}/clearance", new { cleared = true }, "alP:409 rsP:404 *:403"),
+            new("POST", $"/api/v1/operations/{op}/monitors", new { monitor = "monitor-9" }, "sec:200 atC:200 *:403"),
+            new("POST", $"/api/v1/operations/{op}/monitor-report", new { summary = "x", issuesFound = false }, "mon:404 *:403"),
+            new("POST", $"/api/v1/operations/{op}/incidents", new { category = "complaint", useOfForce = false, description = "d", complaint = true },
+                "atC:201 hrC:201 alP:201 deC:404 rsP:404 mon:404 *:403"),
+            new("GET", "/api/v1/statistics", null, "sec:200 *:403"),
+            new("GET", "/api/v1/audit", null, "fro:200 admin:200 *:403"),
+            new("GET", "/api/v1/audit/verify", null, "fro:200 admin:200 *:403"),
+        ];
+
+        var mismatches = new List<string>();
+        foreach (var c in cases)
+        {
+            var expected = c.Expected.Split(' ').Select(p => p.Split(':')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var caller in s_callers)
+            {
+                var want = expected.TryGetValue(caller, out var specific) ? specific : expected["*"];
+                var answer = await host.SendAsync(new HttpMethod(c.Method), c.Path, tokens[caller], c.Body,
+                    contentType: c.Method == "PATCH" ? "application/merge-patch+json" : "application/json");
+                if (answer.Code != want)
+                {
+                    mismatches.Add($"{caller} {c.Method} {c.Path}: expected {want}, got {answer}");
+                }
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+
+        // Scoping inside the answers: a coordinator lists only its own cases; the organiser sees every booking but only its own returnee ids.
+        var hrList = await host.GetAsync("/api/v1/returnees", tokens["hrC"]);
+        Assert.DoesNotContain(atReturnee, hrList.Body);
+        Assert.Contains(hrReturnee, hrList.Body);
+        var organiserBookings = (await host.GetAsync($"/api/v1/operations/{op}/bookings", tokens["atC"])).Json.GetProperty("items");
+        Assert.Equal(2, organiserBookings.GetArrayLength());
+        Assert.DoesNotContain(hrReturnee, organiserBookings.GetRawText());
+        var hrBookings = (await host.GetAsync($"/api/v1/operations/{op}/bookings", tokens["hrC"])).Json.GetProperty("items");
+        Assert.Equal("HR", Assert.Single(hrBookings.EnumerateArray()).GetProperty("country").GetString());
+        var partnerList = await host.GetAsync("/api/v1/operations", tokens["rsP"]);
+        Assert.DoesNotContain(op, partnerList.Body);
+        var hrManifest = (await host.GetAsync($"/api/v1/operations/{op}/manifest", tokens["hrC"])).Json.GetProperty("entries");
+        Assert.Equal(hrReturnee, Assert.Single(hrManifest.EnumerateArray()).GetProperty("returneeId").GetString());
+
+        // Every denial and every personal-data access is in the log, and the log is intact.
+        var audit = await host.GetAsync("/api/v1/audit?limit=1000", tokens["fro"]);
+        var entries = audit.Json.GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "access.denied" && e.GetProperty("subject").GetString() == "secretariat-x");
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "returnee.read" && e.GetProperty("outcome").GetString() == "404"
+            && e.GetProperty("country").GetString() == "HR");
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "manifest.read" && e.GetProperty("outcome").GetString() == "403");
+        var verify = await host.GetAsync("/api/v1/audit/verify", tokens["admin"]);
+        Assert.True(verify.Json.GetProperty("valid").GetBoolean(), verify.Body);
+        Assert.Equal(JsonValueKind.Null, verify.Json.GetProperty("brokenAtSeq").ValueKind);
+    }
+}

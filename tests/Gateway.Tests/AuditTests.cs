@@ -1,0 +1,76 @@
+using System.Net;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Gateway.Tests;
+
+public sealed class AuditTests(SharedPostgres postgres) : GatewayTestBase(postgres)
+{
+    private static async Task<(GatewayHost Host, string Fro)> HostWithEntriesAsync(Func<string, Task<GatewayHost>> start, string provider)
+    {
+        var host = await start(provider);
+        var at = host.Token("coordinator", "AT");
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-A-1");
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync($"/api/v1/returnees/{returnee}", at)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.GetAsync($"/api/v1/returnees/{returnee}", host.Token("coordinator", "HR"))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.GetAsync($"/api/v1/returnees/{returnee}", host.Token("partner", "AL"))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.GetAsync("/api/v1/countries", null)).Status);
+        return (host, host.Token("fro"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Personal_data_access_and_denials_are_logged_with_who_what_and_outcome(string provider)
+    {
+        var (host, fro) = await HostWithEntriesAsync(p => StartAsync(p), provider);
+        var log = await host.GetAsync("/api/v1/audit", fro);
+        var entries = log.Json.GetProperty("items").EnumerateArray()
+            .Select(e => $"{e.GetProperty("subject").GetString()}|{e.GetProperty("role").GetString()}|{e.GetProperty("country").GetString()}|{e.GetProperty("action").GetString()}|{e.GetProperty("outcome").GetString()}")
+            .ToList();
+        Assert.Equal(
+        [
+            "coordinator-at|coordinator|AT|returnee.create|201",
+            "coordinator-at|coordinator|AT|returnee.read|200",
+            "coordinator-hr|coordinator|HR|returnee.read|404",
+            "partner-al|partner|AL|access.denied|403",
+            "anonymous|||access.denied|401",
+        ], entries);
+        var verify = await host.GetAsync("/api/v1/audit/verify", fro);
+        Assert.True(verify.Json.GetProperty("valid").GetBoolean(), verify.Body);
+        Assert.Equal(5, verify.Json.GetProperty("rows").GetInt64());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Verify_finds_a_row_edited_in_the_database(string provider)
+    {
+        var (host, fro) = await HostWithEntriesAsync(p => StartAsync(p), provider);
+        await host.Storage.ExecuteAsync("UPDATE gateway_audit SET outcome = '200' WHERE seq = 3");
+        var verify = await host.GetAsync("/api/v1/audit/verify", fro);
+        Assert.False(verify.Json.GetProperty("valid").GetBoolean(), verify.Body);
+        Assert.Equal(3, verify.Json.GetProperty("brokenAtSeq").GetInt64());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Verify_finds_a_row_deleted_in_the_middle_or_at_the_end(string provider)
+    {
+        var (host, fro) = await HostWithEntriesAsync(p => StartAsync(p), provider);
+        await host.Storage.ExecuteAsync("DELETE FROM gateway_audit WHERE seq = (SELECT MAX(seq) FROM gateway_audit)");
+        var tail = await host.GetAsync("/api/v1/audit/verify", fro);
+        Assert.False(tail.Json.GetProperty("valid").GetBoolean(), tail.Body);
+        await host.Storage.ExecuteAsync("DELETE FROM gateway_audit WHERE seq = 2");
+        var middle = await host.GetAsync("/api/v1/audit/verify", fro);
+        Assert.False(middle.Json.GetProperty("valid").GetBoolean(), middle.Body);
+        Assert.Equal(2, middle.Json.GetProperty("brokenAtSeq").GetInt64());
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_keep_one_unbroken_chain()
+    {
+        var host = await StartAsync("Postgres");
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => host.GetAsync("/api/v1/countries", i % 2 == 0 ? null : "forged")));
+        var verify = await host.GetAsync("/api/v1/audit/verify", host.Token("admin"));
+        Assert.True(verify.Json.GetProperty("valid").GetBoolean(), verify.Body);
+        Assert.Equal(40, verify.Json.GetProperty("rows").GetInt64());
+    }
+}

@@ -1,0 +1,33 @@
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Gateway.Tests;
+
+/// <summary>Starts gateways over fresh databases of the provider a test names, and removes them afterwards.</summary>
+public abstract class GatewayTestBase(SharedPostgres postgres) : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    public static TheoryData<string> Providers => ["Sqlite", "Postgres"];
+
+    protected SharedPostgres Postgres => postgres;
+
+    protected async Task<GatewayHost> StartAsync(string provider = "Sqlite", FakeClock? clock = null, IDictionary<string, string?>? settings = null)
+    {
+        var storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
+        _owned.Add(storage);
+        var host = await GatewayHost.StartAsync(storage, clock, settings);
+        _owned.Insert(0, host);
+        return host;
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}

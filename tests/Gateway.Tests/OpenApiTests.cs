@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Gateway.Tests;
+
+public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(postgres)
+{
+    /// <summary>The routes of api.md this gateway serves; docs/api.md lists the ones it does not yet.</summary>
+    private static readonly string[] s_contract =
+    [
+        "GET /api/v1/countries", "PUT /api/v1/countries/{code}",
+        "GET /api/v1/agreements", "PUT /api/v1/agreements/{destination}",
+        "POST /api/v1/returnees", "GET /api/v1/returnees", "GET /api/v1/returnees/{id}", "PATCH /api/v1/returnees/{id}",
+        "DELETE /api/v1/returnees/{id}", "POST /api/v1/returnees/{id}/readmission-requests",
+        "GET /api/v1/readmission-requests", "POST /api/v1/readmission-requests/{id}/reply",
+        "POST /api/v1/operations", "GET /api/v1/operations", "GET /api/v1/operations/{id}", "POST /api/v1/operations/{id}/status",
+        "POST /api/v1/operations/{id}/bookings", "GET /api/v1/operations/{id}/bookings", "DELETE /api/v1/operations/{id}/bookings/{bookingId}",
+        "GET /api/v1/operations/{id}/manifest", "POST /api/v1/operations/{id}/clearance", "POST /api/v1/operations/{id}/monitors",
+        "POST /api/v1/operations/{id}/monitor-report", "POST /api/v1/operations/{id}/incidents", "GET /api/v1/operations/{id}/events",
+        "GET /api/v1/statistics", "GET /api/v1/audit", "GET /api/v1/audit/verify",
+        "GET /health/live", "GET /health/ready", "GET /metrics",
+        // Added to the contract (docs/api.md).
+        "POST /api/v1/operations/{id}/bookings/{bookingId}/reinstate", "POST /api/v1/readmission-requests/{id}/extension",
+    ];
+
+    [Fact]
+    public async Task The_document_lists_exactly_the_mapped_routes_and_they_are_the_contract()
+    {
+        var host = await StartAsync();
+        var document = await host.GetAsync("/openapi/v1.json", null);
+        var documented = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var path in document.Json.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object && o.Name != "parameters"))
+            {
+                documented.Add(operation.Name.ToUpperInvariant() + " " + Normalize(path.Name));
+            }
+        }
+        var mapped = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.RoutePattern.RawText?.StartsWith("/openapi", StringComparison.Ordinal) == true)
+            {
+                continue;
+            }
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                mapped.Add(method + " " + Normalize(endpoint.RoutePattern.RawText!));
+            }
+        }
+        Assert.Equal(mapped, documented);
+        var create = document.Json.GetProperty("paths").GetProperty("/api/v1/operations").GetProperty("post");
+        Assert.Contains(create.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("required").GetBoolean());
+        Assert.True(create.TryGetProperty("security", out _));
+        Assert.False(document.Json.GetProperty("paths").GetProperty("/health/live").GetProperty("get").TryGetProperty("security", out _));
+        Assert.Equal("bearer", document.Json.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal(new SortedSet<string>(s_contract, StringComparer.Ordinal), mapped);
+    }
+
+    private static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
+}
