@@ -23,6 +23,7 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "GET /health/live", "GET /health/ready", "GET /metrics",
         // Added to the contract (docs/api.md).
         "POST /api/v1/operations/{id}/bookings/{bookingId}/reinstate", "POST /api/v1/readmission-requests/{id}/extension",
+        "GET /api/v1/events",
     ];
 
     [Fact]

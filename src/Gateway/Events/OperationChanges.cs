@@ -14,6 +14,7 @@ namespace ReturnOps.Gateway.Events;
 public sealed class OperationChanges : IOutgoingGrainCallFilter
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _watchers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Channel<string>, byte> _boardWatchers = new();
 
     public async Task Invoke(IGrainCallContext context)
     {
@@ -49,8 +50,23 @@ public sealed class OperationChanges : IOutgoingGrainCallFilter
         return subscription;
     }
 
+    /// <summary>
+    /// A reader of the ids of every operation that changes, until disposed: the secretariat board's feed.
+    /// Bounded: a reader that falls behind loses the oldest ids, and re-reads the whole board anyway.
+    /// </summary>
+    public BoardSubscription WatchAll()
+    {
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+        _boardWatchers.TryAdd(channel, 0);
+        return new BoardSubscription(channel.Reader, () => _boardWatchers.TryRemove(channel, out _));
+    }
+
     private void Signal(string operationId, long version)
     {
+        foreach (var board in _boardWatchers.Keys)
+        {
+            board.Writer.TryWrite(operationId);
+        }
         if (_watchers.TryGetValue(operationId, out var set))
         {
             foreach (var subscription in set.Keys)
@@ -78,6 +94,13 @@ public sealed class OperationChanges : IOutgoingGrainCallFilter
             }
             _signals.Writer.TryWrite(true);
         }
+
+        public void Dispose() => unsubscribe();
+    }
+
+    public sealed class BoardSubscription(ChannelReader<string> reader, Action unsubscribe) : IDisposable
+    {
+        public ChannelReader<string> Changes { get; } = reader;
 
         public void Dispose() => unsubscribe();
     }

@@ -6,6 +6,7 @@ using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Observability;
+using ReturnOps.Gateway.Pages;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains;
 using ReturnOps.Runtime;
@@ -66,6 +67,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseWebPages();
         app.Use(AuditRecorder.RecordDenialsAsync);
         app.UseMiddleware<ProblemMiddleware>();
         app.UseStatusCodePages(context => ProblemWriter.WriteAsync(context.HttpContext, ProblemMapper.ForStatus(context.HttpContext.Response.StatusCode)));
@@ -78,6 +80,7 @@ public static class GatewayApp
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
         app.MapHealthAndMetrics();
         app.MapGatewayApi();
+        app.MapWebPages(app.Environment);
         return app;
     }
 

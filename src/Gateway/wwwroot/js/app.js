@@ -9,7 +9,7 @@ const main = document.getElementById('main');
 let leave = new AbortController();
 
 const pages = {
-  '#/board': { title: 'Operations board', roles: ['secretariat', 'fro', 'admin', 'coordinator'], render: renderBoard },
+  '#/board': { title: 'Operations board', roles: ['secretariat', 'fro', 'admin'], render: renderBoard },
   '#/statistics': { title: 'Statistics', roles: ['secretariat', 'admin'], render: renderStatistics },
   '#/coordinator': { title: 'My returnees and bookings', roles: ['coordinator'], render: renderCoordinator },
   '#/partner': { title: 'Requests and manifests', roles: ['partner'], render: renderPartner },

@@ -6,10 +6,12 @@ import { toast } from './app.js';
 // A national coordinator: own returnees with eligibility in plain words, booking on announced
 // operations with broken rules explained, and the state's bookings with their waitlist status.
 export async function renderCoordinator(main, claims) {
-  const [returnees, operations] = await Promise.all([
+  const [list, operations] = await Promise.all([
     api.get('/returnees').then(items),
     api.get('/operations?status=Announced&pageSize=100').then(items),
   ]);
+  // The list carries ids and status only; each case (with its eligibility) is read on its own.
+  const returnees = await Promise.all(list.map((r) => api.get(`/returnees/${encodeURIComponent(r.id)}`)));
   main.append(
     el('h3', {}, 'Book seats'),
     bookingForm(operations, returnees.filter((r) => statusOf(r) === 'Available')),
@@ -20,7 +22,7 @@ export async function renderCoordinator(main, claims) {
 }
 
 const items = (data) => (Array.isArray(data) ? data : data?.items || []);
-const caseOf = (r) => r.case || r;
+const caseOf = (r) => r;
 const statusOf = (r) => r.status || 'Available';
 
 function returneeTable(returnees) {

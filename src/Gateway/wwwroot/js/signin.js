@@ -14,6 +14,7 @@ export async function renderSignIn(main, done) {
     const response = await fetch('/dev/identities');
     if (!response.ok) return;
     const identities = await response.json();
+    if (session.token) return; // signed in meanwhile: this page is gone
     const list = el('div', { class: 'card identities' }, el('h3', {}, 'Demo identities (Development only)'));
     for (const identity of identities) {
       list.append(el('button', { type: 'button', class: 'secondary', onclick: () => { session.token = identity.token; done(); } }, identity.label));

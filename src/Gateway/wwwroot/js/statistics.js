@@ -5,32 +5,23 @@ import { el } from './dom.js';
 export async function renderStatistics(main) {
   const year = new Date().getUTCFullYear();
   const stats = await api.get(`/statistics?year=${year}`);
-  const charts = el('div', { class: 'charts' });
-  for (const [title, data] of Object.entries(groups(stats))) {
-    charts.append(chart(title, data));
-  }
-  main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), charts);
-}
-
-// Accepts the statistics object's maps (name -> number, or name -> {name -> number}) whatever their nesting.
-function groups(stats) {
-  const out = {};
-  for (const [key, value] of Object.entries(stats || {})) {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const flat = {};
-      for (const [k, v] of Object.entries(value)) {
-        flat[k] = typeof v === 'number' ? v : Object.values(v || {}).reduce((a, b) => a + (typeof b === 'number' ? b : 0), 0);
-      }
-      out[label(key)] = flat;
-    } else if (typeof value === 'number') {
-      (out['Totals'] ||= {})[label(key)] = value;
-    }
-  }
-  return out;
-}
-
-function label(key) {
-  return key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
+  const sum = (rows, key) => rows.reduce((acc, row) => ({ ...acc, [row[key]]: (acc[row[key]] || 0) + row.count }), {});
+  const pairs = (rows) => Object.fromEntries((rows || []).map((r) => [r.key, r.count]));
+  const charts = el('div', { class: 'charts' },
+    chart('Operations by type', sum(stats.operations || [], 'type')),
+    chart('Operations by status', sum(stats.operations || [], 'status')),
+    chart('Returnees by destination', pairs(stats.returneesByDestination)),
+    chart('Returnees by participant', pairs(stats.returneesByParticipant)),
+    chart('Monitoring coverage of forced operations', {
+      Monitored: stats.monitoredForcedOperations || 0,
+      'Not monitored': (stats.forcedOperations || 0) - (stats.monitoredForcedOperations || 0),
+    }));
+  const figures = el('dl', { class: 'card figures' },
+    el('dt', {}, 'Escort staff per forced returnee'), el('dd', {}, String(stats.escortsPerForcedReturnee ?? '—')),
+    el('dt', {}, 'Monitoring coverage'), el('dd', {}, `${Math.round(100 * (stats.monitoringCoverage || 0))}%`),
+    el('dt', {}, 'Suspended bookings (early warnings)'), el('dd', {}, String(stats.suspensions ?? 0)),
+    el('dt', {}, 'Serious incidents and complaints'), el('dd', {}, String(stats.incidents ?? 0)));
+  main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), figures, charts);
 }
 
 function chart(title, data) {

@@ -1,0 +1,3 @@
+using ReturnOps.Browser.Tests;
+
+[assembly: AssemblyFixture(typeof(BrowserFixture))]

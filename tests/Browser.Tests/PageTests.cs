@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ReturnOps.Browser.Tests;
+
+/// <summary>The web pages in a real browser against the gateway with its demo data.</summary>
+public sealed class PageTests(BrowserFixture fixture)
+{
+    private GatewayProcess Gateway => fixture.Gateway;
+
+    [Fact]
+    public async Task The_secretariat_board_shows_a_booking_made_through_the_API_without_a_reload()
+    {
+        var page = await fixture.SignedInPageAsync(GatewayProcess.Token("secretariat"), "#/board");
+        var row = page.Locator("tr[data-operation='demo-op-7']");
+        await Expect(row).ToBeVisibleAsync();
+        var before = await row.InnerTextAsync();
+        await page.EvaluateAsync("() => window.__notReloaded = true");
+
+        var coordinator = GatewayProcess.Token("coordinator", "SI");
+        var returnee = await AvailableReturnee(coordinator, forced: null);
+        var (status, body) = await Gateway.PostAsync("/api/v1/operations/demo-op-7/bookings", coordinator,
+            new { returnees = new[] { returnee }, escorts = 2, medical = 0, monitors = 0, interpreters = 0, observers = 0 });
+        Assert.True(status == HttpStatusCode.Created, $"booking: {(int)status} {body}");
+
+        await Expect(row.Locator("li[data-country='SI']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        Assert.NotEqual(before, await row.InnerTextAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the page was reloaded");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("secretariat-board"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_coordinator_sees_a_broken_rule_explained_then_books_successfully()
+    {
+        var token = GatewayProcess.Token("coordinator", "SK");
+        var returnee = await AvailableReturnee(token, forced: true);
+        var page = await fixture.SignedInPageAsync(token, "#/coordinator");
+        var form = page.Locator("#booking-form");
+        await Expect(form).ToBeVisibleAsync();
+        await page.SelectOptionAsync("#operation", "demo-op-1");
+        await page.CheckAsync($"input[name=returnee][value='{returnee}']");
+        await page.FillAsync("#escorts", "0");
+
+        await page.ClickAsync("#booking-form button[type=submit]");
+
+        var refused = page.Locator("#booking-refused");
+        await Expect(refused).ToHaveAttributeAsync("data-rule", "escort-ratio");
+        await Expect(refused).ToContainTextAsync("Too few escorts");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("coordinator-rule-explained"), FullPage = true });
+
+        await page.FillAsync("#escorts", "2");
+        await page.ClickAsync("#booking-form button[type=submit]");
+
+        await Expect(page.Locator("#booking-result")).ToContainTextAsync("Confirmed");
+    }
+
+    [Fact]
+    public async Task A_partner_clears_a_manifest_and_the_organisers_view_changes()
+    {
+        var organiser = GatewayProcess.Token("coordinator", "DE");
+        var before = await Gateway.GetAsync("/api/v1/operations/demo-op-2", organiser);
+        Assert.DoesNotContain(Clearances(before), c => c.Destination == "PK" && c.Cleared);
+
+        var page = await fixture.SignedInPageAsync(GatewayProcess.Token("partner", "PK"), "#/partner");
+        var manifest = page.Locator("[data-manifest='demo-op-2']");
+        await Expect(manifest).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("partner"), FullPage = true });
+        await manifest.GetByRole(AriaRole.Button, new() { Name = "Clear manifest" }).ClickAsync();
+        await Expect(manifest).ToContainTextAsync("Manifest cleared.");
+
+        var after = await Gateway.GetAsync("/api/v1/operations/demo-op-2", organiser);
+        Assert.Contains(Clearances(after), c => c.Destination == "PK" && c.Cleared);
+    }
+
+    [Fact]
+    public async Task Statistics_and_sign_in_pages_render_and_the_board_fits_a_narrow_screen()
+    {
+        var stats = await fixture.SignedInPageAsync(GatewayProcess.Token("secretariat"), "#/statistics");
+        await Expect(stats.Locator("figure.chart").First).ToBeVisibleAsync();
+        await stats.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("statistics"), FullPage = true });
+
+        var narrow = await fixture.SignedInPageAsync(GatewayProcess.Token("secretariat"), "#/board", width: 390);
+        await Expect(narrow.Locator("tr[data-operation]").First).ToBeVisibleAsync();
+        await narrow.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("secretariat-board-narrow"), FullPage = true });
+
+        var context = await fixture.Browser.NewContextAsync();
+        var signIn = await context.NewPageAsync();
+        await signIn.GotoAsync(Gateway.Address.ToString());
+        await Expect(signIn.GetByLabel("Access token")).ToBeVisibleAsync();
+        await Expect(signIn.Locator(".identities button").First).ToBeVisibleAsync();
+        await signIn.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("sign-in"), FullPage = true });
+    }
+
+    /// <summary>An available returnee of the caller's country with no family group and no broken rule.</summary>
+    private async Task<string> AvailableReturnee(string token, bool? forced)
+    {
+        var list = await Gateway.GetAsync("/api/v1/returnees?status=Available", token);
+        foreach (var item in list.GetProperty("items").EnumerateArray())
+        {
+            var id = item.GetProperty("id").GetString()!;
+            var returnee = await Gateway.GetAsync($"/api/v1/returnees/{id}", token);
+            var voluntary = returnee.GetProperty("voluntary").GetBoolean();
+            var family = returnee.GetProperty("familyGroup").ValueKind == JsonValueKind.String;
+            var clean = returnee.GetProperty("violations").GetArrayLength() == 0;
+            if (!family && clean && (forced is null || forced == !voluntary))
+            {
+                return id;
+            }
+        }
+        throw new InvalidOperationException("The demo data has no suitable available returnee.");
+    }
+
+    private static IEnumerable<(string Destination, bool Cleared)> Clearances(JsonElement operation) =>
+        operation.TryGetProperty("clearances", out var list)
+            ? list.EnumerateArray().Select(c => (c.GetProperty("destination").GetString()!, c.GetProperty("cleared").GetBoolean()))
+            : [];
+}
