@@ -19,11 +19,13 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "POST /api/v1/operations/{id}/bookings", "GET /api/v1/operations/{id}/bookings", "DELETE /api/v1/operations/{id}/bookings/{bookingId}",
         "GET /api/v1/operations/{id}/manifest", "POST /api/v1/operations/{id}/clearance", "POST /api/v1/operations/{id}/monitors",
         "POST /api/v1/operations/{id}/monitor-report", "POST /api/v1/operations/{id}/incidents", "GET /api/v1/operations/{id}/events",
+        "POST /api/v1/subscriptions", "GET /api/v1/deliveries", "POST /api/v1/deliveries/{id}/replay",
         "GET /api/v1/statistics", "GET /api/v1/audit", "GET /api/v1/audit/verify",
         "GET /health/live", "GET /health/ready", "GET /metrics",
         // Added to the contract (docs/api.md).
         "POST /api/v1/operations/{id}/bookings/{bookingId}/reinstate", "POST /api/v1/readmission-requests/{id}/extension",
         "GET /api/v1/events",
+        "GET /api/v1/subscriptions",
     ];
 
     [Fact]

@@ -36,7 +36,8 @@ public static class AuthSetup
             .AddPolicy(Policies.Oversight, p => p.RequireRole(Roles.Fro, Roles.Admin))
             .AddPolicy(Policies.Staffing, p => p.RequireRole(Roles.Secretariat, Roles.Coordinator))
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Monitor))
-            .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.Monitor));
+            .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.Monitor))
+            .AddPolicy(Policies.Operators, p => p.RequireRole(Roles.Admin, Roles.Secretariat));
         return services;
     }
 }

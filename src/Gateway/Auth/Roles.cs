@@ -28,4 +28,5 @@ public static class Policies
     public const string Staffing = "secretariat-or-coordinator";
     public const string Participant = "coordinator-partner-or-monitor";
     public const string Monitor = "monitor";
+    public const string Operators = "admin-or-secretariat";
 }

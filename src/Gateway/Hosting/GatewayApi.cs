@@ -1,6 +1,7 @@
 using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Countries;
+using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Operations;
 using ReturnOps.Gateway.Readmission;
 using ReturnOps.Gateway.Returnees;
@@ -18,5 +19,7 @@ public static class GatewayApi
         .MapReadmissionApi()
         .MapOperationsApi()
         .MapStatisticsApi()
+        .MapSubscriptionsApi()
+        .MapDeliveriesApi()
         .MapAuditApi();
 }

@@ -5,12 +5,14 @@ using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Idempotency;
+using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Observability;
 using ReturnOps.Gateway.Pages;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains;
 using ReturnOps.Runtime;
 using ReturnOps.Runtime.Hosting;
+using ReturnOps.Silo.Messaging;
 
 namespace ReturnOps.Gateway.Hosting;
 
@@ -33,9 +35,11 @@ public static class GatewayApp
         services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<OperationChanges>());
         services.AddGrainRuntime(b => b
             .AddReturnOpsGrains()
+            .AddMessagingSchema()
             .AddMigrations(GatewaySchema.Migrations)
             .UseStorage(storage.Provider, storage.ConnectionString));
         services.AddHostedService<GrainRuntimeHost>();
+        services.AddGatewayMessaging(builder.Configuration);
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<IdempotencyRetention>();
         services.AddSingleton<GatewayDatabase>();

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Runtime;
+using ReturnOps.Silo.Messaging.Subscriptions;
 
 namespace ReturnOps.Gateway.Problems;
 
@@ -29,6 +30,7 @@ public static class ProblemMapper
             rule.Message, rule.Rule) with { Violations = rule.Violations.Count > 1 ? rule.Violations : null },
         ResourceNotFoundException => ForStatus(StatusCodes.Status404NotFound),
         AccessDeniedException denied => ForStatus(StatusCodes.Status403Forbidden, denied.Message),
+        SubscriptionRejectedException rejected => ForStatus(StatusCodes.Status422UnprocessableEntity, rejected.Message, rejected.Code),
         RequestProblemException problem => ForStatus(problem.Status, problem.Message),
         BadHttpRequestException bad => ForStatus(bad.StatusCode, BadRequestDetail(bad)),
         JsonException json => ForStatus(StatusCodes.Status400BadRequest, JsonDetail(json)),

@@ -3,7 +3,10 @@ using ReturnOps.Runtime;
 
 namespace ReturnOps.Grains.Messaging;
 
-/// <summary>The body of every domain notification: small, counts and ids only, never personal data.</summary>
+/// <summary>
+/// The body of every domain notification: small, counts and ids only, never personal data.
+/// <see cref="ReturneeId"/> is set only on grain-to-grain messages (the early warning to the operation).
+/// </summary>
 public sealed record Notification(
     string Subject,
     string? OperationId = null,
@@ -12,7 +15,8 @@ public sealed record Notification(
     string? Status = null,
     string? Reason = null,
     IReadOnlyList<string>? Rules = null,
-    int? Seats = null);
+    int? Seats = null,
+    string? ReturneeId = null);
 
 /// <summary>Where outbox messages go; the dispatcher (src/Silo) resolves these addresses.</summary>
 public static class Destination

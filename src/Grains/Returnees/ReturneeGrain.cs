@@ -59,7 +59,8 @@ public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimePro
             var now = clock.GetUtcNow();
             var body = new Notification("returnee.ineligible", suspended.OperationId, suspended.BookingId, owner,
                 Rules: [.. violations.Select(v => v.Rule)]);
-            EnqueueMessage(Outbox.Message(Destination.Grain("return-operation", suspended.OperationId), suspended.OperationId, body.Subject, body, now));
+            EnqueueMessage(Outbox.Message(Destination.Grain("return-operation", suspended.OperationId), suspended.OperationId, body.Subject,
+                body with { ReturneeId = GetPrimaryKeyString() }, now));
             EnqueueMessage(Outbox.Message(Destination.Country(owner), suspended.OperationId, body.Subject, body, now));
         }
         await Save();

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Silo.Messaging;
+using ReturnOps.Silo.Messaging.Deliveries;
+
+namespace ReturnOps.Gateway.Messaging;
+
+public sealed record DeliveryList(IReadOnlyList<DeliveryRecord> Items);
+
+/// <summary>What <c>POST /deliveries/{id}/replay</c> did: the message is pending again, due now.</summary>
+public sealed record DeliveryReplay(string MessageId, string Status);
+
+/// <summary>
+/// Dead letters and their replay, for operators (admin and secretariat). Payloads are never listed: they may
+/// carry personal data.
+/// </summary>
+public static class DeliveriesApi
+{
+    public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/deliveries", "Deliveries").RequireAuthorization(Policies.Operators);
+        group.MapGet("/", ListAsync);
+        group.MapPost("/{id}/replay", ReplayAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    /// <summary><c>?status=</c> pending, delivered, unrouted or dead (the default); page with <c>after</c> (the last id seen).</summary>
+    private static async Task<Ok<DeliveryList>> ListAsync(DeliveryService deliveries, CancellationToken cancellationToken,
+        string? status = null, long after = 0, int limit = 100)
+    {
+        var filter = string.IsNullOrEmpty(status) ? DeliveryStatus.Dead : status;
+        if (!DeliveryStatus.IsKnown(filter))
+        {
+            throw RequestProblemException.BadRequest("status must be pending, delivered, unrouted or dead.");
+        }
+        if (limit is < 1 or > DeliveryService.MaxPageSize || after < 0)
+        {
+            throw RequestProblemException.BadRequest($"limit must be between 1 and {DeliveryService.MaxPageSize}, after not negative.");
+        }
+        return TypedResults.Ok(new DeliveryList(await deliveries.ListAsync(filter, after, limit, cancellationToken)));
+    }
+
+    private static async Task<Ok<DeliveryReplay>> ReplayAsync(string id, DeliveryService deliveries, CancellationToken cancellationToken)
+    {
+        if (id.Length is 0 or > 200)
+        {
+            throw new ResourceNotFoundException($"Delivery {id} not found.");
+        }
+        return await deliveries.ReplayAsync(id, cancellationToken) switch
+        {
+            ReplayResult.Replayed => TypedResults.Ok(new DeliveryReplay(id, DeliveryStatus.Pending)),
+            ReplayResult.NotReplayable => throw new RequestProblemException(StatusCodes.Status409Conflict,
+                "Only dead or unrouted messages are replayed; this one is pending or delivered."),
+            _ => throw new ResourceNotFoundException($"Delivery {id} not found."),
+        };
+    }
+}
