@@ -171,10 +171,16 @@ internal static class MessagingDeliveries
         var reached = new TimeSpan?[shares.Length];
         var limit = TimeSpan.FromSeconds(quick ? 120 : 200);
         var completed = false;
+        string? waiting = null;
         while (Stopwatch.GetElapsedTime(up) < limit)
         {
             var applied = partner.Applied.Count - before;
             var elapsed = Stopwatch.GetElapsedTime(up);
+            if (waiting is null && reached[1] is { } halfway && elapsed > halfway + TimeSpan.FromSeconds(3) && applied < messages)
+            {
+                // Why the rest waits: the lane heads that are not due yet, their last error and how long until due.
+                waiting = await WaitingLanesAsync(db);
+            }
             first ??= applied > 0 ? elapsed : null;
             for (var i = 0; i < shares.Length; i++)
             {
@@ -212,6 +218,11 @@ internal static class MessagingDeliveries
             $"| **{(completed ? Seconds(drained) : $"not within {limit.TotalSeconds:0} s ({appliedTotal:N0} applied)")}** " +
             $"| {(completed ? Seconds(recorded) : "–")} | {Seconds(drainWork)} |");
         report.Line();
+        if (waiting is not null)
+        {
+            report.Line($"Lanes still waiting 3 s after half the backlog was applied: {waiting}.");
+            report.Line();
+        }
         report.Line($"During the outage: {attemptsDuringOutage:N0} failed delivery attempts recorded on {failedHeads} messages (max {maxAttempts} on one message), " +
             $"{requestsDuringOutage} requests reached the simulator; at restart the latest scheduled retry was {latestRetry / 1000.0:0.0} s away. " +
             $"After the drain: {notDelivered} not delivered, {dead} dead, {disorder} lane(s) out of order, {totalAttempts:N0} failed attempts in total, " +
@@ -223,6 +234,24 @@ internal static class MessagingDeliveries
     /// <summary>Cores used by the PostgreSQL postmaster and its backends: "ours" minus this process (clock ticks at 100 Hz).</summary>
     private static double PostgresCores(CpuReading start, CpuReading end, TimeSpan elapsed) =>
         Math.Max(0, (end.Ours - start.Ours) / 100.0 - (end.ProcessTime - start.ProcessTime).TotalSeconds) / elapsed.TotalSeconds;
+
+    private static async Task<string> WaitingLanesAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT coalesce(last_error, '(none)'), count(*), min(next_attempt_ms - now_ms), max(next_attempt_ms - now_ms)
+            FROM (SELECT DISTINCT ON (lane) lane, last_error, next_attempt_ms, (extract(epoch from clock_timestamp()) * 1000)::bigint AS now_ms
+                  FROM outbox WHERE status = 'pending' AND message_id LIKE 'd-%' ORDER BY lane, id) heads
+            GROUP BY 1 ORDER BY 2 DESC
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        var parts = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{reader.GetInt64(1)} with last error \"{reader.GetString(0)}\", due in {reader.GetInt64(2) / 1000.0:0.0}–{reader.GetInt64(3) / 1000.0:0.0} s"));
+        }
+        return parts.Count == 0 ? "none" : string.Join("; ", parts);
+    }
 
     private static string LoadAverage()
     {
