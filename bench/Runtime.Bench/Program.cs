@@ -4,7 +4,7 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using ReturnOps.Runtime.Bench;
 
-// Usage: dotnet run -c Release --project bench/Runtime.Bench -- [all|calls|memory|writes|allocs] [--quick] [--out FILE]
+// Usage: dotnet run -c Release --project bench/Runtime.Bench -- [all|calls|memory|writes|allocs|messaging|deliveries|drain] [--quick] [--out FILE]
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var settings = args.Contains("--quick") ? Settings.Quick : Settings.Full;
 var outIndex = Array.IndexOf(args, "--out");
@@ -17,11 +17,14 @@ var steps = command switch
     "memory" => [ActivationMemory.RunAsync],
     "writes" => [PersistedWrites.RunAsync],
     "allocs" => [AllocationProfile.RunAsync],
+    "messaging" => [MessagingDeliveries.RunDeliveriesAsync, MessagingDeliveries.RunDrainAsync],
+    "deliveries" => [MessagingDeliveries.RunDeliveriesAsync],
+    "drain" => [MessagingDeliveries.RunDrainAsync],
     _ => null,
 };
 if (steps is null)
 {
-    Console.Error.WriteLine("Usage: Runtime.Bench [all|calls|memory|writes|allocs] [--quick] [--out FILE]");
+    Console.Error.WriteLine("Usage: Runtime.Bench [all|calls|memory|writes|allocs|messaging|deliveries|drain] [--quick] [--out FILE]");
     return 2;
 }
 
