@@ -23,6 +23,12 @@ public interface IOutboxStore
     /// <summary>Releases claimed messages untouched, if still ours.</summary>
     Task ReleaseAsync(IReadOnlyCollection<long> ids, string owner, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the given pending, unclaimed messages due at <paramref name="nowMs"/> if they were due later
+    /// (lanes that waited for a circuit which has closed again).
+    /// </summary>
+    Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken);
+
     /// <summary>Messages with <paramref name="status"/> in id order, after <paramref name="afterId"/>.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken);
 

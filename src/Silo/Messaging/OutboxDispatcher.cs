@@ -30,6 +30,7 @@ public sealed partial class OutboxDispatcher(
             FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
         });
     private readonly ConcurrentDictionary<Task, byte> _runningLanes = new();
+    private readonly ConcurrentDictionary<string, CircuitWaiters> _circuitWaiters = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stopping;
     private Task? _loop;
     private Task? _listener;
@@ -222,8 +223,77 @@ public sealed partial class OutboxDispatcher(
         var delay = outcome.CircuitOpenFor is { } open && open > backoff ? open : backoff;
         await store.RescheduleAsync(row.Id, owner, attempts, now + (long)delay.TotalMilliseconds, outcome.Error!, cancellationToken);
         LogRetry(logger, row.MessageId, row.Destination, attempts, delay, outcome.Error);
+        if (!outcome.Attempted && outcome.RefusedBy is { } refusedBy)
+        {
+            await WaitForCircuitsAsync(row.Id, refusedBy, cancellationToken);
+        }
         return false;
     }
+
+    /// <summary>
+    /// Registers a message refused by open circuits (without a request) to be made due again as soon as a delivery
+    /// through one of those circuits succeeds, instead of when the break Polly reported ends. A half-open circuit
+    /// refuses every lane but the probe's with the full break duration, although it closes a moment later.
+    /// </summary>
+    private async Task WaitForCircuitsAsync(long rowId, IReadOnlyList<(string Subscription, long Successes)> refusedBy, CancellationToken cancellationToken)
+    {
+        var closedMeanwhile = false;
+        foreach (var (subscription, successesBefore) in refusedBy)
+        {
+            var waiters = Waiters(subscription);
+            waiters.Rows.TryAdd(rowId, 0);
+            // A success after this message was sent may have woken the waiters before it was registered above.
+            if (Volatile.Read(ref waiters.Successes) != successesBefore)
+            {
+                waiters.Rows.TryRemove(rowId, out _);
+                closedMeanwhile = true;
+            }
+        }
+        if (closedMeanwhile)
+        {
+            await WakeRowsAsync([rowId], cancellationToken);
+        }
+    }
+
+    /// <summary>A delivery through <paramref name="subscription"/>'s circuit succeeded: the messages it refused may go now.</summary>
+    private async Task CircuitPassedAsync(string subscription, CancellationToken cancellationToken)
+    {
+        var waiters = Waiters(subscription);
+        Interlocked.Increment(ref waiters.Successes);
+        if (waiters.Rows.IsEmpty)
+        {
+            return;
+        }
+        var ids = new List<long>();
+        foreach (var id in waiters.Rows.Keys)
+        {
+            if (waiters.Rows.TryRemove(id, out _))
+            {
+                ids.Add(id);
+            }
+        }
+        await WakeRowsAsync(ids, cancellationToken);
+    }
+
+    private async Task WakeRowsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await store.WakeAsync(ids, NowMs(), cancellationToken);
+            Wake();
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            // They keep the time they were given: the end of the break.
+            LogWakeFailed(logger, ids.Count, ex);
+        }
+    }
+
+    private CircuitWaiters Waiters(string subscription) => _circuitWaiters.GetOrAdd(subscription, _ => new CircuitWaiters());
 
     private async Task<RowOutcome> SendAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
     {
@@ -254,14 +324,24 @@ public sealed partial class OutboxDispatcher(
         {
             return RowOutcome.Final(DeliveryStatus.Unrouted, $"no subscription of {country} takes {row.Type}");
         }
-        var results = await Task.WhenAll(matching.Select(t => sender.SendAsync(t, row.MessageId, body, cancellationToken)));
-        var failures = results.Where(r => !r.Delivered).ToList();
+        var sends = await Task.WhenAll(matching.Select(async t =>
+        {
+            var successesBefore = Volatile.Read(ref Waiters(t.Id).Successes);
+            return (Target: t, SuccessesBefore: successesBefore, Result: await sender.SendAsync(t, row.MessageId, body, cancellationToken));
+        }));
+        foreach (var send in sends.Where(s => s.Result.Delivered))
+        {
+            await CircuitPassedAsync(send.Target.Id, cancellationToken);
+        }
+        var failures = sends.Where(s => !s.Result.Delivered).ToList();
         if (failures.Count == 0)
         {
             return RowOutcome.Final(DeliveryStatus.Delivered, null);
         }
         // Retried as a whole: subscriptions that acknowledged see it again, under the same message id.
-        return new RowOutcome(null, string.Join("; ", failures.Select(f => f.Error)), failures.Any(f => f.Attempted), failures.Max(f => f.CircuitOpenFor));
+        return new RowOutcome(null, string.Join("; ", failures.Select(f => f.Result.Error)), failures.Any(f => f.Result.Attempted),
+            failures.Max(f => f.Result.CircuitOpenFor),
+            [.. failures.Where(f => f.Result.CircuitOpenFor is not null).Select(f => (f.Target.Id, f.SuccessesBefore))]);
     }
 
     private async Task<RowOutcome> SendToGrainAsync(OutboxRow row, string route, string key)
@@ -279,7 +359,7 @@ public sealed partial class OutboxDispatcher(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return new RowOutcome(null, $"{ex.GetType().Name} from grain route '{route}'", true, null);
+            return new RowOutcome(null, $"{ex.GetType().Name} from grain route '{route}'", true, null, null);
         }
     }
 
@@ -317,9 +397,18 @@ public sealed partial class OutboxDispatcher(
     private sealed record Lane(IReadOnlyList<OutboxRow> Rows, long LeaseUntilMs, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> Targets);
 
     /// <summary>A final <see cref="Status"/>, or null for "try again later".</summary>
-    private readonly record struct RowOutcome(string? Status, string? Error, bool Attempted, TimeSpan? CircuitOpenFor)
+    /// <param name="RefusedBy">Subscriptions whose open circuit refused the message, each with its count of successes before the send.</param>
+    private readonly record struct RowOutcome(string? Status, string? Error, bool Attempted, TimeSpan? CircuitOpenFor,
+        IReadOnlyList<(string Subscription, long Successes)>? RefusedBy)
     {
-        public static RowOutcome Final(string status, string? error) => new(status, error, true, null);
+        public static RowOutcome Final(string status, string? error) => new(status, error, true, null, null);
+    }
+
+    /// <summary>Per subscription: deliveries that passed its circuit, and the messages (ids) it refused that wait for it.</summary>
+    private sealed class CircuitWaiters
+    {
+        public long Successes;
+        public ConcurrentDictionary<long, byte> Rows { get; } = new();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} to {Destination} is dead after {Attempts} attempts: {Error}")]
@@ -333,6 +422,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lane {Destination}/{Lane} stopped; its claims are released or expire")]
     private static partial void LogLaneFailed(ILogger logger, string destination, string lane, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not make {Count} messages due after their circuit closed; they wait until the break ends")]
+    private static partial void LogWakeFailed(ILogger logger, int count, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} claimed messages; they are free again when the claim expires")]
     private static partial void LogReleaseFailed(ILogger logger, int count, Exception ex);

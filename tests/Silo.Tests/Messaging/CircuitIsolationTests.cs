@@ -44,6 +44,61 @@ public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTe
             $"AT took {failing.TotalMilliseconds:0} ms with DE broken against {baseline.TotalMilliseconds:0} ms without");
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Lanes_refused_while_the_circuit_probes_go_as_soon_as_the_probe_succeeds_not_a_break_later(string provider)
+    {
+        var (storage, cluster) = await StartAsync(provider);
+        var node = Node(cluster[0]);
+        var partner = await PartnerAsync();
+        await Subscribe(node, "AT", partner);
+        await partner.StopAsync();
+        await PublishLanes(node, "AT", "op", 8, 3);
+        await node.Dispatcher.DispatchOnceAsync(); // connection refused: the circuit opens
+        Assert.True(await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE last_error LIKE '%circuit open%'") > 0, "the circuit should have opened");
+
+        await partner.StartAgainAsync();
+        Clock.Advance(TestOptions().BreakerBreakDuration + TimeSpan.FromSeconds(1)); // the break and every backoff are over
+        // All 8 lanes are due: one lane's request probes the half-open circuit, which refuses the 7 others meanwhile.
+        await node.Dispatcher.DispatchOnceAsync();
+        Assert.True(await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") > 0,
+            "the half-open circuit should have refused some lanes");
+
+        // The probe succeeded and closed the circuit: the refused lanes are due now, not a break duration later.
+        for (var round = 0; round < 10 && await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") > 0; round++)
+        {
+            await node.Dispatcher.DispatchOnceAsync();
+        }
+
+        Assert.Equal(24, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
+        Assert.Equal(0, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'dead'"));
+        var lanes = AppliedPerLane(partner);
+        Assert.Equal(8, lanes.Count);
+        Assert.All(lanes.Values, seqs => Assert.Equal(Enumerable.Range(1, 3), seqs));
+    }
+
+    [Fact]
+    public async Task A_dead_partner_keeps_refused_lanes_waiting_for_the_break_without_requests()
+    {
+        var (storage, cluster) = await StartAsync("Sqlite");
+        var node = Node(cluster[0]);
+        var partner = await PartnerAsync();
+        await Subscribe(node, "AT", partner);
+        partner.Behaviour = PartnerBehaviour.Fail;
+        await PublishLanes(node, "AT", "op", 8, 3);
+        await node.Dispatcher.DispatchOnceAsync(); // HTTP 500s: the circuit opens
+        Clock.Advance(TestOptions().BreakerBreakDuration + TimeSpan.FromSeconds(1));
+        await node.Dispatcher.DispatchOnceAsync(); // the probe fails: the circuit opens again, the others were refused
+        var requests = partner.Received.Count;
+
+        // Nothing succeeded, so nothing was woken: no lane is due before the next break ends.
+        Assert.Equal(0, await node.Dispatcher.DispatchOnceAsync());
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await node.Dispatcher.DispatchOnceAsync());
+        Assert.Equal(requests, partner.Received.Count);
+        Assert.Equal(24, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'"));
+    }
+
     [Fact]
     public async Task A_slow_partner_holds_only_its_own_lanes()
     {

@@ -194,6 +194,9 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
     public Task ReleaseAsync(IReadOnlyCollection<long> ids, string owner, CancellationToken cancellationToken) =>
         Alive(() => inner.ReleaseAsync(ids, owner, cancellationToken));
 
+    public Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken) =>
+        Alive(() => inner.WakeAsync(ids, nowMs, cancellationToken));
+
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken) =>
         Alive(() => inner.ListAsync(status, afterId, limit, cancellationToken));
 

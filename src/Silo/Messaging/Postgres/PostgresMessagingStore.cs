@@ -50,6 +50,11 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
         WHERE id = ANY(@ids) AND claimed_by = @owner AND status = 'pending'
         """;
 
+    private const string WakeRows = """
+        UPDATE outbox SET next_attempt_ms = @now
+        WHERE id = ANY(@ids) AND claimed_by IS NULL AND status = 'pending' AND next_attempt_ms > @now
+        """;
+
     private const string List = """
         SELECT id, message_id, destination, lane, type, status, attempts, last_error, occurred_ms, delivered_ms
         FROM outbox WHERE status = @status AND id > @after ORDER BY id LIMIT @limit
@@ -102,6 +107,12 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
     {
         c.Parameters.AddWithValue("ids", ids.ToArray());
         c.Parameters.AddWithValue("owner", owner);
+    }, cancellationToken);
+
+    public Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken) => Run(WakeRows, c =>
+    {
+        c.Parameters.AddWithValue("ids", ids.ToArray());
+        c.Parameters.AddWithValue("now", nowMs);
     }, cancellationToken);
 
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken) =>

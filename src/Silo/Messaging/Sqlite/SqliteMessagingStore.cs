@@ -47,6 +47,11 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
         WHERE id IN (SELECT value FROM json_each(@ids)) AND claimed_by = @owner AND status = 'pending'
         """;
 
+    private const string WakeRows = """
+        UPDATE outbox SET next_attempt_ms = @now
+        WHERE id IN (SELECT value FROM json_each(@ids)) AND claimed_by IS NULL AND status = 'pending' AND next_attempt_ms > @now
+        """;
+
     private const string List = """
         SELECT id, message_id, destination, lane, type, status, attempts, last_error, occurred_ms, delivered_ms
         FROM outbox WHERE status = @status AND id > @after ORDER BY id LIMIT @limit
@@ -99,6 +104,12 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
     {
         c.Parameters.AddWithValue("@ids", "[" + string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]");
         c.Parameters.AddWithValue("@owner", owner);
+    }, cancellationToken);
+
+    public Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken) => Write(WakeRows, c =>
+    {
+        c.Parameters.AddWithValue("@ids", "[" + string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]");
+        c.Parameters.AddWithValue("@now", nowMs);
     }, cancellationToken);
 
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken)
