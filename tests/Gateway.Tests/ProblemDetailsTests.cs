@@ -90,6 +90,31 @@ public sealed class ProblemDetailsTests(SharedPostgres postgres) : GatewayTestBa
         Assert.NotEqual(etag, ok.Header("ETag"));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Of_concurrent_changes_with_the_same_if_match_exactly_one_succeeds_and_the_others_are_412(string provider)
+    {
+        const int Rounds = 5;
+        const int Writers = 8;
+        var host = await StartAsync(provider);
+        var at = host.Token("coordinator", "AT");
+        var operation = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"], announce: false);
+        // Each round starts from a fresh ETag and every writer sends it at once, each assigning another monitor.
+        for (var round = 0; round < Rounds; round++)
+        {
+            var etag = (await host.GetAsync($"/api/v1/operations/{operation}", at)).Header("ETag")!;
+            var answers = await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer =>
+                host.PostAsync($"/api/v1/operations/{operation}/monitors", at, new { monitor = $"monitor-{round}-{writer}" }, ifMatch: etag)));
+            Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+            foreach (var refused in answers.Where(a => a.Status != HttpStatusCode.OK))
+            {
+                AssertProblem(refused, 412);
+            }
+        }
+        var monitors = (await host.GetAsync($"/api/v1/operations/{operation}", at)).Json.GetProperty("assignedMonitors");
+        Assert.Equal(Rounds, monitors.GetArrayLength());
+    }
+
     [Fact]
     public async Task A_caller_over_its_rate_limit_gets_429_with_retry_after()
     {

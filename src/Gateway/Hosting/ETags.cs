@@ -6,7 +6,7 @@ using ReturnOps.Gateway.Problems;
 
 namespace ReturnOps.Gateway.Hosting;
 
-/// <summary>Strong ETags from a version or from content, and the If-Match check of state-changing calls.</summary>
+/// <summary>Strong ETags from a version or from content, and the If-Match preconditions of state-changing calls.</summary>
 public static class ETags
 {
     public static string FromVersion(long version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
@@ -28,5 +28,24 @@ public static class ETags
         {
             throw RequestProblemException.PreconditionFailed($"If-Match {ifMatch} does not match the current ETag {current}.");
         }
+    }
+
+    /// <summary>
+    /// The version a versioned resource's change must still find (If-Match), for the grain to check in its turn:
+    /// null when there is no If-Match or it is <c>*</c>. A header naming none of the version <paramref name="read"/>
+    /// just now is 412 at once; otherwise the answer is <paramref name="read"/>, which the grain compares atomically.
+    /// </summary>
+    public static long? ExpectedVersion(HttpRequest request, long read)
+    {
+        var ifMatch = request.Headers.IfMatch.ToString();
+        var accepted = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (accepted.Length == 0 || accepted.Contains("*"))
+        {
+            return null;
+        }
+        var current = FromVersion(read);
+        return accepted.Contains(current)
+            ? read
+            : throw RequestProblemException.PreconditionFailed($"If-Match {ifMatch} does not match the current ETag {current}.");
     }
 }

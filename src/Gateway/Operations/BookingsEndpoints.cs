@@ -31,8 +31,8 @@ public static class BookingsEndpoints
     /// <summary>Added to the contract: a suspended booking arrives again, confirmed if it fits, else waitlisted.</summary>
     private static async Task<Ok<BookingView>> ReinstateAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)
     {
-        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
-        var booking = await operation.ReinstateBooking(http.User.ToCaller(), bookingId);
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        var booking = await operation.ReinstateBooking(http.User.ToCaller(), bookingId, expected);
         http.Response.Headers.ETag = ETags.FromContent(booking);
         return TypedResults.Ok(booking);
     }
@@ -43,10 +43,10 @@ public static class BookingsEndpoints
         {
             throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {MaxReturneesPerBooking} distinct returnee ids.");
         }
-        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
         var request = new BookingRequest(ApiConventions.NewId(IdPrefix, clock), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
             input.Interpreters, input.Observers);
-        var booking = await operation.RequestBooking(http.User.ToCaller(), request);
+        var booking = await operation.RequestBooking(http.User.ToCaller(), request, expected);
         http.Response.Headers.ETag = ETags.FromContent(booking);
         return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}/bookings", booking);
     }
@@ -60,8 +60,8 @@ public static class BookingsEndpoints
 
     private static async Task<NoContent> CancelAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)
     {
-        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
-        await operation.CancelBooking(http.User.ToCaller(), bookingId);
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        await operation.CancelBooking(http.User.ToCaller(), bookingId, expected);
         return TypedResults.NoContent();
     }
 }

@@ -33,11 +33,13 @@ public static class OperationAccess
         return view is not null && CanSee(caller, view) ? view : throw new ResourceNotFoundException();
     }
 
-    /// <summary>Checks If-Match against the operation's version, then returns the grain to change.</summary>
-    public static async Task<IReturnOperationGrain> ChangeableAsync(IGrainFactory grains, string id, HttpContext http)
+    /// <summary>
+    /// The grain to change and the version its If-Match names (null: no precondition). The grain checks that
+    /// version inside its turn, so of two writers holding the same ETag only the first gets through.
+    /// </summary>
+    public static async Task<(IReturnOperationGrain Operation, long? ExpectedVersion)> ChangeableAsync(IGrainFactory grains, string id, HttpContext http)
     {
         var view = await VisibleAsync(grains, id, http.User.ToCaller());
-        ETags.CheckIfMatch(http.Request, ETags.FromVersion(view.Version));
-        return grains.GetGrain<IReturnOperationGrain>(id);
+        return (grains.GetGrain<IReturnOperationGrain>(id), ETags.ExpectedVersion(http.Request, view.Version));
     }
 }

@@ -118,8 +118,8 @@ public static partial class OperationsApi
 
     private static async Task<Ok<OperationView>> ChangeStatusAsync(string id, StatusInput input, HttpContext http, IGrainFactory grains)
     {
-        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
-        var view = await operation.ChangeStatus(http.User.ToCaller(), new StatusChange(input.To, input.Reason, input.OverrideClearance));
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        var view = await operation.ChangeStatus(http.User.ToCaller(), new StatusChange(input.To, input.Reason, input.OverrideClearance), expected);
         http.Response.Headers.ETag = ETags.FromVersion(view.Version);
         return TypedResults.Ok(view);
     }

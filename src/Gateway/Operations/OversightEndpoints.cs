@@ -32,16 +32,16 @@ public static class OversightEndpoints
 
     private static async Task<Ok<OperationView>> ClearAsync(string id, ClearanceInput input, HttpContext http, IGrainFactory grains)
     {
-        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
-        var view = await operation.Clear(http.User.ToCaller(), new ClearanceDecision(input.Cleared, [.. input.RejectedReturnees ?? []], input.Reason));
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        var view = await operation.Clear(http.User.ToCaller(), new ClearanceDecision(input.Cleared, [.. input.RejectedReturnees ?? []], input.Reason), expected);
         http.Response.Headers.ETag = ETags.FromVersion(view.Version);
         return TypedResults.Ok(view);
     }
 
     private static async Task<Ok<OperationView>> AssignMonitorAsync(string id, MonitorInput input, HttpContext http, IGrainFactory grains)
     {
-        var operation = await OperationAccess.ChangeableAsync(grains, id, http);
-        var view = await operation.AssignMonitor(http.User.ToCaller(), input.Monitor);
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        var view = await operation.AssignMonitor(http.User.ToCaller(), input.Monitor, expected);
         http.Response.Headers.ETag = ETags.FromVersion(view.Version);
         return TypedResults.Ok(view);
     }

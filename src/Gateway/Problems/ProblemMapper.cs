@@ -30,6 +30,7 @@ public static class ProblemMapper
             rule.Message, rule.Rule) with { Violations = rule.Violations.Count > 1 ? rule.Violations : null },
         ResourceNotFoundException => ForStatus(StatusCodes.Status404NotFound),
         AccessDeniedException denied => ForStatus(StatusCodes.Status403Forbidden, denied.Message),
+        PreconditionFailedException stale => ForStatus(StatusCodes.Status412PreconditionFailed, stale.Message),
         SubscriptionRejectedException rejected => ForStatus(StatusCodes.Status422UnprocessableEntity, rejected.Message, rejected.Code),
         RequestProblemException problem => ForStatus(problem.Status, problem.Message),
         BadHttpRequestException bad => ForStatus(bad.StatusCode, BadRequestDetail(bad)),

@@ -14,16 +14,21 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     Task<OperationView?> GetView();
 
     /// <summary>Moves the lifecycle (organiser only), with the guards of each step.</summary>
-    Task<OperationView> ChangeStatus(Caller caller, StatusChange change);
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    /// <exception cref="PreconditionFailedException">The operation's version is not <paramref name="expectedVersion"/>.</exception>
+    Task<OperationView> ChangeStatus(Caller caller, StatusChange change, long? expectedVersion = null);
 
     /// <summary>Books seats for the caller's country: confirmed or waitlisted whole, or refused with a rule.</summary>
-    Task<BookingView> RequestBooking(Caller caller, BookingRequest request);
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task<BookingView> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null);
 
     /// <summary>Cancels one of the caller's country's bookings and gives its seats to the waitlist.</summary>
-    Task CancelBooking(Caller caller, string bookingId);
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null);
 
     /// <summary>Puts a suspended booking back: it arrives again, confirmed if it fits, else waitlisted.</summary>
-    Task<BookingView> ReinstateBooking(Caller caller, string bookingId);
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task<BookingView> ReinstateBooking(Caller caller, string bookingId, long? expectedVersion = null);
 
     /// <summary>Early warning: a booked returnee became ineligible; suspends its booking at once. Idempotent.</summary>
     Task SuspendReturnee(string returneeId, IReadOnlyList<string> rules);
@@ -37,10 +42,12 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     Task<Manifest> GetManifest(Caller caller);
 
     /// <summary>A destination's partner clears or rejects the manifest (rule 13).</summary>
-    Task<OperationView> Clear(Caller caller, ClearanceDecision decision);
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task<OperationView> Clear(Caller caller, ClearanceDecision decision, long? expectedVersion = null);
 
     /// <summary>Assigns a forced-return monitor (secretariat or organiser; rule 7).</summary>
-    Task<OperationView> AssignMonitor(Caller caller, string monitor);
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task<OperationView> AssignMonitor(Caller caller, string monitor, long? expectedVersion = null);
 
     /// <summary>An assigned monitor's report; it goes to the secretariat, the FRO and every participating state.</summary>
     Task FileMonitorReport(Caller caller, MonitorReport report);

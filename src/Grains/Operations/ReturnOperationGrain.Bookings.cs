@@ -8,7 +8,7 @@ namespace ReturnOps.Grains.Operations;
 /// <summary>Bookings: all or nothing, seats = returnees + staff, escort ratio, family unity, first-fit waitlist.</summary>
 public sealed partial class ReturnOperationGrain
 {
-    public async Task<BookingView> RequestBooking(Caller caller, BookingRequest request)
+    public async Task<BookingView> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null)
     {
         var plan = Plan;
         if (caller.Role != Caller.Coordinator || caller.Country is not { } country)
@@ -22,6 +22,8 @@ public sealed partial class ReturnOperationGrain
                 ? ViewOf(existing, withReturnees: true)
                 : throw new DomainRuleException(RuleCode.Validation, "This booking id is already used for another booking.");
         }
+        // After the retry above: a repeated request answers as the first time although its own write moved the version.
+        CheckExpectedVersion(expectedVersion);
         if (S.Status != OperationStatus.Announced || clock.GetUtcNow() >= plan.BookingDeadline)
         {
             throw new DomainRuleException(RuleCode.BookingClosed, "The operation does not take bookings now.");
@@ -56,8 +58,10 @@ public sealed partial class ReturnOperationGrain
         return ViewOf(booking, withReturnees: true);
     }
 
-    public async Task CancelBooking(Caller caller, string bookingId)
+    public async Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null)
     {
+        _ = Plan;
+        CheckExpectedVersion(expectedVersion);
         var booking = OwnBooking(caller, bookingId);
         if (booking.Status == BookingStatus.Cancelled)
         {
@@ -75,8 +79,10 @@ public sealed partial class ReturnOperationGrain
         await Save();
     }
 
-    public async Task<BookingView> ReinstateBooking(Caller caller, string bookingId)
+    public async Task<BookingView> ReinstateBooking(Caller caller, string bookingId, long? expectedVersion = null)
     {
+        _ = Plan;
+        CheckExpectedVersion(expectedVersion);
         var booking = OwnBooking(caller, bookingId);
         if (booking.Status != BookingStatus.Suspended || S.Status is not (OperationStatus.Announced or OperationStatus.BookingClosed))
         {

@@ -21,9 +21,10 @@ public sealed partial class ReturnOperationGrain
         [OperationStatus.Cancelled] = [],
     };
 
-    public async Task<OperationView> ChangeStatus(Caller caller, StatusChange change)
+    public async Task<OperationView> ChangeStatus(Caller caller, StatusChange change, long? expectedVersion = null)
     {
         _ = Plan;
+        CheckExpectedVersion(expectedVersion);
         if (!IsOrganiser(caller))
         {
             throw new AccessDeniedException("Only the organiser moves the operation's lifecycle.");

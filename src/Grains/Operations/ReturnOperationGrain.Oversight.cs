@@ -52,8 +52,10 @@ public sealed partial class ReturnOperationGrain
         throw new ResourceNotFoundException($"Operation {Id} not found.");
     }
 
-    public async Task<OperationView> Clear(Caller caller, ClearanceDecision decision)
+    public async Task<OperationView> Clear(Caller caller, ClearanceDecision decision, long? expectedVersion = null)
     {
+        _ = Plan;
+        CheckExpectedVersion(expectedVersion);
         if (caller.Role != Caller.Partner || caller.Country is not { } destination || !Plan.Destinations.Contains(destination))
         {
             throw new ResourceNotFoundException($"Operation {Id} not found.");
@@ -75,8 +77,10 @@ public sealed partial class ReturnOperationGrain
         return View();
     }
 
-    public async Task<OperationView> AssignMonitor(Caller caller, string monitor)
+    public async Task<OperationView> AssignMonitor(Caller caller, string monitor, long? expectedVersion = null)
     {
+        _ = Plan;
+        CheckExpectedVersion(expectedVersion);
         if (caller.Role != Caller.Secretariat && !IsOrganiser(caller))
         {
             throw new AccessDeniedException("Monitors are assigned by the secretariat or the organiser.");

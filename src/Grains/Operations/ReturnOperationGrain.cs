@@ -1,3 +1,4 @@
+using System.Globalization;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Returnees;
@@ -78,7 +79,20 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
             Participants(), Warnings(), [.. S.AssignedMonitors],
             [.. S.Clearances.Select(c => new ClearanceView(c.Key, c.Value.Cleared, [.. c.Value.RejectedReturnees], c.Value.Reason,
                 c.Value.ManifestVersion == S.ManifestVersion))],
-            S.OverrideReason, long.TryParse(state.Etag, out var version) ? version : 0);
+            S.OverrideReason, Version);
+    }
+
+    /// <summary>The stored version (<see cref="OperationView.Version"/>, the ETag): it changes with every write.</summary>
+    private long Version => long.TryParse(state.Etag, out var version) ? version : 0;
+
+    /// <summary>The If-Match precondition, checked in the turn before anything changes: null is no precondition.</summary>
+    private void CheckExpectedVersion(long? expectedVersion)
+    {
+        if (expectedVersion is { } expected && expected != Version)
+        {
+            throw new PreconditionFailedException(
+                $"If-Match \"{expected.ToString(CultureInfo.InvariantCulture)}\" does not match the current ETag \"{Version.ToString(CultureInfo.InvariantCulture)}\".");
+        }
     }
 
     private List<ParticipantSummary> Participants() =>

@@ -67,3 +67,22 @@ public sealed class AccessDeniedException : Exception
     {
     }
 }
+
+/// <summary>
+/// The caller's precondition (If-Match: the version it read) no longer holds: the resource changed since (412).
+/// Checked inside the grain's turn, before anything is changed, so two writers with the same version cannot both pass.
+/// </summary>
+public sealed class PreconditionFailedException : Exception
+{
+    public PreconditionFailedException() : base("The resource changed since it was read.")
+    {
+    }
+
+    public PreconditionFailedException(string message) : base(message)
+    {
+    }
+
+    public PreconditionFailedException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}
