@@ -120,9 +120,9 @@ public sealed class MessagingTests(SharedPostgres postgres) : GatewayTestBase(po
             {
                 return items;
             }
-            Assert.True(i < 100, string.Create(CultureInfo.InvariantCulture, $"{path} never satisfied the test: {answer.Body}"));
+            Assert.True(i < 1000, string.Create(CultureInfo.InvariantCulture, $"{path} never satisfied the test: {answer.Body}"));
             dispatcher.Wake();
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+            await Task.Delay(10, TestContext.Current.CancellationToken); // a poll for the background dispatcher, bounded above
         }
     }
 }
