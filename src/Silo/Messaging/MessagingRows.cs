@@ -16,6 +16,31 @@ internal static class MessagingRows
     public const string InsertInbox =
         "INSERT INTO inbox (message_id, consumer, received_ms) VALUES (@id, @consumer, @now) ON CONFLICT DO NOTHING";
 
+    public const string Complete = """
+        UPDATE outbox SET status = @status, attempts = @attempts, last_error = @error, delivered_ms = @now, claimed_by = NULL, claimed_until_ms = NULL
+        WHERE id = @id AND status = 'pending'
+        """;
+
+    public const string Reschedule = """
+        UPDATE outbox SET attempts = @attempts, next_attempt_ms = @next, last_error = @error, claimed_by = NULL, claimed_until_ms = NULL
+        WHERE id = @id AND claimed_by = @owner AND status = 'pending'
+        """;
+
+    public const string List = """
+        SELECT id, message_id, destination, lane, type, status, attempts, last_error, occurred_ms, delivered_ms
+        FROM outbox WHERE status = @status AND id > @after ORDER BY id LIMIT @limit
+        """;
+
+    public const string Replay = """
+        UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = @now, last_error = NULL, delivered_ms = NULL,
+                          claimed_by = NULL, claimed_until_ms = NULL
+        WHERE message_id = @id AND status IN ('dead', 'unrouted')
+        """;
+
+    public static OutboxRow Outbox(DbDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+        reader.GetString(4), reader.GetString(5), reader.GetInt64(6), reader.GetInt32(7));
+
     public static DeliveryRecord Delivery(DbDataReader reader) => new(
         reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
         reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7),

@@ -35,16 +35,6 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
         RETURNING o.id, o.message_id, o.destination, o.lane, o.type, o.payload, o.occurred_ms, o.attempts
         """;
 
-    private const string Complete = """
-        UPDATE outbox SET status = @status, attempts = @attempts, last_error = @error, delivered_ms = @now, claimed_by = NULL, claimed_until_ms = NULL
-        WHERE id = @id AND status = 'pending'
-        """;
-
-    private const string Reschedule = """
-        UPDATE outbox SET attempts = @attempts, next_attempt_ms = @next, last_error = @error, claimed_by = NULL, claimed_until_ms = NULL
-        WHERE id = @id AND claimed_by = @owner AND status = 'pending'
-        """;
-
     private const string Release = """
         UPDATE outbox SET claimed_by = NULL, claimed_until_ms = NULL
         WHERE id = ANY(@ids) AND claimed_by = @owner AND status = 'pending'
@@ -53,17 +43,6 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
     private const string WakeRows = """
         UPDATE outbox SET next_attempt_ms = @now
         WHERE id = ANY(@ids) AND claimed_by IS NULL AND status = 'pending' AND next_attempt_ms > @now
-        """;
-
-    private const string List = """
-        SELECT id, message_id, destination, lane, type, status, attempts, last_error, occurred_ms, delivered_ms
-        FROM outbox WHERE status = @status AND id > @after ORDER BY id LIMIT @limit
-        """;
-
-    private const string Replay = """
-        UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = @now, last_error = NULL, delivered_ms = NULL,
-                          claimed_by = NULL, claimed_until_ms = NULL
-        WHERE message_id = @id AND status IN ('dead', 'unrouted')
         """;
 
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
@@ -79,13 +58,12 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
             var rows = new List<OutboxRow>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetString(5), reader.GetInt64(6), reader.GetInt32(7)));
+                rows.Add(MessagingRows.Outbox(reader));
             }
             return rows;
         });
 
-    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) => Run(Complete, c =>
+    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) => Run(MessagingRows.Complete, c =>
     {
         c.Parameters.AddWithValue("id", id);
         c.Parameters.AddWithValue("attempts", attempts);
@@ -94,7 +72,7 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
         c.Parameters.AddWithValue("now", nowMs);
     }, cancellationToken);
 
-    public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Run(Reschedule, c =>
+    public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Run(MessagingRows.Reschedule, c =>
     {
         c.Parameters.AddWithValue("id", id);
         c.Parameters.AddWithValue("owner", owner);
@@ -118,7 +96,7 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken) =>
         provider.Guard<IReadOnlyList<DeliveryRecord>>(async () =>
         {
-            await using var command = provider.Npgsql.CreateCommand(List);
+            await using var command = provider.Npgsql.CreateCommand(MessagingRows.List);
             command.Parameters.AddWithValue("status", status);
             command.Parameters.AddWithValue("after", afterId);
             command.Parameters.AddWithValue("limit", limit);
@@ -133,7 +111,7 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
 
     public Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken) => provider.Guard(async () =>
     {
-        await using var command = provider.Npgsql.CreateCommand(Replay);
+        await using var command = provider.Npgsql.CreateCommand(MessagingRows.Replay);
         command.Parameters.AddWithValue("id", messageId);
         command.Parameters.AddWithValue("now", nowMs);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)

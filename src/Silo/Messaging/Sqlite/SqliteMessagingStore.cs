@@ -32,16 +32,6 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
         RETURNING id, message_id, destination, lane, type, payload, occurred_ms, attempts
         """;
 
-    private const string Complete = """
-        UPDATE outbox SET status = @status, attempts = @attempts, last_error = @error, delivered_ms = @now, claimed_by = NULL, claimed_until_ms = NULL
-        WHERE id = @id AND status = 'pending'
-        """;
-
-    private const string Reschedule = """
-        UPDATE outbox SET attempts = @attempts, next_attempt_ms = @next, last_error = @error, claimed_by = NULL, claimed_until_ms = NULL
-        WHERE id = @id AND claimed_by = @owner AND status = 'pending'
-        """;
-
     private const string Release = """
         UPDATE outbox SET claimed_by = NULL, claimed_until_ms = NULL
         WHERE id IN (SELECT value FROM json_each(@ids)) AND claimed_by = @owner AND status = 'pending'
@@ -50,17 +40,6 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
     private const string WakeRows = """
         UPDATE outbox SET next_attempt_ms = @now
         WHERE id IN (SELECT value FROM json_each(@ids)) AND claimed_by IS NULL AND status = 'pending' AND next_attempt_ms > @now
-        """;
-
-    private const string List = """
-        SELECT id, message_id, destination, lane, type, status, attempts, last_error, occurred_ms, delivered_ms
-        FROM outbox WHERE status = @status AND id > @after ORDER BY id LIMIT @limit
-        """;
-
-    private const string Replay = """
-        UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = @now, last_error = NULL, delivered_ms = NULL,
-                          claimed_by = NULL, claimed_until_ms = NULL
-        WHERE message_id = @id AND status IN ('dead', 'unrouted')
         """;
 
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
@@ -76,13 +55,12 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
             var rows = new List<OutboxRow>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetString(5), reader.GetInt64(6), reader.GetInt32(7)));
+                rows.Add(MessagingRows.Outbox(reader));
             }
             return rows;
         }, cancellationToken);
 
-    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) => Write(Complete, c =>
+    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) => Write(MessagingRows.Complete, c =>
     {
         c.Parameters.AddWithValue("@id", id);
         c.Parameters.AddWithValue("@attempts", attempts);
@@ -91,7 +69,7 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
         c.Parameters.AddWithValue("@now", nowMs);
     }, cancellationToken);
 
-    public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Write(Reschedule, c =>
+    public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Write(MessagingRows.Reschedule, c =>
     {
         c.Parameters.AddWithValue("@id", id);
         c.Parameters.AddWithValue("@owner", owner);
@@ -115,7 +93,7 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        await using var command = new SqliteCommand(List, connection);
+        await using var command = new SqliteCommand(MessagingRows.List, connection);
         command.Parameters.AddWithValue("@status", status);
         command.Parameters.AddWithValue("@after", afterId);
         command.Parameters.AddWithValue("@limit", limit);
@@ -131,7 +109,7 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
     public Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken) =>
         provider.WriteAsync(async (connection, tx) =>
         {
-            await using var command = new SqliteCommand(Replay, connection, tx);
+            await using var command = new SqliteCommand(MessagingRows.Replay, connection, tx);
             command.Parameters.AddWithValue("@id", messageId);
             command.Parameters.AddWithValue("@now", nowMs);
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
