@@ -14,12 +14,14 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The wrapper scrolls sideways on narrow screens, so it takes keyboard focus (arrow keys scroll it) and a name.
 export function table(headers, rows, caption) {
-  return el('div', { class: 'table-wrap' },
+  return el('div', { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: 0 },
     el('table', {},
       caption ? el('caption', { class: 'hide-narrow' }, caption) : null,
       el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, rows)));
+      // A header row over no data cells leaves screen readers headers that label nothing.
+      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: headers.length }, 'None.')))));
 }
 
 export function when(iso) {

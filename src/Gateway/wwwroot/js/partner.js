@@ -59,7 +59,7 @@ async function manifestCard(op) {
     el('h4', {}, `${op.id} — ${op.status}, ${entries.length} returnees`),
     table(['Returnee', 'State', 'Nationality', 'Vulnerabilities'], entries.map((e) => el('tr', {},
       el('td', {}, e.returneeId), el('td', {}, e.country), el('td', {}, e.nationality || '—'),
-      el('td', {}, (e.vulnerabilities || []).join(', ') || '—')))),
+      el('td', {}, (e.vulnerabilities || []).join(', ') || '—'))), `Returnees on ${op.id}`),
     el('p', {}, el('button', { type: 'button', onclick: () => clear(true) }, 'Clear manifest'), ' ',
       el('button', { type: 'button', class: 'secondary', onclick: () => clear(false) }, 'Reject')),
     result);
