@@ -72,6 +72,41 @@ public sealed class PageTests(BrowserFixture fixture)
 
         var after = await Gateway.GetAsync("/api/v1/operations/demo-op-2", organiser);
         Assert.Contains(Clearances(after), c => c.Destination == "PK" && c.Cleared);
+        var organiserPage = await fixture.SignedInPageAsync(organiser, "#/organiser");
+        await Expect(organiserPage.Locator("[data-organised='demo-op-2']")).ToContainTextAsync("Shared and cleared");
+        await organiserPage.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("organiser"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task An_organiser_shares_a_manifest_and_only_then_the_destination_can_see_it()
+    {
+        // An operation of its own, so the demo operations other tests book on stay as they are.
+        var organiser = GatewayProcess.Token("coordinator", "AT");
+        var partner = GatewayProcess.Token("partner", "NG");
+        var departure = TimeProvider.System.GetUtcNow().AddDays(20);
+        var (created, operation) = await Gateway.PostAsync("/api/v1/operations", organiser, new
+        {
+            type = "Joint", destinations = new[] { "NG" }, legs = new[] { new { from = "VIE", to = "LOS", departure } },
+            seatCapacity = 40, bookingDeadline = departure.AddDays(-5),
+        });
+        Assert.Equal(HttpStatusCode.Created, created);
+        var id = operation.GetProperty("id").GetString()!;
+        foreach (var to in new[] { "Announced", "BookingClosed" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Gateway.PostAsync($"/api/v1/operations/{id}/status", organiser, new { to })).Status);
+        }
+        var partnerPage = await fixture.SignedInPageAsync(partner, "#/partner");
+        await Expect(partnerPage.GetByRole(AriaRole.Heading, new() { Name = "Manifests to clear" })).ToBeVisibleAsync();
+        await Expect(partnerPage.Locator($"[data-manifest='{id}']")).ToHaveCountAsync(0);
+
+        var page = await fixture.SignedInPageAsync(organiser, "#/organiser");
+        var row = page.Locator($"[data-organised='{id}']");
+        await Expect(row).ToContainTextAsync("Not shared");
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Share the manifest of {id} with the destinations" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("waiting for clearance by NG");
+
+        await partnerPage.ReloadAsync();
+        await Expect(partnerPage.Locator($"[data-manifest='{id}']")).ToBeVisibleAsync();
     }
 
     [Fact]

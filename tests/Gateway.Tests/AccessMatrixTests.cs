@@ -62,6 +62,7 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("GET", $"/api/v1/operations/{op}/bookings", null, "atC:200 hrC:200 deC:200 *:403"),
             new("DELETE", $"/api/v1/operations/{op}/bookings/bk-unknown", null, "atC:404 hrC:404 deC:404 *:403"),
             new("GET", $"/api/v1/operations/{op}/manifest", null, "atC:200 hrC:200 sec:403 *:404"),
+            new("POST", $"/api/v1/operations/{op}/manifest/share", null, "atC:409 *:403"),
             new("POST", $"/api/v1/operations/{op}/clearance", new { cleared = true }, "alP:409 rsP:404 *:403"),
             new("POST", $"/api/v1/operations/{op}/monitors", new { monitor = "monitor-9" }, "sec:200 atC:200 *:403"),
             new("POST", $"/api/v1/operations/{op}/monitor-report", new { summary = "x", issuesFound = false }, "mon:404 *:403"),

@@ -54,6 +54,11 @@ public sealed class JointOperationEndToEndTests(SharedPostgres postgres) : Gatew
         Assert.Equal("Accepted", Assert.Single(sent.Json.GetProperty("items").EnumerateArray()).GetProperty("status").GetString());
 
         Expect(HttpStatusCode.OK, await host.PostAsync($"/api/v1/operations/{operation}/status", organiser, new { to = "BookingClosed" }), "closing bookings");
+        // Rule 16: the destination sees the manifest only once the organiser has shared it.
+        Assert.Equal(404, (await host.GetAsync($"/api/v1/operations/{operation}/manifest", albania)).Code);
+        var shared = await host.PostAsync($"/api/v1/operations/{operation}/manifest/share", organiser, null);
+        Expect(HttpStatusCode.OK, shared, "sharing the manifest");
+        Assert.True(shared.Json.GetProperty("manifestShared").GetBoolean());
         var manifest = await host.GetAsync($"/api/v1/operations/{operation}/manifest", albania);
         Expect(HttpStatusCode.OK, manifest, "destination's manifest");
         Assert.Equal(4, manifest.Json.GetProperty("entries").GetArrayLength());

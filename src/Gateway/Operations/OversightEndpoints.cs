@@ -13,6 +13,8 @@ public static class OversightEndpoints
     public static RouteGroupBuilder MapOversight(this RouteGroupBuilder operations)
     {
         operations.MapGet("/{id}/manifest", ManifestAsync).Audited("manifest.read");
+        operations.MapPost("/{id}/manifest/share", ShareManifestAsync).RequireAuthorization(Policies.Coordinator).Audited("manifest.share")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         operations.MapPost("/{id}/clearance", ClearAsync).RequireAuthorization(Policies.Partner).Audited("manifest.clearance")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         operations.MapPost("/{id}/monitors", AssignMonitorAsync).RequireAuthorization(Policies.Staffing)
@@ -28,6 +30,15 @@ public static class OversightEndpoints
         var caller = http.User.ToCaller();
         await OperationAccess.VisibleAsync(grains, id, caller);
         return TypedResults.Ok(await grains.GetGrain<IReturnOperationGrain>(id).GetManifest(caller));
+    }
+
+    /// <summary>Rule 16: the organiser discloses the manifest to the destinations; a disclosure of personal data, so it is audited.</summary>
+    private static async Task<Ok<OperationView>> ShareManifestAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        var view = await operation.ShareManifest(http.User.ToCaller(), expected);
+        http.Response.Headers.ETag = ETags.FromVersion(view.Version);
+        return TypedResults.Ok(view);
     }
 
     private static async Task<Ok<OperationView>> ClearAsync(string id, ClearanceInput input, HttpContext http, IGrainFactory grains)

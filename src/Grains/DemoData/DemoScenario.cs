@@ -104,7 +104,13 @@ public static class DemoScenario
             return;
         }
         await operation.ChangeStatus(organiserCaller, new StatusChange(target == OperationStatus.Cancelled ? OperationStatus.Cancelled : OperationStatus.BookingClosed, "demo"));
-        if (target is OperationStatus.BookingClosed or OperationStatus.Cancelled)
+        if (target == OperationStatus.Cancelled)
+        {
+            return;
+        }
+        // Shared with the destinations, so their partners can pre-clear it; demo-op-2 waits for that clearance.
+        await operation.ShareManifest(organiserCaller);
+        if (target == OperationStatus.BookingClosed)
         {
             return;
         }

@@ -26,11 +26,14 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
     Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null);
 
-    /// <summary>Puts a suspended booking back: it arrives again, confirmed if it fits, else waitlisted.</summary>
+    /// <summary>
+    /// Brings a booking's suspended returnees back once eligible: into free seats of a confirmed booking, or, for a booking
+    /// suspended whole, as a new arrival (confirmed if it fits, else waitlisted).
+    /// </summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
     Task<BookingView> ReinstateBooking(Caller caller, string bookingId, long? expectedVersion = null);
 
-    /// <summary>Early warning: a booked returnee became ineligible; suspends its booking at once. Idempotent.</summary>
+    /// <summary>Early warning: a booked returnee became ineligible; suspends its seat (and its family's) at once. Idempotent.</summary>
     Task SuspendReturnee(string returneeId, IReadOnlyList<string> rules);
 
     /// <summary>Bookings the caller may see: its country's, or all for the organiser (returnee ids only of its own).</summary>
@@ -41,7 +44,11 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     [ReadOnly]
     Task<Manifest> GetManifest(Caller caller);
 
-    /// <summary>A destination's partner clears or rejects the manifest (rule 13).</summary>
+    /// <summary>The organiser shares the manifest with the destinations (rule 16): from BookingClosed on, once, idempotent.</summary>
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task<OperationView> ShareManifest(Caller caller, long? expectedVersion = null);
+
+    /// <summary>A destination's partner clears or rejects the manifest it was shared (rule 13).</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
     Task<OperationView> Clear(Caller caller, ClearanceDecision decision, long? expectedVersion = null);
 

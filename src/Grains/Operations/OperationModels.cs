@@ -56,7 +56,11 @@ public sealed record BookingRequest(
     int Interpreters = 0,
     int Observers = 0);
 
-/// <summary>A booking as a viewer may see it; <see cref="Returnees"/> is empty for another country's booking.</summary>
+/// <summary>
+/// A booking as a viewer may see it; <see cref="Returnees"/> and <see cref="SuspendedReturnees"/> are empty for another country's
+/// booking. <see cref="ReturneeCount"/> and <see cref="Seats"/> count only returnees holding a seat: a suspended returnee
+/// (rule 2) stays in <see cref="Returnees"/> and is listed in <see cref="SuspendedReturnees"/> until reinstated or cancelled.
+/// </summary>
 public sealed record BookingView(
     string Id,
     string Country,
@@ -70,7 +74,9 @@ public sealed record BookingView(
     int Medical,
     int Monitors,
     int Interpreters,
-    int Observers);
+    int Observers,
+    int SuspendedReturneeCount,
+    IReadOnlyList<string> SuspendedReturnees);
 
 public sealed record SeatSummary(int Capacity, int Confirmed, int Waitlisted, int Free);
 
@@ -104,7 +110,8 @@ public sealed record OperationView(
     IReadOnlyList<string> AssignedMonitors,
     IReadOnlyList<ClearanceView> Clearances,
     string? OverrideReason,
-    long Version);
+    long Version,
+    bool ManifestShared);
 
 /// <summary>A lifecycle step asked for by the organiser. Confirming without clearance needs <see cref="OverrideClearance"/> and a reason.</summary>
 public sealed record StatusChange(OperationStatus To, string? Reason = null, bool OverrideClearance = false);

@@ -38,7 +38,7 @@ public sealed partial class ReturnOperationGrain
         }
         await ReserveAll(booking.Id, request.Returnees, country);
         booking.Returnees = [.. assessed.Select(r => new BookedReturnee { Id = r.ReturneeId, FamilyGroup = r.FamilyGroup, Forced = r.Forced })];
-        booking.ForcedCount = assessed.Count(r => r.Forced);
+        booking.Recount();
         booking.Sequence = ++S.NextSequence;
         S.Bookings.Add(booking);
         SeatAllocation.Place(booking, S.Bookings, plan.SeatCapacity);
@@ -84,21 +84,39 @@ public sealed partial class ReturnOperationGrain
         _ = Plan;
         CheckExpectedVersion(expectedVersion);
         var booking = OwnBooking(caller, bookingId);
-        if (booking.Status != BookingStatus.Suspended || S.Status is not (OperationStatus.Announced or OperationStatus.BookingClosed))
+        var suspended = booking.Returnees.Where(r => r.Suspended).ToList();
+        if (booking.Status == BookingStatus.Cancelled || suspended.Count == 0 || S.Status is not (OperationStatus.Announced or OperationStatus.BookingClosed))
         {
-            throw new DomainRuleException(RuleCode.InvalidTransition, "Only a suspended booking of an operation still being booked can be reinstated.");
+            throw new DomainRuleException(RuleCode.InvalidTransition,
+                "Only a booking with suspended returnees, on an operation still being booked, can be reinstated.");
         }
-        var assessed = await Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Assess(Context())));
+        var assessed = (await Task.WhenAll(suspended.Select(r => Returnee(r.Id).Assess(Context())))).ToDictionary(r => r.ReturneeId);
         // The cases may have changed while suspended: judge eligibility and the escort ratio again.
-        var violations = assessed.SelectMany(r => r.Violations).Concat(CheckEscorts(booking, booking.Country, assessed.Count(r => r.Forced))).ToList();
+        var forced = booking.Travelling.Count(r => r.Forced) + assessed.Values.Count(r => r.Forced);
+        var violations = assessed.Values.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" }))
+            .Concat(CheckEscorts(booking, booking.Country, forced)).ToList();
+        if (booking.Status == BookingStatus.Confirmed && suspended.Count > Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings))
+        {
+            // Their seats went to the waitlist; they come back only into seats that are free now.
+            violations.Add(new(RuleCode.Capacity,
+                $"{suspended.Count} seats are needed to bring the suspended returnees back, {Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings)} are free."));
+        }
         if (violations.Count > 0)
         {
             throw new DomainRuleException(violations);
         }
-        booking.ForcedCount = assessed.Count(r => r.Forced);
-        // It lost its seat when suspended: it arrives again, behind every booking already waiting.
-        booking.Sequence = ++S.NextSequence;
-        SeatAllocation.Place(booking, S.Bookings, Plan.SeatCapacity);
+        foreach (var returnee in suspended)
+        {
+            returnee.Suspended = false;
+            returnee.Forced = assessed[returnee.Id].Forced;
+        }
+        booking.Recount();
+        if (booking.Status == BookingStatus.Suspended)
+        {
+            // The whole booking lost its seats: it arrives again, behind every booking already waiting.
+            booking.Sequence = ++S.NextSequence;
+            SeatAllocation.Place(booking, S.Bookings, Plan.SeatCapacity);
+        }
         AfterConfirmedSetChanged(booking.Status == BookingStatus.Confirmed ? [booking] : []);
         NotifyBooking(booking, "booking.reinstated");
         await Save();
@@ -107,17 +125,27 @@ public sealed partial class ReturnOperationGrain
 
     public async Task SuspendReturnee(string returneeId, IReadOnlyList<string> rules)
     {
-        var booking = S.Bookings.Find(b => b.Holds && b.Returnees.Any(r => r.Id == returneeId));
+        var booking = S.Bookings.Find(b => b.Holds && b.Travelling.Any(r => r.Id == returneeId));
         if (booking is null || S.Status is OperationStatus.Departed or OperationStatus.Completed or OperationStatus.Cancelled)
         {
             return;
         }
-        // The whole booking: it was accepted whole (its escorts and family belong together), so it stops whole.
+        // Rule 2 suspends the seat, not the booking: the country's other returnees keep theirs. Rule 4: the
+        // returnee's family in this booking stops too. A booking left with nobody to escort stops whole.
+        var ineligible = booking.Returnees.Single(r => r.Id == returneeId);
+        var stopping = booking.Travelling.Where(r => r == ineligible || (ineligible.FamilyGroup is not null && r.FamilyGroup == ineligible.FamilyGroup)).ToList();
         var wasConfirmed = booking.Status == BookingStatus.Confirmed;
-        booking.Status = BookingStatus.Suspended;
+        var seatsBefore = booking.Seats;
+        stopping.ForEach(r => r.Suspended = true);
+        booking.Recount();
+        if (booking.ReturneeCount == 0)
+        {
+            booking.Status = BookingStatus.Suspended;
+        }
         S.Suspensions++;
-        var warning = new Notification("booking.suspended", BookingId: booking.Id, Country: booking.Country, Status: nameof(BookingStatus.Suspended),
-            Rules: rules, Seats: booking.Seats);
+        var freed = booking.Status == BookingStatus.Suspended ? seatsBefore : seatsBefore - booking.Seats;
+        var warning = new Notification("booking.suspended", BookingId: booking.Id, Country: booking.Country, Status: booking.Status.ToString(),
+            Rules: rules, Seats: freed);
         Notify(Destination.Country(Plan.Organiser), warning);
         if (booking.Country != Plan.Organiser)
         {

@@ -1,4 +1,5 @@
 using ReturnOps.Grains.Messaging;
+using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Runtime;
 
@@ -71,6 +72,9 @@ public sealed partial class ReturnOperationGrain
             case OperationStatus.Confirmed:
                 S.OverrideReason = S.OverrideReason is null && !ClearedByEveryDestination() ? reason : S.OverrideReason;
                 break;
+            case OperationStatus.Departed:
+                await ReleaseLeftBehind();
+                break;
             case OperationStatus.Completed or OperationStatus.Cancelled:
                 await End(to, reason);
                 break;
@@ -109,7 +113,7 @@ public sealed partial class ReturnOperationGrain
         {
             violations.Add(new(RuleCode.ManifestClearance, "Every destination must clear the current manifest, or the organiser overrides with a reason."));
         }
-        var assessed = await Task.WhenAll(confirmed.SelectMany(b => b.Returnees).Select(r => Returnee(r.Id).Assess(Context())));
+        var assessed = await Task.WhenAll(confirmed.SelectMany(b => b.Travelling).Select(r => Returnee(r.Id).Assess(Context())));
         violations.AddRange(assessed.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" })));
         if (violations.Count > 0)
         {
@@ -119,7 +123,7 @@ public sealed partial class ReturnOperationGrain
 
     private bool ClearedByEveryDestination()
     {
-        var onBoard = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).SelectMany(b => b.Returnees).Select(r => r.Id).ToHashSet();
+        var onBoard = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).SelectMany(b => b.Travelling).Select(r => r.Id).ToHashSet();
         return Plan.Destinations.All(d => S.Clearances.TryGetValue(d, out var c)
             && c.Cleared && c.ManifestVersion == S.ManifestVersion && !c.RejectedReturnees.Any(onBoard.Contains));
     }
@@ -136,6 +140,15 @@ public sealed partial class ReturnOperationGrain
         await UnregisterReminder(DeadlineReminder);
         await RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(options.RetentionDays), TimeSpan.Zero);
     }
+
+    /// <summary>
+    /// Departure: returnees who did not board (waitlisted, suspended) are let go, so that their state can book them on a later
+    /// operation; retention then spares them if it does so in time.
+    /// </summary>
+    private Task ReleaseLeftBehind() =>
+        Task.WhenAll(S.Bookings.Where(b => b.Status != BookingStatus.Cancelled)
+            .SelectMany(b => b.Returnees.Where(r => b.Status != BookingStatus.Confirmed || r.Suspended).Select(r => (Booking: b, r.Id)))
+            .Select(left => Returnee(left.Id).Release(new BookingRef(Id, left.Booking.Id))));
 
     /// <summary>Erases the returnees' personal data and forgets their ids; the counts stay.</summary>
     private async Task EraseReturnees()

@@ -14,7 +14,7 @@ public sealed partial class ReturnOperationGrain
         var entries = new List<ManifestEntry>();
         foreach (var booking in visible)
         {
-            var views = await Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Get()));
+            var views = await Task.WhenAll(booking.Travelling.Select(r => Returnee(r.Id).Get()));
             entries.AddRange(views.Select(v => v?.Case is { } c
                 ? new ManifestEntry(v.Id, booking.Country, booking.Id, c.Nationality, c.BirthYear, c.Sex, c.FamilyGroup, c.UnaccompaniedMinor,
                     c.ReceptionArrangement, c.MedicalFlag, c.Vulnerabilities, c.Voluntary)
@@ -26,7 +26,7 @@ public sealed partial class ReturnOperationGrain
     }
 
     /// <summary>
-    /// Rule 16: the organiser sees all; a participant its own; a destination's partner all, once booking closed;
+    /// Rule 16: the organiser sees all; a participant its own; a destination's partner all, once the organiser shared it;
     /// an assigned monitor all; the secretariat counts only. Others learn nothing, not even that it exists.
     /// </summary>
     private List<Booking> ManifestScope(Caller caller, List<Booking> confirmed)
@@ -41,7 +41,7 @@ public sealed partial class ReturnOperationGrain
             return confirmed;
         }
         if (caller.Role == Caller.Partner && caller.Country is { } destination && plan.Destinations.Contains(destination)
-            && S.Status is >= OperationStatus.BookingClosed and not OperationStatus.Cancelled)
+            && S.ManifestShared && S.Status != OperationStatus.Cancelled)
         {
             return confirmed;
         }
@@ -64,6 +64,10 @@ public sealed partial class ReturnOperationGrain
         {
             throw new DomainRuleException(RuleCode.InvalidTransition, "A manifest is cleared after booking closes and before departure.");
         }
+        if (!S.ManifestShared)
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition, "The organiser has not shared the manifest with the destinations yet.");
+        }
         S.Clearances[destination] = new ClearanceRecord
         {
             Cleared = decision.Cleared && decision.RejectedReturnees.Count == 0,
@@ -74,6 +78,31 @@ public sealed partial class ReturnOperationGrain
         Notify(Destination.Country(Plan.Organiser), new Notification(decision.Cleared ? "manifest.cleared" : "manifest.rejected",
             Country: destination, Reason: decision.Reason, Seats: decision.RejectedReturnees.Count));
         await Save();
+        return View();
+    }
+
+    public async Task<OperationView> ShareManifest(Caller caller, long? expectedVersion = null)
+    {
+        _ = Plan;
+        CheckExpectedVersion(expectedVersion);
+        if (!IsOrganiser(caller))
+        {
+            throw new AccessDeniedException("Only the organiser shares the manifest.");
+        }
+        if (S.Status is not (OperationStatus.BookingClosed or OperationStatus.Confirmed or OperationStatus.Departed))
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition, "The manifest is shared once booking has closed, until the operation ends.");
+        }
+        if (!S.ManifestShared)
+        {
+            S.ManifestShared = true;
+            // Each destination's system learns it may now fetch and pre-clear the manifest (rule 13).
+            foreach (var destination in Plan.Destinations)
+            {
+                Notify(Destination.Country(destination), new Notification("manifest.shared", Country: destination, Status: S.Status.ToString()));
+            }
+            await Save();
+        }
         return View();
     }
 

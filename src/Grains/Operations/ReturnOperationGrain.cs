@@ -79,7 +79,7 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
             Participants(), Warnings(), [.. S.AssignedMonitors],
             [.. S.Clearances.Select(c => new ClearanceView(c.Key, c.Value.Cleared, [.. c.Value.RejectedReturnees], c.Value.Reason,
                 c.Value.ManifestVersion == S.ManifestVersion))],
-            S.OverrideReason, Version);
+            S.OverrideReason, Version, S.ManifestShared);
     }
 
     /// <summary>The stored version (<see cref="OperationView.Version"/>, the ETag): it changes with every write.</summary>
@@ -113,16 +113,17 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
         {
             warnings.Add("interpreter: no interpreter is booked (recommended on every operation)");
         }
-        if (S.Bookings.Any(b => b.Status == BookingStatus.Suspended))
+        if (S.Bookings.Any(b => b.Status != BookingStatus.Cancelled && b.Returnees.Any(r => r.Suspended)))
         {
-            warnings.Add("suspended: a booking is suspended because a returnee became ineligible");
+            warnings.Add("suspended: a returnee became ineligible and its seat is suspended");
         }
         return warnings;
     }
 
     private BookingView ViewOf(Booking b, bool withReturnees) =>
         new(b.Id, b.Country, b.Status, b.Seats, b.Sequence, b.ReturneeCount, b.ForcedCount, withReturnees ? [.. b.Returnees.Select(r => r.Id)] : [],
-            b.Escorts, b.Medical, b.Monitors, b.Interpreters, b.Observers);
+            b.Escorts, b.Medical, b.Monitors, b.Interpreters, b.Observers,
+            b.Returnees.Count(r => r.Suspended), withReturnees ? [.. b.Returnees.Where(r => r.Suspended).Select(r => r.Id)] : []);
 
     private EligibilityContext Context() => new(Departure, Plan.Destinations, options.FitToTravelWindowDays);
 

@@ -22,6 +22,9 @@ public sealed class ReturnOperationState
     public int Suspensions { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
 
+    /// <summary>The organiser shared the manifest with the destinations (rule 16); they see it, and can clear it, from then on.</summary>
+    public bool ManifestShared { get; set; }
+
     /// <summary>Retention ran: returnee ids are gone, counts stay.</summary>
     public bool PersonalDataErased { get; set; }
 }
@@ -33,7 +36,10 @@ public sealed class Booking
     public BookingStatus Status { get; set; }
     public long Sequence { get; set; }
     public List<BookedReturnee> Returnees { get; set; } = [];
+
+    /// <summary>Returnees holding a seat: a suspended returnee's seat went back to the pool (rule 2).</summary>
     public int ReturneeCount { get; set; }
+
     public int ForcedCount { get; set; }
     public int Escorts { get; set; }
     public int Medical { get; set; }
@@ -45,6 +51,16 @@ public sealed class Booking
     public int Seats => ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers;
 
     public bool Holds => Status is BookingStatus.Confirmed or BookingStatus.Waitlisted;
+
+    /// <summary>The returnees who travel with this booking: every one not suspended.</summary>
+    public IEnumerable<BookedReturnee> Travelling => Returnees.Where(r => !r.Suspended);
+
+    /// <summary>Recounts the seats after returnees were suspended or reinstated; erasure keeps the counts, so only this changes them.</summary>
+    public void Recount()
+    {
+        ReturneeCount = Returnees.Count(r => !r.Suspended);
+        ForcedCount = Returnees.Count(r => !r.Suspended && r.Forced);
+    }
 }
 
 public sealed class BookedReturnee
@@ -52,6 +68,9 @@ public sealed class BookedReturnee
     public string Id { get; set; } = "";
     public string? FamilyGroup { get; set; }
     public bool Forced { get; set; }
+
+    /// <summary>Ineligible since booking (rule 2): the returnee keeps its place in the booking, not its seat.</summary>
+    public bool Suspended { get; set; }
 }
 
 public sealed class ClearanceRecord

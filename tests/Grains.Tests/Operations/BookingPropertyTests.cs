@@ -78,18 +78,36 @@ public sealed class BookingPropertyTests(SharedPostgres postgres) : DomainTestBa
                     target.Status = BookingStatus.Cancelled;
                     Promote(model);
                     break;
-                case "suspend" when target is { Status: BookingStatus.Confirmed or BookingStatus.Waitlisted, Returnees.Count: > 0 }:
-                    await Grains.UpdateReturneeAsync(target.Returnees[0], target.Country,
-                        await CaseOf(target.Returnees[0]) with { AppealPending = true, AppealSuspensive = true });
-                    target.Status = BookingStatus.Suspended;
+                case "suspend" when target is { Status: BookingStatus.Confirmed or BookingStatus.Waitlisted } && target.Travelling.Any():
+                    // Rule 2 suspends the returnee's seat and its family's (rule 4), not the booking's other seats.
+                    var ineligible = target.Travelling.First();
+                    await Grains.UpdateReturneeAsync(ineligible, target.Country, await CaseOf(ineligible) with { AppealPending = true, AppealSuspensive = true });
+                    var family = families.Values.FirstOrDefault(f => f.Contains(ineligible)) ?? [ineligible];
+                    target.Suspended.UnionWith(family.Where(target.Returnees.Contains));
+                    if (!target.Travelling.Any())
+                    {
+                        target.Status = BookingStatus.Suspended;
+                    }
                     Promote(model);
                     break;
-                case "reinstate" when target is { Status: BookingStatus.Suspended }:
-                    await Grains.UpdateReturneeAsync(target.Returnees[0], target.Country,
-                        await CaseOf(target.Returnees[0]) with { AppealPending = false, AppealSuspensive = false });
+                case "reinstate" when target is not null && target.Status != BookingStatus.Cancelled && target.Suspended.Count > 0:
+                    foreach (var suspended in target.Suspended)
+                    {
+                        await Grains.UpdateReturneeAsync(suspended, target.Country, await CaseOf(suspended) with { AppealPending = false, AppealSuspensive = false });
+                    }
+                    if (target.Status == BookingStatus.Confirmed && target.Suspended.Count > Free(model))
+                    {
+                        // Their seats went to others meanwhile: refused, and the returnees stay suspended.
+                        Assert.Contains(RuleCode.Capacity, await RulesOf(() => operation.ReinstateBooking(Caller.CoordinatorOf(target.Country), target.Id)));
+                        break;
+                    }
                     await operation.ReinstateBooking(Caller.CoordinatorOf(target.Country), target.Id);
-                    target.Sequence = ++sequence;
-                    target.Status = target.Seats <= Free(model) ? BookingStatus.Confirmed : BookingStatus.Waitlisted;
+                    target.Suspended.Clear();
+                    if (target.Status == BookingStatus.Suspended)
+                    {
+                        target.Sequence = ++sequence;
+                        target.Status = target.Seats <= Free(model) ? BookingStatus.Confirmed : BookingStatus.Waitlisted;
+                    }
                     break;
             }
             await AssertInvariants(operation, model, families, steps[..(index + 1)]);
@@ -133,7 +151,7 @@ public sealed class BookingPropertyTests(SharedPostgres postgres) : DomainTestBa
             return null;
         }
         await operation.RequestBooking(Caller.CoordinatorOf(country), request);
-        return new ModelBooking(bookingId, country, seats, returnees);
+        return new ModelBooking(bookingId, country, seats - returnees.Count, returnees);
     }
 
     private static async Task AssertInvariants(IReturnOperationGrain operation, List<ModelBooking> model, Dictionary<string, List<string>> families, Step[] so)
@@ -150,6 +168,11 @@ public sealed class BookingPropertyTests(SharedPostgres postgres) : DomainTestBa
         {
             var actual = bookings.Single(b => b.Id == expected.Id);
             Assert.True(expected.Status == actual.Status, $"{expected.Id}: expected {expected.Status}, was {actual.Status} after {seen}");
+            Assert.True(expected.Suspended.Count == actual.SuspendedReturneeCount, $"{expected.Id}: suspended returnees differ after {seen}");
+            if (expected.Status is BookingStatus.Confirmed or BookingStatus.Waitlisted)
+            {
+                Assert.True(expected.Seats == actual.Seats, $"{expected.Id}: expected {expected.Seats} seats, was {actual.Seats} after {seen}");
+            }
         }
         // Waitlist order: no waitlisted booking fits the free seats (first fit ran in arrival order, matched by the model above).
         var free = Capacity - confirmed.Sum(b => b.Seats);
@@ -178,12 +201,16 @@ public sealed class BookingPropertyTests(SharedPostgres postgres) : DomainTestBa
         }
     }
 
-    private sealed class ModelBooking(string id, string country, int seats, List<string> returnees)
+    private sealed class ModelBooking(string id, string country, int staff, List<string> returnees)
     {
         public string Id { get; } = id;
         public string Country { get; } = country;
-        public int Seats { get; } = seats;
         public List<string> Returnees { get; } = returnees;
+        public HashSet<string> Suspended { get; } = [];
+        public IEnumerable<string> Travelling => Returnees.Where(r => !Suspended.Contains(r));
+
+        /// <summary>Seats held while confirmed: travelling returnees and all staff (rule 11).</summary>
+        public int Seats => Travelling.Count() + staff;
         public long Sequence { get; set; }
         public BookingStatus Status { get; set; }
     }

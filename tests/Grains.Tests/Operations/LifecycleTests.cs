@@ -132,6 +132,7 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
         await StartAsync();
         var operation = await ConfirmableAsync();
         var onBoard = (await operation.GetBookings(Organiser))[0].Returnees[0];
+        await operation.ShareManifest(Organiser);
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [onBoard], "not our national"));
 
         Assert.Equal(RuleCode.ManifestClearance, await RuleOf(() => operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Confirmed))));
@@ -179,6 +180,9 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
         return operation;
     }
 
-    private static Task ClearAsync(IReturnOperationGrain operation) =>
-        operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
+    private static async Task ClearAsync(IReturnOperationGrain operation)
+    {
+        await operation.ShareManifest(Organiser);
+        await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
+    }
 }

@@ -28,6 +28,12 @@ public sealed class OversightTests(SharedPostgres postgres) : DomainTestBase(pos
         await Assert.ThrowsAsync<AccessDeniedException>(() => operation.GetManifest(Caller.SecretariatUser()));
 
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        // Rule 16: closing booking discloses nothing; the organiser's explicit share does.
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => operation.GetManifest(Caller.PartnerOf("NG")));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => operation.ShareManifest(Caller.CoordinatorOf("DE")));
+        var shared = await operation.ShareManifest(Organiser);
+        Assert.True(shared.ManifestShared);
+        Assert.Equal(1, await Outbox("manifest.shared", Destination.Country("NG")));
         var partner = await operation.GetManifest(Caller.PartnerOf("NG"));
         Assert.Equal(2, partner.Entries.Count);
         // Rule 5: vulnerabilities travel with the manifest to escorts and medical staff.
@@ -52,6 +58,24 @@ public sealed class OversightTests(SharedPostgres postgres) : DomainTestBase(pos
     }
 
     [Fact]
+    public async Task ManifestClearance_needs_the_manifest_shared_first_and_sharing_twice_tells_the_destination_once()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        await Book(operation, "AT", "b1", [await Returnee("AT")], escorts: 2, medical: 1);
+        await Assert.ThrowsAsync<DomainRuleException>(() => operation.ShareManifest(Organiser));
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+
+        Assert.Equal(RuleCode.InvalidTransition, await RuleOf(() => operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null))));
+        await operation.ShareManifest(Organiser);
+        await operation.ShareManifest(Organiser);
+        var cleared = await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
+
+        Assert.True(Assert.Single(cleared.Clearances).Cleared);
+        Assert.Equal(1, await Outbox("manifest.shared", Destination.Country("NG")));
+    }
+
+    [Fact]
     public async Task Monitoring_report_reaches_secretariat_fro_and_every_participating_state()
     {
         await StartAsync();
@@ -59,6 +83,7 @@ public sealed class OversightTests(SharedPostgres postgres) : DomainTestBase(pos
         await Book(operation, "DE", "b1", [await Returnee("DE")], escorts: 2, medical: 1);
         await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Organiser);
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Confirmed));
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Departed));

@@ -22,6 +22,7 @@ public sealed class PersistenceTests(SharedPostgres postgres) : DomainTestBase(p
         await operation.AssignMonitor(Caller.SecretariatUser(), "m1");
         await Grains.UpdateReturneeAsync(german, "DE", EligibleCase("DE") with { AppealPending = true, AppealSuspensive = true });
         await operation.ChangeStatus(Caller.CoordinatorOf("AT"), new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Caller.CoordinatorOf("AT"));
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], "ok"));
         var before = await SnapshotAsync(operation, family.Append(german));
 

@@ -17,6 +17,7 @@ public sealed class RetentionTests(SharedPostgres postgres) : DomainTestBase(pos
         await Book(operation, "AT", "b1", [returnee], escorts: 2, medical: 1);
         await operation.AssignMonitor(Caller.SecretariatUser(), "m1");
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Organiser);
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
         foreach (var to in new[] { OperationStatus.Confirmed, OperationStatus.Departed, OperationStatus.Completed })
         {

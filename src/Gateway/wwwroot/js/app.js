@@ -2,6 +2,7 @@ import { session } from './api.js';
 import { renderBoard } from './board.js';
 import { renderStatistics } from './statistics.js';
 import { renderCoordinator } from './coordinator.js';
+import { renderOrganiser } from './organiser.js';
 import { renderPartner } from './partner.js';
 import { renderSignIn } from './signin.js';
 
@@ -12,6 +13,7 @@ const pages = {
   '#/board': { title: 'Operations board', roles: ['secretariat', 'fro', 'admin'], render: renderBoard },
   '#/statistics': { title: 'Statistics', roles: ['secretariat', 'admin'], render: renderStatistics },
   '#/coordinator': { title: 'My returnees and bookings', roles: ['coordinator'], render: renderCoordinator },
+  '#/organiser': { title: 'Operations we organise', roles: ['coordinator'], render: renderOrganiser },
   '#/partner': { title: 'Requests and manifests', roles: ['partner'], render: renderPartner },
 };
 

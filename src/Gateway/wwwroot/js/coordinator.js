@@ -86,7 +86,8 @@ async function bookingsTable(operations) {
     for (const b of bookings) {
       const waiting = b.status === 'Waitlisted' ? ++position : null;
       rows.push(el('tr', {},
-        el('td', {}, op.id), el('td', {}, b.id), el('td', {}, b.status, waiting ? ` (position ${waiting} of ours)` : ''),
+        el('td', {}, op.id), el('td', {}, b.id), el('td', {}, b.status, waiting ? ` (position ${waiting} of ours)` : '',
+          b.suspendedReturneeCount ? `; ${b.suspendedReturneeCount} returnee(s) suspended` : ''),
         el('td', {}, String(b.seats)), el('td', { class: 'hide-narrow' }, when(op.bookingDeadline))));
     }
   }

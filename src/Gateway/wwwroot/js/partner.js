@@ -7,11 +7,14 @@ import { toast } from './app.js';
 // manifests of operations to it to clear before departure.
 export async function renderPartner(main, claims) {
   const requests = items(await api.get('/readmission-requests'));
-  const operations = items(await api.get(`/operations?destination=${claims.country}&pageSize=100`))
+  const candidates = items(await api.get(`/operations?destination=${claims.country}&pageSize=100`))
     .filter((o) => ['BookingClosed', 'Confirmed'].includes(o.status));
+  // Rule 16: a manifest reaches the destination only once the organiser has shared it.
+  const operations = (await Promise.all(candidates.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`))))
+    .filter((o) => o.manifestShared);
   main.append(el('h3', {}, 'Readmission requests'), requestTable(requests),
     el('h3', {}, 'Manifests to clear'), ...(await Promise.all(operations.map(manifestCard))));
-  if (!operations.length) main.append(el('p', {}, 'No manifest is waiting for clearance.'));
+  if (!operations.length) main.append(el('p', {}, 'No manifest has been shared with us for clearance.'));
 }
 
 const items = (data) => (Array.isArray(data) ? data : data?.items || []);
