@@ -95,6 +95,15 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_organiser_page_has_no_axe_violations()
+    {
+        var page = await fixture.SignedInPageAsync(GatewayProcess.Token("coordinator", "DE"), "#/organiser");
+        await Expect(page.Locator("[data-organised='demo-op-2']")).ToBeVisibleAsync();
+
+        await AssertNoViolations(page, "organiser (DE)");
+    }
+
+    [Fact]
     public async Task Tab_reaches_every_control_of_the_booking_form_in_order_with_a_visible_focus()
     {
         var page = await fixture.SignedInPageAsync(GatewayProcess.Token("coordinator", "HU"), "#/coordinator");
