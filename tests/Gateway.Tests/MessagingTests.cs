@@ -43,6 +43,25 @@ public sealed class MessagingTests(SharedPostgres postgres) : GatewayTestBase(po
         var noEvents = await host.PostAsync("/api/v1/subscriptions", at, new { url = RefusedUrl, secret = Secret, events = Array.Empty<string>() });
         Assert.True(noEvents.Code == 422, noEvents.ToString());
         Assert.Equal("subscription.events_invalid", noEvents.Json.GetProperty("rule").GetString());
+
+        // Rotation and deletion: only by the owning country, audited, the secret never echoed.
+        var id = created.Json.GetProperty("id").GetString();
+        var al = host.Token("partner", "AL");
+        Assert.Equal(404, (await host.SendAsync(HttpMethod.Put, $"/api/v1/subscriptions/{id}/secret", al, new { secret = Secret + "-al" })).Code);
+        Assert.Equal(404, (await host.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{id}", al, null)).Code);
+        var tooShort = await host.SendAsync(HttpMethod.Put, $"/api/v1/subscriptions/{id}/secret", at, new { secret = "short" });
+        Assert.Equal("subscription.secret_too_short", tooShort.Json.GetProperty("rule").GetString());
+        var rotated = await host.SendAsync(HttpMethod.Put, $"/api/v1/subscriptions/{id}/secret", at, new { secret = Secret + "-rotated" });
+        Assert.True(rotated.Status == HttpStatusCode.OK, rotated.ToString());
+        Assert.DoesNotContain("rotated", rotated.Body);
+        Assert.Equal(HttpStatusCode.NoContent, (await host.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{id}", at, null)).Status);
+        Assert.Empty((await host.GetAsync("/api/v1/subscriptions", at)).Json.GetProperty("items").EnumerateArray());
+        var audit = await host.GetAsync("/api/v1/audit?limit=500", host.Token("fro"));
+        foreach (var action in new[] { "subscription.create", "subscription.rotate-secret", "subscription.delete" })
+        {
+            Assert.Contains(action, audit.Body);
+        }
+        Assert.DoesNotContain(Secret, audit.Body);
     }
 
     [Fact]

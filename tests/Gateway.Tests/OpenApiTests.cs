@@ -25,7 +25,7 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         // Added to the contract (docs/api.md).
         "POST /api/v1/operations/{id}/bookings/{bookingId}/reinstate", "POST /api/v1/readmission-requests/{id}/extension",
         "GET /api/v1/events",
-        "GET /api/v1/subscriptions",
+        "GET /api/v1/subscriptions", "DELETE /api/v1/subscriptions/{id}", "PUT /api/v1/subscriptions/{id}/secret",
     ];
 
     [Fact]

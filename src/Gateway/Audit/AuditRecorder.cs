@@ -2,7 +2,7 @@ using ReturnOps.Gateway.Problems;
 
 namespace ReturnOps.Gateway.Audit;
 
-/// <summary>Names an endpoint's access to personal data in the audit log.</summary>
+/// <summary>Names an endpoint's access to personal data, or a change to where messages go, in the audit log.</summary>
 public sealed record AuditedAttribute(string Action);
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
@@ -23,7 +24,8 @@ public static class DeliveriesApi
     {
         var group = app.MapApiGroup("/deliveries", "Deliveries").RequireAuthorization(Policies.Operators);
         group.MapGet("/", ListAsync);
-        group.MapPost("/{id}/replay", ReplayAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/replay", ReplayAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .Audited("delivery.replay");
         return app;
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Rules;
 using ReturnOps.Silo.Messaging.Subscriptions;
 
 namespace ReturnOps.Gateway.Messaging;
@@ -13,6 +15,12 @@ public sealed record SubscriptionInput(string? Url, string? Secret, IReadOnlyLis
 
 public sealed record SubscriptionList(IReadOnlyList<Subscription> Items);
 
+/// <summary>Body of <c>PUT /subscriptions/{id}/secret</c>.</summary>
+public sealed record SecretInput(string? Secret)
+{
+    public override string ToString() => "SecretInput { Secret = *** }";
+}
+
 /// <summary>
 /// Webhook subscriptions of member-state and partner systems (docs/messaging.md): a coordinator or partner
 /// registers and lists its own country's systems. Secrets never leave the server.
@@ -22,8 +30,11 @@ public static class SubscriptionsApi
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/subscriptions", "Subscriptions").RequireAuthorization(Policies.CountryActor);
-        group.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity).Audited("subscription.create");
         group.MapGet("/", ListAsync);
+        group.MapDelete("/{id}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound).Audited("subscription.delete");
+        group.MapPut("/{id}/secret", RotateSecretAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Audited("subscription.rotate-secret");
         return app;
     }
 
@@ -35,6 +46,16 @@ public static class SubscriptionsApi
             new CreateSubscription(input.Url ?? "", input.Secret ?? "", input.Events ?? []), cancellationToken);
         return TypedResults.Created((string?)null, created);
     }
+
+    private static async Task<NoContent> DeleteAsync(string id, HttpContext http, SubscriptionService subscriptions, CancellationToken cancellationToken) =>
+        await subscriptions.DeleteAsync(http.User.ToCaller().CountryOf(), id, cancellationToken)
+            ? TypedResults.NoContent()
+            : throw new ResourceNotFoundException($"Subscription {id} not found.");
+
+    private static async Task<Ok<Subscription>> RotateSecretAsync(string id, SecretInput input, HttpContext http, SubscriptionService subscriptions,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await subscriptions.RotateSecretAsync(http.User.ToCaller().CountryOf(), id, input.Secret, cancellationToken)
+            ?? throw new ResourceNotFoundException($"Subscription {id} not found."));
 
     private static async Task<Ok<SubscriptionList>> ListAsync(HttpContext http, SubscriptionService subscriptions, CancellationToken cancellationToken) =>
         TypedResults.Ok(new SubscriptionList(await subscriptions.ListAsync(http.User.ToCaller().CountryOf(), cancellationToken)));

@@ -46,6 +46,12 @@ public interface ISubscriptionStore
 
     /// <summary>A country's subscriptions, secrets included: for signing only, never for output.</summary>
     Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken);
+
+    /// <summary>Removes a subscription of <paramref name="country"/>; false when it has none with that id.</summary>
+    Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the signing secret of a subscription of <paramref name="country"/>; false when it has none with that id.</summary>
+    Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken);
 }
 
 /// <summary>Inbound de-duplication.</summary>

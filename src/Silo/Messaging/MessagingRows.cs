@@ -13,6 +13,11 @@ internal static class MessagingRows
     public const string InsertSubscription =
         "INSERT INTO subscriptions (id, country, url, secret, events, created_ms) VALUES (@id, @country, @url, @secret, @events, @created)";
 
+    /// <summary>Scoped by country as well as id, so one country's system can never touch another's subscription.</summary>
+    public const string DeleteSubscription = "DELETE FROM subscriptions WHERE id = @id AND country = @country";
+
+    public const string RotateSecret = "UPDATE subscriptions SET secret = @secret WHERE id = @id AND country = @country";
+
     public const string InsertInbox =
         "INSERT INTO inbox (message_id, consumer, received_ms) VALUES (@id, @consumer, @now) ON CONFLICT DO NOTHING";
 

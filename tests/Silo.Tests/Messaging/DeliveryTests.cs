@@ -211,6 +211,12 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
     public Task<IReadOnlyList<ReturnOps.Silo.Messaging.Subscriptions.SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken) =>
         Alive(() => inner.ForCountryAsync(country, cancellationToken));
 
+    public Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken) =>
+        Alive(() => inner.DeleteAsync(country, id, cancellationToken));
+
+    public Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken) =>
+        Alive(() => inner.RotateSecretAsync(country, id, secret, cancellationToken));
+
     public Task<bool> ApplyOnceAsync(string messageId, string consumer, long nowMs,
         Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, CancellationToken, Task> effect, CancellationToken cancellationToken) =>
         Alive(() => inner.ApplyOnceAsync(messageId, consumer, nowMs, effect, cancellationToken));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReturnOps.PartnerSimulator;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.TestSupport;
 
@@ -39,6 +40,39 @@ public sealed class SubscriptionTests(SharedPostgres postgres) : MessagingTestBa
 
         Assert.Equal(code, rejected.Code);
         Assert.Empty(await node.Subscriptions.ListAsync("AT"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_rotated_secret_signs_the_next_deliveries_and_a_deleted_subscription_receives_nothing_more(string provider)
+    {
+        var (storage, cluster) = await StartAsync(provider);
+        var node = Node(cluster[0]);
+        var partner = await PartnerAsync();
+        await Subscribe(node, "AT", partner);
+        var id = Assert.Single(await node.Subscriptions.ListAsync("AT")).Id;
+
+        // Germany cannot touch Austria's subscription, and a short secret is refused: nothing changes.
+        Assert.Null(await node.Subscriptions.RotateSecretAsync("DE", id, Secret + "-de"));
+        Assert.False(await node.Subscriptions.DeleteAsync("DE", id));
+        Assert.Equal("subscription.secret_too_short",
+            (await Assert.ThrowsAsync<SubscriptionRejectedException>(() => node.Subscriptions.RotateSecretAsync("AT", id, "short"))).Code);
+
+        // The partner still holds the old secret: deliveries signed with the new one are refused until it is rotated back.
+        Assert.NotNull(await node.Subscriptions.RotateSecretAsync("AT", id, Secret + "-rotated"));
+        await node.Publish("AT", "op-1", 1, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+        Assert.True(partner.Rejected(Rejection.BadSignature) > 0);
+        await node.Subscriptions.RotateSecretAsync("AT", id, Secret);
+        await DrainAsync(node, storage);
+        Assert.Equal([1], AppliedPerLane(partner)["op-1"]);
+
+        Assert.True(await node.Subscriptions.DeleteAsync("AT", id));
+        await node.Publish("AT", "op-1", 2, 1);
+        await DrainAsync(node, storage);
+        Assert.Empty(await node.Subscriptions.ListAsync("AT"));
+        Assert.Equal([1], AppliedPerLane(partner)["op-1"]);
+        Assert.Equal(1, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'unrouted'"));
     }
 
     [Theory]

@@ -127,6 +127,22 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
     public Task InsertAsync(SubscriptionTarget subscription, CancellationToken cancellationToken) =>
         Write(MessagingRows.InsertSubscription, c => MessagingRows.BindSubscription(c, subscription), cancellationToken);
 
+    public async Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken) =>
+        await Write(MessagingRows.DeleteSubscription, c => BindKey(c, country, id), cancellationToken) == 1;
+
+    public async Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken) =>
+        await Write(MessagingRows.RotateSecret, c =>
+        {
+            BindKey(c, country, id);
+            MessagingRows.Add(c, "secret", secret);
+        }, cancellationToken) == 1;
+
+    private static void BindKey(SqliteCommand command, string country, string id)
+    {
+        MessagingRows.Add(command, "id", id);
+        MessagingRows.Add(command, "country", country);
+    }
+
     public async Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
@@ -157,7 +173,7 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
             return true;
         }, cancellationToken);
 
-    private Task Write(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
+    private Task<int> Write(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
         provider.WriteAsync(async (connection, tx) =>
         {
             await using var command = new SqliteCommand(sql, connection, tx);

@@ -39,6 +39,40 @@ public sealed partial class SubscriptionService(ISubscriptionStore store, TimePr
         return target.ToPublic();
     }
 
+    /// <summary>
+    /// Ends a subscription of the caller's country. Lanes already claimed finish their batch with the targets they read;
+    /// from the next claim on, the country's messages are no longer sent to it (unrouted if no subscription is left).
+    /// </summary>
+    /// <returns>False when the country has no subscription with that id (another country's is not found either).</returns>
+    public async Task<bool> DeleteAsync(string callerCountry, string id, CancellationToken cancellationToken = default)
+    {
+        if (!await store.DeleteAsync(callerCountry, id, cancellationToken))
+        {
+            return false;
+        }
+        LogDeleted(logger, id, callerCountry);
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces the signing secret (a leaked secret, or routine rotation). Deliveries from the next lane claim on are
+    /// signed with the new one; there is no overlap window, so the receiver should accept both secrets for a few minutes.
+    /// </summary>
+    /// <returns>The subscription without its secret, or null when the country has none with that id.</returns>
+    public async Task<Subscription?> RotateSecretAsync(string callerCountry, string id, string? secret, CancellationToken cancellationToken = default)
+    {
+        if (secret is null || secret.Length < MinSecretLength)
+        {
+            throw new SubscriptionRejectedException("subscription.secret_too_short", $"The secret must have at least {MinSecretLength} characters.");
+        }
+        if (!await store.RotateSecretAsync(callerCountry, id, secret, cancellationToken))
+        {
+            return null;
+        }
+        LogRotated(logger, id, callerCountry);
+        return (await store.ForCountryAsync(callerCountry, cancellationToken)).SingleOrDefault(s => s.Id == id)?.ToPublic();
+    }
+
     /// <summary>A country's subscriptions, without secrets.</summary>
     public async Task<IReadOnlyList<Subscription>> ListAsync(string country, CancellationToken cancellationToken = default) =>
         [.. (await store.ForCountryAsync(country, cancellationToken)).Select(s => s.ToPublic())];
@@ -52,4 +86,10 @@ public sealed partial class SubscriptionService(ISubscriptionStore store, TimePr
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {Id} created for {Country}: host {Host}, events {Events}")]
     private static partial void LogCreated(ILogger logger, string id, string country, string host, string events);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {Id} of {Country} deleted")]
+    private static partial void LogDeleted(ILogger logger, string id, string country);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {Id} of {Country}: secret rotated")]
+    private static partial void LogRotated(ILogger logger, string id, string country);
 }
