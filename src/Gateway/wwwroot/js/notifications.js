@@ -58,14 +58,16 @@ function item(n) {
 
 /** Builds the panel and starts refreshing it until <signal> aborts; returns { element, refresh }. */
 export function notificationsPanel(signal) {
-  const list = el('ol', { id: 'notifications', class: 'notifications', 'aria-labelledby': 'notifications-heading' });
+  // Scrolls when long, so it takes focus: keyboard users can scroll it too.
+  const list = el('ol', { id: 'notifications', class: 'notifications', tabindex: 0, 'aria-labelledby': 'notifications-heading' });
   const status = el('p', { id: 'notifications-status', class: 'muted', 'aria-live': 'polite' }, 'Loading notifications…');
   const more = el('button', { type: 'button', class: 'secondary', id: 'notifications-more', hidden: true, onclick: loadMore }, 'Load more');
   const refreshButton = el('button', { type: 'button', class: 'secondary', onclick: () => refresh() }, 'Refresh');
   const element = el('section', { class: 'card', id: 'notifications-panel', 'aria-labelledby': 'notifications-heading' },
     el('h3', { id: 'notifications-heading' }, 'Notifications'), status, list, el('p', {}, more, ' ', refreshButton));
   const known = new Set();
-  let cursor = null;
+  let cursor = null; // where "Load more" continues; null once the oldest page was read
+  let started = false;
 
   function show(items, where) {
     const fresh = items.filter((n) => !known.has(n.id));
@@ -83,10 +85,13 @@ export function notificationsPanel(signal) {
         // More arrived than one page holds: start over from the newest rather than leave a gap.
         known.clear();
         list.replaceChildren();
-        cursor = null;
+        started = false;
       }
       const added = show(page.items, 'top');
-      if (cursor === null) cursor = page.nextAfter;
+      if (!started) {
+        cursor = page.nextAfter;
+        started = true;
+      }
       more.hidden = cursor === null;
       const time = new Date().toISOString().slice(11, 16);
       status.textContent = known.size === 0 ? 'No notifications yet.'
