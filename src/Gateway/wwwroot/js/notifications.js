@@ -87,6 +87,7 @@ export function notificationsPanel(signal) {
         list.replaceChildren();
         started = false;
       }
+      const first = !started;
       const added = show(page.items, 'top');
       if (!started) {
         cursor = page.nextAfter;
@@ -95,7 +96,7 @@ export function notificationsPanel(signal) {
       more.hidden = cursor === null;
       const time = new Date().toISOString().slice(11, 16);
       status.textContent = known.size === 0 ? 'No notifications yet.'
-        : `${added ? `${added} new. ` : ''}Updated ${time} UTC.`;
+        : `${added && !first ? `${added} new. ` : ''}Updated ${time} UTC.`;
     } catch (e) {
       status.textContent = `Could not load notifications: ${e.message}`;
     }
