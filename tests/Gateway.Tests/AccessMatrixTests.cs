@@ -54,6 +54,8 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("DELETE", $"/api/v1/returnees/{atSpare}", null, "atC:204 hrC:404 deC:404 *:403"),
             new("GET", "/api/v1/readmission-requests", null, "atC:200 hrC:200 deC:200 alP:200 rsP:200 *:403"),
             new("POST", $"/api/v1/readmission-requests/{readmission}/reply", new { accepted = true }, "alP:200 rsP:404 *:403"),
+            new("GET", "/api/v1/readmission-requests/overdue", null, "sec:200 fro:200 admin:200 *:403"),
+            new("GET", "/api/v1/notifications", null, "mon:403 admin:403 *:200"),
             new("GET", "/api/v1/operations", null, "*:200"),
             new("GET", $"/api/v1/operations/{op}", null, "rsP:404 *:200"),
             new("POST", "/api/v1/operations", Demo.Operation(now, ["RS"]), "atC:201 hrC:201 deC:201 *:403"),

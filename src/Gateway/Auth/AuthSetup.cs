@@ -37,7 +37,9 @@ public static class AuthSetup
             .AddPolicy(Policies.Staffing, p => p.RequireRole(Roles.Secretariat, Roles.Coordinator))
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Monitor))
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.Monitor))
-            .AddPolicy(Policies.Operators, p => p.RequireRole(Roles.Admin, Roles.Secretariat));
+            .AddPolicy(Policies.Operators, p => p.RequireRole(Roles.Admin, Roles.Secretariat))
+            .AddPolicy(Policies.FeedReaders, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Secretariat, Roles.Fro))
+            .AddPolicy(Policies.OversightAndSecretariat, p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin));
         return services;
     }
 }

@@ -29,4 +29,6 @@ public static class Policies
     public const string Participant = "coordinator-partner-or-monitor";
     public const string Monitor = "monitor";
     public const string Operators = "admin-or-secretariat";
+    public const string FeedReaders = "coordinator-partner-secretariat-or-fro";
+    public const string OversightAndSecretariat = "secretariat-fro-or-admin";
 }

@@ -2,6 +2,7 @@ using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Countries;
 using ReturnOps.Gateway.Messaging;
+using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Operations;
 using ReturnOps.Gateway.Readmission;
 using ReturnOps.Gateway.Returnees;
@@ -19,6 +20,7 @@ public static class GatewayApi
         .MapReadmissionApi()
         .MapOperationsApi()
         .MapStatisticsApi()
+        .MapNotificationsApi()
         .MapSubscriptionsApi()
         .MapDeliveriesApi()
         .MapAuditApi();

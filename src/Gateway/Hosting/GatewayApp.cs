@@ -6,6 +6,7 @@ using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Messaging;
+using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Observability;
 using ReturnOps.Gateway.Pages;
 using ReturnOps.Gateway.Problems;
@@ -45,6 +46,7 @@ public static class GatewayApp
         services.AddSingleton<GatewayDatabase>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<NotificationFeed>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<PrometheusText>();
 

@@ -24,6 +24,7 @@ public static class ReadmissionApi
     {
         var group = app.MapApiGroup("/readmission-requests", "Readmission requests").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor);
+        group.MapGet("/overdue", OverdueReplies.GetAsync).RequireAuthorization(Policies.OversightAndSecretariat);
         group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{id}/extension", ExtendAsync).RequireAuthorization(Policies.Partner)

@@ -1,6 +1,7 @@
 using ReturnOps.Grains.Agreements;
 using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Runtime;
@@ -54,6 +55,26 @@ public static class DemoScenario
         await Operation(grains, "demo-op-5", OperationType.Collecting, "PL", ["GE"], [("WAW", "TBS")], now.AddDays(20), 70, pool, OperationStatus.Cancelled);
         await Operation(grains, "demo-op-6", OperationType.VoluntaryCharter, "FR", ["GE", "PK"], [("CDG", "TBS"), ("TBS", "ISB")], now.AddDays(40), 100, pool, OperationStatus.Draft);
         await Operation(grains, "demo-op-7", OperationType.ScheduledFlight, "CH", ["NG"], [("ZRH", "LOS")], now.AddDays(25), 20, pool, OperationStatus.Announced);
+        await ReadmissionRequests(grains, now);
+    }
+
+    /// <summary>
+    /// Readmission requests entered with the day they were sent: two that Georgia and Pakistan let pass without a reply
+    /// (overdue: their agreements do not count silence as acceptance) and one to Nigeria still within its 30 days.
+    /// Lapsed requests do not block booking, so the operations above are unaffected.
+    /// </summary>
+    private static async Task ReadmissionRequests(IGrainFactory grains, DateTimeOffset now)
+    {
+        (string Id, string Returnee, string Owner, string Destination, int DaysAgo)[] requests =
+        [
+            ("demo-rr-1", "demo-hu-020", "HU", "GE", 20),
+            ("demo-rr-2", "demo-pl-021", "PL", "PK", 35),
+            ("demo-rr-3", "demo-be-022", "BE", "NG", 5),
+        ];
+        foreach (var r in requests)
+        {
+            await grains.GetGrain<IReadmissionRequestGrain>(r.Id).Submit(new ReadmissionSubmission(r.Returnee, r.Owner, r.Destination, now.AddDays(-r.DaysAgo)));
+        }
     }
 
     private static ReturneeCase Case(Random random, string owner, int i, DateOnly today)

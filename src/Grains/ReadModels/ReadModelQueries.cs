@@ -66,6 +66,21 @@ public static class ReadModelQueries
         ORDER BY id LIMIT @limit OFFSET @offset
         """;
 
+    /// <summary>
+    /// <c>GET /readmission-requests/overdue</c> at @now_ms, per destination and owning state: requests that lapsed (no reply by
+    /// the deadline, silence not acceptance) and requests still pending past their deadline (the reminder has not run yet).
+    /// Both stay overdue until answered; a lapsed request is never answered. Counts only.
+    /// </summary>
+    public const string OverdueReadmissions = $"""
+        SELECT destination, owner,
+               sum(CASE WHEN status = 'Lapsed' THEN 1 ELSE 0 END) AS lapsed,
+               sum(CASE WHEN status = 'Pending' THEN 1 ELSE 0 END) AS pending_past_due,
+               min(reply_due_ms) AS oldest_due_ms
+        FROM {ReadModelSchema.ReadmissionRequests}
+        WHERE status = 'Lapsed' OR (status = 'Pending' AND reply_due_ms < @now_ms)
+        GROUP BY destination, owner ORDER BY destination, owner
+        """;
+
     /// <summary><c>GET /readmission-requests</c>: @owner or @destination (the other ''), @status ('' = any).</summary>
     public const string ReadmissionPage = $"""
         SELECT id, returnee_id, owner, destination, status, reply_due_ms, accepted_by_silence FROM {ReadModelSchema.ReadmissionRequests}

@@ -24,6 +24,10 @@ public static class ReadModelSchema
         new(Module, 1, "operation, participant, returnee and readmission lists",
             PostgresSql: Tables("text", "integer", "bigint"),
             SqliteSql: Tables("TEXT", "INTEGER", "INTEGER")),
+        // The secretariat's overdue replies read the lapsed and the pending requests only; answered ones are nearly all rows.
+        new(Module, 2, "readmission requests by status and due date",
+            PostgresSql: $"CREATE INDEX readmission_requests_due ON {ReadmissionRequests} (status, reply_due_ms)",
+            SqliteSql: $"CREATE INDEX readmission_requests_due ON {ReadmissionRequests} (status, reply_due_ms)"),
     ];
 
     private static string Tables(string text, string integer, string bigint) => $"""

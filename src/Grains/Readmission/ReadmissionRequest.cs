@@ -11,7 +11,11 @@ public enum ReadmissionStatus
 }
 
 /// <summary>A request from the owning state to a destination to readmit one returnee (rule 12).</summary>
-public sealed record ReadmissionSubmission(string ReturneeId, string Owner, string Destination);
+/// <param name="SentAt">
+/// When the request went to the destination, if before it was recorded here (a request sent through another channel and
+/// entered later keeps its running clock); null means now.
+/// </param>
+public sealed record ReadmissionSubmission(string ReturneeId, string Owner, string Destination, DateTimeOffset? SentAt = null);
 
 /// <summary>A request as both sides see it; no personal data, only the returnee's opaque id.</summary>
 public sealed record ReadmissionRequestView(

@@ -34,11 +34,18 @@ public sealed class ReadmissionRequestGrain(IPersistentState<ReadmissionRequestS
             throw new ResourceNotFoundException($"Returnee {submission.ReturneeId} not found.");
         }
         var now = clock.GetUtcNow();
+        var sentAt = submission.SentAt ?? now;
+        if (sentAt > now)
+        {
+            throw new DomainRuleException(RuleCode.Validation, "A request cannot have been sent in the future.");
+        }
+        var due = sentAt.AddDays(agreement.ReplyDays);
         state.State.Clock = agreement;
         state.State.Request = new ReadmissionRequestView(GetPrimaryKeyString(), submission.ReturneeId, submission.Owner, submission.Destination,
-            ReadmissionStatus.Pending, now, now.AddDays(agreement.ReplyDays), false, false, null, null);
+            ReadmissionStatus.Pending, sentAt, due, false, false, null, null);
         await returnee.RecordReadmission(submission.Destination, nameof(ReadmissionStatus.Pending));
-        await RegisterOrUpdateReminder(ReplyDue, TimeSpan.FromDays(agreement.ReplyDays), TimeSpan.Zero);
+        // A request entered after its deadline is due at once: the reminder decides it on its first tick.
+        await RegisterOrUpdateReminder(ReplyDue, Max(due - now, TimeSpan.Zero), TimeSpan.Zero);
         return await Save("readmission.requested", Destination.Country(submission.Destination));
     }
 

@@ -29,5 +29,9 @@ public sealed class DemoScenarioTests(SharedPostgres postgres) : DomainTestBase(
             [OperationStatus.Announced, OperationStatus.BookingClosed, OperationStatus.Confirmed, OperationStatus.Completed,
              OperationStatus.Cancelled, OperationStatus.Draft, OperationStatus.Announced], statuses);
         Assert.True(await Storage.ScalarAsync("SELECT sum(confirmed_returnees) FROM operation_list") > 10);
+        // Two readmission requests the destinations let pass (GE, PK), one still in time (NG): the board's overdue alert.
+        Assert.Equal(2, await Storage.ScalarAsync(
+            $"SELECT count(*) FROM readmission_requests WHERE reply_due_ms < {Clock.GetUtcNow().ToUnixTimeMilliseconds()}"));
+        Assert.Equal(3, await Storage.ScalarAsync("SELECT count(*) FROM readmission_requests"));
     }
 }

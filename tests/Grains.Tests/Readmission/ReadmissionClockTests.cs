@@ -79,6 +79,25 @@ public sealed class ReadmissionClockTests(SharedPostgres postgres) : DomainTestB
     }
 
     [Fact]
+    public async Task Readmission_entered_after_it_was_sent_keeps_its_clock_and_lapses_at_the_first_tick()
+    {
+        await StartAsync();
+        await Grains.GetGrain<IReadmissionAgreementsGrain>(IReadmissionAgreementsGrain.Key).Put(new ReadmissionClock("GE", 12, 0, false, 90));
+        var returnee = await Returnee("AT");
+        var sent = Clock.GetUtcNow().AddDays(-20);
+        var request = Grains.GetGrain<IReadmissionRequestGrain>("rr-late");
+
+        var submitted = await request.Submit(new ReadmissionSubmission(returnee, "AT", "GE", sent));
+        Assert.Equal((sent, sent.AddDays(12)), (submitted.RequestedAt, submitted.ReplyDueBy));
+        Assert.Equal(ReadmissionStatus.Pending, submitted.Status);
+        await AdvanceAsync(TimeSpan.Zero);
+
+        Assert.Equal(ReadmissionStatus.Lapsed, (await request.Get())!.Status);
+        Assert.Equal(RuleCode.Validation, await RuleOf(() => Grains.GetGrain<IReadmissionRequestGrain>("rr-future")
+            .Submit(new ReadmissionSubmission(returnee, "AT", "GE", Clock.GetUtcNow().AddMinutes(1)))));
+    }
+
+    [Fact]
     public async Task Readmission_needs_an_agreement()
     {
         await StartAsync();

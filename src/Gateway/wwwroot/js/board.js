@@ -1,14 +1,20 @@
 import { api, subscribe } from './api.js';
 import { el, table, when } from './dom.js';
 
-// The secretariat's view of every operation: status, seats per state, staffing and alerts.
+// The secretariat's view of every operation: status, seats per state, staffing and alerts, and the
+// readmission replies destinations owe.
 // It listens to the gateway's event stream and redraws when anything changes, without a reload.
 export async function renderBoard(main, claims, signal) {
   const live = el('p', { id: 'live', class: 'ok', 'aria-live': 'polite' }, 'Live: updates appear as they happen.');
+  const overdue = el('section', { class: 'card', id: 'overdue-readmissions', 'aria-labelledby': 'overdue-heading' });
   const holder = el('div', { id: 'board' });
-  main.append(live, holder);
+  main.append(live, overdue, holder);
   let pending = null;
-  const redraw = async () => holder.replaceChildren(await board());
+  const redraw = async () => {
+    const [operations, replies] = await Promise.all([board(), overdueReplies()]);
+    holder.replaceChildren(operations);
+    overdue.replaceChildren(...replies);
+  };
   await redraw();
   subscribe('/events', () => {
     clearTimeout(pending);
@@ -33,6 +39,19 @@ async function board() {
     el('td', {}, alerts(op))));
   return table(['Operation', 'Status', 'Destinations', 'Departure', 'Booking deadline', 'Seats per state', 'Staffing', 'Alerts'], rows,
     'Every operation with seat fill, staffing and alerts');
+}
+
+// Replies destinations owe on readmission requests (counts per destination and waiting state, no persons).
+async function overdueReplies() {
+  const heading = el('h3', { id: 'overdue-heading' }, 'Overdue readmission replies');
+  const report = await api.get('/readmission-requests/overdue');
+  if (!report.destinations.length) return [heading, el('p', { class: 'ok' }, 'No readmission reply is overdue.')];
+  const counts = (x) => [x.lapsed ? `${x.lapsed} lapsed` : null, x.pendingPastDue ? `${x.pendingPastDue} past due` : null].filter(Boolean).join(', ');
+  return [heading,
+    el('ul', { class: 'alert' }, report.destinations.map((d) => el('li', { 'data-destination': d.destination },
+      `${d.destination}: ${counts(d)} — oldest due ${when(d.oldestReplyDueBy)}. Waiting: `,
+      d.waiting.map((w) => `${w.country} (${counts(w)})`).join('; ')))),
+    el('p', { class: 'muted' }, 'Lapsed: no reply by the deadline where silence is not acceptance. They stay listed: the destination never replied.')];
 }
 
 function seats(op) {

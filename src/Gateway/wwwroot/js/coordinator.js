@@ -2,19 +2,22 @@ import { api, Problem } from './api.js';
 import { explain, explainCode } from './rules.js';
 import { el, table, when } from './dom.js';
 import { toast } from './app.js';
+import { notificationsPanel } from './notifications.js';
 
 // A national coordinator: own returnees with eligibility in plain words, booking on announced
-// operations with broken rules explained, and the state's bookings with their waitlist status.
-export async function renderCoordinator(main, claims) {
+// operations with broken rules explained, the state's bookings with their waitlist status, and its notifications.
+export async function renderCoordinator(main, claims, signal) {
   const [list, operations] = await Promise.all([
     api.get('/returnees').then(items),
     api.get('/operations?status=Announced&pageSize=100').then(items),
   ]);
   // The list carries ids and status only; each case (with its eligibility) is read on its own.
   const returnees = await Promise.all(list.map((r) => api.get(`/returnees/${encodeURIComponent(r.id)}`)));
+  const notifications = notificationsPanel(signal);
   main.append(
+    notifications.element,
     el('h3', {}, 'Book seats'),
-    bookingForm(operations, returnees.filter((r) => statusOf(r) === 'Available')),
+    bookingForm(operations, returnees.filter((r) => statusOf(r) === 'Available'), notifications.refresh),
     el('h3', {}, `Returnees of ${claims.country}`),
     returneeTable(returnees),
     el('h3', {}, 'Bookings'),
@@ -40,7 +43,7 @@ function returneeTable(returnees) {
   return table(['Case', 'Nationality, born', 'Status', 'Eligibility'], rows, 'Own returnees and why any cannot travel');
 }
 
-function bookingForm(operations, available) {
+function bookingForm(operations, available, onBooked) {
   const problem = el('div', { id: 'booking-problem', 'aria-live': 'assertive' });
   const select = el('select', { id: 'operation', required: true },
     operations.map((o) => el('option', { value: o.id }, `${o.id} — ${o.type} to ${(o.destinations || []).join(', ')} (${o.status})`)));
@@ -69,6 +72,7 @@ function bookingForm(operations, available) {
       const booking = await api.post(`/operations/${encodeURIComponent(select.value)}/bookings`, body);
       problem.append(el('p', { class: 'ok', id: 'booking-result' }, `Booking ${booking.id}: ${booking.status} (${booking.seats} seats).`));
       toast(`Booking ${booking.status.toLowerCase()}.`);
+      onBooked();
     } catch (e) {
       if (!(e instanceof Problem)) throw e;
       problem.append(el('div', { class: 'problem', id: 'booking-refused', 'data-rule': e.rule || '' },

@@ -2,17 +2,18 @@ import { api, Problem } from './api.js';
 import { explain } from './rules.js';
 import { el, table, when } from './dom.js';
 import { toast } from './app.js';
+import { notificationsPanel } from './notifications.js';
 
 // A partner (destination) country: readmission requests to answer by their due dates, and the
-// manifests of operations to it to clear before departure.
-export async function renderPartner(main, claims) {
+// manifests of operations to it to clear before departure, and its notifications.
+export async function renderPartner(main, claims, signal) {
   const requests = items(await api.get('/readmission-requests'));
   const candidates = items(await api.get(`/operations?destination=${claims.country}&pageSize=100`))
     .filter((o) => ['BookingClosed', 'Confirmed'].includes(o.status));
   // Rule 16: a manifest reaches the destination only once the organiser has shared it.
   const operations = (await Promise.all(candidates.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`))))
     .filter((o) => o.manifestShared);
-  main.append(el('h3', {}, 'Readmission requests'), requestTable(requests),
+  main.append(notificationsPanel(signal).element, el('h3', {}, 'Readmission requests'), requestTable(requests),
     el('h3', {}, 'Manifests to clear'), ...(await Promise.all(operations.map(manifestCard))));
   if (!operations.length) main.append(el('p', {}, 'No manifest has been shared with us for clearance.'));
 }

@@ -1,0 +1,99 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Messaging;
+using ReturnOps.Grains.Rules;
+
+namespace ReturnOps.Gateway.Notifications;
+
+/// <summary>One notification as its reader sees it: <see cref="Data"/> is the stored payload, unchanged.</summary>
+public sealed record NotificationItem(string Id, string Type, DateTimeOffset OccurredAt, string? OperationId, JsonElement Data);
+
+/// <summary>A page of a feed, newest first; <see cref="NextAfter"/> continues with older items, null at the end.</summary>
+public sealed record NotificationPage(IReadOnlyList<NotificationItem> Items, string? NextAfter);
+
+/// <summary>
+/// The outbox rows addressed to the caller, read back as a feed. Rows stay after dispatch, so the outbox is
+/// the record of every notification; this class only reads it.
+/// </summary>
+public sealed class NotificationFeed(GatewayDatabase database)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    /// <summary>
+    /// Keyset paging on the outbox sequence, newest first: a new row gets a higher id and lands before the first
+    /// page, so it never shifts the pages behind a cursor (offset paging would repeat or skip items).
+    /// Served by outbox_feed (destination, id); one text for both providers.
+    /// </summary>
+    private const string Page = """
+        SELECT id, message_id, type, occurred_ms, payload FROM outbox
+        WHERE destination = @destination AND id < @before
+        ORDER BY id DESC LIMIT @limit
+        """;
+
+    /// <summary>
+    /// The outbox address whose rows the caller reads: its country's for coordinators and partners, its role's
+    /// for the secretariat and the fundamental-rights officer. Other roles have no feed (the policy keeps them out).
+    /// </summary>
+    public static string DestinationOf(Caller caller) => caller.Role switch
+    {
+        Roles.Coordinator or Roles.Partner => Destination.Country(caller.CountryOf()),
+        Roles.Secretariat or Roles.Fro => Destination.Role(caller.Role),
+        _ => throw new AccessDeniedException("This role has no notification feed."),
+    };
+
+    /// <summary>Reads the cursor of <c>?after=</c>: the decimal outbox sequence of <see cref="NotificationPage.NextAfter"/>.</summary>
+    public static bool TryParseCursor(string? after, out long before)
+    {
+        before = long.MaxValue;
+        if (string.IsNullOrEmpty(after))
+        {
+            return true;
+        }
+        return after.Length <= 19 && after.All(char.IsAsciiDigit)
+            && long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out before) && before > 0;
+    }
+
+    public Task<NotificationPage> ReadAsync(string destination, long before, int limit, CancellationToken cancellationToken) =>
+        database.RunAsync(async connection =>
+        {
+            await using var command = GatewayDatabase.Command(connection, Page,
+                ("@destination", destination), ("@before", before), ("@limit", (long)limit));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var items = new List<NotificationItem>();
+            long last = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                last = Long(reader, 0);
+                items.Add(Item(reader));
+            }
+            return new NotificationPage(items, items.Count == limit ? last.ToString(CultureInfo.InvariantCulture) : null);
+        }, cancellationToken);
+
+    private static NotificationItem Item(DbDataReader reader)
+    {
+        var data = Payload(reader.GetString(4));
+        var operationId = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("operationId", out var op)
+            && op.ValueKind == JsonValueKind.String ? op.GetString() : null;
+        return new NotificationItem(reader.GetString(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(Long(reader, 3)), operationId, data);
+    }
+
+    /// <summary>Grains write JSON payloads; a row that is not JSON is shown as its text rather than failing the whole page.</summary>
+    private static JsonElement Payload(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(text);
+        }
+    }
+
+    private static long Long(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+}

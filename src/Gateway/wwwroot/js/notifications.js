@@ -1,0 +1,124 @@
+import { api } from './api.js';
+import { el, when } from './dom.js';
+
+// The caller's own notification feed (GET /notifications), newest first, kept on the page: refreshed every
+// REFRESH_MS while the tab is visible, when it becomes visible again and after the page's own actions;
+// "Load more" pages back with the feed's cursor. Every read is audited, so a hidden tab does not poll.
+const PAGE_SIZE = 10;
+const REFRESH_MS = 30_000;
+
+const words = {
+  'booking.confirmed': 'Booking confirmed',
+  'booking.waitlisted': 'Booking waitlisted',
+  'booking.promoted': 'Booking moved up from the waitlist',
+  'booking.cancelled': 'Booking cancelled',
+  'booking.suspended': 'Booking suspended: a returnee can no longer travel',
+  'booking.reinstated': 'Booking reinstated',
+  'returnee.ineligible': 'A booked returnee became ineligible',
+  'operation.announced': 'Operation announced',
+  'operation.bookingclosed': 'Booking closed',
+  'operation.confirmed': 'Operation confirmed',
+  'operation.departed': 'Operation departed',
+  'operation.completed': 'Operation completed',
+  'operation.cancelled': 'Operation cancelled',
+  'manifest.cleared': 'Manifest cleared by the destination',
+  'manifest.rejected': 'Manifest rejected by the destination',
+  'monitor.assigned': 'Monitor assigned',
+  'monitor.report': 'Monitor report filed',
+  'incident.filed': 'Serious incident reported',
+  'complaint.filed': 'Complaint filed',
+  'readmission.requested': 'Readmission requested',
+  'readmission.extended': 'Reply deadline extended',
+  'readmission.accepted': 'Readmission accepted',
+  'readmission.refused': 'Readmission refused',
+  'readmission.lapsed': 'Readmission request lapsed without a reply',
+};
+
+export const describe = (type) => words[type] || type;
+
+function details(n) {
+  const d = n.data || {};
+  const parts = [];
+  if (d.country) parts.push(d.country);
+  if (d.bookingId) parts.push(`booking ${d.bookingId}`);
+  if (typeof d.seats === 'number') parts.push(`${d.seats} seats`);
+  if (d.rules?.length) parts.push(`rules: ${d.rules.join(', ')}`);
+  return parts.join(' · ');
+}
+
+function item(n) {
+  const info = details(n);
+  return el('li', { 'data-notification': n.id, 'data-type': n.type },
+    el('strong', {}, describe(n.type)),
+    n.operationId ? [' — operation ', el('span', { class: 'operation-id' }, n.operationId)] : null,
+    info ? el('span', { class: 'muted' }, ` (${info})`) : null,
+    el('br'),
+    el('time', { datetime: n.occurredAt, class: 'muted' }, when(n.occurredAt)));
+}
+
+/** Builds the panel and starts refreshing it until <signal> aborts; returns { element, refresh }. */
+export function notificationsPanel(signal) {
+  // Scrolls when long, so it takes focus: keyboard users can scroll it too.
+  const list = el('ol', { id: 'notifications', class: 'notifications', tabindex: 0, 'aria-labelledby': 'notifications-heading' });
+  const status = el('p', { id: 'notifications-status', class: 'muted', 'aria-live': 'polite' }, 'Loading notifications…');
+  const more = el('button', { type: 'button', class: 'secondary', id: 'notifications-more', hidden: true, onclick: loadMore }, 'Load more');
+  const refreshButton = el('button', { type: 'button', class: 'secondary', onclick: () => refresh() }, 'Refresh');
+  const element = el('section', { class: 'card', id: 'notifications-panel', 'aria-labelledby': 'notifications-heading' },
+    el('h3', { id: 'notifications-heading' }, 'Notifications'), status, list, el('p', {}, more, ' ', refreshButton));
+  const known = new Set();
+  let cursor = null; // where "Load more" continues; null once the oldest page was read
+  let started = false;
+
+  function show(items, where) {
+    const fresh = items.filter((n) => !known.has(n.id));
+    fresh.forEach((n) => known.add(n.id));
+    const nodes = fresh.map(item);
+    if (where === 'top') list.prepend(...nodes); else list.append(...nodes);
+    return fresh.length;
+  }
+
+  async function refresh() {
+    try {
+      const page = await api.get(`/notifications?limit=${PAGE_SIZE}`);
+      const overlaps = page.items.length === 0 || known.size === 0 || page.items.some((n) => known.has(n.id));
+      if (!overlaps) {
+        // More arrived than one page holds: start over from the newest rather than leave a gap.
+        known.clear();
+        list.replaceChildren();
+        started = false;
+      }
+      const first = !started;
+      const added = show(page.items, 'top');
+      if (!started) {
+        cursor = page.nextAfter;
+        started = true;
+      }
+      more.hidden = cursor === null;
+      const time = new Date().toISOString().slice(11, 16);
+      status.textContent = known.size === 0 ? 'No notifications yet.'
+        : `${added && !first ? `${added} new. ` : ''}Updated ${time} UTC.`;
+    } catch (e) {
+      status.textContent = `Could not load notifications: ${e.message}`;
+    }
+  }
+
+  async function loadMore() {
+    if (cursor === null) return;
+    try {
+      const page = await api.get(`/notifications?limit=${PAGE_SIZE}&after=${encodeURIComponent(cursor)}`);
+      const added = show(page.items, 'bottom');
+      cursor = page.nextAfter;
+      more.hidden = cursor === null;
+      status.textContent = `${added} older loaded.`;
+    } catch (e) {
+      status.textContent = `Could not load notifications: ${e.message}`;
+    }
+  }
+
+  const timer = setInterval(() => { if (document.visibilityState === 'visible') refresh(); }, REFRESH_MS);
+  const onVisible = () => { if (document.visibilityState === 'visible') refresh(); };
+  document.addEventListener('visibilitychange', onVisible);
+  signal?.addEventListener('abort', () => { clearInterval(timer); document.removeEventListener('visibilitychange', onVisible); });
+  refresh();
+  return { element, refresh };
+}
