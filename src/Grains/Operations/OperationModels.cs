@@ -56,7 +56,8 @@ public sealed record BookingRequest(
     int Interpreters = 0,
     int Observers = 0);
 
-/// <summary>A booking as a viewer may see it; <see cref="Returnees"/> is empty for another country's booking.</summary>
+/// <summary>A booking as a viewer may see it; <see cref="Returnees"/> and <see cref="Staff"/> are empty for another country's booking.</summary>
+/// <param name="NamedStaff">How many staff members are named (rule 6); all of them are needed to confirm the operation.</param>
 public sealed record BookingView(
     string Id,
     string Country,
@@ -70,7 +71,9 @@ public sealed record BookingView(
     int Medical,
     int Monitors,
     int Interpreters,
-    int Observers);
+    int Observers,
+    int NamedStaff,
+    IReadOnlyList<StaffMember> Staff);
 
 public sealed record SeatSummary(int Capacity, int Confirmed, int Waitlisted, int Free);
 
@@ -127,7 +130,8 @@ public sealed record ManifestEntry(
     IReadOnlyList<string> Vulnerabilities,
     bool Voluntary);
 
-public sealed record StaffLine(string Country, int Escorts, int Medical, int Monitors, int Interpreters, int Observers);
+/// <summary>The staff of one country on the manifest: counts, and the members named so far (rule 6).</summary>
+public sealed record StaffLine(string Country, int Escorts, int Medical, int Monitors, int Interpreters, int Observers, IReadOnlyList<ManifestStaffMember> Members);
 
 public sealed record Manifest(string OperationId, OperationStatus Status, IReadOnlyList<ManifestEntry> Entries, IReadOnlyList<StaffLine> Staff);
 

@@ -90,7 +90,8 @@ public sealed partial class ReturnOperationGrain
         }
         var assessed = await Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Assess(Context())));
         // The cases may have changed while suspended: judge eligibility and the escort ratio again.
-        var violations = assessed.SelectMany(r => r.Violations).Concat(CheckEscorts(booking, booking.Country, assessed.Count(r => r.Forced))).ToList();
+        var violations = assessed.SelectMany(r => r.Violations).Concat(CheckEscorts(booking, booking.Country, assessed.Count(r => r.Forced)))
+            .Concat(CheckVoluntaryOnly(assessed)).ToList();
         if (violations.Count > 0)
         {
             throw new DomainRuleException(violations);
