@@ -26,6 +26,7 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "POST /api/v1/operations/{id}/bookings/{bookingId}/reinstate", "POST /api/v1/readmission-requests/{id}/extension",
         "GET /api/v1/events",
         "GET /api/v1/subscriptions",
+        "PUT /api/v1/operations/{id}/bookings/{bookingId}/staff", "POST /api/v1/operations/{id}/no-shows",
     ];
 
     [Fact]
