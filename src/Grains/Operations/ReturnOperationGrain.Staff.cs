@@ -15,7 +15,7 @@ public sealed partial class ReturnOperationGrain
     {
         _ = Plan;
         var booking = OwnBooking(caller, bookingId);
-        if (booking.Staff.SequenceEqual(staff))
+        if (staff.Count > 0 && booking.Staff.SequenceEqual(staff))
         {
             // A repeated PUT: the same list is already there; answer as the first time although its own write moved the version.
             return ViewOf(booking, withReturnees: true);
@@ -29,6 +29,10 @@ public sealed partial class ReturnOperationGrain
         if (violations.Count > 0)
         {
             throw new DomainRuleException(violations);
+        }
+        if (booking.Staff.SequenceEqual(staff))
+        {
+            return ViewOf(booking, withReturnees: true); // an empty list for a booking without staff: nothing to name
         }
         // The clearance stays valid: the destination verifies the returnees; staff references are not part of the cleared version.
         booking.Staff = [.. staff];

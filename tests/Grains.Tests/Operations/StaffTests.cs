@@ -59,6 +59,7 @@ public sealed class StaffTests(SharedPostgres postgres) : DomainTestBase(postgre
         var booking = await Book(operation, "DE", "de", [await Returnee("DE")], escorts: 2, medical: 1);
         var staff = StaffFor(booking, DepartureDay.AddYears(1));
 
+        Assert.Equal(RuleCode.Validation, await RuleOf(() => operation.NameStaff(German, "de", [])));
         Assert.Equal(RuleCode.Validation, await RuleOf(() => operation.NameStaff(German, "de", staff[..2])));
         Assert.Equal(RuleCode.Validation, await RuleOf(() => operation.NameStaff(German, "de", [staff[0], staff[1] with { Role = StaffRole.Medical }, staff[2]])));
         Assert.Equal(RuleCode.Validation, await RuleOf(() => operation.NameStaff(German, "de", [staff[0], staff[1] with { Reference = staff[0].Reference }, staff[2]])));
