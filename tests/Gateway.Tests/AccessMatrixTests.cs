@@ -34,7 +34,7 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
         var atReturnee = await Demo.CreateReturneeAsync(host, tokens["atC"], "AT-1");
         var atSpare = await Demo.CreateReturneeAsync(host, tokens["atC"], "AT-2");
         var hrReturnee = await Demo.CreateReturneeAsync(host, tokens["hrC"], "HR-1");
-        await host.PostAsync($"/api/v1/operations/{op}/bookings", tokens["atC"], Demo.Booking([atReturnee], 2, 1));
+        var atBooking = (await host.PostAsync($"/api/v1/operations/{op}/bookings", tokens["atC"], Demo.Booking([atReturnee], 2, 1))).Json.GetProperty("id").GetString();
         await host.PostAsync($"/api/v1/operations/{op}/bookings", tokens["hrC"], Demo.Booking([hrReturnee], 2));
         var readmission = (await host.PostAsync($"/api/v1/returnees/{atReturnee}/readmission-requests", tokens["atC"], new { destination = "AL" }))
             .Json.GetProperty("id").GetString();
@@ -63,6 +63,8 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("POST", $"/api/v1/operations/{op}/bookings", Demo.Booking([none], 2), "atC:422 hrC:422 deC:422 *:403"),
             new("GET", $"/api/v1/operations/{op}/bookings", null, "atC:200 hrC:200 deC:200 *:403"),
             new("DELETE", $"/api/v1/operations/{op}/bookings/bk-unknown", null, "atC:404 hrC:404 deC:404 *:403"),
+            new("PUT", $"/api/v1/operations/{op}/bookings/{atBooking}/staff", Demo.Staff("AT", 2, 1), "atC:200 hrC:404 deC:404 *:403"),
+            new("POST", $"/api/v1/operations/{op}/no-shows", new { returneeId = atReturnee, reason = "Absconded" }, "atC:409 hrC:404 deC:404 *:403"),
             new("GET", $"/api/v1/operations/{op}/manifest", null, "atC:200 hrC:200 sec:403 *:404"),
             new("POST", $"/api/v1/operations/{op}/manifest/share", null, "atC:409 *:403"),
             new("POST", $"/api/v1/operations/{op}/clearance", new { cleared = true }, "alP:409 rsP:404 *:403"),

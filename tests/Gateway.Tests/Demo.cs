@@ -38,6 +38,21 @@ public static class Demo
     public static object Booking(string[] returnees, int escorts, int medical = 0, int monitors = 0, int interpreters = 0) =>
         new { returnees, escorts, medical, monitors, interpreters, observers = 0 };
 
+    /// <summary>Body of <c>PUT .../bookings/{id}/staff</c>: the escorts and medical staff of a booking, documents valid until 2030.</summary>
+    public static object Staff(string prefix, int escorts, int medical = 0, string validUntil = "2030-12-31") => new
+    {
+        staff = Enumerable.Range(1, escorts).Select(i => new { reference = $"{prefix}-E{i}", role = "Escort", travelDocumentValidUntil = validUntil })
+            .Concat(Enumerable.Range(1, medical).Select(i => new { reference = $"{prefix}-M{i}", role = "Medical", travelDocumentValidUntil = validUntil }))
+            .ToArray(),
+    };
+
+    /// <summary>Rule 6: names a booking's staff (needed before the operation can be confirmed).</summary>
+    public static async Task NameStaffAsync(GatewayHost host, string token, string operation, string bookingId, int escorts, int medical = 0)
+    {
+        var answer = await host.SendAsync(HttpMethod.Put, $"/api/v1/operations/{operation}/bookings/{bookingId}/staff", token, Staff(bookingId, escorts, medical));
+        Assert.True(answer.Status == HttpStatusCode.OK, "naming staff: " + answer);
+    }
+
     public static async Task<string> CreateReturneeAsync(GatewayHost host, string token, string reference, bool voluntary = false)
     {
         var answer = await host.PostAsync("/api/v1/returnees", token, Returnee(reference, voluntary));

@@ -33,6 +33,8 @@ public sealed class HostileInputTests(SharedPostgres postgres) : GatewayTestBase
         var now = TimeProvider.System.GetUtcNow();
         var op = await Demo.CreateOperationAsync(host, at, now, ["AL"]);
         var returnee = await Demo.CreateReturneeAsync(host, at, "AT-H-1");
+        var booked = await Demo.CreateReturneeAsync(host, at, "AT-H-3");
+        var booking = (await host.PostAsync($"/api/v1/operations/{op}/bookings", at, Demo.Booking([booked], 2, 1))).Json.GetProperty("id").GetString();
         Target[] targets =
         [
             new("POST", "/api/v1/operations", "coordinator", Node(Demo.Operation(now, ["AL"]))),
@@ -44,6 +46,9 @@ public sealed class HostileInputTests(SharedPostgres postgres) : GatewayTestBase
             new("PUT", "/api/v1/countries/NG", "admin", Node(new { name = "Nigeria", group = "ThirdCountry", airports = new[] { "LOS" } })),
             new("PUT", "/api/v1/agreements/RS", "admin", Node(new { replyDays = 12, extensionDays = 2, silenceMeansAcceptance = true, transferDays = 30 })),
             new("POST", $"/api/v1/operations/{op}/monitors", "secretariat", Node(new { monitor = "m-1" })),
+            // Unmutated, these are refused too: one escort named for two, and no no-shows before departure.
+            new("PUT", $"/api/v1/operations/{op}/bookings/{booking}/staff", "coordinator", Node(Demo.Staff("AT", 1, 1))),
+            new("POST", $"/api/v1/operations/{op}/no-shows", "coordinator", Node(new { returneeId = booked, reason = "Absconded" })),
         ];
         var before = await SnapshotAsync(host);
         var random = new Random(20261122);

@@ -67,6 +67,10 @@ public sealed class JointOperationEndToEndTests(SharedPostgres postgres) : Gatew
             Expect(HttpStatusCode.OK, await host.PostAsync($"/api/v1/operations/{operation}/clearance", host.Token("partner", destination),
                 new { cleared = true, rejectedReturnees = Array.Empty<string>() }), "clearance by " + destination);
         }
+        foreach (var state in states[..4])
+        {
+            await Demo.NameStaffAsync(host, host.Token("coordinator", state), operation, bookings[state].Json.GetProperty("id").GetString()!, escorts: 2, medical: 1);
+        }
         var unmonitored = await host.PostAsync($"/api/v1/operations/{operation}/status", organiser, new { to = "Confirmed" });
         Assert.Equal(422, unmonitored.Code);
         Assert.Equal("monitor-required", unmonitored.Json.GetProperty("rule").GetString());

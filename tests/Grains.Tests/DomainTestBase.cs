@@ -65,6 +65,24 @@ public abstract class DomainTestBase(SharedPostgres postgres) : IAsyncLifetime
     protected static Task<BookingView> Book(IReturnOperationGrain operation, string country, string bookingId, string[] returnees, int escorts, int medical = 0, int monitors = 0, int interpreters = 0) =>
         operation.RequestBooking(Caller.CoordinatorOf(country), new BookingRequest(bookingId, returnees, escorts, medical, monitors, interpreters));
 
+    /// <summary>Rule 6: every confirmed booking names its staff, each with a document valid a year past departure.</summary>
+    protected async Task NameStaffAsync(IReturnOperationGrain operation)
+    {
+        var organiser = Caller.CoordinatorOf((await operation.GetView())!.Organiser);
+        foreach (var booking in (await operation.GetBookings(organiser)).Where(b => b.Status == BookingStatus.Confirmed))
+        {
+            await operation.NameStaff(Caller.CoordinatorOf(booking.Country), booking.Id, StaffFor(booking, DepartureDay.AddYears(1)));
+        }
+    }
+
+    /// <summary>One member per booked staff seat, references <c>{booking}-{role}-{n}</c>.</summary>
+    protected static List<StaffMember> StaffFor(BookingView booking, DateOnly validUntil) =>
+    [
+        .. new[] { (StaffRole.Escort, booking.Escorts), (StaffRole.Medical, booking.Medical), (StaffRole.Monitor, booking.Monitors),
+            (StaffRole.Interpreter, booking.Interpreters), (StaffRole.Observer, booking.Observers) }
+            .SelectMany(c => Enumerable.Range(1, c.Item2).Select(i => new StaffMember($"{booking.Id}-{c.Item1}-{i}", c.Item1, validUntil))),
+    ];
+
     protected static async Task<string> RuleOf(Func<Task> call) => (await Assert.ThrowsAsync<DomainRuleException>(call)).Rule;
 
     protected static async Task<IReadOnlyList<string>> RulesOf(Func<Task> call) =>

@@ -16,6 +16,9 @@ public static class BookingsEndpoints
     /// <summary>The largest JRO on record carried 113 returnees; a booking of one state is far below.</summary>
     public const int MaxReturneesPerBooking = 150;
 
+    /// <summary>Above any aircraft's seats: a booking's staff never get near it (median 90 escorts on a whole JRO).</summary>
+    public const int MaxStaffPerBooking = 400;
+
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
         operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.create")
@@ -25,7 +28,23 @@ public static class BookingsEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         operations.MapPost("/{id}/bookings/{bookingId}/reinstate", ReinstateAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.reinstate")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        operations.MapPut("/{id}/bookings/{bookingId}/staff", NameStaffAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.staff")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return operations;
+    }
+
+    /// <summary>Added to the contract (rule 6): names the booking's staff by service number with their travel documents; replaces the list.</summary>
+    private static async Task<Ok<BookingView>> NameStaffAsync(string id, string bookingId, StaffInput input, HttpContext http, IGrainFactory grains)
+    {
+        if (input.Staff.Count > MaxStaffPerBooking)
+        {
+            throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {MaxStaffPerBooking} staff members.");
+        }
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        var booking = await operation.NameStaff(http.User.ToCaller(), bookingId,
+            [.. input.Staff.Select(m => new StaffMember(m.Reference, m.Role, m.TravelDocumentValidUntil))], expected);
+        http.Response.Headers.ETag = ETags.FromContent(booking);
+        return TypedResults.Ok(booking);
     }
 
     /// <summary>Added to the contract: a suspended booking arrives again, confirmed if it fits, else waitlisted.</summary>

@@ -41,6 +41,15 @@ public sealed record BookingInput(
 
 public sealed record BookingList(IReadOnlyList<BookingView> Items);
 
+/// <summary>One staff member in <c>PUT /operations/{id}/bookings/{bookingId}/staff</c>: a service number, not a name.</summary>
+public sealed record StaffMemberInput(string Reference, StaffRole Role, DateOnly TravelDocumentValidUntil);
+
+/// <summary>Body of <c>PUT /operations/{id}/bookings/{bookingId}/staff</c>: the whole list, one member per booked staff seat.</summary>
+public sealed record StaffInput(IReadOnlyList<StaffMemberInput> Staff);
+
+/// <summary>Body of <c>POST /operations/{id}/no-shows</c>.</summary>
+public sealed record NoShowInput(string ReturneeId, NoShowReason Reason);
+
 /// <summary>Body of <c>POST /operations/{id}/clearance</c>.</summary>
 public sealed record ClearanceInput(bool Cleared, IReadOnlyList<string>? RejectedReturnees = null, string? Reason = null);
 

@@ -25,6 +25,7 @@ public static partial class OperationsApi
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapBookings();
         group.MapOversight();
+        group.MapNoShows();
         group.MapEvents();
         return app;
     }

@@ -14,7 +14,12 @@ public sealed record OperationCount(string Type, string Status, long Count);
 
 public sealed record ReturneeCount(string Destination, string Participant, long Returnees);
 
-/// <summary>The secretariat's yearly figures, from the read models: counts only, never personal data.</summary>
+public sealed record NoShowCount(string Participant, string Reason, long NoShows);
+
+/// <summary>
+/// The secretariat's yearly figures, from the read models: counts only, never personal data. <see cref="Returnees"/> counts
+/// returnees carried (no-shows excluded); no-shows are counted by the returnee's country and the reason.
+/// </summary>
 public sealed record YearStatistics(
     int Year,
     IReadOnlyList<OperationCount> Operations,
@@ -26,7 +31,11 @@ public sealed record YearStatistics(
     double MonitoringCoverage,
     double EscortsPerForcedReturnee,
     long Suspensions,
-    long Incidents);
+    long Incidents,
+    long NoShows,
+    IReadOnlyList<CountByKey> NoShowsByParticipant,
+    IReadOnlyList<CountByKey> NoShowsByReason,
+    IReadOnlyList<NoShowCount> NoShowsByParticipantAndReason);
 
 public static class StatisticsApi
 {
@@ -52,15 +61,18 @@ public static class StatisticsApi
             var o = (await RowsAsync(connection, ReadModelQueries.Oversight, y,
                 r => (Forced: Long(r.GetValue(0)), Monitored: Long(r.GetValue(1)), Escorts: Long(r.GetValue(2)), Returnees: Long(r.GetValue(3)),
                     Suspensions: Long(r.GetValue(4)), Incidents: Long(r.GetValue(5))), cancellationToken))[0];
+            var noShows = await RowsAsync(connection, ReadModelQueries.NoShowsByParticipantAndReason, y,
+                r => new NoShowCount(r.GetString(0), r.GetString(1), Long(r.GetValue(2))), cancellationToken);
             return TypedResults.Ok(new YearStatistics(y, operations, returnees,
-                Sum(returnees, r => r.Destination), Sum(returnees, r => r.Participant),
+                Sum(returnees, r => r.Destination, r => r.Returnees), Sum(returnees, r => r.Participant, r => r.Returnees),
                 o.Forced, o.Monitored, o.Forced == 0 ? 0 : (double)o.Monitored / o.Forced,
-                o.Returnees == 0 ? 0 : (double)o.Escorts / o.Returnees, o.Suspensions, o.Incidents));
+                o.Returnees == 0 ? 0 : (double)o.Escorts / o.Returnees, o.Suspensions, o.Incidents,
+                noShows.Sum(n => n.NoShows), Sum(noShows, n => n.Participant, n => n.NoShows), Sum(noShows, n => n.Reason, n => n.NoShows), noShows));
         }, cancellationToken);
     }
 
-    private static List<CountByKey> Sum(List<ReturneeCount> rows, Func<ReturneeCount, string> key) =>
-        [.. rows.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new CountByKey(g.Key, g.Sum(r => r.Returnees)))];
+    private static List<CountByKey> Sum<T>(List<T> rows, Func<T, string> key, Func<T, long> count) =>
+        [.. rows.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new CountByKey(g.Key, g.Sum(count)))];
 
     private static async Task<List<T>> RowsAsync<T>(DbConnection connection, string sql, int year, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {

@@ -10,8 +10,9 @@ namespace ReturnOps.Grains.DemoData;
 
 /// <summary>
 /// A deterministic scenario for the README's run command: the JCP participants, agreements, a few hundred
-/// returnees and operations in every lifecycle state. Every id is fixed and every grain call idempotent, so
-/// seeding twice (or after a restart) changes nothing. Times are relative to the clock at seeding.
+/// returnees and operations in every lifecycle state (staff named where confirmed, one no-show on the completed
+/// one). Every id is fixed and every grain call idempotent, so seeding twice (or after a restart) changes nothing.
+/// Times are relative to the clock at seeding.
 /// </summary>
 public static class DemoScenario
 {
@@ -140,13 +141,34 @@ public static class DemoScenario
         {
             await operation.Clear(Caller.PartnerOf(destination), new ClearanceDecision(true, [], null));
         }
+        await NameStaff(operation, organiserCaller, departure);
         await operation.ChangeStatus(organiserCaller, new StatusChange(OperationStatus.Confirmed));
         if (target == OperationStatus.Confirmed)
         {
             return;
         }
         await operation.ChangeStatus(organiserCaller, new StatusChange(OperationStatus.Departed));
+        // One returnee did not board (a medical emergency at the airport), so the statistics show a no-show.
+        var manifest = await operation.GetManifest(organiserCaller);
+        if (manifest.Entries.FirstOrDefault(e => e.Country == organiser) is { } noShow)
+        {
+            await operation.RecordNoShow(organiserCaller, noShow.ReturneeId, NoShowReason.Medical);
+        }
         await operation.ChangeStatus(organiserCaller, new StatusChange(OperationStatus.Completed));
+    }
+
+    /// <summary>Rule 6: each country names its booked staff by service number, documents valid two years past departure.</summary>
+    private static async Task NameStaff(IReturnOperationGrain operation, Caller organiser, DateTimeOffset departure)
+    {
+        var validUntil = DateOnly.FromDateTime(departure.UtcDateTime).AddYears(2);
+        foreach (var booking in (await operation.GetBookings(organiser)).Where(b => b.Status == BookingStatus.Confirmed))
+        {
+            var counts = new[] { (StaffRole.Escort, booking.Escorts), (StaffRole.Medical, booking.Medical), (StaffRole.Monitor, booking.Monitors),
+                (StaffRole.Interpreter, booking.Interpreters), (StaffRole.Observer, booking.Observers) };
+            List<StaffMember> staff = [.. counts.SelectMany(c => Enumerable.Range(1, c.Item2)
+                .Select(i => new StaffMember($"{booking.Country}-{c.Item1.ToString()[..3].ToUpperInvariant()}-{booking.Sequence:00}{i:00}", c.Item1, validUntil)))];
+            await operation.NameStaff(Caller.CoordinatorOf(booking.Country), booking.Id, staff);
+        }
     }
 
     /// <summary>Books up to four eligible singles or whole families of one country, with the escorts and a medic they need.</summary>

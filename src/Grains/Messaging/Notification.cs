@@ -5,7 +5,8 @@ namespace ReturnOps.Grains.Messaging;
 
 /// <summary>
 /// The body of every domain notification: small, counts and ids only, never personal data.
-/// <see cref="ReturneeId"/> is set only on grain-to-grain messages (the early warning to the operation).
+/// <see cref="ReturneeId"/> is set only on grain-to-grain messages (the early warning to the operation) and on a
+/// no-show notice to the returnee's own country.
 /// </summary>
 public sealed record Notification(
     string Subject,

@@ -33,6 +33,10 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
     Task<BookingView> ReinstateBooking(Caller caller, string bookingId, long? expectedVersion = null);
 
+    /// <summary>Names the staff of one of the caller's country's bookings (rule 6): replaces the list; counts per role must match.</summary>
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task<BookingView> NameStaff(Caller caller, string bookingId, IReadOnlyList<StaffMember> staff, long? expectedVersion = null);
+
     /// <summary>Early warning: a booked returnee became ineligible; suspends its seat (and its family's) at once. Idempotent.</summary>
     Task SuspendReturnee(string returneeId, IReadOnlyList<string> rules);
 
@@ -58,6 +62,10 @@ public interface IReturnOperationGrain : IGrainWithStringKey
 
     /// <summary>An assigned monitor's report; it goes to the secretariat, the FRO and every participating state.</summary>
     Task FileMonitorReport(Caller caller, MonitorReport report);
+
+    /// <summary>After departure, a returnee on the manifest did not board: counted per reason and freed for another operation.</summary>
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    Task<NoShowView> RecordNoShow(Caller caller, string returneeId, NoShowReason reason, long? expectedVersion = null);
 
     /// <summary>A serious incident or complaint from a participant or monitor; reaches role <c>fro</c> at once. Returns its id.</summary>
     Task<string> FileIncident(Caller caller, IncidentReport report);

@@ -57,10 +57,11 @@ public sealed record BookingRequest(
     int Observers = 0);
 
 /// <summary>
-/// A booking as a viewer may see it; <see cref="Returnees"/> and <see cref="SuspendedReturnees"/> are empty for another country's
-/// booking. <see cref="ReturneeCount"/> and <see cref="Seats"/> count only returnees holding a seat: a suspended returnee
-/// (rule 2) stays in <see cref="Returnees"/> and is listed in <see cref="SuspendedReturnees"/> until reinstated or cancelled.
+/// A booking as a viewer may see it; <see cref="Returnees"/>, <see cref="SuspendedReturnees"/> and <see cref="Staff"/> are empty for
+/// another country's booking. <see cref="ReturneeCount"/> and <see cref="Seats"/> count only returnees holding a seat: a suspended
+/// returnee (rule 2) stays in <see cref="Returnees"/> and is listed in <see cref="SuspendedReturnees"/> until reinstated or cancelled.
 /// </summary>
+/// <param name="NamedStaff">How many staff members are named (rule 6); all of them are needed to confirm the operation.</param>
 public sealed record BookingView(
     string Id,
     string Country,
@@ -76,7 +77,9 @@ public sealed record BookingView(
     int Interpreters,
     int Observers,
     int SuspendedReturneeCount,
-    IReadOnlyList<string> SuspendedReturnees);
+    IReadOnlyList<string> SuspendedReturnees,
+    int NamedStaff,
+    IReadOnlyList<StaffMember> Staff);
 
 public sealed record SeatSummary(int Capacity, int Confirmed, int Waitlisted, int Free);
 
@@ -134,7 +137,8 @@ public sealed record ManifestEntry(
     IReadOnlyList<string> Vulnerabilities,
     bool Voluntary);
 
-public sealed record StaffLine(string Country, int Escorts, int Medical, int Monitors, int Interpreters, int Observers);
+/// <summary>The staff of one country on the manifest: counts, and the members named so far (rule 6).</summary>
+public sealed record StaffLine(string Country, int Escorts, int Medical, int Monitors, int Interpreters, int Observers, IReadOnlyList<ManifestStaffMember> Members);
 
 public sealed record Manifest(string OperationId, OperationStatus Status, IReadOnlyList<ManifestEntry> Entries, IReadOnlyList<StaffLine> Staff);
 

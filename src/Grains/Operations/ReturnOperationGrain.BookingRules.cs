@@ -22,6 +22,7 @@ public sealed partial class ReturnOperationGrain
                 : [new RuleViolation(RuleCode.Validation, $"{returnee.ReturneeId}: not a returnee of {country}.")]);
         }
         violations.AddRange(CheckEscorts(booking, country, assessed.Count(r => r.Forced)));
+        violations.AddRange(CheckVoluntaryOnly(assessed));
         if (booking.Seats > Plan.SeatCapacity)
         {
             violations.Add(new(RuleCode.Capacity, $"The booking needs {booking.Seats} seats; the aircraft has {Plan.SeatCapacity}."));
@@ -50,6 +51,11 @@ public sealed partial class ReturnOperationGrain
             yield return new(RuleCode.EscortRatio, $"{required} escorts are needed for the forced returnees of this booking, {booking.Escorts} were booked.");
         }
     }
+
+    /// <summary>A voluntary-return charter carries no forced returnee ("no escorts, no coercion").</summary>
+    private IEnumerable<RuleViolation> CheckVoluntaryOnly(IEnumerable<Reservation> assessed) => Plan.Type != OperationType.VoluntaryCharter ? []
+        : assessed.Where(r => r.Forced).Select(r => new RuleViolation(RuleCode.VoluntaryOnly,
+            $"{r.ReturneeId}: a forced returnee cannot travel on a voluntary-return charter."));
 
     /// <summary>Rule 4: every registered member of a family in the booking must be in the same booking.</summary>
     private async Task<List<RuleViolation>> CheckFamilies(string country, IReadOnlyList<string> returnees, Reservation[] assessed)

@@ -94,7 +94,7 @@ public sealed partial class ReturnOperationGrain
         // The cases may have changed while suspended: judge eligibility and the escort ratio again.
         var forced = booking.Travelling.Count(r => r.Forced) + assessed.Values.Count(r => r.Forced);
         var violations = assessed.Values.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" }))
-            .Concat(CheckEscorts(booking, booking.Country, forced)).ToList();
+            .Concat(CheckEscorts(booking, booking.Country, forced)).Concat(CheckVoluntaryOnly([.. assessed.Values])).ToList();
         if (booking.Status == BookingStatus.Confirmed && suspended.Count > Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings))
         {
             // Their seats went to the waitlist; they come back only into seats that are free now.

@@ -89,7 +89,7 @@ public sealed partial class ReturnOperationGrain
         await Save();
     }
 
-    /// <summary>Rules 7, 9, 13 and the re-check of rules 1-6 for every confirmed returnee.</summary>
+    /// <summary>Rules 7, 9, 13, the re-check of rules 1-6 for every confirmed returnee, voluntary-only and rule 6 for staff.</summary>
     private async Task CheckConfirmation(StatusChange change)
     {
         var violations = new List<RuleViolation>();
@@ -115,6 +115,8 @@ public sealed partial class ReturnOperationGrain
         }
         var assessed = await Task.WhenAll(confirmed.SelectMany(b => b.Travelling).Select(r => Returnee(r.Id).Assess(Context())));
         violations.AddRange(assessed.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" })));
+        violations.AddRange(CheckVoluntaryOnly(assessed));
+        violations.AddRange(CheckStaffNamed(confirmed));
         if (violations.Count > 0)
         {
             throw new DomainRuleException(violations);
@@ -153,11 +155,14 @@ public sealed partial class ReturnOperationGrain
     /// <summary>Erases the returnees' personal data and forgets their ids; the counts stay.</summary>
     private async Task EraseReturnees()
     {
-        await Task.WhenAll(S.Bookings.SelectMany(b => b.Returnees).Select(r => Returnee(r.Id).Erase(unlessBookedElsewhereThan: Id)));
+        // No-shows too: the person was on this manifest; one rebooked on another operation meanwhile is spared.
+        await Task.WhenAll(S.Bookings.SelectMany(b => b.Returnees).Select(r => r.Id).Concat(S.NoShows.Select(n => n.ReturneeId)).Where(id => id.Length > 0)
+            .Select(id => Returnee(id).Erase(unlessBookedElsewhereThan: Id)));
         foreach (var booking in S.Bookings)
         {
             booking.Returnees = [];
         }
+        S.NoShows.ForEach(n => n.ReturneeId = "");
         S.Clearances.Values.ToList().ForEach(c => c.RejectedReturnees.Clear());
         S.PersonalDataErased = true;
         await Save();

@@ -20,9 +20,7 @@ public sealed partial class ReturnOperationGrain
                     c.ReceptionArrangement, c.MedicalFlag, c.Vulnerabilities, c.Voluntary)
                 : new ManifestEntry(v?.Id ?? "", booking.Country, booking.Id, null, null, null, null, false, null, false, [], false)));
         }
-        var staff = visible.GroupBy(b => b.Country).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new StaffLine(g.Key, g.Sum(b => b.Escorts), g.Sum(b => b.Medical), g.Sum(b => b.Monitors), g.Sum(b => b.Interpreters), g.Sum(b => b.Observers)));
-        return new Manifest(Id, S.Status, entries, [.. staff]);
+        return new Manifest(Id, S.Status, entries, StaffLines(caller, visible));
     }
 
     /// <summary>

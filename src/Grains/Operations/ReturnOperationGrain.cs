@@ -123,7 +123,8 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
     private BookingView ViewOf(Booking b, bool withReturnees) =>
         new(b.Id, b.Country, b.Status, b.Seats, b.Sequence, b.ReturneeCount, b.ForcedCount, withReturnees ? [.. b.Returnees.Select(r => r.Id)] : [],
             b.Escorts, b.Medical, b.Monitors, b.Interpreters, b.Observers,
-            b.Returnees.Count(r => r.Suspended), withReturnees ? [.. b.Returnees.Where(r => r.Suspended).Select(r => r.Id)] : []);
+            b.Returnees.Count(r => r.Suspended), withReturnees ? [.. b.Returnees.Where(r => r.Suspended).Select(r => r.Id)] : [],
+            b.Staff.Count, withReturnees ? [.. b.Staff] : []);
 
     private EligibilityContext Context() => new(Departure, Plan.Destinations, options.FitToTravelWindowDays);
 

@@ -20,6 +20,9 @@ public sealed class ReturnOperationState
     public string? CancelReason { get; set; }
     public int Incidents { get; set; }
     public int Suspensions { get; set; }
+
+    /// <summary>Returnees on the final manifest who did not board; they left their booking's returnee list.</summary>
+    public List<NoShowRecord> NoShows { get; set; } = [];
     public DateTimeOffset? EndedAt { get; set; }
 
     /// <summary>The organiser shared the manifest with the destinations (rule 16); they see it, and can clear it, from then on.</summary>
@@ -46,6 +49,9 @@ public sealed class Booking
     public int Monitors { get; set; }
     public int Interpreters { get; set; }
     public int Observers { get; set; }
+
+    /// <summary>Rule 6: the staff named for the counts above, each with a travel document; empty until the country names them.</summary>
+    public List<StaffMember> Staff { get; set; } = [];
 
     /// <summary>Rule 11: every returnee and every staff member takes a seat.</summary>
     public int Seats => ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers;

@@ -37,9 +37,9 @@ public static class ReadModelQueries
         WHERE year = @year GROUP BY type, status ORDER BY type, status
         """;
 
-    /// <summary>Statistics: returnees carried (departed or completed operations) by destination and participant in @year.</summary>
+    /// <summary>Statistics: returnees carried (departed or completed operations, no-shows excluded) by destination and participant in @year.</summary>
     public const string ReturneesByDestinationAndParticipant = $"""
-        SELECT destination, country, sum(returnees) AS returnees FROM {ReadModelSchema.Participants}
+        SELECT destination, country, sum(returnees - no_shows) AS returnees FROM {ReadModelSchema.Participants}
         WHERE year = @year AND status IN ('Departed', 'Completed')
         GROUP BY destination, country ORDER BY destination, country
         """;
@@ -57,6 +57,12 @@ public static class ReadModelQueries
                coalesce(sum(incidents), 0) AS incidents
         FROM {ReadModelSchema.Operations}
         WHERE year = @year AND forced_returnees > 0 AND status <> 'Cancelled'
+        """;
+
+    /// <summary>Statistics: no-shows in @year by participant (the returnee's country) and reason.</summary>
+    public const string NoShowsByParticipantAndReason = $"""
+        SELECT country, reason, sum(no_shows) AS no_shows FROM {ReadModelSchema.NoShows}
+        WHERE year = @year GROUP BY country, reason ORDER BY country, reason
         """;
 
     /// <summary><c>GET /returnees?status=</c> for one owner: @owner, @status ('' = any), @limit, @offset.</summary>

@@ -18,6 +18,7 @@ public static class ReadModelSchema
     public const string Participants = "operation_participants";
     public const string Returnees = "returnee_list";
     public const string ReadmissionRequests = "readmission_requests";
+    public const string NoShows = "operation_no_shows";
 
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
@@ -28,7 +29,20 @@ public static class ReadModelSchema
         new(Module, 2, "readmission requests by status and due date",
             PostgresSql: $"CREATE INDEX readmission_requests_due ON {ReadmissionRequests} (status, reply_due_ms)",
             SqliteSql: $"CREATE INDEX readmission_requests_due ON {ReadmissionRequests} (status, reply_due_ms)"),
+        new(Module, 3, "no-show counts per operation, participant and reason",
+            PostgresSql: NoShowTables("text", "integer"),
+            SqliteSql: NoShowTables("TEXT", "INTEGER")),
     ];
+
+    /// <summary>One row per operation, country and reason; the totals also sit on the operation and participant rows.</summary>
+    private static string NoShowTables(string text, string integer) => $"""
+        ALTER TABLE {Operations} ADD COLUMN no_shows {integer} NOT NULL DEFAULT 0;
+        ALTER TABLE {Participants} ADD COLUMN no_shows {integer} NOT NULL DEFAULT 0;
+        CREATE TABLE {NoShows} (
+            id {text} PRIMARY KEY, operation_id {text} NOT NULL, country {text} NOT NULL, year {integer} NOT NULL,
+            reason {text} NOT NULL, no_shows {integer} NOT NULL);
+        CREATE INDEX operation_no_shows_year ON {NoShows} (year, country);
+        """;
 
     private static string Tables(string text, string integer, string bigint) => $"""
         CREATE TABLE {Operations} (
@@ -103,6 +117,7 @@ public static class ReadModelSchema
             ["interpreters"] = confirmed.Sum(b => b.Interpreters),
             ["suspensions"] = s.Suspensions,
             ["incidents"] = s.Incidents,
+            ["no_shows"] = s.NoShows.Count,
             ["updated_ms"] = now.ToUnixTimeMilliseconds(),
         });
         foreach (var country in s.Bookings.GroupBy(b => b.Country))
@@ -124,6 +139,19 @@ public static class ReadModelSchema
                 ["confirmed_seats"] = mine.Sum(b => b.Seats),
                 ["waitlisted_seats"] = country.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats),
                 ["suspended_bookings"] = country.Count(b => b.Status == BookingStatus.Suspended),
+                ["no_shows"] = s.NoShows.Count(n => n.Country == country.Key),
+            });
+        }
+        // No-shows are never taken back, so a row per country and reason only ever grows: upserts suffice.
+        foreach (var group in s.NoShows.GroupBy(n => (n.Country, n.Reason)))
+        {
+            yield return new ReadModelUpsert(NoShows, $"{id}/{group.Key.Country}/{group.Key.Reason}", new Dictionary<string, object?>
+            {
+                ["operation_id"] = id,
+                ["country"] = group.Key.Country,
+                ["year"] = departure.Year,
+                ["reason"] = group.Key.Reason.ToString(),
+                ["no_shows"] = group.Count(),
             });
         }
     }

@@ -29,12 +29,15 @@ public static class RuleCode
     /// <summary>Added to the contract: a well-formed request whose values the domain rejects (422).</summary>
     public const string Validation = "validation";
 
+    /// <summary>Added to the contract: a forced returnee on a voluntary-return charter ("no escorts, no coercion").</summary>
+    public const string VoluntaryOnly = "voluntary-only";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
-        Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation,
+        Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>

@@ -80,8 +80,10 @@ public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(p
     {
         await StartAsync();
         var operation = await AnnouncedAsync(Plan(type));
+        // A voluntary charter takes only voluntary returnees (VoluntaryCharterTests); the escort rule is what is tested here.
+        var returnee = await Returnee("AT", c => c with { Voluntary = type == OperationType.VoluntaryCharter });
 
-        Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "AT", "b1", [await Returnee("AT")], escorts: 0)).Status);
+        Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "AT", "b1", [returnee], escorts: 0)).Status);
     }
 
     [Fact]

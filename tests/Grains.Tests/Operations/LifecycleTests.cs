@@ -177,6 +177,7 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
             await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
         }
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await NameStaffAsync(operation);
         return operation;
     }
 

@@ -85,6 +85,7 @@ public sealed class OversightTests(SharedPostgres postgres) : DomainTestBase(pos
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
         await operation.ShareManifest(Organiser);
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
+        await NameStaffAsync(operation);
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Confirmed));
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Departed));
 

@@ -26,6 +26,7 @@ public sealed class ReadModelQueryTests(SharedPostgres postgres) : DomainTestBas
         var byType = await QueryAsync(ReadModelQueries.OperationsByTypeAndStatus, new() { ["year"] = year });
         var carried = await QueryAsync(ReadModelQueries.ReturneesByDestinationAndParticipant, new() { ["year"] = Clock.GetUtcNow().AddDays(2).Year });
         var oversight = await QueryAsync(ReadModelQueries.Oversight, new() { ["year"] = year });
+        var noShows = await QueryAsync(ReadModelQueries.NoShowsByParticipantAndReason, new() { ["year"] = Clock.GetUtcNow().AddDays(2).Year });
         var austrian = await QueryAsync(ReadModelQueries.ReturneePage, new() { ["owner"] = "AT", ["status"] = "", ["limit"] = 100, ["offset"] = 0 });
 
         Assert.Equal(7L, Convert.ToInt64(total[0][0], System.Globalization.CultureInfo.InvariantCulture));
@@ -36,6 +37,9 @@ public sealed class ReadModelQueryTests(SharedPostgres postgres) : DomainTestBas
         Assert.All(carried, row => Assert.Equal("NG", row[0]));
         Assert.NotEmpty(carried);
         Assert.Single(oversight);
+        // The completed demo operation (Belgium's) has one medical no-show.
+        var noShow = Assert.Single(noShows);
+        Assert.Equal(("BE", "Medical", 1L), ((string)noShow[0], (string)noShow[1], Convert.ToInt64(noShow[2], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(DemoScenario.ReturneesPerCountry, austrian.Count);
     }
 

@@ -19,6 +19,7 @@ public sealed class RetentionTests(SharedPostgres postgres) : DomainTestBase(pos
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
         await operation.ShareManifest(Organiser);
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
+        await NameStaffAsync(operation);
         foreach (var to in new[] { OperationStatus.Confirmed, OperationStatus.Departed, OperationStatus.Completed })
         {
             await operation.ChangeStatus(Organiser, new StatusChange(to));

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Runtime;
+
+namespace ReturnOps.Gateway.Operations;
+
+/// <summary>No-shows after departure. A returnee id is personal data of its country: the call is audited.</summary>
+public static class NoShowsEndpoints
+{
+    public static RouteGroupBuilder MapNoShows(this RouteGroupBuilder operations)
+    {
+        operations.MapPost("/{id}/no-shows", RecordAsync).RequireAuthorization(Policies.Coordinator).Audited("noshow.record")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        return operations;
+    }
+
+    /// <summary>Added to the contract: 201 with the no-show, without Location (there is no single no-show route).</summary>
+    private static async Task<Created<NoShowView>> RecordAsync(string id, NoShowInput input, HttpContext http, IGrainFactory grains)
+    {
+        if (!ApiConventions.IsId(input.ReturneeId))
+        {
+            throw new DomainRuleException(RuleCode.Validation, "returneeId is not a returnee id.");
+        }
+        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        var noShow = await operation.RecordNoShow(http.User.ToCaller(), input.ReturneeId, input.Reason, expected);
+        return TypedResults.Created((string?)null, noShow);
+    }
+}
