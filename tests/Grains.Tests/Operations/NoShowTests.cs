@@ -110,6 +110,7 @@ public sealed class NoShowTests(SharedPostgres postgres) : DomainTestBase(postgr
         await Book(operation, "DE", "de", [german], escorts: 2);
         await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Caller.CoordinatorOf("AT"));
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
         await NameStaffAsync(operation);
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Confirmed));

@@ -121,6 +121,7 @@ public sealed class StaffTests(SharedPostgres postgres) : DomainTestBase(postgre
         await Book(operation, "DE", "de", [await Returnee("DE")], escorts: 2, medical: 1);
         await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Caller.CoordinatorOf("AT"));
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
         return operation;
     }

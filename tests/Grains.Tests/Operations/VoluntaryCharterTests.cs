@@ -39,6 +39,7 @@ public sealed class VoluntaryCharterTests(SharedPostgres postgres) : DomainTestB
         await Book(operation, "AT", "b1", [returnee], escorts: 0, medical: 1);
         await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
         await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Caller.CoordinatorOf("AT"));
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
         await NameStaffAsync(operation);
 

@@ -174,6 +174,7 @@ public sealed class EarlyWarningTests(SharedPostgres postgres) : DomainTestBase(
         await operation.ChangeStatus(organiser, new StatusChange(OperationStatus.BookingClosed));
         await operation.ShareManifest(organiser);
         await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
+        await NameStaffAsync(operation);
         await operation.ChangeStatus(organiser, new StatusChange(OperationStatus.Confirmed));
         Assert.Equal(BookingStatus.Waitlisted, (await operation.GetBookings(Caller.CoordinatorOf("DE"))).Single().Status);
 
