@@ -70,6 +70,7 @@ public sealed class StaffAndNoShowTests(SharedPostgres postgres) : GatewayTestBa
         var hrBooking = (await host.PostAsync($"/api/v1/operations/{op}/bookings", hr, Demo.Booking([absconded], 2))).Json.GetProperty("id").GetString()!;
         Expect(HttpStatusCode.OK, await host.PostAsync($"/api/v1/operations/{op}/monitors", host.Token("secretariat"), new { monitor = "monitor-1" }), "monitor");
         Expect(HttpStatusCode.OK, await host.PostAsync($"/api/v1/operations/{op}/status", at, new { to = "BookingClosed" }), "closing");
+        Expect(HttpStatusCode.OK, await host.PostAsync($"/api/v1/operations/{op}/manifest/share", at, null), "sharing the manifest");
         Expect(HttpStatusCode.OK, await host.PostAsync($"/api/v1/operations/{op}/clearance", host.Token("partner", "AL"), new { cleared = true }), "clearance");
         var unnamed = await host.PostAsync($"/api/v1/operations/{op}/status", at, new { to = "Confirmed" });
         Assert.Equal((422, "travel-document"), (unnamed.Code, unnamed.Json.GetProperty("rule").GetString()));
