@@ -23,6 +23,11 @@ public sealed partial class ReturnOperationGrain
         }
         violations.AddRange(CheckEscorts(booking, country, assessed.Count(r => r.Forced)));
         violations.AddRange(CheckVoluntaryOnly(assessed));
+        if (Plan.Type == OperationType.VoluntaryCharter && booking.Escorts > 0)
+        {
+            // "No escorts, no coercion": accompanying staff (social workers, counsellors) travel as observers.
+            violations.Add(new(RuleCode.VoluntaryOnly, $"A voluntary-return charter carries no escorts; {booking.Escorts} were booked (book accompanying staff as observers)."));
+        }
         if (booking.Seats > Plan.SeatCapacity)
         {
             violations.Add(new(RuleCode.Capacity, $"The booking needs {booking.Seats} seats; the aircraft has {Plan.SeatCapacity}."));

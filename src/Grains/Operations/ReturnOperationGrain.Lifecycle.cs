@@ -89,12 +89,21 @@ public sealed partial class ReturnOperationGrain
         await Save();
     }
 
-    /// <summary>Rules 7, 9, 13, the re-check of rules 1-6 for every confirmed returnee, voluntary-only and rule 6 for staff.</summary>
+    /// <summary>Rules 7, 9, 13, the re-check of rules 1-6 and 8 for every confirmed returnee, voluntary-only and rule 6 for staff.</summary>
     private async Task CheckConfirmation(StatusChange change)
     {
         var violations = new List<RuleViolation>();
         var confirmed = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
-        var forced = confirmed.Sum(b => b.ForcedCount);
+        var assessed = await Task.WhenAll(confirmed.SelectMany(b => b.Travelling).Select(r => Returnee(r.Id).Assess(Context())));
+        // Forced or voluntary as the cases say now: a case that turned forced since booking needs its escorts too (rule 8).
+        var forcedNow = assessed.ToDictionary(r => r.ReturneeId, r => r.Forced);
+        var forced = 0;
+        foreach (var booking in confirmed)
+        {
+            var forcedInBooking = booking.Travelling.Count(r => forcedNow[r.Id]);
+            forced += forcedInBooking;
+            violations.AddRange(CheckEscorts(booking, booking.Country, forcedInBooking).Select(v => v with { Detail = $"Booking {booking.Id}: {v.Detail}" }));
+        }
         if (forced > 0 && S.AssignedMonitors.Count == 0 && confirmed.Sum(b => b.Monitors) == 0)
         {
             violations.Add(new(RuleCode.MonitorRequired, "A forced-return operation needs at least one forced-return monitor."));
@@ -113,7 +122,6 @@ public sealed partial class ReturnOperationGrain
         {
             violations.Add(new(RuleCode.ManifestClearance, "Every destination must clear the current manifest, or the organiser overrides with a reason."));
         }
-        var assessed = await Task.WhenAll(confirmed.SelectMany(b => b.Travelling).Select(r => Returnee(r.Id).Assess(Context())));
         violations.AddRange(assessed.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" })));
         violations.AddRange(CheckVoluntaryOnly(assessed));
         violations.AddRange(CheckStaffNamed(confirmed));

@@ -84,6 +84,27 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
     }
 
     [Fact]
+    public async Task EscortRatio_is_checked_again_at_confirmation_for_a_case_that_turned_forced_while_booked()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        var voluntary = await Returnee("DE", c => c with { Voluntary = true });
+        await Book(operation, "DE", "de", [voluntary], escorts: 0);
+        await Book(operation, "AT", "at", [await Returnee("AT")], escorts: 2, medical: 1);
+        await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await ClearAsync(operation);
+        await NameStaffAsync(operation);
+
+        // Still eligible, but now forced: the booking brings no escort for it.
+        await Grains.UpdateReturneeAsync(voluntary, "DE", EligibleCase("DE"));
+
+        var refused = await Assert.ThrowsAsync<DomainRuleException>(() => operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Confirmed)));
+        Assert.Equal([RuleCode.EscortRatio], refused.Violations.Select(v => v.Rule));
+        Assert.StartsWith("Booking de:", refused.Violations[0].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MedicalStaff_to_confirm_a_charter()
     {
         await StartAsync();
