@@ -78,6 +78,39 @@ public sealed class PageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_coordinator_names_its_staff_and_an_expired_document_is_explained()
+    {
+        // demo-op-2 is closed for booking; Germany (its organiser) has not named its staff yet (rule 6).
+        var coordinator = GatewayProcess.Token("coordinator", "DE");
+        var page = await fixture.SignedInPageAsync(coordinator, "#/coordinator");
+        var staff = page.Locator("[data-staff='demo-op-2-de']");
+        await staff.Locator("summary").ClickAsync();
+        var references = staff.Locator("input[name=reference]");
+        var dates = staff.Locator("input[name=validUntil]");
+        var count = await references.CountAsync();
+        Assert.True(count > 0, "the booking has staff seats");
+        for (var i = 0; i < count; i++)
+        {
+            await references.Nth(i).FillAsync($"DE-SVC-{i + 1}");
+            await dates.Nth(i).FillAsync("2001-01-31");
+        }
+
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Save staff" }).ClickAsync();
+        await Expect(staff).ToContainTextAsync("A valid travel document is missing or expires before departure.");
+        for (var i = 0; i < count; i++)
+        {
+            await dates.Nth(i).FillAsync("2035-12-31");
+        }
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Save staff" }).ClickAsync();
+
+        await Expect(staff).ToContainTextAsync($"Staff saved: {count} of {count} named.");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("coordinator-staff"), FullPage = true });
+        var bookings = await Gateway.GetAsync("/api/v1/operations/demo-op-2/bookings", coordinator);
+        var booking = bookings.GetProperty("items").EnumerateArray().Single(b => b.GetProperty("id").GetString() == "demo-op-2-de");
+        Assert.Equal(count, booking.GetProperty("namedStaff").GetInt32());
+    }
+
+    [Fact]
     public async Task An_organiser_shares_a_manifest_and_only_then_the_destination_can_see_it()
     {
         // An operation of its own, so the demo operations other tests book on stay as they are.

@@ -3,6 +3,7 @@ import { explain, explainCode } from './rules.js';
 import { el, table, when } from './dom.js';
 import { toast } from './app.js';
 import { notificationsPanel } from './notifications.js';
+import { staffSection } from './staff.js';
 
 // A national coordinator: own returnees with eligibility in plain words, booking on announced
 // operations with broken rules explained, the state's bookings with their waitlist status, and its notifications.
@@ -21,7 +22,8 @@ export async function renderCoordinator(main, claims, signal) {
     el('h3', {}, `Returnees of ${claims.country}`),
     returneeTable(returnees),
     el('h3', {}, 'Bookings'),
-    await bookingsTable(operations));
+    await bookingsTable(operations),
+    await staffSection(claims.country));
 }
 
 const items = (data) => (Array.isArray(data) ? data : data?.items || []);

@@ -15,11 +15,14 @@ export async function renderStatistics(main) {
     chart('Monitoring coverage of forced operations', {
       Monitored: stats.monitoredForcedOperations || 0,
       'Not monitored': (stats.forcedOperations || 0) - (stats.monitoredForcedOperations || 0),
-    }));
+    }),
+    chart('No-shows by reason', pairs(stats.noShowsByReason)),
+    chart('No-shows by participant', pairs(stats.noShowsByParticipant)));
   const figures = el('dl', { class: 'card figures' },
     el('dt', {}, 'Escort staff per forced returnee'), el('dd', {}, String(stats.escortsPerForcedReturnee ?? '—')),
     el('dt', {}, 'Monitoring coverage'), el('dd', {}, `${Math.round(100 * (stats.monitoringCoverage || 0))}%`),
-    el('dt', {}, 'Suspended bookings (early warnings)'), el('dd', {}, String(stats.suspensions ?? 0)),
+    el('dt', {}, 'Seats suspended (early warnings)'), el('dd', {}, String(stats.suspensions ?? 0)),
+    el('dt', {}, 'No-shows (did not board)'), el('dd', {}, String(stats.noShows ?? 0)),
     el('dt', {}, 'Serious incidents and complaints'), el('dd', {}, String(stats.incidents ?? 0)));
   main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), figures, charts);
 }
