@@ -113,9 +113,10 @@ public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperatio
         {
             warnings.Add("interpreter: no interpreter is booked (recommended on every operation)");
         }
-        if (S.Bookings.Any(b => b.Status != BookingStatus.Cancelled && b.Returnees.Any(r => r.Suspended)))
+        var suspended = S.Bookings.Where(b => b.Status != BookingStatus.Cancelled).Sum(b => b.Returnees.Count(r => r.Suspended));
+        if (suspended > 0)
         {
-            warnings.Add("suspended: a returnee became ineligible and its seat is suspended");
+            warnings.Add($"suspended: {suspended} returnee(s) became ineligible after booking; their seats are suspended");
         }
         return warnings;
     }

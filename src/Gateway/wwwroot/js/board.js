@@ -85,6 +85,5 @@ function alerts(op) {
   const cleared = (op.clearances || []).filter((c) => c.cleared && c.current !== false).map((c) => c.destination);
   const uncleared = (op.destinations || []).filter((d) => !cleared.includes(d));
   if (op.status === 'BookingClosed' && uncleared.length) items.push(`Manifest clearance missing: ${uncleared.join(', ')}`);
-  if (op.seats?.suspended) items.push(`${op.seats.suspended} seats suspended`);
   return items.length ? el('ul', { class: 'alert' }, items.map((w) => el('li', {}, w))) : el('span', { class: 'ok' }, 'None');
 }

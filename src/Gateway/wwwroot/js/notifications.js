@@ -12,7 +12,7 @@ const words = {
   'booking.waitlisted': 'Booking waitlisted',
   'booking.promoted': 'Booking moved up from the waitlist',
   'booking.cancelled': 'Booking cancelled',
-  'booking.suspended': 'Booking suspended: a returnee can no longer travel',
+  'booking.suspended': 'Seat suspended: a returnee can no longer travel',
   'booking.reinstated': 'Booking reinstated',
   'returnee.ineligible': 'A booked returnee became ineligible',
   'operation.announced': 'Operation announced',
@@ -23,6 +23,9 @@ const words = {
   'operation.cancelled': 'Operation cancelled',
   'manifest.cleared': 'Manifest cleared by the destination',
   'manifest.rejected': 'Manifest rejected by the destination',
+  'manifest.shared': 'Manifest shared with us by the organiser',
+  'booking.staff-named': 'Staff named for a booking',
+  'noshow.recorded': 'No-show recorded: a returnee did not board',
   'monitor.assigned': 'Monitor assigned',
   'monitor.report': 'Monitor report filed',
   'incident.filed': 'Serious incident reported',
@@ -41,7 +44,8 @@ function details(n) {
   const parts = [];
   if (d.country) parts.push(d.country);
   if (d.bookingId) parts.push(`booking ${d.bookingId}`);
-  if (typeof d.seats === 'number') parts.push(`${d.seats} seats`);
+  // Seats is a count whose meaning depends on the type; only a booking's is a number of seats.
+  if (typeof d.seats === 'number' && n.type.startsWith('booking.')) parts.push(`${d.seats} seats`);
   if (d.rules?.length) parts.push(`rules: ${d.rules.join(', ')}`);
   return parts.join(' · ');
 }
