@@ -18,6 +18,8 @@ public sealed partial class ReminderService
     private readonly ILogger _logger;
     private ITimer? _timer;
     private int _polling;
+    private Task _inFlight = Task.CompletedTask;
+    private volatile bool _stopping;
 
     internal ReminderService(GrainRuntime runtime, ILogger logger)
     {
@@ -57,21 +59,41 @@ public sealed partial class ReminderService
                 BatchSize, cancellationToken);
             await Task.WhenAll(claimed.Select(entry => Fire(entry, now, cancellationToken)));
             fired += claimed.Count;
-            if (claimed.Count < BatchSize)
+            if (claimed.Count < BatchSize || _stopping)
             {
                 return fired;
             }
         }
     }
 
-    internal void Start() =>
-        _timer = _runtime.Clock.CreateTimer(_ => _ = PollInBackground(), null, _runtime.Options.ReminderPollInterval, _runtime.Options.ReminderPollInterval);
+    internal void Start()
+    {
+        if (_runtime.Options.PollReminders)
+        {
+            _timer = _runtime.Clock.CreateTimer(_ => PollOnTimer(), null, _runtime.Options.ReminderPollInterval, _runtime.Options.ReminderPollInterval);
+        }
+    }
 
+    /// <summary>
+    /// Stops polling and waits for the ticks in flight: each completes or is released at its due time, so another
+    /// replica fires it at its next poll instead of after <see cref="GrainRuntimeOptions.ReminderLease"/>.
+    /// </summary>
     internal async Task StopAsync()
     {
+        _stopping = true;
         if (_timer is not null)
         {
             await _timer.DisposeAsync();
+        }
+        await Volatile.Read(ref _inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private void PollOnTimer()
+    {
+        var poll = PollInBackground();
+        if (!poll.IsCompleted)
+        {
+            Volatile.Write(ref _inFlight, poll);
         }
     }
 
