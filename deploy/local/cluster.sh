@@ -54,8 +54,11 @@ start_replica() { # name project-dir assembly port extra-env...
   local name="$1" dir="$2" dll="$3" port="$4"; shift 4
   # Run from the project directory: the gateway's content root (wwwroot, appsettings.json) is the working directory.
   # setsid: the replicas outlive this script and get SIGTERM from `down`, not from the terminal.
+  # Logs: no SQL; every delivery and reminder tick at Debug, so that the log shows who did the work.
   (cd "$dir" && exec setsid env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=0 \
-      Storage__Provider=Postgres Storage__ConnectionString="$CONNECTION" Auth__SigningKey="$KEY" Silo__Name="$name" "$@" \
+      Storage__Provider=Postgres Storage__ConnectionString="$CONNECTION" Auth__SigningKey="$KEY" Silo__Name="$name" \
+      Logging__LogLevel__Npgsql=Warning Logging__LogLevel__ReturnOps.Silo.Messaging.OutboxDispatcher=Debug \
+      Logging__LogLevel__ReturnOps.Runtime.ReminderService=Debug "$@" \
       dotnet "bin/Release/net10.0/$dll" --urls "http://127.0.0.1:$port" >> "$STATE/logs/$name.log" 2>&1 < /dev/null) &
   echo $! > "$STATE/run/$name.pid"
 }
@@ -72,6 +75,7 @@ up() {
   done
 
   mkdir -p "$STATE/logs" "$STATE/run" "$STATE/pg"
+  rm -f "$STATE"/logs/*.log
   KEY="$(signing_key)"
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
     echo "Building (Release)..."

@@ -133,6 +133,7 @@ public sealed partial class ReminderService
                     return true;
                 });
             next = entry.PeriodMs == 0 ? null : NextDue(entry, nowMs);
+            LogTickFired(_logger, entry.Name, entry.Grain);
         }
         catch (Exception ex)
         {
@@ -148,6 +149,9 @@ public sealed partial class ReminderService
         var periods = Math.Max(1, ((nowMs - entry.DueMs) / entry.PeriodMs) + 1);
         return entry.DueMs + (periods * entry.PeriodMs);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder {Name} of {Grain} fired")]
+    private static partial void LogTickFired(ILogger logger, string name, GrainId grain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder poll failed")]
     private static partial void LogPollFailed(ILogger logger, Exception ex);

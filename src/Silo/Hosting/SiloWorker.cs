@@ -15,7 +15,9 @@ public static class SiloWorker
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder);
+        // Quiet by default; `Logging__LogLevel__Npgsql=Information` (or a more specific category) brings the SQL back.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         if (!StorageSettings.From(builder.Configuration).IsPostgres)
         {
             // On SQLite, replicas cannot learn of each other's writes: a worker would serve stale grains forever.
