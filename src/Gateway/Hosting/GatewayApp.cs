@@ -5,15 +5,13 @@ using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Idempotency;
-using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Observability;
 using ReturnOps.Gateway.Pages;
 using ReturnOps.Gateway.Problems;
-using ReturnOps.Grains;
 using ReturnOps.Runtime;
-using ReturnOps.Runtime.Hosting;
-using ReturnOps.Silo.Messaging;
+using ReturnOps.Silo.Hosting;
+using ReturnOps.Silo.Observability;
 
 namespace ReturnOps.Gateway.Hosting;
 
@@ -27,20 +25,13 @@ public static class GatewayApp
         configure?.Invoke(builder);
         var services = builder.Services;
         var tokens = TokenSettings.From(builder.Configuration, builder.Environment.IsDevelopment());
-        var storage = StorageSettings.From(builder.Configuration);
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<OperationChanges>();
         services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<OperationChanges>());
-        services.AddGrainRuntime(b => b
-            .AddReturnOpsGrains()
-            .AddMessagingSchema()
-            .AddMigrations(GatewaySchema.Migrations)
-            .UseStorage(storage.Provider, storage.ConnectionString));
-        services.AddHostedService<GrainRuntimeHost>();
-        services.AddGatewayMessaging(builder.Configuration);
+        services.AddReturnOpsSilo(builder.Configuration, b => b.AddMigrations(GatewaySchema.Migrations));
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<IdempotencyRetention>();
         services.AddSingleton<GatewayDatabase>();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Runtime;
+using ReturnOps.Silo.Hosting;
+using ReturnOps.Silo.Observability;
 
 namespace ReturnOps.Gateway.Observability;
 
@@ -23,16 +25,7 @@ public static class HealthEndpoints
     /// <summary>Ready when the database answers within two seconds; else the problem mapper's 503.</summary>
     private static async Task<Ok<HealthStatus>> ReadyAsync(GrainRuntime runtime, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            await runtime.Storage.PingAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is not StorageUnavailableException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new StorageUnavailableException("The database does not answer.", ex);
-        }
+        await StorageProbe.PingAsync(runtime, cancellationToken);
         return TypedResults.Ok(new HealthStatus("ready"));
     }
 

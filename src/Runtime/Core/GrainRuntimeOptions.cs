@@ -21,6 +21,12 @@ public sealed class GrainRuntimeOptions
     /// <summary>How often due reminders are claimed; <see cref="Timeout.InfiniteTimeSpan"/> polls only when asked.</summary>
     public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Whether this instance claims and fires due reminders. Off on a replica that leaves them to dedicated
+    /// workers; its grains still register reminders, which another replica fires.
+    /// </summary>
+    public bool PollReminders { get; set; } = true;
+
     /// <summary>How long a claimed reminder is held before another replica may fire it; longer than a call can take.</summary>
     public TimeSpan ReminderLease { get; set; } = TimeSpan.FromMinutes(2);
 }

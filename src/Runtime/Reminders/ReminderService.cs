@@ -18,6 +18,8 @@ public sealed partial class ReminderService
     private readonly ILogger _logger;
     private ITimer? _timer;
     private int _polling;
+    private Task _inFlight = Task.CompletedTask;
+    private volatile bool _stopping;
 
     internal ReminderService(GrainRuntime runtime, ILogger logger)
     {
@@ -57,21 +59,41 @@ public sealed partial class ReminderService
                 BatchSize, cancellationToken);
             await Task.WhenAll(claimed.Select(entry => Fire(entry, now, cancellationToken)));
             fired += claimed.Count;
-            if (claimed.Count < BatchSize)
+            if (claimed.Count < BatchSize || _stopping)
             {
                 return fired;
             }
         }
     }
 
-    internal void Start() =>
-        _timer = _runtime.Clock.CreateTimer(_ => _ = PollInBackground(), null, _runtime.Options.ReminderPollInterval, _runtime.Options.ReminderPollInterval);
+    internal void Start()
+    {
+        if (_runtime.Options.PollReminders)
+        {
+            _timer = _runtime.Clock.CreateTimer(_ => PollOnTimer(), null, _runtime.Options.ReminderPollInterval, _runtime.Options.ReminderPollInterval);
+        }
+    }
 
+    /// <summary>
+    /// Stops polling and waits for the ticks in flight: each completes or is released at its due time, so another
+    /// replica fires it at its next poll instead of after <see cref="GrainRuntimeOptions.ReminderLease"/>.
+    /// </summary>
     internal async Task StopAsync()
     {
+        _stopping = true;
         if (_timer is not null)
         {
             await _timer.DisposeAsync();
+        }
+        await Volatile.Read(ref _inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private void PollOnTimer()
+    {
+        var poll = PollInBackground();
+        if (!poll.IsCompleted)
+        {
+            Volatile.Write(ref _inFlight, poll);
         }
     }
 
@@ -111,6 +133,7 @@ public sealed partial class ReminderService
                     return true;
                 });
             next = entry.PeriodMs == 0 ? null : NextDue(entry, nowMs);
+            LogTickFired(_logger, entry.Name, entry.Grain);
         }
         catch (Exception ex)
         {
@@ -126,6 +149,9 @@ public sealed partial class ReminderService
         var periods = Math.Max(1, ((nowMs - entry.DueMs) / entry.PeriodMs) + 1);
         return entry.DueMs + (periods * entry.PeriodMs);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder {Name} of {Grain} fired")]
+    private static partial void LogTickFired(ILogger logger, string name, GrainId grain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder poll failed")]
     private static partial void LogPollFailed(ILogger logger, Exception ex);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using ReturnOps.Runtime;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
@@ -209,6 +208,10 @@ public sealed partial class OutboxDispatcher(
             {
                 LogDead(logger, row.MessageId, row.Destination, row.Attempts, outcome.Error);
             }
+            else
+            {
+                LogCompleted(logger, row.MessageId, row.Type, row.Destination, status);
+            }
             return true;
         }
         // A circuit that refused before any request did not try the partner: that costs no attempt, only time.
@@ -410,6 +413,9 @@ public sealed partial class OutboxDispatcher(
         public long Successes;
         public ConcurrentDictionary<long, byte> Rows { get; } = new();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} ({Type}) to {Destination}: {Status}")]
+    private static partial void LogCompleted(ILogger logger, string messageId, string type, string destination, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} to {Destination} is dead after {Attempts} attempts: {Error}")]
     private static partial void LogDead(ILogger logger, string messageId, string destination, int attempts, string? error);

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using ReturnOps.Runtime;
 using ReturnOps.Runtime.Storage.Postgres;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging;
 
 namespace ReturnOps.Silo.Messaging.Subscriptions;
 

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 
-namespace ReturnOps.Gateway.Observability;
+namespace ReturnOps.Silo.Observability;
 
 /// <summary>
 /// Collects the ReturnOps meters with a <see cref="MeterListener"/> and writes them in the Prometheus text

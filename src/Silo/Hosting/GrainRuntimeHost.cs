@@ -1,8 +1,11 @@
 using ReturnOps.Runtime;
 
-namespace ReturnOps.Gateway.Hosting;
+namespace ReturnOps.Silo.Hosting;
 
-/// <summary>Runs the co-hosted silo with the web host: migrations and reminders start before requests are served.</summary>
+/// <summary>
+/// Runs the silo's grain runtime with the host: migrations and reminders start before requests are served or
+/// messages dispatched; on stop (SIGTERM), reminders in flight finish and activations are deactivated.
+/// </summary>
 internal sealed class GrainRuntimeHost(GrainRuntime runtime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => runtime.StartAsync(cancellationToken);

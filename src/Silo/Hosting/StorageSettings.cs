@@ -1,4 +1,4 @@
-namespace ReturnOps.Gateway.Hosting;
+namespace ReturnOps.Silo.Hosting;
 
 /// <summary>The storage keys of the contract: <c>Storage:Provider</c> and <c>Storage:ConnectionString</c>.</summary>
 public sealed record StorageSettings(string Provider, string ConnectionString)
@@ -11,4 +11,6 @@ public sealed record StorageSettings(string Provider, string ConnectionString)
             : throw new InvalidOperationException("Storage:ConnectionString is required for provider " + provider + ".");
         return new StorageSettings(provider, connectionString);
     }
+
+    public bool IsPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
 }
