@@ -32,7 +32,7 @@ public static class SiloServiceCollectionExtensions
         });
         services.AddGrainRuntime(b =>
         {
-            b.AddReturnOpsGrains().AddMessagingSchema();
+            b.AddReturnOpsGrains(o => GrainsSettings.Bind(configuration, o)).AddMessagingSchema();
             configure?.Invoke(b);
             b.UseStorage(storage.Provider, storage.ConnectionString);
         });
