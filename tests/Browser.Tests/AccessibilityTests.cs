@@ -95,6 +95,15 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_monitor_page_has_no_axe_violations()
+    {
+        var page = await fixture.SignedInPageAsync(GatewayProcess.Token("monitor", subject: "demo-monitor"), "#/monitor");
+        await Expect(page.Locator("[data-monitored]").First).ToBeVisibleAsync();
+
+        await AssertNoViolations(page, "monitor");
+    }
+
+    [Fact]
     public async Task The_organiser_page_has_no_axe_violations()
     {
         var page = await fixture.SignedInPageAsync(GatewayProcess.Token("coordinator", "DE"), "#/organiser");

@@ -111,6 +111,29 @@ public sealed class PageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_monitor_files_a_report_and_an_incident_that_reaches_the_fundamental_rights_officer()
+    {
+        var page = await fixture.SignedInPageAsync(GatewayProcess.Token("monitor", subject: "demo-monitor"), "#/monitor");
+        var completed = page.Locator("[data-monitored='demo-op-4']");
+        await Expect(completed).ToContainTextAsync("returnees on the manifest");
+        await completed.GetByLabel("Summary of the operation from pre-departure to hand-over").FillAsync("Hand-over in Lagos without incident.");
+        await completed.GetByRole(AriaRole.Button, new() { Name = "File report" }).ClickAsync();
+        await Expect(completed).ToContainTextAsync("Report filed");
+
+        var confirmed = page.Locator("[data-monitored='demo-op-3']");
+        await Expect(confirmed).ToContainTextAsync("The monitor report is filed after departure.");
+        await confirmed.GetByLabel("Category (for example use of force, medical, complaint)").FillAsync("use of force");
+        await confirmed.GetByLabel("What happened").FillAsync("Restraint used at boarding; no injuries.");
+        await confirmed.GetByLabel("Force was used").CheckAsync();
+        await confirmed.GetByRole(AriaRole.Button, new() { Name = "Send to the fundamental-rights officer" }).ClickAsync();
+        await Expect(confirmed).ToContainTextAsync("Sent as demo-op-3-incident-");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("monitor"), FullPage = true });
+
+        var fro = await fixture.SignedInPageAsync(GatewayProcess.Token("fro"), "#/board");
+        await Expect(fro.Locator("#notifications [data-type='incident.filed']").First).ToContainTextAsync("Restraint used at boarding");
+    }
+
+    [Fact]
     public async Task An_organiser_shares_a_manifest_and_only_then_the_destination_can_see_it()
     {
         // An operation of its own, so the demo operations other tests book on stay as they are.

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.DemoData;
 
 namespace ReturnOps.Gateway.Pages;
 
@@ -63,7 +64,7 @@ public static class WebPages
     private static IEnumerable<DemoIdentity> DemoIdentities(TokenIssuer issuer)
     {
         DemoIdentity Identity(string label, string role, string? country) =>
-            new(label, role, country, issuer.Issue($"demo-{role}{(country is null ? "" : "-" + country.ToLowerInvariant())}", role, country));
+            new(label, role, country, issuer.Issue(role == Roles.Monitor ? DemoScenario.Monitor : $"demo-{role}{(country is null ? "" : "-" + country.ToLowerInvariant())}", role, country));
         yield return Identity("JCP secretariat", Roles.Secretariat, null);
         yield return Identity("Fundamental-rights officer", Roles.Fro, null);
         yield return Identity("Forced-return monitor", Roles.Monitor, null);

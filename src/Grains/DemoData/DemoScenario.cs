@@ -18,6 +18,9 @@ public static class DemoScenario
 {
     public const int ReturneesPerCountry = 25;
 
+    /// <summary>The forced-return monitor assigned to every demo operation that gets one; the demo sign-in offers it.</summary>
+    public const string Monitor = "demo-monitor";
+
     /// <summary>The countries that book on the demo operations.</summary>
     public static IReadOnlyList<string> BookingCountries { get; } = ["AT", "BE", "CH", "CZ", "DE", "FR", "HR", "HU", "PL", "SI", "SK"];
 
@@ -136,7 +139,7 @@ public static class DemoScenario
         {
             return;
         }
-        await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-" + id);
+        await operation.AssignMonitor(Caller.SecretariatUser(), Monitor);
         foreach (var destination in destinations)
         {
             await operation.Clear(Caller.PartnerOf(destination), new ClearanceDecision(true, [], null));

@@ -3,6 +3,7 @@ import { renderBoard } from './board.js';
 import { renderStatistics } from './statistics.js';
 import { renderCoordinator } from './coordinator.js';
 import { renderOrganiser } from './organiser.js';
+import { renderMonitor } from './monitor.js';
 import { renderPartner } from './partner.js';
 import { renderSignIn } from './signin.js';
 
@@ -15,10 +16,11 @@ const pages = {
   '#/coordinator': { title: 'My returnees and bookings', roles: ['coordinator'], render: renderCoordinator },
   '#/organiser': { title: 'Operations we organise', roles: ['coordinator'], render: renderOrganiser },
   '#/partner': { title: 'Requests and manifests', roles: ['partner'], render: renderPartner },
+  '#/monitor': { title: 'Operations I monitor', roles: ['monitor'], render: renderMonitor },
 };
 
 function home(role) {
-  return { secretariat: '#/board', fro: '#/board', admin: '#/board', coordinator: '#/coordinator', partner: '#/partner' }[role] || '#/board';
+  return { secretariat: '#/board', fro: '#/board', admin: '#/board', coordinator: '#/coordinator', partner: '#/partner', monitor: '#/monitor' }[role] || '#/board';
 }
 
 function renderNav(claims) {

@@ -1,5 +1,6 @@
 import { api, subscribe } from './api.js';
 import { el, table, when } from './dom.js';
+import { notificationsPanel } from './notifications.js';
 
 // The secretariat's view of every operation: status, seats per state, staffing and alerts, and the
 // readmission replies destinations owe.
@@ -9,6 +10,9 @@ export async function renderBoard(main, claims, signal) {
   const overdue = el('section', { class: 'card', id: 'overdue-readmissions', 'aria-labelledby': 'overdue-heading' });
   const holder = el('div', { id: 'board' });
   main.append(live, overdue, holder);
+  // The fundamental-rights officer's feed carries incidents and complaints straight from the field (rule 14);
+  // the secretariat's, what changed on operations. Admin configures the platform and reads no one's feed.
+  if (['fro', 'secretariat'].includes(claims.role)) main.insertBefore(notificationsPanel(signal).element, holder);
   let pending = null;
   const redraw = async () => {
     const [operations, replies] = await Promise.all([board(), overdueReplies()]);

@@ -47,6 +47,8 @@ function details(n) {
   // Seats is a count whose meaning depends on the type; only a booking's is a number of seats.
   if (typeof d.seats === 'number' && n.type.startsWith('booking.')) parts.push(`${d.seats} seats`);
   if (d.rules?.length) parts.push(`rules: ${d.rules.join(', ')}`);
+  // An incident or complaint (to the fundamental-rights officer only): what was reported, by whom.
+  if (d.report) parts.push(`${d.reporterRole}${d.reporterCountry ? ' ' + d.reporterCountry : ''}: ${d.report.category}${d.report.useOfForce ? ', force used' : ''} — ${d.report.description}`);
   return parts.join(' · ');
 }
 
