@@ -100,6 +100,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>A JSON merge patch (as a member state's system sends a case change).</summary>
+    public async Task<HttpStatusCode> PatchAsync(string path, string token, object patch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent(patch) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
     private static StringContent JsonContent(object body) =>
         new(JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)), Encoding.UTF8, "application/json");
 

@@ -134,6 +134,31 @@ public sealed class PageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_coordinator_sees_a_suspended_returnee_refused_reinstatement_with_the_reason_and_cancels_the_booking()
+    {
+        var coordinator = GatewayProcess.Token("coordinator", "PL");
+        var returnee = await AvailableReturnee(coordinator, forced: true);
+        var (status, body) = await Gateway.PostAsync("/api/v1/operations/demo-op-1/bookings", coordinator,
+            new { returnees = new[] { returnee }, escorts = 2, medical = 0, monitors = 0, interpreters = 0, observers = 0 });
+        Assert.True(status == HttpStatusCode.Created, $"booking: {(int)status} {body}");
+        var booking = body.GetProperty("id").GetString()!;
+        // Rule 2: an appeal with suspensive effect suspends the seat at once.
+        Assert.Equal(HttpStatusCode.OK, await Gateway.PatchAsync($"/api/v1/returnees/{returnee}", coordinator, new { appealPending = true, appealSuspensive = true }));
+
+        var page = await fixture.SignedInPageAsync(coordinator, "#/coordinator");
+        var row = page.Locator($"tr[data-booking='{booking}']");
+        await Expect(row).ToContainTextAsync("1 returnee(s) suspended");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Reinstate suspended" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("An appeal with suspensive effect is pending");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Cancel booking" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Confirm: cancel {booking}" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("Booking cancelled.");
+
+        var bookings = await Gateway.GetAsync("/api/v1/operations/demo-op-1/bookings", coordinator);
+        Assert.Equal("Cancelled", bookings.GetProperty("items").EnumerateArray().Single(b => b.GetProperty("id").GetString() == booking).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task An_organiser_shares_a_manifest_and_only_then_the_destination_can_see_it()
     {
         // An operation of its own, so the demo operations other tests book on stay as they are.

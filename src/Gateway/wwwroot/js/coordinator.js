@@ -22,7 +22,7 @@ export async function renderCoordinator(main, claims, signal) {
     el('h3', {}, `Returnees of ${claims.country}`),
     returneeTable(returnees),
     el('h3', {}, 'Bookings'),
-    await bookingsTable(operations),
+    await bookingsTable(operations, claims.country),
     await staffSection(claims.country));
 }
 
@@ -84,18 +84,45 @@ function bookingForm(operations, available, onBooked) {
   return form;
 }
 
-async function bookingsTable(operations) {
+async function bookingsTable(operations, country) {
   const rows = [];
   for (const op of operations) {
-    const bookings = items(await api.get(`/operations/${encodeURIComponent(op.id)}/bookings`));
+    // The organiser is shown every booking of its operation; this table is the state's own.
+    const bookings = items(await api.get(`/operations/${encodeURIComponent(op.id)}/bookings`)).filter((b) => b.country === country);
     let position = 0;
     for (const b of bookings) {
       const waiting = b.status === 'Waitlisted' ? ++position : null;
-      rows.push(el('tr', {},
+      rows.push(el('tr', { 'data-booking': b.id },
         el('td', {}, op.id), el('td', {}, b.id), el('td', {}, b.status, waiting ? ` (position ${waiting} of ours)` : '',
           b.suspendedReturneeCount ? `; ${b.suspendedReturneeCount} returnee(s) suspended` : ''),
-        el('td', {}, String(b.seats)), el('td', { class: 'hide-narrow' }, when(op.bookingDeadline))));
+        el('td', {}, String(b.seats)), el('td', { class: 'hide-narrow' }, when(op.bookingDeadline)),
+        el('td', {}, bookingActions(op, b))));
     }
   }
-  return table(['Operation', 'Booking', 'Status', 'Seats', 'Deadline'], rows, 'Bookings of our state');
+  return table(['Operation', 'Booking', 'Status', 'Seats', 'Deadline', 'Actions'], rows, 'Bookings of our state');
+}
+
+// Rule 2's way back: suspended returnees return once eligible; and a booking the state no longer needs is cancelled
+// (its seats go to the waitlist), in two steps so that one slip of the hand cancels nothing.
+function bookingActions(op, booking) {
+  const cell = el('div', { 'aria-live': 'polite' });
+  const path = `/operations/${encodeURIComponent(op.id)}/bookings/${encodeURIComponent(booking.id)}`;
+  const act = (run, done) => async () => {
+    try {
+      await run();
+      cell.replaceChildren(el('span', { class: 'ok' }, done));
+      toast(done);
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      cell.append(el('p', { class: 'problem' }, explain(e)));
+    }
+  };
+  if (booking.status === 'Cancelled') return cell;
+  if (booking.suspendedReturneeCount) {
+    cell.append(el('button', { type: 'button', class: 'secondary', onclick: act(() => api.post(`${path}/reinstate`), 'Suspended returnees reinstated.') },
+      'Reinstate suspended'), ' ');
+  }
+  const sure = el('button', { type: 'button', hidden: true, onclick: act(() => api.del(path), 'Booking cancelled.') }, `Confirm: cancel ${booking.id}`);
+  cell.append(el('button', { type: 'button', class: 'secondary', onclick: () => { sure.hidden = false; sure.focus(); } }, 'Cancel booking'), ' ', sure);
+  return cell;
 }
