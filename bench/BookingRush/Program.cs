@@ -28,9 +28,11 @@ string[] systems = ["baseline", "http", "grain"];
 foreach (var kind in systems)
 {
     var warm = RushPlan.Make(100, 20, seed: 1);
-    await using var system = await StartAsync(kind, warm);
+    var system = await StartAsync(kind, warm);
     var result = await RushRun.RunAsync(system, warm, "warm-up", 2, postmaster);
     Console.Error.WriteLine($"warm-up {result.System}: {result.PerSecond:N0}/s, check {result.Check}");
+    await system.DisposeAsync();
+    Npgsql.NpgsqlConnection.ClearAllPools();
 }
 
 var results = new List<(int Run, RushResult Result)>();
@@ -44,7 +46,7 @@ for (var run = 1; run <= runs; run++)
             // Alternate the order between runs so that neither system always goes first on a warmer or cooler machine.
             foreach (var kind in run % 2 == 1 ? systems : systems.Reverse())
             {
-                await using var system = await StartAsync(kind, plan);
+                var system = await StartAsync(kind, plan);
                 await Measure.WaitForQuietAsync(postmaster);
                 var result = await RushRun.RunAsync(system, plan, layout, clerks, postmaster);
                 results.Add((run, result));
@@ -55,6 +57,9 @@ for (var run = 1; run <= runs; run++)
                 {
                     Console.Error.WriteLine("  first problems: " + problem);
                 }
+                await system.DisposeAsync();
+                // Every scenario starts with empty pools: no idle connections of the last one count against max_connections.
+                Npgsql.NpgsqlConnection.ClearAllPools();
             }
         }
     }

@@ -122,6 +122,8 @@ public sealed class ReturnOpsSystem : BookingSystem
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
+            // Errors only (to standard error), so that a 503 or 500 in a run can be traced to its cause.
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Error).SetMinimumLevel(LogLevel.Error);
         });
         await _app.StartAsync();
         _http = NewClient(new Uri(_app.Urls.First()));

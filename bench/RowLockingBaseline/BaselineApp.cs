@@ -17,7 +17,9 @@ public static class BaselineApp
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Error).SetMinimumLevel(LogLevel.Error);
+        // Made by the container, so that stopping the app closes the pool's connections.
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RowLockingBookings>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
