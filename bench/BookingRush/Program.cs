@@ -6,7 +6,8 @@ using ReturnOps.BookingRush;
 using ReturnOps.Runtime.Bench;
 using ReturnOps.TestSupport;
 
-// Usage: dotnet run -c Release --project bench/BookingRush -- [--bookings 600] [--clerks 1,4,16] [--runs 2] [--quick] [--out FILE]
+// Usage: dotnet run -c Release --project bench/BookingRush -- [--bookings 600] [--clerks 1,4,16] [--runs 2] [--quick] [--out FILE] [--audit]
+// --audit: only the audit-chain probe (appends/s with 20 × clerks concurrent appenders), no rush.
 var quick = args.Contains("--quick");
 var bookings = int.Parse(Option("--bookings") ?? (quick ? "100" : "600"), CultureInfo.InvariantCulture);
 var clerkCounts = (Option("--clerks") ?? (quick ? "1,4" : "1,4,16")).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
@@ -22,6 +23,16 @@ report.Line();
 
 await using var server = await PostgresServer.StartAsync();
 var postmaster = CpuReading.FindPostmaster(server.Port);
+if (args.Contains("--audit"))
+{
+    // Diagnostic only: the audit chain's own rate, the ceiling of every audited request.
+    await AuditProbe.RunAsync(server, report, bookings, clerkCounts.Select(c => c * RushPlan.Countries.Length).ToArray());
+    if (outFile is not null)
+    {
+        await File.WriteAllTextAsync(outFile, report.ToString());
+    }
+    return 0;
+}
 string[] systems = ["baseline", "http", "grain"];
 
 // Warm-up: JIT and pools of every system, on a small spread plan; not reported.

@@ -33,6 +33,8 @@ public sealed class ReturnOpsSystem : BookingSystem
 
     public override string Name => _viaHttp ? "ReturnOps HTTP" : "ReturnOps grain";
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<ReturnOpsSystem> StartAsync(PostgresServer server, RushPlan plan, bool viaHttp)
     {
         var system = new ReturnOpsSystem(viaHttp);
