@@ -64,6 +64,10 @@ for (var run = 1; run <= runs; run++)
                 Console.Error.WriteLine($"run {run} {layout} {result.Clients,3} clients {result.System,-21} {result.PerSecond,8:N0}/s p50 {result.P50:N1} " +
                     $"p99 {result.P99:N1} ms, {result.Confirmed}+{result.Waitlisted} booked, {result.Refused} refused, {result.Errors} errors, " +
                     $"check {result.Check}, others {Measure.Percent(result.OthersCpu)}, load {result.Load:N1}");
+                if (system is ReturnOpsSystem returnOps)
+                {
+                    Console.Error.WriteLine($"  largest operation state: {await returnOps.LargestOperationStateAsync():N0} characters");
+                }
                 foreach (var problem in system.Problems)
                 {
                     Console.Error.WriteLine("  first problems: " + problem);

@@ -26,6 +26,7 @@ public sealed class ReturnOpsSystem : BookingSystem
     private readonly bool _viaHttp;
     private WebApplication _app = null!;
     private HttpClient _http = null!;
+    private string _database = "";
     private string[] _operations = [];
     private Dictionary<string, string> _tokens = [];
 
@@ -38,7 +39,7 @@ public sealed class ReturnOpsSystem : BookingSystem
     public static async Task<ReturnOpsSystem> StartAsync(PostgresServer server, RushPlan plan, bool viaHttp)
     {
         var system = new ReturnOpsSystem(viaHttp);
-        var database = await server.CreateDatabaseAsync();
+        var database = system._database = await server.CreateDatabaseAsync();
         await system.StartAppAsync(database);
         var organiser = system._tokens["AT"];
         var now = TimeProvider.System.GetUtcNow();
@@ -99,6 +100,15 @@ public sealed class ReturnOpsSystem : BookingSystem
                 bookings.Count(b => b.Status == BookingStatus.Confirmed), bookings.Count(b => b.Status == BookingStatus.Waitlisted)));
         }
         return tallies;
+    }
+
+    /// <summary>The largest operation's stored state (JSON characters): every booking turn rewrites all of it.</summary>
+    public async Task<long> LargestOperationStateAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand("SELECT coalesce(max(length(payload)), 0) FROM grain_state WHERE grain_key LIKE 'op-%'", connection);
+        return Convert.ToInt64(await query.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public override async ValueTask DisposeAsync() => await StopAppAsync();
