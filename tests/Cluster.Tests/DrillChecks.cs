@@ -20,7 +20,8 @@ public static class DrillChecks
         foreach (var country in BookingRush.Countries)
         {
             var items = await DrillCluster.CallAsync(http, HttpMethod.Get, $"/api/v1/operations/{rush.OperationId}/bookings", BookingRush.Coordinator(country));
-            listed.AddRange(items.GetProperty("items").EnumerateArray().Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("country").GetString()!,
+            // The organiser sees every booking, but returnee ids only of its own: each country lists its own.
+            listed.AddRange(items.GetProperty("items").EnumerateArray().Where(b => b.GetProperty("country").GetString() == country).Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("country").GetString()!,
                 b.GetProperty("status").GetString()!, b.GetProperty("seats").GetInt32(),
                 b.GetProperty("returnees").EnumerateArray().Select(r => r.GetString()!).ToHashSet())));
         }

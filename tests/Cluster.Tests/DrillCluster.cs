@@ -61,7 +61,8 @@ public sealed class DrillCluster : IAsyncDisposable
     public async Task<ReplicaProcess> StartWorkerAsync()
     {
         var worker = await ReplicaProcess.StartAsync($"worker-{++_workers}", "Silo", "ReturnOps.Silo.dll",
-            Environment(("Messaging__ClaimLease", ClaimLease.ToString("c", System.Globalization.CultureInfo.InvariantCulture))));
+            Environment(("Messaging__ClaimLease", ClaimLease.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
+                ("Logging__LogLevel__ReturnOps.Silo.Messaging", "Information")));
         _replicas.Add(worker);
         return worker;
     }
@@ -75,6 +76,22 @@ public sealed class DrillCluster : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The outbox by destination and status, with the last error: what a failed drill prints.</summary>
+    public async Task<string> OutboxSummaryAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT destination, status, count(*), max(attempts), max(last_error), count(claimed_by) FROM outbox GROUP BY destination, status ORDER BY 1, 2", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add($"{reader.GetString(0)} {reader.GetString(1)}: {reader.GetInt64(2)} (attempts up to {reader.GetValue(3)}, claimed {reader.GetInt64(5)}) {reader.GetValue(4)}");
+        }
+        return string.Join('\n', lines);
     }
 
     /// <summary>Every outbox row: id order, with destination, type, status and payload.</summary>

@@ -102,6 +102,7 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
         }
         catch
         {
+            output.WriteLine("outbox:\n" + await cluster.OutboxSummaryAsync());
             output.WriteLine(cluster.Tails());
             throw;
         }
