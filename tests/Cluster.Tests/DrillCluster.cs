@@ -17,10 +17,13 @@ public sealed class DrillCluster : IAsyncDisposable
     public const string SigningKey = "cluster-drill-signing-key-0123456789abcdef";
 
     /// <summary>
-    /// A killed worker's outbox claims pass to another worker when their lease ends; 2 minutes in production,
-    /// 15 s here so that the drill fits in CI. Still well above one lane's work (20 messages, 10 s attempt timeout).
+    /// A killed worker's outbox claims pass to another worker when their lease ends: 2 minutes in production,
+    /// 15 s here so that the drill fits in CI. The lease must exceed <see cref="AttemptTimeout"/> × (2 in-process
+    /// retries + 2), which a lane keeps in hand; the partner answers on loopback in 50 ms, so 2 s per attempt is ample.
     /// </summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(15);
+
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
 
     private readonly List<ReplicaProcess> _replicas = [];
     private int _workers;
@@ -62,6 +65,7 @@ public sealed class DrillCluster : IAsyncDisposable
     {
         var worker = await ReplicaProcess.StartAsync($"worker-{++_workers}", "Silo", "ReturnOps.Silo.dll",
             Environment(("Messaging__ClaimLease", ClaimLease.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
+                ("Messaging__AttemptTimeout", AttemptTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
                 ("Logging__LogLevel__ReturnOps.Silo.Messaging", "Information")));
         _replicas.Add(worker);
         return worker;
