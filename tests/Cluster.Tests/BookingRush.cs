@@ -80,6 +80,9 @@ public sealed class BookingRush
     public async Task SetUpAsync(Uri partnerUrl, int bookingsPerClerk)
     {
         var http = _clients[0];
+        // Subscribed first, so that every message to a participant has somewhere to go (the destination NG has none).
+        await Task.WhenAll(Countries.Select(country => DrillCluster.CallAsync(http, HttpMethod.Post, "/api/v1/subscriptions", Coordinator(country),
+            new { url = partnerUrl.ToString(), secret = PartnerSecret, events = new[] { "*" } })));
         var departure = TimeProvider.System.GetUtcNow().AddDays(14);
         var created = await DrillCluster.CallAsync(http, HttpMethod.Post, "/api/v1/operations", Coordinator(Organiser), new
         {
@@ -95,8 +98,6 @@ public sealed class BookingRush
         var documentValid = DateOnly.FromDateTime(departure.UtcDateTime).AddYears(1);
         await Task.WhenAll(Countries.Select(async country =>
         {
-            await DrillCluster.CallAsync(http, HttpMethod.Post, "/api/v1/subscriptions", Coordinator(country),
-                new { url = partnerUrl.ToString(), secret = PartnerSecret, events = new[] { "*" } });
             for (var clerk = 1; clerk <= ClerksPerCountry; clerk++)
             {
                 for (var n = 0; n < bookingsPerClerk; n++)

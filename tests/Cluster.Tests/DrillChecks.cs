@@ -110,7 +110,13 @@ public static class DrillChecks
         {
             broken.Add($"{status.Count()} outbox messages {status.Key}, e.g. {status.First().Type} to {status.First().Destination}");
         }
-        var toCountries = outbox.Where(m => m.Destination.StartsWith("country:", StringComparison.Ordinal)).ToList();
+        var subscribed = BookingRush.Countries.Select(c => "country:" + c).ToHashSet();
+        var toCountries = outbox.Where(m => subscribed.Contains(m.Destination)).ToList();
+        // Every other address has no webhook: the role feeds and the destination, whose partner did not subscribe.
+        foreach (var kept in outbox.Where(m => !subscribed.Contains(m.Destination) && m.Status != "unrouted"))
+        {
+            broken.Add($"{kept.MessageId} ({kept.Type} to {kept.Destination}) is {kept.Status}, expected unrouted");
+        }
         foreach (var undelivered in toCountries.Where(m => m.Status != "delivered"))
         {
             broken.Add($"{undelivered.MessageId} ({undelivered.Type} to {undelivered.Destination}) is {undelivered.Status}");
