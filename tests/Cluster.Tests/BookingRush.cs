@@ -25,7 +25,7 @@ public sealed class BookingAttempt(string key, string country, string clerk, IRe
 
 /// <summary>Counts of one rush, for the drill's record (docs/reliability.md).</summary>
 public sealed record RushFigures(int Bookings, int Requests, int Retried, int TransportFailures, int ServerErrors, int InProgressConflicts,
-    int Replayed, TimeSpan Duration);
+    int Replayed, TimeSpan Duration, string RetriedStatuses);
 
 /// <summary>
 /// One announced operation with limited capacity, eligible returnees of every JCP participant, and a rush of
@@ -51,6 +51,7 @@ public sealed class BookingRush
     private int _transport;
     private int _serverErrors;
     private int _inProgress;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _retriedStatuses = new();
 
     public BookingRush(DrillCluster cluster)
     {
@@ -70,6 +71,9 @@ public sealed class BookingRush
     public string OperationId { get; private set; } = "";
 
     public List<BookingAttempt> Bookings { get; } = [];
+
+    /// <summary>Server errors a client retried, by status: 503 (contention, storage) is an answer; 500 is a bug.</summary>
+    public IReadOnlyDictionary<int, int> RetriedStatuses => _retriedStatuses;
 
     /// <summary>Bookings answered for good so far (2xx or a client error).</summary>
     public int Answered => Volatile.Read(ref _answered);
@@ -156,7 +160,8 @@ public sealed class BookingRush
             }
         }));
         return new RushFigures(Bookings.Count, _requests, Bookings.Count(b => b.Retried), _transport, _serverErrors, _inProgress,
-            Bookings.Count(b => b.Replayed), started.Elapsed);
+            Bookings.Count(b => b.Replayed), started.Elapsed,
+            string.Join(" ", _retriedStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
     }
 
     private async Task BookAsync(BookingAttempt booking, string token)
@@ -190,6 +195,7 @@ public sealed class BookingRush
                     return;
                 }
                 failure = $"{(int)response.StatusCode} from gateway-{gateway + 1}";
+                _retriedStatuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Conflict ? ref _inProgress : ref _serverErrors);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -11,6 +11,10 @@ public static class DrillChecks
     {
         var broken = new List<string>();
         using var http = new HttpClient { BaseAddress = cluster.Gateways.First(g => !g.HasExited).Address };
+        if (rush.RetriedStatuses.TryGetValue(500, out var internalErrors))
+        {
+            broken.Add($"{internalErrors} answers were 500: a crash of a replica must not make another answer 500");
+        }
         foreach (var unanswered in rush.Bookings.Where(b => b.Status != HttpStatusCode.Created))
         {
             broken.Add($"{unanswered.Key} ({unanswered.Attempts} attempts) ended {(int?)unanswered.Status}: {unanswered.Body}");
