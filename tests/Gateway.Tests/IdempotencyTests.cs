@@ -39,6 +39,36 @@ public sealed class IdempotencyTests(SharedPostgres postgres) : GatewayTestBase(
         Assert.Equal(4, view.Json.GetProperty("seats").GetProperty("confirmed").GetInt32());
     }
 
+    /// <summary>
+    /// Found by the failure drill (docs/reliability.md): a gateway SIGKILLed after the operation stored a booking but
+    /// before the answer was stored leaves the key pending; the client's retry takes it over once its lease has passed
+    /// and acts again. With a fresh booking id each time, the grain refused the retry as "already-booked" (its own
+    /// returnees) and the client never learnt of its booking.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_booking_retried_after_its_gateway_died_unanswered_is_answered_as_booked(string provider)
+    {
+        var host = await StartAsync(provider);
+        var at = host.Token("coordinator", "AT");
+        var operation = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"]);
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-2026-1");
+        var body = Demo.Booking([returnee], escorts: 2);
+        var first = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, body, idempotencyKey: "died-unanswered");
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        // What the killed replica leaves behind: the booking stored, its key pending with a lease long past.
+        Assert.Equal(1, await host.Storage.ExecuteAsync(
+            "UPDATE gateway_idempotency SET state = 'pending', status_code = NULL, body = NULL, claimed_ms = 1 WHERE idem_key = 'died-unanswered'"));
+
+        var retry = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, body, idempotencyKey: "died-unanswered");
+
+        Assert.True(retry.Status == HttpStatusCode.Created, retry.ToString());
+        Assert.Equal(first.Json.GetProperty("id").GetString(), retry.Json.GetProperty("id").GetString());
+        Assert.Equal("Confirmed", retry.Json.GetProperty("status").GetString());
+        var bookings = await host.GetAsync($"/api/v1/operations/{operation}/bookings", at);
+        Assert.Equal(1, bookings.Json.GetProperty("items").GetArrayLength());
+    }
+
     [Fact]
     public async Task The_same_key_with_another_body_is_422_and_keys_are_per_caller()
     {

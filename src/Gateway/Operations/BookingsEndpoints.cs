@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Runtime;
@@ -56,18 +59,33 @@ public static class BookingsEndpoints
         return TypedResults.Ok(booking);
     }
 
-    private static async Task<Created<BookingView>> BookAsync(string id, BookingInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Created<BookingView>> BookAsync(string id, BookingInput input, HttpContext http, IGrainFactory grains)
     {
         if (input.Returnees.Count > MaxReturneesPerBooking || input.Returnees.Distinct().Count() != input.Returnees.Count || !input.Returnees.All(ApiConventions.IsId))
         {
             throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {MaxReturneesPerBooking} distinct returnee ids.");
         }
         var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
-        var request = new BookingRequest(ApiConventions.NewId(IdPrefix, clock), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
+        var request = new BookingRequest(BookingId(id, http), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
             input.Interpreters, input.Observers);
         var booking = await operation.RequestBooking(http.User.ToCaller(), request, expected);
         http.Response.Headers.ETag = ETags.FromContent(booking);
         return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}/bookings", booking);
+    }
+
+    /// <summary>
+    /// The booking's id follows from the operation, the caller and its Idempotency-Key, so that every attempt of one
+    /// request names the same booking. A gateway killed after the operation stored the booking (or after its returnees
+    /// were reserved) leaves the key pending; the retry that takes the key over then finds the booking (or its own
+    /// reservations) and is answered as the first attempt would have been, instead of "already-booked" by itself
+    /// (docs/reliability.md). Keys are per caller and a key with another body is refused before this runs.
+    /// </summary>
+    private static string BookingId(string operationId, HttpContext http)
+    {
+        var caller = http.User.FindFirst("sub")!.Value;
+        var key = http.Request.Headers[IdempotencyMiddleware.KeyHeader].ToString();
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', operationId, caller, key)));
+        return IdPrefix + Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
     private static async Task<Ok<BookingList>> ListAsync(string id, HttpContext http, IGrainFactory grains)

@@ -31,6 +31,13 @@ public static class MessagingServiceCollectionExtensions
         {
             options.Configure(configure);
         }
+        // A lane stops sending AttemptTimeout × (InProcessRetries + 2) before its claim ends, so that a claim never
+        // expires under a send. A shorter lease stops every lane before its first message: nothing is delivered,
+        // claims are taken and handed back in a loop, and nothing says why (docs/reliability.md). Refuse it at start.
+        options.Validate(o => o.ClaimLease > o.AttemptTimeout * (o.InProcessRetries + 2),
+                "Messaging:ClaimLease must be longer than Messaging:AttemptTimeout × (Messaging:InProcessRetries + 2), " +
+                "the time a lane keeps in hand before its claim ends; otherwise no message is ever sent.")
+            .ValidateOnStart();
         services.AddSingleton(sp => For(sp.GetRequiredService<GrainRuntime>().Storage, Loggers(sp)));
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<IMessagingStore>());

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace ReturnOps.Cluster.Tests;
+
+/// <summary>What one booking request asked for and how it ended, over all its attempts.</summary>
+public sealed class BookingAttempt(string key, string country, string clerk, IReadOnlyList<string> returnees, int escorts)
+{
+    public string Key { get; } = key;
+    public string Country { get; } = country;
+    public string Clerk { get; } = clerk;
+    public IReadOnlyList<string> Returnees { get; } = returnees;
+    public int Escorts { get; } = escorts;
+    public int Seats => Returnees.Count + Escorts;
+    public int Attempts { get; set; }
+    public List<string> Failures { get; } = [];
+    public HttpStatusCode? Status { get; set; }
+    public bool Replayed { get; set; }
+    public string? BookingId { get; set; }
+    public string? BookingStatus { get; set; }
+    public string? Body { get; set; }
+    public bool Retried => Attempts > 1;
+}
+
+/// <summary>Counts of one rush, for the drill's record (docs/reliability.md).</summary>
+public sealed record RushFigures(int Bookings, int Requests, int Retried, int TransportFailures, int ServerErrors, int InProgressConflicts,
+    int Replayed, TimeSpan Duration, string RetriedStatuses);
+
+/// <summary>
+/// One announced operation with limited capacity, eligible returnees of every JCP participant, and a rush of
+/// coordinators booking them concurrently through the gateways (round robin). A request that fails as a
+/// client sees a crash (connection reset or refused, timeout, 5xx, "still in progress") is sent again with
+/// the same Idempotency-Key and body to the other gateway, as a real client behind a load balancer would.
+/// </summary>
+public sealed class BookingRush
+{
+    public const string Organiser = "AT";
+    public const int Capacity = 60;
+    public const int ClerksPerCountry = 3;
+    public const string PartnerSecret = "drill-partner-secret-of-at-least-32-characters";
+
+    private static readonly TimeSpan s_giveUpAfter = TimeSpan.FromMinutes(4);
+    private readonly DrillCluster _cluster;
+    private readonly List<HttpClient> _clients;
+    private readonly HashSet<int> _dead = [];
+    private readonly Lock _lock = new();
+    private int _requests;
+    private int _roundRobin;
+    private int _answered;
+    private int _transport;
+    private int _serverErrors;
+    private int _inProgress;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _retriedStatuses = new();
+
+    public BookingRush(DrillCluster cluster)
+    {
+        _cluster = cluster;
+        _clients = [.. cluster.Gateways.Select(g => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+        {
+            BaseAddress = g.Address,
+            // Above the gateway's 30 s wait for a duplicate in progress: a slow answer is not mistaken for a lost one.
+            Timeout = TimeSpan.FromSeconds(60),
+        })];
+    }
+
+    /// <summary>The 19 JCP participants the gateway seeds into an empty database.</summary>
+    public static IReadOnlyList<string> Countries { get; } =
+        ["AT", "HR", "CZ", "BE", "BG", "DE", "FR", "HU", "PL", "RO", "SK", "SI", "CH", "AL", "BA", "XK", "ME", "MK", "RS"];
+
+    public string OperationId { get; private set; } = "";
+
+    public List<BookingAttempt> Bookings { get; } = [];
+
+    /// <summary>Server errors a client retried, by status: 503 (contention, storage) is an answer; 500 is a bug.</summary>
+    public IReadOnlyDictionary<int, int> RetriedStatuses => _retriedStatuses;
+
+    /// <summary>Bookings answered for good so far (2xx or a client error).</summary>
+    public int Answered => Volatile.Read(ref _answered);
+
+    public static string Coordinator(string country) => DrillCluster.Token("coordinator", country, $"coordinator-{country.ToLowerInvariant()}");
+
+    /// <summary>The operation (announced), every country's returnees and its partner subscription.</summary>
+    public async Task SetUpAsync(Uri partnerUrl, int bookingsPerClerk)
+    {
+        var http = _clients[0];
+        // Subscribed first, so that every message to a participant has somewhere to go (the destination NG has none).
+        await Task.WhenAll(Countries.Select(country => DrillCluster.CallAsync(http, HttpMethod.Post, "/api/v1/subscriptions", Coordinator(country),
+            new { url = partnerUrl.ToString(), secret = PartnerSecret, events = new[] { "*" } })));
+        var departure = TimeProvider.System.GetUtcNow().AddDays(14);
+        var created = await DrillCluster.CallAsync(http, HttpMethod.Post, "/api/v1/operations", Coordinator(Organiser), new
+        {
+            type = "Joint",
+            destinations = new[] { "NG" },
+            legs = new[] { new { from = "VIE", to = "LOS", departure } },
+            seatCapacity = Capacity,
+            bookingDeadline = departure.AddDays(-2),
+        });
+        OperationId = created.GetProperty("id").GetString()!;
+        await DrillCluster.CallAsync(http, HttpMethod.Post, $"/api/v1/operations/{OperationId}/status", Coordinator(Organiser), new { to = "Announced" });
+
+        var documentValid = DateOnly.FromDateTime(departure.UtcDateTime).AddYears(1);
+        await Task.WhenAll(Countries.Select(async country =>
+        {
+            for (var clerk = 1; clerk <= ClerksPerCountry; clerk++)
+            {
+                for (var n = 0; n < bookingsPerClerk; n++)
+                {
+                    // Three shapes: 2 forced returnees with 4 escorts (6 seats), 1 forced with 2 escorts (3), 1 voluntary alone (1).
+                    var (returnees, escorts, voluntary) = (n % 3) switch { 0 => (2, 4, false), 1 => (1, 2, false), _ => (1, 0, true) };
+                    var ids = new List<string>();
+                    for (var r = 0; r < returnees; r++)
+                    {
+                        var returnee = await DrillCluster.CallAsync(http, HttpMethod.Post, "/api/v1/returnees", Coordinator(country), new
+                        {
+                            reference = $"{country}-drill-{clerk}-{n}-{r}",
+                            nationality = "NG",
+                            birthYear = 1990,
+                            sex = "M",
+                            unaccompaniedMinor = false,
+                            decisionEnforceable = true,
+                            appealPending = false,
+                            appealSuspensive = false,
+                            nonRefoulementCleared = true,
+                            travelDocumentValidUntil = documentValid,
+                            medicalFlag = false,
+                            vulnerabilities = Array.Empty<string>(),
+                            voluntary,
+                        });
+                        ids.Add(returnee.GetProperty("id").GetString()!);
+                    }
+                    lock (_lock)
+                    {
+                        Bookings.Add(new BookingAttempt($"drill-{country}-{clerk}-{n}-{Guid.NewGuid():N}", country, $"clerk-{country.ToLowerInvariant()}-{clerk}", ids, escorts));
+                    }
+                }
+            }
+        }));
+    }
+
+    /// <summary>Stops sending to a gateway that was killed: its clients go to the survivor.</summary>
+    public void MarkDead(int gateway)
+    {
+        lock (_lock)
+        {
+            _dead.Add(gateway);
+        }
+    }
+
+    /// <summary>Every clerk books its requests one after another; all clerks at once.</summary>
+    public async Task<RushFigures> RunAsync()
+    {
+        var started = Stopwatch.StartNew();
+        await Task.WhenAll(Bookings.GroupBy(b => b.Clerk).Select(async clerk =>
+        {
+            var token = DrillCluster.Token("coordinator", clerk.First().Country, clerk.Key);
+            foreach (var booking in clerk)
+            {
+                await BookAsync(booking, token);
+            }
+        }));
+        return new RushFigures(Bookings.Count, _requests, Bookings.Count(b => b.Retried), _transport, _serverErrors, _inProgress,
+            Bookings.Count(b => b.Replayed), started.Elapsed,
+            string.Join(" ", _retriedStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
+    }
+
+    private async Task BookAsync(BookingAttempt booking, string token)
+    {
+        var gateway = Alive(Interlocked.Increment(ref _roundRobin) % _clients.Count);
+        var body = new { returnees = booking.Returnees, escorts = booking.Escorts };
+        var giveUp = Stopwatch.StartNew();
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            booking.Attempts++;
+            Interlocked.Increment(ref _requests);
+            string failure;
+            try
+            {
+                using var request = DrillCluster.Request(HttpMethod.Post, $"/api/v1/operations/{OperationId}/bookings", token, body, booking.Key);
+                using var response = await _clients[gateway].SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                if (!IsRetryable(response.StatusCode, text))
+                {
+                    booking.Status = response.StatusCode;
+                    booking.Body = text;
+                    booking.Replayed = response.Headers.Contains("Idempotent-Replayed");
+                    if (response.IsSuccessStatusCode)
+                    {
+                        using var json = JsonDocument.Parse(text);
+                        booking.BookingId = json.RootElement.GetProperty("id").GetString();
+                        booking.BookingStatus = json.RootElement.GetProperty("status").GetString();
+                    }
+                    Interlocked.Increment(ref _answered);
+                    return;
+                }
+                failure = $"{(int)response.StatusCode} from gateway-{gateway + 1}";
+                _retriedStatuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+                Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Conflict ? ref _inProgress : ref _serverErrors);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                failure = $"{e.GetType().Name} from gateway-{gateway + 1}: {e.Message}";
+                Interlocked.Increment(ref _transport);
+            }
+            booking.Failures.Add(failure);
+            if (giveUp.Elapsed > s_giveUpAfter)
+            {
+                throw new TimeoutException($"Booking {booking.Key} gave up after {booking.Attempts} attempts: {string.Join("; ", booking.Failures)}");
+            }
+            gateway = NextGateway(gateway);
+            await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(100)));
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
+        }
+    }
+
+    /// <summary>The other gateway, unless it is known dead (a real client's load balancer drops a dead backend).</summary>
+    private int NextGateway(int failed) => Alive((failed + 1) % _clients.Count, failed);
+
+    private int Alive(int candidate, int? otherwise = null)
+    {
+        lock (_lock)
+        {
+            return !_dead.Contains(candidate) ? candidate : otherwise ?? Enumerable.Range(0, _clients.Count).First(g => !_dead.Contains(g));
+        }
+    }
+
+    /// <summary>Transient as a client sees it: 5xx, 429, and the 409 of a key still in progress (no rule: not a business conflict).</summary>
+    private static bool IsRetryable(HttpStatusCode status, string body)
+    {
+        if ((int)status >= 500 || status == HttpStatusCode.TooManyRequests)
+        {
+            return true;
+        }
+        if (status != HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+        using var json = JsonDocument.Parse(body);
+        return !json.RootElement.TryGetProperty("rule", out _);
+    }
+}
