@@ -17,6 +17,9 @@ public sealed class ReplicaProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
 
+    /// <summary>Completed by the host's own signal that every hosted service has started; failed if the process exits first.</summary>
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     static ReplicaProcess()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -63,9 +66,14 @@ public sealed class ReplicaProcess : IAsyncDisposable
         {
             info.Environment[key] = value;
         }
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
-        s_running[process.Id] = process;
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var replica = new ReplicaProcess(name, process, address);
+        process.Exited += (_, _) => replica._started.TrySetException(new InvalidOperationException($"{name} exited before it started."));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {name}.");
+        }
+        s_running[process.Id] = process;
         process.OutputDataReceived += (_, e) => replica.Record(e.Data);
         process.ErrorDataReceived += (_, e) => replica.Record(e.Data);
         process.BeginOutputReadLine();
@@ -114,6 +122,10 @@ public sealed class ReplicaProcess : IAsyncDisposable
         {
             return;
         }
+        if (line.Contains("Application started.", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
         lock (_lines)
         {
             _lines.Enqueue(line);
@@ -124,31 +136,26 @@ public sealed class ReplicaProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for the host's "Application started" line (Microsoft.Hosting.Lifetime, written once migrations, the runtime
+    /// and Kestrel are up), then asks /health/ready once: started and able to reach its database.
+    /// </summary>
     private async Task WaitUntilReadyAsync()
     {
-        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var started = Stopwatch.StartNew();
-        while (started.Elapsed < TimeSpan.FromSeconds(120))
+        try
         {
-            if (_process.HasExited)
-            {
-                break;
-            }
-            try
-            {
-                using var response = await http.GetAsync("/health/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
+            await _started.Task.WaitAsync(TimeSpan.FromSeconds(120));
         }
-        throw new InvalidOperationException($"{Name} did not become ready at {Address} (exited: {_process.HasExited}).\n{Tail()}");
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"{Name} did not start at {Address}: {e.Message}\n{Tail()}", e);
+        }
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.GetAsync("/health/ready");
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{Name} started but is not ready: {(int)response.StatusCode}.\n{Tail()}");
+        }
     }
 
     private static void KillQuietly(Process process)
