@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ReturnOps.TestSupport;
 
 namespace ReturnOps.Browser.Tests;
 
@@ -15,70 +13,37 @@ namespace ReturnOps.Browser.Tests;
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private const string SigningKey = "browser-tests-signing-key-0123456789abcdef";
-    private readonly Process _process;
+    private readonly ReplicaProcess _process;
     private readonly string _directory;
-    private readonly StringBuilder _output = new();
 
-    private GatewayProcess(Process process, string directory, Uri address)
+    private GatewayProcess(ReplicaProcess process, string directory)
     {
         _process = process;
         _directory = directory;
-        Address = address;
-        Http = new HttpClient { BaseAddress = address };
+        Http = new HttpClient { BaseAddress = process.Address };
     }
 
-    public Uri Address { get; }
+    public Uri Address => _process.Address;
     public HttpClient Http { get; }
 
     public static async Task<GatewayProcess> StartAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "returnops-browser-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
-        var assembly = GatewayAssembly();
-        var info = new ProcessStartInfo("dotnet", $"\"{assembly}\" --urls {address}")
+        // Development: appsettings.json (demo data on) and the static web assets manifest, read from beside the assembly.
+        var process = await ReplicaProcess.StartAsync("gateway", "Gateway", "ReturnOps.Gateway.dll", new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // Its content root: appsettings.json (demo data on) and, in Development, the static web assets manifest.
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        info.Environment["Auth__SigningKey"] = SigningKey;
-        info.Environment["Storage__Provider"] = "Sqlite";
-        info.Environment["Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "returnops.db")}";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the gateway.");
-        var gateway = new GatewayProcess(process, directory, address);
-        process.OutputDataReceived += (_, e) => gateway.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Record(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await gateway.WaitUntilReadyAsync();
-        return gateway;
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Auth__SigningKey"] = SigningKey,
+            ["Storage__Provider"] = "Sqlite",
+            ["Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "returnops.db")}",
+        });
+        return new GatewayProcess(process, directory);
     }
 
-    /// <summary>An HS256 JWT as the gateway expects (api.md: issuer and audience <c>returnops</c>).</summary>
-    public static string Token(string role, string? country = null, string? subject = null)
-    {
-        static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "HS256", ["typ"] = "JWT" }));
-        var claims = new Dictionary<string, object>
-        {
-            ["sub"] = subject ?? $"{role}-{country ?? "jcp"}".ToLowerInvariant(),
-            ["role"] = role,
-            ["iss"] = "returnops",
-            ["aud"] = "returnops",
-            ["exp"] = DateTimeOffset.FromUnixTimeSeconds(4102444800).ToUnixTimeSeconds(),
-        };
-        if (country is not null)
-        {
-            claims["country"] = country;
-        }
-        var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
-        var signature = Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.ASCII.GetBytes($"{header}.{payload}")));
-        return $"{header}.{payload}.{signature}";
-    }
+    /// <summary>A token signed with the gateway's key; the subject defaults to <c>{role}-{country or jcp}</c>.</summary>
+    public static string Token(string role, string? country = null, string? subject = null) =>
+        TestTokens.Issue(SigningKey, role, country, subject ?? $"{role}-{country ?? "jcp"}".ToLowerInvariant());
 
     public async Task<JsonElement> GetAsync(string path, string token)
     {
@@ -113,70 +78,10 @@ public sealed class GatewayProcess : IAsyncDisposable
     private static StringContent JsonContent(object body) =>
         new(JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)), Encoding.UTF8, "application/json");
 
-    private void Record(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            if (_process.HasExited)
-            {
-                break;
-            }
-            try
-            {
-                using var response = await Http.GetAsync("/health/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(50);
-        }
-        throw new InvalidOperationException($"The gateway did not become ready at {Address}:\n{_output}");
-    }
-
-    private static string GatewayAssembly()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReturnOps.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Repository root not found."),
-            "src", "Gateway", "bin", configuration, "net10.0", "ReturnOps.Gateway.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -114,27 +113,8 @@ public sealed class DrillCluster : IAsyncDisposable
         return rows;
     }
 
-    /// <summary>An HS256 JWT as the gateways expect (api.md: issuer and audience <c>returnops</c>), signed with the cluster's key.</summary>
-    public static string Token(string role, string? country, string subject)
-    {
-        static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "HS256", ["typ"] = "JWT" }));
-        var claims = new Dictionary<string, object>
-        {
-            ["sub"] = subject,
-            ["role"] = role,
-            ["iss"] = "returnops",
-            ["aud"] = "returnops",
-            ["exp"] = 4102444800L,
-        };
-        if (country is not null)
-        {
-            claims["country"] = country;
-        }
-        var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
-        var signature = Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.ASCII.GetBytes($"{header}.{payload}")));
-        return $"{header}.{payload}.{signature}";
-    }
+    /// <summary>A token signed with the cluster's key.</summary>
+    public static string Token(string role, string? country, string subject) => TestTokens.Issue(SigningKey, role, country, subject);
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string token, object? body = null, string? idempotencyKey = null)
     {

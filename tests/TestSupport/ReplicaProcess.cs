@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ReturnOps.Cluster.Tests;
+namespace ReturnOps.TestSupport;
 
 /// <summary>
 /// One replica (a gateway or a silo worker) as deploy/local/cluster.sh starts it: its own process running the

@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace ReturnOps.TestSupport;
+
+/// <summary>HS256 JWTs as a gateway process expects them (api.md: issuer and audience <c>returnops</c>), for tests that run it as its own process.</summary>
+public static class TestTokens
+{
+    public static string Issue(string signingKey, string role, string? country, string subject)
+    {
+        static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "HS256", ["typ"] = "JWT" }));
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["role"] = role,
+            ["iss"] = "returnops",
+            ["aud"] = "returnops",
+            ["exp"] = 4102444800L, // 2100-01-01: a test token never expires during a run
+        };
+        if (country is not null)
+        {
+            claims["country"] = country;
+        }
+        var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signature = Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes($"{header}.{payload}")));
+        return $"{header}.{payload}.{signature}";
+    }
+}
