@@ -95,11 +95,11 @@ public sealed partial class ReturnOperationGrain
         var forced = booking.Travelling.Count(r => r.Forced) + assessed.Values.Count(r => r.Forced);
         var violations = assessed.Values.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" }))
             .Concat(CheckEscorts(booking, booking.Country, forced)).Concat(CheckVoluntaryOnly([.. assessed.Values])).ToList();
-        if (booking.Status == BookingStatus.Confirmed && suspended.Count > Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings))
+        var free = Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings);
+        if (booking.Status == BookingStatus.Confirmed && suspended.Count > free)
         {
             // Their seats went to the waitlist; they come back only into seats that are free now.
-            violations.Add(new(RuleCode.Capacity,
-                $"{suspended.Count} seats are needed to bring the suspended returnees back, {Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings)} are free."));
+            violations.Add(new(RuleCode.Capacity, $"{suspended.Count} seats are needed to bring the suspended returnees back, {free} are free."));
         }
         if (violations.Count > 0)
         {

@@ -66,6 +66,13 @@ internal static class MessagingRows
         Add(command, "created", subscription.CreatedMs);
     }
 
+    /// <summary>A subscription is addressed by its id and its country together (see <see cref="DeleteSubscription"/>).</summary>
+    public static void BindSubscriptionKey(DbCommand command, string country, string id)
+    {
+        Add(command, "id", id);
+        Add(command, "country", country);
+    }
+
     public static void Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

@@ -158,20 +158,14 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
         Run(MessagingRows.InsertSubscription, c => MessagingRows.BindSubscription(c, subscription), cancellationToken);
 
     public async Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken) =>
-        await Run(MessagingRows.DeleteSubscription, c => BindKey(c, country, id), cancellationToken) == 1;
+        await Run(MessagingRows.DeleteSubscription, c => MessagingRows.BindSubscriptionKey(c, country, id), cancellationToken) == 1;
 
     public async Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken) =>
         await Run(MessagingRows.RotateSecret, c =>
         {
-            BindKey(c, country, id);
+            MessagingRows.BindSubscriptionKey(c, country, id);
             MessagingRows.Add(c, "secret", secret);
         }, cancellationToken) == 1;
-
-    private static void BindKey(NpgsqlCommand command, string country, string id)
-    {
-        MessagingRows.Add(command, "id", id);
-        MessagingRows.Add(command, "country", country);
-    }
 
     public Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken) =>
         provider.Guard<IReadOnlyList<SubscriptionTarget>>(async () =>

@@ -128,20 +128,14 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
         Write(MessagingRows.InsertSubscription, c => MessagingRows.BindSubscription(c, subscription), cancellationToken);
 
     public async Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken) =>
-        await Write(MessagingRows.DeleteSubscription, c => BindKey(c, country, id), cancellationToken) == 1;
+        await Write(MessagingRows.DeleteSubscription, c => MessagingRows.BindSubscriptionKey(c, country, id), cancellationToken) == 1;
 
     public async Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken) =>
         await Write(MessagingRows.RotateSecret, c =>
         {
-            BindKey(c, country, id);
+            MessagingRows.BindSubscriptionKey(c, country, id);
             MessagingRows.Add(c, "secret", secret);
         }, cancellationToken) == 1;
-
-    private static void BindKey(SqliteCommand command, string country, string id)
-    {
-        MessagingRows.Add(command, "id", id);
-        MessagingRows.Add(command, "country", country);
-    }
 
     public async Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken)
     {
