@@ -9,15 +9,16 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
 fi
 
-if grep -q 'Browser.Tests' ReturnOps.slnx && [ ! -x /usr/bin/chromium ]; then
+if grep -q 'Browser.Tests' ReturnOps.sln && [ ! -x /usr/bin/chromium ]; then
   echo "Installing Chromium (the browser tests drive Debian's build headless; nothing is downloaded by the tests)..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 rm -rf TestResults
-dotnet build ReturnOps.slnx -c Release -warnaserror
+dotnet build ReturnOps.sln -c Release -warnaserror
 status=0
-for project in $(grep -o 'tests/[^"]*\.Tests\.csproj' ReturnOps.slnx); do
+# Test projects as the solution lists them (Windows separators in the classic format).
+for project in $(grep -o 'tests\\[^"]*\.Tests\.csproj' ReturnOps.sln | tr '\\' /); do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory TestResults "$@" || status=1
 done

@@ -38,7 +38,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static string ScreenshotPath(string name)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReturnOps.slnx")))
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReturnOps.sln")))
         {
             directory = directory.Parent;
         }

@@ -178,7 +178,7 @@ public sealed class ReplicaProcess : IAsyncDisposable
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReturnOps.slnx")))
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReturnOps.sln")))
         {
             directory = directory.Parent;
         }
