@@ -1,27 +1,41 @@
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime.Hosting;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.ReadModels;
-using ReturnOps.Runtime.Hosting;
-using ReturnOps.Runtime.Storage;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Grains;
 
 /// <summary>Everything a silo needs to host the domain grains.</summary>
 public static class GrainsModule
 {
+    /// <summary>The grain storage every domain grain names in <c>[PersistentState]</c>: ours, state and effects in one transaction.</summary>
+    public const string StorageName = "returnops";
+
+    /// <summary>The domain's read-model tables.</summary>
     public static IReadOnlyList<Migration> Migrations => ReadModelSchema.Migrations;
 
-    public static JsonSerializerContext JsonContext => GrainsJsonContext.Default;
-
-    /// <summary>Registers the domain grains, their state serialization, read-model tables and <see cref="GrainsOptions"/>.</summary>
-    public static GrainRuntimeBuilder AddReturnOpsGrains(this GrainRuntimeBuilder builder, Action<GrainsOptions>? configure = null)
+    /// <summary>
+    /// Registers the domain grains' storage, their call filters, <see cref="GrainsOptions"/> and the domain's clock
+    /// (<see cref="TimeProvider.System"/> unless a host registered its own under <see cref="DomainClock.Key"/>).
+    /// The host registers the database (<see cref="IStorageProvider"/>) and applies <see cref="Migrations"/>.
+    /// </summary>
+    public static ISiloBuilder AddReturnOpsGrains(this ISiloBuilder builder, Action<GrainsOptions>? configure = null)
     {
         var options = new GrainsOptions();
         configure?.Invoke(options);
-        builder.Services.TryAddSingleton(options);
-        return builder
-            .AddGrains(typeof(GrainsModule).Assembly)
-            .AddJsonContext(GrainsJsonContext.Default)
-            .AddMigrations(Migrations);
+        var services = builder.Services;
+        services.TryAddSingleton(options);
+        services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
+        services.TryAddSingleton<StagedEffects>();
+        services.AddGrainStorage(StorageName, static (sp, _) =>
+            new GrainStateStorage(sp.GetRequiredService<IStorageProvider>(), sp.GetRequiredService<StagedEffects>(), GrainsJsonContext.Default.Options));
+        builder.AddIncomingGrainCallFilter<TurnFilter>();
+        builder.AddOutgoingGrainCallFilter<ConflictReplayFilter>();
+        return builder;
     }
+
+    /// <summary>What an Orleans client of the domain grains needs (a gateway in cluster mode): the conflict replay.</summary>
+    public static IClientBuilder AddReturnOpsGrainClient(this IClientBuilder builder) =>
+        builder.AddOutgoingGrainCallFilter<ConflictReplayFilter>();
 }

@@ -1,7 +1,6 @@
-using ReturnOps.Runtime;
 using ReturnOps.Silo.Hosting;
 
-// A worker replica: `Storage__Provider=Postgres Storage__ConnectionString=... dotnet run --project src/Silo -- --urls http://127.0.0.1:5191`.
+// A silo replica: `Storage__Provider=Postgres Storage__ConnectionString=... Cluster__Membership=AdoNet dotnet run --project src/Silo -- --urls http://127.0.0.1:5191`.
 WebApplication app;
 try
 {
@@ -14,11 +13,11 @@ catch (InvalidOperationException ex)
 }
 await app.StartAsync();
 var silo = app.Services.GetRequiredService<SiloOptions>();
-var runtime = app.Services.GetRequiredService<GrainRuntime>();
+var cluster = app.Services.GetRequiredService<ClusterSettings>();
 foreach (var url in app.Urls)
 {
-    Console.WriteLine($"ReturnOps silo worker {runtime.Options.SiloName} on {url} (dispatcher: {(silo.Dispatcher ? "on" : "off")}, " +
-        $"reminders: {(silo.Reminders ? "on" : "off")}); health: /health/ready · metrics: /metrics");
+    Console.WriteLine($"ReturnOps silo {silo.ReplicaName} on {url} (silo port {cluster.SiloPort}, gateway port {cluster.GatewayPort}, " +
+        $"dispatcher: {(silo.Dispatcher ? "on" : "off")}); health: /health/ready · metrics: /metrics");
 }
 await app.WaitForShutdownAsync();
 return 0;

@@ -1,14 +1,9 @@
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Agreements;
 
-public sealed class ReadmissionAgreementsState
-{
-    public SortedDictionary<string, ReadmissionClock> Clocks { get; set; } = new(StringComparer.Ordinal);
-}
-
-public sealed class ReadmissionAgreementsGrain(IPersistentState<ReadmissionAgreementsState> state) : Grain, IReadmissionAgreementsGrain
+public sealed class ReadmissionAgreementsGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReadmissionAgreementsState> state) : DomainGrain, IReadmissionAgreementsGrain
 {
     public async Task<ReadmissionClock> Put(ReadmissionClock clock)
     {

@@ -8,4 +8,12 @@ namespace ReturnOps.Grains.Agreements;
 /// <param name="ExtensionDays">Extra days granted once on request (0: none).</param>
 /// <param name="SilenceMeansAcceptance">No reply by the deadline counts as acceptance.</param>
 /// <param name="TransferDays">Days to carry out the transfer after acceptance.</param>
-public sealed record ReadmissionClock(string Destination, int ReplyDays, int ExtensionDays, bool SilenceMeansAcceptance, int TransferDays);
+[GenerateSerializer]
+[Immutable]
+[Alias("ReturnOps.ReadmissionClock")]
+public sealed record ReadmissionClock(
+    [property: Id(0)] string Destination,
+    [property: Id(1)] int ReplyDays,
+    [property: Id(2)] int ExtensionDays,
+    [property: Id(3)] bool SilenceMeansAcceptance,
+    [property: Id(4)] int TransferDays);

@@ -1,6 +1,8 @@
 namespace ReturnOps.Grains.Countries;
 
 /// <summary>How a participant relates to the EU; decides nothing in code, used for statistics and lists.</summary>
+[GenerateSerializer]
+[Alias("ReturnOps.CountryGroup")]
 public enum CountryGroup
 {
     EU,
@@ -13,10 +15,12 @@ public enum CountryGroup
 /// <param name="Code">ISO 3166 alpha-2 (Kosovo: XK).</param>
 /// <param name="Airports">Departure airports, IATA codes.</param>
 /// <param name="Endpoint">Reference to the country's system endpoint for messages, if it has one.</param>
+[GenerateSerializer]
+[Alias("ReturnOps.Country")]
 public sealed record Country(
-    string Code,
-    string Name,
-    CountryGroup Group,
-    IReadOnlyList<string> Airports,
-    string? Authority = null,
-    string? Endpoint = null);
+    [property: Id(0)] string Code,
+    [property: Id(1)] string Name,
+    [property: Id(2)] CountryGroup Group,
+    [property: Id(3)] IReadOnlyList<string> Airports,
+    [property: Id(4)] string? Authority = null,
+    [property: Id(5)] string? Endpoint = null);

@@ -1,15 +1,10 @@
 using System.Text.RegularExpressions;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Countries;
 
-public sealed class CountryState
-{
-    public Country? Country { get; set; }
-}
-
-public sealed partial class CountryGrain(IPersistentState<CountryState> state) : Grain, ICountryGrain
+public sealed partial class CountryGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<CountryState> state) : DomainGrain, ICountryGrain
 {
     public async Task<Country> Put(Country country)
     {
@@ -38,12 +33,7 @@ public sealed partial class CountryGrain(IPersistentState<CountryState> state) :
     private static partial Regex Iata();
 }
 
-public sealed class CountryDirectoryState
-{
-    public SortedDictionary<string, Country> Countries { get; set; } = new(StringComparer.Ordinal);
-}
-
-public sealed class CountryDirectoryGrain(IPersistentState<CountryDirectoryState> state) : Grain, ICountryDirectoryGrain
+public sealed class CountryDirectoryGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<CountryDirectoryState> state) : DomainGrain, ICountryDirectoryGrain
 {
     public async Task Upsert(Country country)
     {

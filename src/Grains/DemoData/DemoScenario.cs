@@ -4,7 +4,6 @@ using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Grains.DemoData;
 

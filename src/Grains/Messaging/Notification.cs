@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ReturnOps.Runtime;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Messaging;
 
@@ -8,16 +8,18 @@ namespace ReturnOps.Grains.Messaging;
 /// <see cref="ReturneeId"/> is set only on grain-to-grain messages (the early warning to the operation) and on a
 /// no-show notice to the returnee's own country.
 /// </summary>
+[GenerateSerializer]
+[Alias("ReturnOps.Notification")]
 public sealed record Notification(
-    string Subject,
-    string? OperationId = null,
-    string? BookingId = null,
-    string? Country = null,
-    string? Status = null,
-    string? Reason = null,
-    IReadOnlyList<string>? Rules = null,
-    int? Seats = null,
-    string? ReturneeId = null);
+    [property: Id(0)] string Subject,
+    [property: Id(1)] string? OperationId = null,
+    [property: Id(2)] string? BookingId = null,
+    [property: Id(3)] string? Country = null,
+    [property: Id(4)] string? Status = null,
+    [property: Id(5)] string? Reason = null,
+    [property: Id(6)] IReadOnlyList<string>? Rules = null,
+    [property: Id(7)] int? Seats = null,
+    [property: Id(8)] string? ReturneeId = null);
 
 /// <summary>Where outbox messages go; the dispatcher (src/Silo) resolves these addresses.</summary>
 public static class Destination

@@ -1,29 +1,35 @@
+using Orleans.Concurrency;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>One return operation, keyed by an id the gateway makes. Every booking rule is decided in its turn.</summary>
+[Alias("ReturnOps.IReturnOperationGrain")]
 public interface IReturnOperationGrain : IGrainWithStringKey
 {
     /// <summary>Creates the operation in Draft; repeating the same plan is harmless.</summary>
+    [Alias("Create")]
     Task<OperationView> Create(OperationPlan plan);
 
     /// <summary>The operation, or null if it does not exist.</summary>
     [ReadOnly]
+    [Alias("GetView")]
     Task<OperationView?> GetView();
 
     /// <summary>Moves the lifecycle (organiser only), with the guards of each step.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
     /// <exception cref="PreconditionFailedException">The operation's version is not <paramref name="expectedVersion"/>.</exception>
+    [Alias("ChangeStatus")]
     Task<OperationView> ChangeStatus(Caller caller, StatusChange change, long? expectedVersion = null);
 
     /// <summary>Books seats for the caller's country: confirmed or waitlisted whole, or refused with a rule.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("RequestBooking")]
     Task<BookingView> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null);
 
     /// <summary>Cancels one of the caller's country's bookings and gives its seats to the waitlist.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("CancelBooking")]
     Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null);
 
     /// <summary>
@@ -31,42 +37,53 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     /// suspended whole, as a new arrival (confirmed if it fits, else waitlisted).
     /// </summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("ReinstateBooking")]
     Task<BookingView> ReinstateBooking(Caller caller, string bookingId, long? expectedVersion = null);
 
     /// <summary>Names the staff of one of the caller's country's bookings (rule 6): replaces the list; counts per role must match.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("NameStaff")]
     Task<BookingView> NameStaff(Caller caller, string bookingId, IReadOnlyList<StaffMember> staff, long? expectedVersion = null);
 
     /// <summary>Early warning: a booked returnee became ineligible; suspends its seat (and its family's) at once. Idempotent.</summary>
+    [Alias("SuspendReturnee")]
     Task SuspendReturnee(string returneeId, IReadOnlyList<string> rules);
 
     /// <summary>Bookings the caller may see: its country's, or all for the organiser (returnee ids only of its own).</summary>
     [ReadOnly]
+    [Alias("GetBookings")]
     Task<IReadOnlyList<BookingView>> GetBookings(Caller caller);
 
     /// <summary>The manifest as the caller may see it (rule 16).</summary>
     [ReadOnly]
+    [Alias("GetManifest")]
     Task<Manifest> GetManifest(Caller caller);
 
     /// <summary>The organiser shares the manifest with the destinations (rule 16): from BookingClosed on, once, idempotent.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("ShareManifest")]
     Task<OperationView> ShareManifest(Caller caller, long? expectedVersion = null);
 
     /// <summary>A destination's partner clears or rejects the manifest it was shared (rule 13).</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("Clear")]
     Task<OperationView> Clear(Caller caller, ClearanceDecision decision, long? expectedVersion = null);
 
     /// <summary>Assigns a forced-return monitor (secretariat or organiser; rule 7).</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("AssignMonitor")]
     Task<OperationView> AssignMonitor(Caller caller, string monitor, long? expectedVersion = null);
 
     /// <summary>An assigned monitor's report; it goes to the secretariat, the FRO and every participating state.</summary>
+    [Alias("FileMonitorReport")]
     Task FileMonitorReport(Caller caller, MonitorReport report);
 
     /// <summary>After departure, a returnee on the manifest did not board: counted per reason and freed for another operation.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    [Alias("RecordNoShow")]
     Task<NoShowView> RecordNoShow(Caller caller, string returneeId, NoShowReason reason, long? expectedVersion = null);
 
     /// <summary>A serious incident or complaint from a participant or monitor; reaches role <c>fro</c> at once. Returns its id.</summary>
+    [Alias("FileIncident")]
     Task<string> FileIncident(Caller caller, IncidentReport report);
 }

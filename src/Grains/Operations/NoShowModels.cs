@@ -1,6 +1,8 @@
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>Why a returnee on the final manifest did not board.</summary>
+[GenerateSerializer]
+[Alias("ReturnOps.NoShowReason")]
 public enum NoShowReason
 {
     Absconded,
@@ -13,14 +15,33 @@ public enum NoShowReason
 }
 
 /// <summary>A recorded no-show. <see cref="ReturneeId"/> is empty once retention erased the operation's personal data.</summary>
-public sealed record NoShowView(string ReturneeId, string BookingId, string Country, NoShowReason Reason, DateTimeOffset RecordedAt);
+[GenerateSerializer]
+[Immutable]
+[Alias("ReturnOps.NoShowView")]
+public sealed record NoShowView(
+    [property: Id(0)] string ReturneeId,
+    [property: Id(1)] string BookingId,
+    [property: Id(2)] string Country,
+    [property: Id(3)] NoShowReason Reason,
+    [property: Id(4)] DateTimeOffset RecordedAt);
 
 /// <summary>Stored with the operation: the returnee id goes at retention, the country and reason stay as a count.</summary>
+[GenerateSerializer]
+[Alias("ReturnOps.NoShowRecord")]
 public sealed class NoShowRecord
 {
+    [Id(0)]
     public string ReturneeId { get; set; } = "";
+
+    [Id(1)]
     public string BookingId { get; set; } = "";
+
+    [Id(2)]
     public string Country { get; set; } = "";
+
+    [Id(3)]
     public NoShowReason Reason { get; set; }
+
+    [Id(4)]
     public DateTimeOffset RecordedAt { get; set; }
 }

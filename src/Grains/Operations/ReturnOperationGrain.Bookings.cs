@@ -1,7 +1,8 @@
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
+using Orleans.Storage;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Operations;
 

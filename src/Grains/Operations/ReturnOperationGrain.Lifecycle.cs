@@ -1,7 +1,6 @@
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Grains.Operations;
 
@@ -52,9 +51,13 @@ public sealed partial class ReturnOperationGrain
         {
             await MoveTo(OperationStatus.BookingClosed, "booking deadline");
         }
-        else if (reminderName == RetentionReminder && !S.PersonalDataErased && S.EndedAt is not null)
+        else if (reminderName == RetentionReminder && S.EndedAt is { } ended && clock.GetUtcNow() >= ended.AddDays(options.RetentionDays))
         {
-            await EraseReturnees();
+            if (!S.PersonalDataErased)
+            {
+                await EraseReturnees();
+            }
+            await ForgetReminder(RetentionReminder);
         }
     }
 
@@ -64,10 +67,10 @@ public sealed partial class ReturnOperationGrain
         switch (to)
         {
             case OperationStatus.Announced:
-                await RegisterOrUpdateReminder(DeadlineReminder, Max(Plan.BookingDeadline - clock.GetUtcNow(), TimeSpan.Zero), TimeSpan.Zero);
+                await RemindIn(DeadlineReminder, Plan.BookingDeadline - clock.GetUtcNow());
                 break;
             case OperationStatus.BookingClosed:
-                await UnregisterReminder(DeadlineReminder);
+                await ForgetReminder(DeadlineReminder);
                 break;
             case OperationStatus.Confirmed:
                 S.OverrideReason = S.OverrideReason is null && !ClearedByEveryDestination() ? reason : S.OverrideReason;
@@ -147,8 +150,8 @@ public sealed partial class ReturnOperationGrain
             S.CancelReason = reason;
             await Task.WhenAll(S.Bookings.Where(b => b.Status != BookingStatus.Cancelled).Select(ReleaseAll));
         }
-        await UnregisterReminder(DeadlineReminder);
-        await RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(options.RetentionDays), TimeSpan.Zero);
+        await ForgetReminder(DeadlineReminder);
+        await RemindIn(RetentionReminder, TimeSpan.FromDays(options.RetentionDays));
     }
 
     /// <summary>
@@ -175,6 +178,4 @@ public sealed partial class ReturnOperationGrain
         S.PersonalDataErased = true;
         await Save();
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -3,13 +3,13 @@ using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>The operation's plan, views and persistence; bookings, lifecycle and oversight are in the other parts.</summary>
-public sealed partial class ReturnOperationGrain(IPersistentState<ReturnOperationState> state, TimeProvider clock, GrainsOptions options)
-    : Grain, IReturnOperationGrain, IRemindable
+public sealed partial class ReturnOperationGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturnOperationState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, GrainsOptions options)
+    : DomainGrain, IReturnOperationGrain, IRemindable
 {
     private ReturnOperationState S => state.State;
     private OperationPlan Plan => S.Plan ?? throw new ResourceNotFoundException($"Operation {GetPrimaryKeyString()} not found.");

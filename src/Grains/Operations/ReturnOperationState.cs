@@ -1,56 +1,113 @@
 namespace ReturnOps.Grains.Operations;
 
+/// <summary>
+/// The operation's stored state. Persisted as JSON through <see cref="GrainsJsonContext"/>: property names are the stored
+/// shape and must not change; the <c>[Id]</c>s serve Orleans' serializer only.
+/// </summary>
+[GenerateSerializer]
+[Alias("ReturnOps.ReturnOperationState")]
 public sealed class ReturnOperationState
 {
+    [Id(0)]
     public OperationPlan? Plan { get; set; }
+
+    [Id(1)]
     public decimal EscortsPerReturnee { get; set; }
+
+    [Id(2)]
     public OperationStatus Status { get; set; }
+
+    [Id(3)]
     public List<Booking> Bookings { get; set; } = [];
 
     /// <summary>Arrival order of bookings; a reinstated booking arrives again.</summary>
+    [Id(4)]
     public long NextSequence { get; set; }
 
     /// <summary>Changes whenever the confirmed set changes, so an older clearance no longer counts.</summary>
+    [Id(5)]
     public int ManifestVersion { get; set; }
 
+    [Id(6)]
     public List<string> AssignedMonitors { get; set; } = [];
+
+    [Id(7)]
     public Dictionary<string, MonitorReport> MonitorReports { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(8)]
     public Dictionary<string, ClearanceRecord> Clearances { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(9)]
     public string? OverrideReason { get; set; }
+
+    [Id(10)]
     public string? CancelReason { get; set; }
+
+    [Id(11)]
     public int Incidents { get; set; }
+
+    [Id(12)]
     public int Suspensions { get; set; }
 
     /// <summary>Returnees on the final manifest who did not board; they left their booking's returnee list.</summary>
+    [Id(13)]
     public List<NoShowRecord> NoShows { get; set; } = [];
+
+    [Id(14)]
     public DateTimeOffset? EndedAt { get; set; }
 
     /// <summary>The organiser shared the manifest with the destinations (rule 16); they see it, and can clear it, from then on.</summary>
+    [Id(15)]
     public bool ManifestShared { get; set; }
 
     /// <summary>Retention ran: returnee ids are gone, counts stay.</summary>
+    [Id(16)]
     public bool PersonalDataErased { get; set; }
 }
 
+[GenerateSerializer]
+[Alias("ReturnOps.Booking")]
 public sealed class Booking
 {
+    [Id(0)]
     public string Id { get; set; } = "";
+
+    [Id(1)]
     public string Country { get; set; } = "";
+
+    [Id(2)]
     public BookingStatus Status { get; set; }
+
+    [Id(3)]
     public long Sequence { get; set; }
+
+    [Id(4)]
     public List<BookedReturnee> Returnees { get; set; } = [];
 
     /// <summary>Returnees holding a seat: a suspended returnee's seat went back to the pool (rule 2).</summary>
+    [Id(5)]
     public int ReturneeCount { get; set; }
 
+    [Id(6)]
     public int ForcedCount { get; set; }
+
+    [Id(7)]
     public int Escorts { get; set; }
+
+    [Id(8)]
     public int Medical { get; set; }
+
+    [Id(9)]
     public int Monitors { get; set; }
+
+    [Id(10)]
     public int Interpreters { get; set; }
+
+    [Id(11)]
     public int Observers { get; set; }
 
     /// <summary>Rule 6: the staff named for the counts above, each with a travel document; empty until the country names them.</summary>
+    [Id(12)]
     public List<StaffMember> Staff { get; set; } = [];
 
     /// <summary>Rule 11: every returnee and every staff member takes a seat.</summary>
@@ -69,20 +126,37 @@ public sealed class Booking
     }
 }
 
+[GenerateSerializer]
+[Alias("ReturnOps.BookedReturnee")]
 public sealed class BookedReturnee
 {
+    [Id(0)]
     public string Id { get; set; } = "";
+
+    [Id(1)]
     public string? FamilyGroup { get; set; }
+
+    [Id(2)]
     public bool Forced { get; set; }
 
     /// <summary>Ineligible since booking (rule 2): the returnee keeps its place in the booking, not its seat.</summary>
+    [Id(3)]
     public bool Suspended { get; set; }
 }
 
+[GenerateSerializer]
+[Alias("ReturnOps.ClearanceRecord")]
 public sealed class ClearanceRecord
 {
+    [Id(0)]
     public bool Cleared { get; set; }
+
+    [Id(1)]
     public List<string> RejectedReturnees { get; set; } = [];
+
+    [Id(2)]
     public string? Reason { get; set; }
+
+    [Id(3)]
     public int ManifestVersion { get; set; }
 }

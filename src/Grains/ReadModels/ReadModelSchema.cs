@@ -1,8 +1,7 @@
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.Returnees;
-using ReturnOps.Runtime;
-using ReturnOps.Runtime.Storage;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.ReadModels;
 

@@ -1,5 +1,7 @@
 namespace ReturnOps.Grains.Readmission;
 
+[GenerateSerializer]
+[Alias("ReturnOps.ReadmissionStatus")]
 public enum ReadmissionStatus
 {
     Pending,
@@ -15,18 +17,28 @@ public enum ReadmissionStatus
 /// When the request went to the destination, if before it was recorded here (a request sent through another channel and
 /// entered later keeps its running clock); null means now.
 /// </param>
-public sealed record ReadmissionSubmission(string ReturneeId, string Owner, string Destination, DateTimeOffset? SentAt = null);
+[GenerateSerializer]
+[Immutable]
+[Alias("ReturnOps.ReadmissionSubmission")]
+public sealed record ReadmissionSubmission(
+    [property: Id(0)] string ReturneeId,
+    [property: Id(1)] string Owner,
+    [property: Id(2)] string Destination,
+    [property: Id(3)] DateTimeOffset? SentAt = null);
 
 /// <summary>A request as both sides see it; no personal data, only the returnee's opaque id.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("ReturnOps.ReadmissionRequestView")]
 public sealed record ReadmissionRequestView(
-    string Id,
-    string ReturneeId,
-    string Owner,
-    string Destination,
-    ReadmissionStatus Status,
-    DateTimeOffset RequestedAt,
-    DateTimeOffset ReplyDueBy,
-    bool Extended,
-    bool AcceptedBySilence,
-    string? Reason,
-    DateTimeOffset? TransferBy);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string ReturneeId,
+    [property: Id(2)] string Owner,
+    [property: Id(3)] string Destination,
+    [property: Id(4)] ReadmissionStatus Status,
+    [property: Id(5)] DateTimeOffset RequestedAt,
+    [property: Id(6)] DateTimeOffset ReplyDueBy,
+    [property: Id(7)] bool Extended,
+    [property: Id(8)] bool AcceptedBySilence,
+    [property: Id(9)] string? Reason,
+    [property: Id(10)] DateTimeOffset? TransferBy);

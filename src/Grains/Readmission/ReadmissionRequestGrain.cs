@@ -3,18 +3,12 @@ using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Readmission;
 
-public sealed class ReadmissionRequestState
-{
-    public ReadmissionRequestView? Request { get; set; }
-    public ReadmissionClock? Clock { get; set; }
-}
-
-public sealed class ReadmissionRequestGrain(IPersistentState<ReadmissionRequestState> state, TimeProvider clock)
-    : Grain, IReadmissionRequestGrain, IRemindable
+public sealed class ReadmissionRequestGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReadmissionRequestState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+    : DomainGrain, IReadmissionRequestGrain, IRemindable
 {
     private const string ReplyDue = "reply-due";
 
@@ -45,7 +39,7 @@ public sealed class ReadmissionRequestGrain(IPersistentState<ReadmissionRequestS
             ReadmissionStatus.Pending, sentAt, due, false, false, null, null);
         await returnee.RecordReadmission(submission.Destination, nameof(ReadmissionStatus.Pending));
         // A request entered after its deadline is due at once: the reminder decides it on its first tick.
-        await RegisterOrUpdateReminder(ReplyDue, Max(due - now, TimeSpan.Zero), TimeSpan.Zero);
+        await RemindIn(ReplyDue, due - now);
         return await Save("readmission.requested", Destination.Country(submission.Destination));
     }
 
@@ -65,7 +59,7 @@ public sealed class ReadmissionRequestGrain(IPersistentState<ReadmissionRequestS
         }
         var due = request.ReplyDueBy.AddDays(days);
         state.State.Request = request with { Extended = true, ReplyDueBy = due };
-        await RegisterOrUpdateReminder(ReplyDue, Max(due - clock.GetUtcNow(), TimeSpan.Zero), TimeSpan.Zero);
+        await RemindIn(ReplyDue, due - clock.GetUtcNow());
         return await Save("readmission.extended", Destination.Country(request.Owner));
     }
 
@@ -99,7 +93,7 @@ public sealed class ReadmissionRequestGrain(IPersistentState<ReadmissionRequestS
         var transferBy = status == ReadmissionStatus.Accepted ? clock.GetUtcNow().AddDays(state.State.Clock!.TransferDays) : (DateTimeOffset?)null;
         state.State.Request = request with { Status = status, AcceptedBySilence = bySilence, Reason = reason, TransferBy = transferBy };
         await GrainFactory.GetGrain<IReturneeGrain>(request.ReturneeId).RecordReadmission(request.Destination, status.ToString());
-        await UnregisterReminder(ReplyDue);
+        await ForgetReminder(ReplyDue);
         return await Save("readmission." + status.ToString().ToLowerInvariant(), Destination.Country(request.Owner));
     }
 
@@ -112,6 +106,4 @@ public sealed class ReadmissionRequestGrain(IPersistentState<ReadmissionRequestS
         await state.WriteStateAsync();
         return request;
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

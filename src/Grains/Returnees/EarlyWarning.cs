@@ -1,5 +1,4 @@
 using ReturnOps.Grains.Operations;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Grains.Returnees;
 

@@ -1,14 +1,9 @@
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Returnees;
 
-public sealed class FamilyGroupState
-{
-    public SortedSet<string> Members { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>A leaf grain: returnees call it, it calls no one, so no cycle can form.</summary>
-public sealed class FamilyGroupGrain(IPersistentState<FamilyGroupState> state) : Grain, IFamilyGroupGrain
+public sealed class FamilyGroupGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<FamilyGroupState> state) : DomainGrain, IFamilyGroupGrain
 {
     public static string KeyFor(string owner, string group) => owner + "/" + group;
 

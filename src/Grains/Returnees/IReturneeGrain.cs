@@ -1,47 +1,60 @@
-using ReturnOps.Runtime;
+using Orleans.Concurrency;
 
 namespace ReturnOps.Grains.Returnees;
 
 /// <summary>One case, keyed by an opaque id the gateway makes (never the owner's reference).</summary>
+[Alias("ReturnOps.IReturneeGrain")]
 public interface IReturneeGrain : IGrainWithStringKey
 {
     /// <summary>Registers the case for <paramref name="owner"/>; repeating the same registration is harmless.</summary>
+    [Alias("Register")]
     Task<ReturneeView> Register(string owner, ReturneeCase returnee);
 
     /// <summary>Replaces the case (a merge patch applied by the gateway); flags an early warning when a booked returnee becomes ineligible.</summary>
+    [Alias("Update")]
     Task<ReturneeUpdate> Update(string owner, ReturneeCase returnee);
 
     /// <summary>The case, or null if it does not exist.</summary>
     [ReadOnly]
+    [Alias("Get")]
     Task<ReturneeView?> Get();
 
     /// <summary>Eligibility against an operation without reserving (confirmation re-checks every returnee).</summary>
     [ReadOnly]
+    [Alias("Assess")]
     Task<Reservation> Assess(EligibilityContext context);
 
     /// <summary>Holds the returnee for one booking if eligible and free; idempotent per booking.</summary>
+    [Alias("Reserve")]
     Task<Reservation> Reserve(BookingRef booking, string bookingCountry, EligibilityContext context);
 
     /// <summary>Lets the returnee go from a booking; nothing happens if another booking holds it.</summary>
+    [Alias("Release")]
     Task Release(BookingRef booking);
 
     /// <summary>
     /// Erases personal data, keeping the owner and the fact of erasure. The owner (null argument) must cancel a booking first;
     /// retention passes its operation id and spares a returnee rebooked on another operation.
     /// </summary>
+    [Alias("Erase")]
     Task<bool> Erase(string? unlessBookedElsewhereThan);
 
     /// <summary>Records the state of a readmission request for a destination (called by the request).</summary>
+    [Alias("RecordReadmission")]
     Task RecordReadmission(string destination, string status);
 }
 
 /// <summary>The members of one family group of one owning state (rule 4), keyed <c>{owner}/{group}</c>.</summary>
+[Alias("ReturnOps.IFamilyGroupGrain")]
 public interface IFamilyGroupGrain : IGrainWithStringKey
 {
+    [Alias("Join")]
     Task Join(string returneeId);
 
+    [Alias("Leave")]
     Task Leave(string returneeId);
 
     [ReadOnly]
+    [Alias("Members")]
     Task<IReadOnlyList<string>> Members();
 }

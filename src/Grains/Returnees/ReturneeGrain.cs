@@ -1,24 +1,11 @@
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Returnees;
 
-public sealed class ReturneeState
-{
-    public string? Owner { get; set; }
-    public ReturneeCase? Case { get; set; }
-    public BookingRef? Booking { get; set; }
-
-    /// <summary>The operation the reservation was judged against, so a later change can be re-judged alone.</summary>
-    public EligibilityContext? BookedFor { get; set; }
-
-    public Dictionary<string, string> Readmission { get; set; } = new(StringComparer.Ordinal);
-    public bool Erased { get; set; }
-}
-
-public sealed class ReturneeGrain(IPersistentState<ReturneeState> state, TimeProvider clock) : Grain, IReturneeGrain
+public sealed class ReturneeGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturneeState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : DomainGrain, IReturneeGrain
 {
     private ReturneeState S => state.State;
 

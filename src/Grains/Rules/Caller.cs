@@ -4,7 +4,13 @@ namespace ReturnOps.Grains.Rules;
 /// Who makes a call, as the gateway read it from the token: role, country (coordinators and partners)
 /// and subject. Grains decide visibility with it, so that every entry point applies the same rules.
 /// </summary>
-public sealed record Caller(string Role, string? Country, string Subject)
+[GenerateSerializer]
+[Immutable]
+[Alias("ReturnOps.Caller")]
+public sealed record Caller(
+    [property: Id(0)] string Role,
+    [property: Id(1)] string? Country,
+    [property: Id(2)] string Subject)
 {
     public const string Coordinator = "coordinator";
     public const string Secretariat = "secretariat";

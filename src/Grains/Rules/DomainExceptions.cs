@@ -4,7 +4,9 @@ namespace ReturnOps.Grains.Rules;
 /// A request broke a business rule; nothing was changed. Grain exceptions reach the caller unchanged,
 /// so the gateway maps <see cref="Rule"/> to a problem response (409 or 422, see <see cref="RuleCode.IsConflict"/>).
 /// </summary>
-public sealed class DomainRuleException : Exception
+[GenerateSerializer]
+[Alias("ReturnOps.DomainRuleException")]
+public sealed class DomainRuleException : RefusalException
 {
     public DomainRuleException(string rule, string message) : this([new RuleViolation(rule, message)])
     {
@@ -33,11 +35,14 @@ public sealed class DomainRuleException : Exception
     public string Rule => Violations[0].Rule;
 
     /// <summary>Every rule the request broke, for the problem response's details.</summary>
+    [Id(0)]
     public IReadOnlyList<RuleViolation> Violations { get; }
 }
 
 /// <summary>The resource does not exist or the caller may not see it (404: no existence leaks).</summary>
-public sealed class ResourceNotFoundException : Exception
+[GenerateSerializer]
+[Alias("ReturnOps.ResourceNotFoundException")]
+public sealed class ResourceNotFoundException : RefusalException
 {
     public ResourceNotFoundException() : base("Not found.")
     {
@@ -53,7 +58,9 @@ public sealed class ResourceNotFoundException : Exception
 }
 
 /// <summary>The caller's role may not do this at all (403), e.g. the secretariat asking for a manifest.</summary>
-public sealed class AccessDeniedException : Exception
+[GenerateSerializer]
+[Alias("ReturnOps.AccessDeniedException")]
+public sealed class AccessDeniedException : RefusalException
 {
     public AccessDeniedException() : base("Access denied.")
     {
@@ -72,7 +79,9 @@ public sealed class AccessDeniedException : Exception
 /// The caller's precondition (If-Match: the version it read) no longer holds: the resource changed since (412).
 /// Checked inside the grain's turn, before anything is changed, so two writers with the same version cannot both pass.
 /// </summary>
-public sealed class PreconditionFailedException : Exception
+[GenerateSerializer]
+[Alias("ReturnOps.PreconditionFailedException")]
+public sealed class PreconditionFailedException : RefusalException
 {
     public PreconditionFailedException() : base("The resource changed since it was read.")
     {

@@ -1,9 +1,9 @@
 namespace ReturnOps.Silo.Hosting;
 
 /// <summary>
-/// What background work a replica does (configuration section <c>Silo</c>). Every replica serves grain calls;
-/// in a cluster, gateways turn both switches off and dedicated workers do that work. The defaults keep the
-/// one-process setup doing everything.
+/// What this replica is and what background work it does (configuration section <c>Silo</c>). Every silo hosts
+/// grains and fires its share of Orleans' reminders; the outbox dispatcher runs on silos, never on gateways that
+/// are only clients of the cluster.
 /// </summary>
 public sealed class SiloOptions
 {
@@ -12,9 +12,11 @@ public sealed class SiloOptions
     /// <summary>Runs the outbox dispatcher: webhooks to partners and grain-to-grain messages.</summary>
     public bool Dispatcher { get; set; } = true;
 
-    /// <summary>Claims and fires due reminders (booking deadlines, readmission reply clocks, retention).</summary>
-    public bool Reminders { get; set; } = true;
-
-    /// <summary>Names the replica in reminder and outbox claims; by default host name, process id and a random suffix.</summary>
+    /// <summary>Names the replica in outbox claims and in Orleans' membership; by default host name, process id and a random suffix.</summary>
     public string? Name { get; set; }
+
+    /// <summary>The name in effect: <see cref="Name"/> or one made once per process.</summary>
+    public string ReplicaName => Name is { Length: > 0 } name ? name : s_generated;
+
+    private static readonly string s_generated = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 }

@@ -1,16 +1,16 @@
-using ReturnOps.Runtime;
 using ReturnOps.Silo.Observability;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Silo.Hosting;
 
 /// <summary>
-/// A worker replica: the silo without the HTTP API. It fires reminders (deadlines, readmission clocks, retention)
-/// and dispatches the outbox, and answers only <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c> on a
-/// small web host, so that Kubernetes probes and a Prometheus scrape reach it like a gateway.
+/// A silo replica of the cluster: grains, its share of Orleans' reminders (deadlines, readmission clocks, retention)
+/// and the outbox dispatcher, with a small web host answering only <c>/health/live</c>, <c>/health/ready</c> and
+/// <c>/metrics</c>, so that Kubernetes probes and a Prometheus scrape reach it like a gateway.
 /// </summary>
 public static class SiloWorker
 {
-    /// <summary>Builds the worker; <paramref name="configure"/> lets tests replace settings and services.</summary>
+    /// <summary>Builds the silo; <paramref name="configure"/> lets tests replace settings and services.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -18,15 +18,15 @@ public static class SiloWorker
         // Quiet by default; `Logging__LogLevel__Npgsql=Information` (or a more specific category) brings the SQL back.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
-        if (!StorageSettings.From(builder.Configuration).IsPostgres)
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        if (!StorageSettings.From(builder.Configuration).IsPostgres || !ClusterSettings.From(builder.Configuration).IsAdoNet)
         {
-            // On SQLite, replicas cannot learn of each other's writes: a worker would serve stale grains forever.
             throw new InvalidOperationException(
-                "A worker replica shares PostgreSQL with the gateways: set Storage:Provider=Postgres and Storage:ConnectionString " +
-                "(env Storage__Provider, Storage__ConnectionString). One process on SQLite is the gateway alone: dotnet run --project src/Gateway.");
+                "A silo replica joins the cluster in PostgreSQL: set Storage:Provider=Postgres, Storage:ConnectionString and Cluster:Membership=AdoNet " +
+                "(env Storage__Provider, Storage__ConnectionString, Cluster__Membership). One process on SQLite is the gateway alone: dotnet run --project src/Gateway.");
         }
         // Its own migrations only: the gateway's tables (idempotency keys, audit log) are created by the gateway.
-        builder.Services.AddReturnOpsSilo(builder.Configuration);
+        builder.AddReturnOpsSilo();
         builder.Services.AddSingleton<SiloMetrics>();
         builder.Services.AddSingleton<PrometheusText>();
 
@@ -37,11 +37,18 @@ public static class SiloWorker
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(GrainRuntime runtime, CancellationToken cancellationToken)
+    /// <summary>Ready when this silo is an active member of the cluster and the database answers.</summary>
+    private static async Task<IResult> ReadyAsync(IStorageProvider storage, ILocalSiloDetails silo, IClusterMembershipService membership,
+        CancellationToken cancellationToken)
     {
+        if (membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) != SiloStatus.Active)
+        {
+            return TypedResults.Problem("This silo has not joined the cluster (or is leaving it).", statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Not a cluster member");
+        }
         try
         {
-            await StorageProbe.PingAsync(runtime, cancellationToken);
+            await StorageProbe.PingAsync(storage, cancellationToken);
             return TypedResults.Ok(new WorkerHealth("ready"));
         }
         catch (StorageUnavailableException ex)

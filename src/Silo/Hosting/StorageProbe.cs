@@ -1,4 +1,4 @@
-using ReturnOps.Runtime;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Silo.Hosting;
 
@@ -8,13 +8,13 @@ public static class StorageProbe
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Completes when the database answered; otherwise throws <see cref="StorageUnavailableException"/>.</summary>
-    public static async Task PingAsync(GrainRuntime runtime, CancellationToken cancellationToken)
+    public static async Task PingAsync(IStorageProvider storage, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try
         {
-            await runtime.Storage.PingAsync(timeout.Token);
+            await storage.PingAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && !cancellationToken.IsCancellationRequested)
         {

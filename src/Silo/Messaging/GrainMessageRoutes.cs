@@ -1,4 +1,3 @@
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Silo.Messaging;
 

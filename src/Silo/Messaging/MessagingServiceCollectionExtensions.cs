@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using ReturnOps.Runtime;
-using ReturnOps.Runtime.Hosting;
-using ReturnOps.Runtime.Storage;
-using ReturnOps.Runtime.Storage.Postgres;
-using ReturnOps.Runtime.Storage.Sqlite;
+using ReturnOps.Grains.Hosting;
+using ReturnOps.Silo.Hosting;
+
+using ReturnOps.Storage;
+using ReturnOps.Storage.Postgres;
+using ReturnOps.Storage.Sqlite;
 using ReturnOps.Silo.Messaging.Deliveries;
 using ReturnOps.Silo.Messaging.Inbox;
 using ReturnOps.Silo.Messaging.Postgres;
@@ -16,12 +17,9 @@ namespace ReturnOps.Silo.Messaging;
 
 public static class MessagingServiceCollectionExtensions
 {
-    /// <summary>Adds the messaging tables to the runtime's migrations.</summary>
-    public static GrainRuntimeBuilder AddMessagingSchema(this GrainRuntimeBuilder builder) => builder.AddMigrations(MessagingSchema.Migrations);
-
     /// <summary>
-    /// Adds the dispatcher, the webhook sender and the subscription, delivery and inbox services over the grain
-    /// runtime's database. The host starts <see cref="OutboxDispatcher"/> after the runtime. Register a
+    /// Adds the dispatcher, the webhook sender and the subscription, delivery and inbox services over the
+    /// process's database (<see cref="IStorageProvider"/>). A silo host starts <see cref="OutboxDispatcher"/> after Orleans. Register a
     /// <see cref="GrainMessageRoutes"/> singleton for grain-to-grain messages.
     /// </summary>
     public static IServiceCollection AddMessaging(this IServiceCollection services, Action<MessagingOptions>? configure = null)
@@ -38,15 +36,15 @@ public static class MessagingServiceCollectionExtensions
                 "Messaging:ClaimLease must be longer than Messaging:AttemptTimeout × (Messaging:InProcessRetries + 2), " +
                 "the time a lane keeps in hand before its claim ends; otherwise no message is ever sent.")
             .ValidateOnStart();
-        services.AddSingleton(sp => For(sp.GetRequiredService<GrainRuntime>().Storage, Loggers(sp)));
+        services.AddSingleton(sp => For(sp.GetRequiredService<IStorageProvider>(), Loggers(sp)));
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton(sp => new WebhookSender(CreateHttpClient(), Options(sp), Clock(sp)));
         services.AddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<IMessagingStore>(), sp.GetRequiredService<WebhookSender>(), Options(sp), Clock(sp),
-            sp.GetRequiredService<GrainRuntime>().Options.SiloName, Loggers(sp).CreateLogger<OutboxDispatcher>(),
-            sp.GetRequiredService<GrainRuntime>(), sp.GetService<GrainMessageRoutes>()));
+            sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>(),
+            sp.GetService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>()));
         services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(), Clock(sp),
             Loggers(sp).CreateLogger<SubscriptionService>()));
         services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
@@ -54,7 +52,7 @@ public static class MessagingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The messaging store for the runtime's database.</summary>
+    /// <summary>The messaging store for the process's database.</summary>
     public static IMessagingStore For(IStorageProvider storage, ILoggerFactory loggers) => storage switch
     {
         PostgresStorageProvider postgres => new PostgresMessagingStore(postgres, loggers.CreateLogger<PostgresMessagingStore>()),
@@ -75,7 +73,8 @@ public static class MessagingServiceCollectionExtensions
 
     private static MessagingOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
 
-    private static TimeProvider Clock(IServiceProvider sp) => sp.GetService<TimeProvider>() ?? TimeProvider.System;
+    /// <summary>The domain's clock: retry schedules and leases move with it in tests, never with Orleans' own.</summary>
+    private static TimeProvider Clock(IServiceProvider sp) => sp.GetKeyedService<TimeProvider>(DomainClock.Key) ?? TimeProvider.System;
 
     private static ILoggerFactory Loggers(IServiceProvider sp) => sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 }

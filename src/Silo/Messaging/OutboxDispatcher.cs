@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using ReturnOps.Runtime;
+using ReturnOps.Storage;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
 

@@ -6,7 +6,7 @@ using System.Text;
 namespace ReturnOps.Silo.Observability;
 
 /// <summary>
-/// Collects the ReturnOps meters with a <see cref="MeterListener"/> and writes them in the Prometheus text
+/// Collects the ReturnOps meters and Orleans' own with a <see cref="MeterListener"/> and writes them in the Prometheus text
 /// format (no exporter package is available here): counters as sums, histograms as cumulative buckets,
 /// gauges as their last observed value.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class PrometheusText : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name.StartsWith("ReturnOps", StringComparison.Ordinal) && ReferenceEquals(instrument.Meter.Scope, meters))
+            if (IsCollected(instrument.Meter) && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -32,6 +32,10 @@ public sealed class PrometheusText : IDisposable
         _listener.SetMeasurementEventCallback<double>((i, value, tags, _) => Record(i, value, tags));
         _listener.Start();
     }
+
+    /// <summary>Ours, and Orleans' own (activations, calls, membership, reminders), which it creates through the host's factory.</summary>
+    private static bool IsCollected(Meter meter) =>
+        meter.Name.StartsWith("ReturnOps", StringComparison.Ordinal) || meter.Name == "Microsoft.Orleans";
 
     public string Render()
     {

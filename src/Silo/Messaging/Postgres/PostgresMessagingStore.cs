@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Npgsql;
-using ReturnOps.Runtime;
-using ReturnOps.Runtime.Storage.Postgres;
+using ReturnOps.Storage;
+using ReturnOps.Storage.Postgres;
 using ReturnOps.Silo.Messaging.Deliveries;
 using ReturnOps.Silo.Messaging.Subscriptions;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using ReturnOps.Runtime.Storage.Sqlite;
+using ReturnOps.Storage.Sqlite;
 using ReturnOps.Silo.Messaging.Deliveries;
 using ReturnOps.Silo.Messaging.Subscriptions;
 

@@ -1,0 +1,41 @@
+using ReturnOps.Grains.Rules;
+using ReturnOps.Storage;
+
+namespace ReturnOps.Grains.Hosting;
+
+/// <summary>
+/// Ends every call a domain grain receives. After a successful call, effects the turn staged without a state write
+/// are written on their own (one transaction). After a failed call, they are discarded, and unless the grain refused
+/// the request before changing anything (<see cref="RefusalException"/>), the activation is dropped: a turn that threw
+/// half-way may have changed memory it never stored, and the next call must read storage instead.
+/// </summary>
+internal sealed class TurnFilter(StagedEffects staged, IStorageProvider storage) : IIncomingGrainCallFilter
+{
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.Grain is not DomainGrain)
+        {
+            await context.Invoke();
+            return;
+        }
+        var grain = context.TargetId;
+        try
+        {
+            await context.Invoke();
+            if (staged.Take(grain) is { IsEmpty: false } effects)
+            {
+                await storage.GrainStorage.WriteEffectsAsync(effects, CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            staged.Discard(grain);
+            if (ex is not RefusalException)
+            {
+                context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex,
+                    "A call failed after it may have changed the grain's memory; the next call reads storage."));
+            }
+            throw;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace ReturnOps.Grains.Returnees;
+
+/// <summary>A returnee grain's stored state (JSON through <see cref="GrainsJsonContext"/>: property names are the stored shape).</summary>
+[GenerateSerializer]
+[Alias("ReturnOps.ReturneeState")]
+public sealed class ReturneeState
+{
+    [Id(0)]
+    public string? Owner { get; set; }
+
+    [Id(1)]
+    public ReturneeCase? Case { get; set; }
+
+    [Id(2)]
+    public BookingRef? Booking { get; set; }
+
+    /// <summary>The operation the reservation was judged against, so a later change can be re-judged alone.</summary>
+    [Id(3)]
+    public EligibilityContext? BookedFor { get; set; }
+
+    [Id(4)]
+    public Dictionary<string, string> Readmission { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(5)]
+    public bool Erased { get; set; }
+}

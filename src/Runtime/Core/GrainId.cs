@@ -1,7 +1,0 @@
-namespace ReturnOps.Runtime;
-
-/// <summary>The identity of a grain: its stored type name and its key.</summary>
-public readonly record struct GrainId(string Type, string Key)
-{
-    public override string ToString() => $"{Type}/{Key}";
-}

@@ -1,0 +1,15 @@
+namespace ReturnOps.Storage;
+
+/// <summary>
+/// One schema change. <paramref name="Module"/> separates the runtime's schema from the domain's;
+/// versions are applied in order within a module, each exactly once, in its own transaction.
+/// </summary>
+public sealed record Migration(string Module, int Version, string Name, string PostgresSql, string SqliteSql)
+{
+    public string SqlFor(string provider) => provider switch
+    {
+        "Postgres" => PostgresSql,
+        "Sqlite" => SqliteSql,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown storage provider."),
+    };
+}

@@ -1,0 +1,111 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ReturnOps.Storage.Postgres;
+
+/// <summary>PostgreSQL behind the runtime: the production and multi-replica provider.</summary>
+public sealed class PostgresStorageProvider : IStorageProvider
+{
+    // Any constant shared by every replica: migrations run under this advisory lock, one replica at a time.
+    private const long MigrationLockKey = 0x52_65_74_4F_70_73;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresStorageProvider(string connectionString, string origin, ILoggerFactory loggerFactory)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseLoggerFactory(loggerFactory);
+        _dataSource = builder.Build();
+        GrainStorage = new PostgresGrainStateStore(this, origin);
+        ChangeFeed = new PostgresChangeFeed(this, origin, loggerFactory.CreateLogger<PostgresChangeFeed>());
+        OutboxSignal = new PostgresOutboxSignal(this, loggerFactory.CreateLogger<PostgresOutboxSignal>());
+    }
+
+    public string Name => "Postgres";
+    public IGrainStateStore GrainStorage { get; }
+    public IChangeFeed ChangeFeed { get; }
+    internal NpgsqlDataSource Npgsql => _dataSource;
+
+    public System.Data.Common.DbDataSource DataSource => _dataSource;
+    internal PostgresOutboxSignal OutboxSignal { get; }
+
+    public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
+    {
+        await Guard(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", cancellationToken);
+            await Execute(connection, tx,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (module text NOT NULL, version integer NOT NULL, name text NOT NULL, PRIMARY KEY (module, version))",
+                cancellationToken);
+            var applied = new HashSet<(string, int)>();
+            await using (var read = new NpgsqlCommand("SELECT module, version FROM schema_migrations", connection, tx))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    applied.Add((reader.GetString(0), reader.GetInt32(1)));
+                }
+            }
+            foreach (var migration in migrations.OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version))
+            {
+                if (applied.Contains((migration.Module, migration.Version)))
+                {
+                    continue;
+                }
+                await Execute(connection, tx, migration.PostgresSql, cancellationToken);
+                await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (module, version, name) VALUES (@m, @v, @n)", connection, tx);
+                record.Parameters.AddWithValue("m", migration.Module);
+                record.Parameters.AddWithValue("v", migration.Version);
+                record.Parameters.AddWithValue("n", migration.Name);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await tx.CommitAsync(cancellationToken);
+            return 0;
+        });
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var command = _dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+        return 0;
+    });
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>
+    /// Runs a database operation, turning "cannot reach the database" into <see cref="StorageUnavailableException"/>
+    /// and emptying the pool, whose connections died with the server, so that the first call after a restart succeeds.
+    /// </summary>
+    internal async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            _dataSource.Clear();
+            throw new StorageUnavailableException("PostgreSQL is unavailable: " + ex.Message, ex);
+        }
+    }
+
+    private static bool IsUnavailable(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || pg.SqlState == PostgresErrorCodes.TooManyConnections,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        SocketException or IOException => true,
+        _ => false,
+    };
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

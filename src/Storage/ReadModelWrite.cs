@@ -1,0 +1,15 @@
+namespace ReturnOps.Storage;
+
+/// <summary>
+/// A change to a read-model row, written in the same transaction as the grain's state so that lists
+/// and statistics never disagree with the grains they summarise.
+/// </summary>
+public abstract record ReadModelWrite(string Table, string Id);
+
+/// <summary>Inserts or replaces the row <paramref name="Id"/> of <paramref name="Table"/>.</summary>
+/// <param name="Columns">Column values; names are identifiers chosen by code, never by input.</param>
+public sealed record ReadModelUpsert(string Table, string Id, IReadOnlyDictionary<string, object?> Columns)
+    : ReadModelWrite(Table, Id);
+
+/// <summary>Deletes the row <paramref name="Id"/> of <paramref name="Table"/>.</summary>
+public sealed record ReadModelDelete(string Table, string Id) : ReadModelWrite(Table, Id);

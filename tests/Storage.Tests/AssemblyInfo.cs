@@ -1,0 +1,3 @@
+using ReturnOps.TestSupport;
+
+[assembly: AssemblyFixture(typeof(SharedPostgres))]
