@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using ReturnOps.Gateway.Audit;
-using ReturnOps.Runtime.Bench;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.BookingRush;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using ReturnOps.BookingRush;
-using ReturnOps.Runtime.Bench;
 using ReturnOps.TestSupport;
 
 // Usage: dotnet run -c Release --project bench/BookingRush -- [--bookings 600] [--clerks 1,4,16] [--runs 2] [--quick] [--out FILE] [--audit]

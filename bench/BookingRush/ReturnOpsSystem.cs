@@ -3,12 +3,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.BookingRush;

@@ -1,4 +1,3 @@
-using ReturnOps.Runtime.Bench;
 
 namespace ReturnOps.BookingRush;
 

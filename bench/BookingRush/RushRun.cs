@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using ReturnOps.Runtime.Bench;
 
 namespace ReturnOps.BookingRush;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Agreements;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Agreements;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Gateway.Audit;
 
@@ -18,7 +19,7 @@ public sealed record AuditVerification(bool Valid, long Rows, long? BrokenAtSeq,
 /// row holds the last sequence number and hash: an edited row breaks its hash, a deleted row breaks the
 /// sequence or the link, a deleted tail disagrees with the head.
 /// </summary>
-public sealed class AuditLog(GatewayDatabase database, TimeProvider clock)
+public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
 {
     private readonly SemaphoreSlim _appendGate = new(1, 1);
 

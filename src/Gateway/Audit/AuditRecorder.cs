@@ -48,7 +48,7 @@ public static class AuditRecorder
             {
                 await RecordAsync(context, "access.denied", status);
             }
-            catch (ReturnOps.Runtime.StorageUnavailableException)
+            catch (ReturnOps.Storage.StorageUnavailableException)
             {
                 // The answer is already sent; a denial that cannot be logged is still a denial.
             }

@@ -9,7 +9,8 @@ public static class AuthSetup
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services, TokenSettings settings)
     {
         services.AddSingleton(settings);
-        services.AddSingleton<TokenIssuer>();
+        // Real time, not the domain's clock: the JWT handler checks a token's lifetime against the system clock.
+        services.AddSingleton(new TokenIssuer(settings, TimeProvider.System));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;

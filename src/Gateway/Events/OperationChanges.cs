@@ -1,31 +1,26 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ReturnOps.Grains.Operations;
-using ReturnOps.Runtime;
+using ReturnOps.Storage;
 using ReturnOps.Runtime.Storage;
 
 namespace ReturnOps.Gateway.Events;
 
 /// <summary>
-/// Tells server-sent-event streams that an operation changed: this replica's writes through an outgoing
-/// call filter, other replicas' through the runtime's change feed. A signal carries no data: the stream
-/// reads the operation again, so a coalesced or missed signal never shows a wrong state.
+/// Tells server-sent-event streams that an operation changed: calls made through this process by
+/// <see cref="OperationChangeFilter"/>, writes made in other processes (silos' reminders, other gateways)
+/// through the database's change feed. A signal carries no data: the stream reads the operation again,
+/// so a coalesced or missed signal never shows a wrong state.
 /// </summary>
-public sealed class OperationChanges : IOutgoingGrainCallFilter
+public sealed class OperationChanges
 {
+    /// <summary>The stored type name of operations in the change feed: <c>ReturnOperationGrain</c>'s <c>[GrainType]</c>.</summary>
+    public const string OperationGrainType = "return-operation";
+
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _watchers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Channel<string>, byte> _boardWatchers = new();
 
-    public async Task Invoke(IGrainCallContext context)
-    {
-        await context.Invoke();
-        if (context.Method.InterfaceType == typeof(IReturnOperationGrain) && !context.Method.ReadOnly)
-        {
-            Signal(context.GrainId.Key, 0);
-        }
-    }
-
-    /// <summary>Hears other replicas' committed writes to operations.</summary>
+    /// <summary>Hears other processes' committed writes to operations (grain type <paramref name="operationGrainType"/>).</summary>
     public Task ListenAsync(IChangeFeed feed, string operationGrainType, CancellationToken cancellationToken) =>
         feed.SubscribeAsync(change =>
         {
@@ -61,7 +56,11 @@ public sealed class OperationChanges : IOutgoingGrainCallFilter
         return new BoardSubscription(channel.Reader, () => _boardWatchers.TryRemove(channel, out _));
     }
 
-    private void Signal(string operationId, long version)
+    /// <summary>
+    /// Wakes the readers of <paramref name="operationId"/>. <paramref name="version"/> is the version another process
+    /// committed (a stream reads until it sees it), or 0 when this process made the change and reads it back itself.
+    /// </summary>
+    internal void Signal(string operationId, long version)
     {
         foreach (var board in _boardWatchers.Keys)
         {

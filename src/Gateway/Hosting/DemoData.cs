@@ -1,7 +1,6 @@
 using ReturnOps.Grains.Agreements;
 using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.DemoData;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Hosting;
 

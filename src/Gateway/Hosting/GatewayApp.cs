@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
@@ -9,13 +8,13 @@ using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Observability;
 using ReturnOps.Gateway.Pages;
 using ReturnOps.Gateway.Problems;
-using ReturnOps.Runtime;
-using ReturnOps.Silo.Hosting;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Silo.Observability;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Hosting;
 
-/// <summary>Composes the gateway: a co-hosted silo, the HTTP pipeline and every resource of api.md.</summary>
+/// <summary>Composes the gateway: a co-hosted silo or a cluster client, the HTTP pipeline and every resource of api.md.</summary>
 public static class GatewayApp
 {
     /// <summary>Builds the application; <paramref name="configure"/> lets tests replace settings and services.</summary>
@@ -28,10 +27,8 @@ public static class GatewayApp
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<OperationChanges>();
-        services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<OperationChanges>());
-        services.AddReturnOpsSilo(builder.Configuration, b => b.AddMigrations(GatewaySchema.Migrations));
+        builder.AddGrainAccess(gateway);
+        // After Orleans' hosted service: hosted services start in order, and this one calls grains.
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<IdempotencyRetention>();
         services.AddSingleton<GatewayDatabase>();
@@ -86,17 +83,17 @@ public static class GatewayApp
         context.User.FindFirst("sub")?.Value is { } subject ? "sub:" + subject : "ip:" + context.Connection.RemoteIpAddress;
 
     /// <summary>
-    /// Listens for other replicas' operation changes and seeds demo data, after the silo started. Takes the
-    /// Prometheus collector so that it listens from the start: a listener misses measurements made before it exists.
+    /// Listens for other processes' operation changes and seeds demo data, after the silo (or the cluster client) started.
+    /// Takes the Prometheus collector so that it listens from the start: a listener misses measurements made before it exists.
     /// </summary>
-    private sealed class GatewayStartup(
-        GrainRuntime runtime, OperationChanges changes, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, PrometheusText metrics) : IHostedService
+    private sealed class GatewayStartup(IGrainFactory grains, IStorageProvider storage, OperationChanges changes, IOptions<GatewayOptions> options,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IHostApplicationLifetime lifetime, PrometheusText metrics) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             GC.KeepAlive(metrics);
-            await changes.ListenAsync(runtime.Storage.ChangeFeed, "return-operation", lifetime.ApplicationStopping);
-            await DemoData.SeedAsync(runtime, runtime.Clock, options.Value.SeedDemoData, cancellationToken);
+            await changes.ListenAsync(storage.ChangeFeed, OperationChanges.OperationGrainType, lifetime.ApplicationStopping);
+            await DemoData.SeedAsync(grains, clock, options.Value.SeedDemoData, cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,21 +1,21 @@
 using System.Data.Common;
-using ReturnOps.Runtime;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Hosting;
 
 /// <summary>
-/// Connections to the gateway's tables through the runtime's data source. Every database failure
-/// surfaces as <see cref="StorageUnavailableException"/>, which the problem mapper answers with 503.
+/// Connections to the gateway's tables (and the read models) through the database's data source. Every database
+/// failure surfaces as <see cref="StorageUnavailableException"/>, which the problem mapper answers with 503.
 /// </summary>
-public sealed class GatewayDatabase(GrainRuntime runtime)
+public sealed class GatewayDatabase(IStorageProvider storage)
 {
-    public string Provider => runtime.Storage.Name;
+    public string Provider => storage.Name;
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await runtime.Storage.DataSource.OpenConnectionAsync(cancellationToken);
+            return await storage.DataSource.OpenConnectionAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
         {

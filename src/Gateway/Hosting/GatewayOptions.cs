@@ -16,6 +16,12 @@ public sealed class GatewayOptions
     /// <summary>How long a duplicate POST waits for the first one with the same Idempotency-Key.</summary>
     public int IdempotencyWaitSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Co-hosts an Orleans silo (the default: one process, the README's first command). <c>false</c>: the gateway is only a
+    /// client of a cluster of silo replicas found in PostgreSQL, which needs <c>Cluster:Membership=AdoNet</c>.
+    /// </summary>
+    public bool HostsSilo { get; set; } = true;
+
     /// <summary>Seeds the domain's demo scenario (returnees, operations) at start; the participants are seeded regardless.</summary>
     public bool SeedDemoData { get; set; }
 }

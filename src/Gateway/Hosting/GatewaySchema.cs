@@ -1,4 +1,4 @@
-using ReturnOps.Runtime.Storage;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Hosting;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Gateway.Idempotency;
@@ -14,7 +15,7 @@ namespace ReturnOps.Gateway.Idempotency;
 /// waiting for it if the first is still running; the same key with another body is refused (422).
 /// Runs after authorization, so keys are per authenticated caller and refused requests store nothing.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, TimeProvider clock, IOptions<GatewayOptions> options)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IOptions<GatewayOptions> options)
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -130,7 +131,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         {
             await store.AbandonAsync(caller, key, CancellationToken.None);
         }
-        catch (ReturnOps.Runtime.StorageUnavailableException)
+        catch (ReturnOps.Storage.StorageUnavailableException)
         {
             // The key stays pending; a retry takes it over once its lease has passed.
         }

@@ -1,9 +1,10 @@
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Idempotency;
 
 /// <summary>Keeps idempotency keys for 24 hours, so stored answers (some with personal data) do not pile up.</summary>
-internal sealed partial class IdempotencyRetention(IdempotencyStore store, TimeProvider clock, ILogger<IdempotencyRetention> logger) : IHostedService, IAsyncDisposable
+internal sealed partial class IdempotencyRetention(IdempotencyStore store, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, ILogger<IdempotencyRetention> logger) : IHostedService, IAsyncDisposable
 {
     public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
     private ITimer? _timer;

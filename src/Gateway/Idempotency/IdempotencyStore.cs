@@ -1,4 +1,5 @@
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Gateway.Idempotency;
 
@@ -20,7 +21,7 @@ public abstract record KeyState
 /// Idempotency keys, race-free: the key row is inserted first (the primary key decides which request
 /// acts), the response is stored when it is known, and duplicates read it. Never check-then-insert.
 /// </summary>
-public sealed class IdempotencyStore(GatewayDatabase database, TimeProvider clock)
+public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
 {
     public Task<KeyState> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken) =>
         database.RunAsync<KeyState>(async connection =>

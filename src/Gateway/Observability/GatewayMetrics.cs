@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Orleans.Runtime;
 using ReturnOps.Gateway.Hosting;
-using ReturnOps.Runtime;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Observability;
 
@@ -16,13 +17,14 @@ public sealed class GatewayMetrics : IDisposable
     private long _outboxBacklog;
     private IReadOnlyDictionary<string, long> _seats = new Dictionary<string, long>();
 
-    public GatewayMetrics(IMeterFactory meters, GrainRuntime runtime, GatewayDatabase database)
+    /// <param name="activations">The co-hosted silo's activations; none when the gateway is only a client of the cluster.</param>
+    public GatewayMetrics(IMeterFactory meters, GatewayDatabase database, IActivationWorkingSet? activations = null)
     {
         _database = database;
         _meter = meters.Create(MeterName);
         _requests = _meter.CreateCounter<long>("returnops_http_requests_total", description: "HTTP requests by route, method and status.");
         _duration = _meter.CreateHistogram<double>("returnops_http_request_duration_seconds", "s", "HTTP request latency by route, method and status.");
-        _meter.CreateObservableGauge("returnops_grain_activations", () => runtime.ActivationCount, description: "Live grain activations in this replica.");
+        _meter.CreateObservableGauge("returnops_grain_activations", () => activations?.Count ?? 0, description: "Live grain activations in this replica.");
         _meter.CreateObservableGauge("returnops_outbox_backlog", () => Volatile.Read(ref _outboxBacklog), description: "Outbox messages not yet delivered.");
         _meter.CreateObservableGauge("returnops_booked_seats", () => _seats.Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
             description: "Seats in bookings by booking status, over all operations.");

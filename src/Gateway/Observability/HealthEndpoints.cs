@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ReturnOps.Runtime;
 using ReturnOps.Silo.Hosting;
 using ReturnOps.Silo.Observability;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Observability;
 
@@ -22,10 +22,14 @@ public static class HealthEndpoints
 
     private static Ok<HealthStatus> Live() => TypedResults.Ok(new HealthStatus("live"));
 
-    /// <summary>Ready when the database answers within two seconds; else the problem mapper's 503.</summary>
-    private static async Task<Ok<HealthStatus>> ReadyAsync(GrainRuntime runtime, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ready when grains can be called (the co-hosted silo is an active member, or the cluster client reaches a silo) and
+    /// the database answers within two seconds; else the problem mapper's 503.
+    /// </summary>
+    private static async Task<Ok<HealthStatus>> ReadyAsync(IClusterReadiness cluster, IStorageProvider storage, CancellationToken cancellationToken)
     {
-        await StorageProbe.PingAsync(runtime, cancellationToken);
+        await cluster.EnsureReadyAsync(cancellationToken);
+        await StorageProbe.PingAsync(storage, cancellationToken);
         return TypedResults.Ok(new HealthStatus("ready"));
     }
 

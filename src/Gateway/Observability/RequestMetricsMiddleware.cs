@@ -1,7 +1,9 @@
+using ReturnOps.Grains.Hosting;
+
 namespace ReturnOps.Gateway.Observability;
 
 /// <summary>Counts every request and its latency by route template (never the raw path: ids would explode the series).</summary>
-public sealed class RequestMetricsMiddleware(RequestDelegate next, GatewayMetrics metrics, TimeProvider clock)
+public sealed class RequestMetricsMiddleware(RequestDelegate next, GatewayMetrics metrics, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
 {
     public async Task InvokeAsync(HttpContext context)
     {

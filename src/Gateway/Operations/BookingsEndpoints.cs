@@ -7,7 +7,6 @@ using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Operations;
 

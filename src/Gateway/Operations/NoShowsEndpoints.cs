@@ -4,7 +4,6 @@ using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Operations;
 

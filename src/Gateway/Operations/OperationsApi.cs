@@ -5,9 +5,9 @@ using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains.Countries;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -30,7 +30,7 @@ public static partial class OperationsApi
         return app;
     }
 
-    private static async Task<Created<OperationView>> CreateAsync(OperationInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Created<OperationView>> CreateAsync(OperationInput input, HttpContext http, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
         var organiser = http.User.ToCaller().CountryOf();
         await CheckCodesAsync(input, grains);

@@ -3,7 +3,6 @@ using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Operations;
 

@@ -1,8 +1,12 @@
 using System.Data.Common;
 using System.Text.Json;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Serialization;
+using Orleans.Storage;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 using ReturnOps.Silo.Messaging.Subscriptions;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Problems;
 
@@ -35,10 +39,33 @@ public static class ProblemMapper
         RequestProblemException problem => ForStatus(problem.Status, problem.Message),
         BadHttpRequestException bad => ForStatus(bad.StatusCode, BadRequestDetail(bad)),
         JsonException json => ForStatus(StatusCodes.Status400BadRequest, JsonDetail(json)),
-        StorageUnavailableException or InconsistentStateException or GrainCallTimeoutException or DbException or TimeoutException =>
-            ForStatus(StatusCodes.Status503ServiceUnavailable),
+        _ when IsTransient(exception) => ForStatus(StatusCodes.Status503ServiceUnavailable),
         _ => ForStatus(StatusCodes.Status500InternalServerError),
     };
+
+    /// <summary>
+    /// Failures that change nothing and may pass: the database (Orleans wraps a grain storage failure in an
+    /// <see cref="OrleansException"/>, so the cause may be inner), a version conflict that survived the client's one
+    /// replay, a call that timed out or found no silo or gateway to take it.
+    /// </summary>
+    private static bool IsTransient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StorageUnavailableException or DbException or InconsistentStateException or TimeoutException
+                or OrleansMessageRejectionException or GatewayTooBusyException or ConnectionFailedException
+                || IsRemoteStorageFailure(e))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A silo's storage failure whose type this process's serializer could not rebuild: known only by name.</summary>
+    private static bool IsRemoteStorageFailure(Exception exception) =>
+        exception is UnavailableExceptionFallbackException { ExceptionType: { } type }
+        && type.StartsWith(typeof(StorageUnavailableException).FullName!, StringComparison.Ordinal);
 
     private static string BadRequestDetail(BadHttpRequestException bad) => bad.StatusCode switch
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.ReadModels;
 
 namespace ReturnOps.Gateway.Readmission;
@@ -21,7 +22,7 @@ public sealed record OverdueReadmissions(DateTimeOffset AsOf, long Lapsed, long 
 /// </summary>
 public static class OverdueReplies
 {
-    public static async Task<Ok<OverdueReadmissions>> GetAsync(GatewayDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Ok<OverdueReadmissions>> GetAsync(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var rows = await database.RunAsync(async connection =>

@@ -4,7 +4,6 @@ using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Readmission;
 

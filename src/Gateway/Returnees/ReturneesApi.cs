@@ -7,11 +7,11 @@ using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Gateway.Readmission;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
 
 namespace ReturnOps.Gateway.Returnees;
 
@@ -38,7 +38,7 @@ public static class ReturneesApi
         return app;
     }
 
-    private static async Task<Created<ReturneeResource>> CreateAsync(ReturneeInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Created<ReturneeResource>> CreateAsync(ReturneeInput input, HttpContext http, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
         var owner = http.User.ToCaller().CountryOf();
         var id = ApiConventions.NewId(IdPrefix, clock);
@@ -106,7 +106,7 @@ public static class ReturneesApi
     }
 
     private static async Task<Created<ReadmissionCreated>> RequestReadmissionAsync(
-        string id, ReadmissionRequestInput input, HttpContext http, IGrainFactory grains, TimeProvider clock)
+        string id, ReadmissionRequestInput input, HttpContext http, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
         var destination = ApiConventions.CountryCode(input.Destination, "destination");
         var returnee = await OwnedAsync(id, http, grains);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.ReadModels;
 
 namespace ReturnOps.Gateway.Statistics;
@@ -45,7 +46,7 @@ public static class StatisticsApi
         return app;
     }
 
-    private static async Task<Ok<YearStatistics>> GetAsync(GatewayDatabase database, TimeProvider clock, CancellationToken cancellationToken, int? year = null)
+    private static async Task<Ok<YearStatistics>> GetAsync(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, int? year = null)
     {
         var y = year ?? clock.GetUtcNow().Year;
         if (y is < 2000 or > 2200)

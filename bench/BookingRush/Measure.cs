@@ -1,15 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace ReturnOps.Runtime.Bench;
-
-/// <summary>How long and how often each benchmark measures.</summary>
-internal sealed record Settings(TimeSpan WarmUp, TimeSpan Sample, int Repetitions, int Activations, TimeSpan WriteWarmUp, TimeSpan WriteSample, int WriteRepetitions)
-{
-    public static Settings Full { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 5, 100_000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), 3);
-
-    public static Settings Quick { get; } = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300), 3, 10_000, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), 1);
-}
+namespace ReturnOps.BookingRush;
 
 internal static class Measure
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ReturnOps.Runtime.Bench;
+namespace ReturnOps.BookingRush;
 
 /// <summary>Markdown for docs/performance.md, echoed to standard output as it is written.</summary>
 internal sealed class Report

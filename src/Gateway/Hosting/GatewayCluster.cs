@@ -1,0 +1,31 @@
+using ReturnOps.Gateway.Events;
+using ReturnOps.Gateway.Observability;
+using ReturnOps.Silo.Hosting;
+
+namespace ReturnOps.Gateway.Hosting;
+
+/// <summary>How the gateway reaches grains: through a silo of its own, or as a client of a cluster of silo replicas.</summary>
+public static class GatewayCluster
+{
+    /// <summary>
+    /// Embedded (<see cref="GatewayOptions.HostsSilo"/>, the default): a co-hosted silo with the outbox dispatcher, localhost
+    /// clustering unless <c>Cluster:Membership=AdoNet</c>. Otherwise an Orleans client of silos found in PostgreSQL's
+    /// membership table. Either way <see cref="IGrainFactory"/> is in DI, the database is migrated with the gateway's tables,
+    /// and the gateway's own calls to operations wake their event streams (<see cref="OperationChangeFilter"/>).
+    /// </summary>
+    public static WebApplicationBuilder AddGrainAccess(this WebApplicationBuilder builder, GatewayOptions gateway)
+    {
+        builder.Services.AddSingleton<OperationChanges>();
+        if (gateway.HostsSilo)
+        {
+            builder.AddReturnOpsSilo(GatewaySchema.Migrations, silo => silo.AddOutgoingGrainCallFilter<OperationChangeFilter>());
+            builder.Services.AddSingleton<IClusterReadiness, CoHostedSiloReadiness>();
+        }
+        else
+        {
+            builder.AddReturnOpsClient(GatewaySchema.Migrations, client => client.AddOutgoingGrainCallFilter<OperationChangeFilter>());
+            builder.Services.AddSingleton<IClusterReadiness, ClusterClientReadiness>();
+        }
+        return builder;
+    }
+}

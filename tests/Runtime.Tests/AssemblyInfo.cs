@@ -1,3 +1,0 @@
-using ReturnOps.TestSupport;
-
-[assembly: AssemblyFixture(typeof(SharedPostgres))]
