@@ -3,6 +3,7 @@ using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Agreements;
 
+[GrainType("readmission-agreements")]
 public sealed class ReadmissionAgreementsGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReadmissionAgreementsState> state) : DomainGrain, IReadmissionAgreementsGrain
 {
     public async Task<ReadmissionClock> Put(ReadmissionClock clock)

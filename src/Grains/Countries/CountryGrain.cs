@@ -4,6 +4,7 @@ using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Countries;
 
+[GrainType("country")]
 public sealed partial class CountryGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<CountryState> state) : DomainGrain, ICountryGrain
 {
     public async Task<Country> Put(Country country)
@@ -33,6 +34,7 @@ public sealed partial class CountryGrain([PersistentState("state", GrainsModule.
     private static partial Regex Iata();
 }
 
+[GrainType("country-directory")]
 public sealed class CountryDirectoryGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<CountryDirectoryState> state) : DomainGrain, ICountryDirectoryGrain
 {
     public async Task Upsert(Country country)

@@ -8,6 +8,7 @@ using ReturnOps.Grains.Hosting;
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>The operation's plan, views and persistence; bookings, lifecycle and oversight are in the other parts.</summary>
+[GrainType("return-operation")]
 public sealed partial class ReturnOperationGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturnOperationState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, GrainsOptions options)
     : DomainGrain, IReturnOperationGrain, IRemindable
 {

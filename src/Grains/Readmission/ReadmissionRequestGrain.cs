@@ -7,6 +7,7 @@ using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Readmission;
 
+[GrainType("readmission-request")]
 public sealed class ReadmissionRequestGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReadmissionRequestState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     : DomainGrain, IReadmissionRequestGrain, IRemindable
 {

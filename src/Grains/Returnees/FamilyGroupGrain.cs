@@ -3,6 +3,7 @@ using ReturnOps.Grains.Hosting;
 namespace ReturnOps.Grains.Returnees;
 
 /// <summary>A leaf grain: returnees call it, it calls no one, so no cycle can form.</summary>
+[GrainType("family-group")]
 public sealed class FamilyGroupGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<FamilyGroupState> state) : DomainGrain, IFamilyGroupGrain
 {
     public static string KeyFor(string owner, string group) => owner + "/" + group;

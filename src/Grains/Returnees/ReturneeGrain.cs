@@ -5,6 +5,7 @@ using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Grains.Returnees;
 
+[GrainType("returnee")]
 public sealed class ReturneeGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturneeState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : DomainGrain, IReturneeGrain
 {
     private ReturneeState S => state.State;
