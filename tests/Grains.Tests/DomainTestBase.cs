@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Runtime;
+using ReturnOps.Storage;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Grains.Tests;
@@ -16,21 +17,19 @@ public abstract class DomainTestBase(SharedPostgres postgres) : IAsyncLifetime
 
     protected TestStorage Storage { get; private set; } = null!;
     protected TestCluster Cluster { get; private set; } = null!;
-    protected FakeClock Clock => Cluster.Clock;
-    protected IGrainFactory Grains => Cluster[0];
+    protected FakeTimeProvider Clock => Cluster.Clock;
+
+    /// <summary>The cluster client: the tests call the grains as the gateway does, through Orleans' wire format.</summary>
+    protected IGrainFactory Grains => Cluster.Client;
     protected DateTimeOffset Departure => Clock.GetUtcNow().AddDays(14);
     protected DateOnly DepartureDay => DateOnly.FromDateTime(Departure.UtcDateTime);
 
-    protected async Task StartAsync(string provider = "Sqlite", int silos = 1, Action<GrainsOptions>? options = null)
+    protected async Task StartAsync(string provider = "Sqlite", int silos = 1, Action<GrainsOptions>? options = null,
+        Action<ISiloBuilder>? configure = null, IEnumerable<Migration>? migrations = null)
     {
         Storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
         _owned.Add(Storage);
-        // Reminders fire only when a test polls, and activations stay: time moves by days without background work.
-        Cluster = await TestCluster.StartAsync(Storage, b => b.AddReturnOpsGrains(options), silos, o =>
-        {
-            o.ReminderPollInterval = TimeSpan.FromDays(3650);
-            o.CollectionInterval = TimeSpan.FromDays(3650);
-        });
+        Cluster = await TestCluster.StartAsync(Storage, silos, configure, migrations, options: options);
         _owned.Insert(0, Cluster);
     }
 
@@ -88,14 +87,14 @@ public abstract class DomainTestBase(SharedPostgres postgres) : IAsyncLifetime
     protected static async Task<IReadOnlyList<string>> RulesOf(Func<Task> call) =>
         [.. (await Assert.ThrowsAsync<DomainRuleException>(call)).Violations.Select(v => v.Rule)];
 
-    /// <summary>Moves the fake clock and fires every reminder due by then, on every silo.</summary>
+    /// <summary>
+    /// Moves the domain clock and ticks every registered reminder: Orleans fires reminders on real time, so the
+    /// ticks the days just skipped would have brought are delivered here; each grain acts only on deadlines now past.
+    /// </summary>
     protected async Task AdvanceAsync(TimeSpan by)
     {
         Clock.Advance(by);
-        foreach (var silo in Cluster.Silos)
-        {
-            await silo.Reminders.PollOnceAsync();
-        }
+        await Cluster.FireDueRemindersAsync();
     }
 
     protected Task<long> Outbox(string type, string destination) =>

@@ -1,88 +1,162 @@
 using Microsoft.Extensions.DependencyInjection;
-using ReturnOps.Runtime;
-using ReturnOps.Runtime.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using ReturnOps.Grains;
+using ReturnOps.Grains.Hosting;
+using ReturnOps.Storage;
 
 namespace ReturnOps.TestSupport;
 
 /// <summary>
-/// 1..N runtime instances ("silos") in this process over one database and one fake clock, as replicas
-/// would run over one PostgreSQL. Each silo has its own activations, reminders and change feed.
+/// The domain grains on 1..N Orleans silos in this process (Orleans' <see cref="InProcessTestCluster"/>: in-memory
+/// transport, membership and grain directory) over one test database, with one fake domain clock.
 /// </summary>
+/// <remarks>
+/// Each silo opens its own <see cref="IStorageProvider"/> (own connection pool and change feed, named after the silo),
+/// as replicas over one PostgreSQL do; its container disposes it when the silo stops. Orleans' own clocks stay real
+/// time: <see cref="Clock"/> is registered only as the domain's keyed clock (<see cref="DomainClock.Key"/>).
+/// Reminders live in Orleans' in-memory reminder table, a grain on one silo: a test that stops silos loses them.
+/// They fire on real time only (the domain's deadlines are days away); <see cref="FireDueRemindersAsync"/> stands in
+/// for the ticks the domain clock would have brought.
+/// </remarks>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private readonly List<(ServiceProvider Services, GrainRuntime Runtime)> _silos = [];
-    private readonly TestStorage _storage;
-    private readonly Action<GrainRuntimeBuilder> _configure;
-    private readonly Action<GrainRuntimeOptions>? _options;
-    private readonly Action<IServiceCollection>? _services;
-    private int _created;
+    /// <summary>The fake clock's start: a Sunday morning, as every test has assumed since the first version.</summary>
+    public static DateTimeOffset Start { get; } = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
 
-    private TestCluster(TestStorage storage, FakeClock clock, Action<GrainRuntimeBuilder> configure, Action<GrainRuntimeOptions>? options, Action<IServiceCollection>? services)
+    private readonly InProcessTestCluster _cluster;
+
+    private TestCluster(InProcessTestCluster cluster, FakeTimeProvider clock)
     {
-        _storage = storage;
+        _cluster = cluster;
         Clock = clock;
-        _configure = configure;
-        _options = options;
-        _services = services;
     }
 
-    public FakeClock Clock { get; }
-    public IReadOnlyList<GrainRuntime> Silos => [.. _silos.Select(s => s.Runtime)];
-    public GrainRuntime this[int index] => _silos[index].Runtime;
+    /// <summary>The domain's clock, shared by every silo.</summary>
+    public FakeTimeProvider Clock { get; }
 
+    /// <summary>The cluster client: calls enter through a silo's gateway, as the gateway's calls do in cluster mode.</summary>
+    public IClusterClient Client => _cluster.Client;
+
+    /// <summary>The running silos, oldest first.</summary>
+    public IReadOnlyList<InProcessSiloHandle> Silos => _cluster.Silos;
+
+    /// <summary>Silo <paramref name="index"/>'s own grain factory: calls that start inside that silo, as a co-hosted gateway's do.</summary>
+    public IGrainFactory this[int index] => Silos[index].ServiceProvider.GetRequiredService<IGrainFactory>();
+
+    /// <summary>
+    /// Migrates <paramref name="storage"/> (<see cref="StorageSchema.Migrations"/>, <see cref="GrainsModule.Migrations"/>
+    /// and <paramref name="migrations"/>), then starts <paramref name="silos"/> silos hosting the domain grains and a client.
+    /// </summary>
+    /// <param name="configure">Runs on every silo after the domain grains are added: later registrations win.</param>
+    /// <param name="clock">The domain clock; a new one at <see cref="Start"/> if none.</param>
+    /// <param name="options">The domain's settings (<see cref="GrainsOptions"/>).</param>
     public static async Task<TestCluster> StartAsync(
         TestStorage storage,
-        Action<GrainRuntimeBuilder> configure,
         int silos = 1,
-        Action<GrainRuntimeOptions>? options = null,
-        Action<IServiceCollection>? services = null,
-        FakeClock? clock = null)
+        Action<ISiloBuilder>? configure = null,
+        IEnumerable<Migration>? migrations = null,
+        FakeTimeProvider? clock = null,
+        Action<GrainsOptions>? options = null)
     {
-        var cluster = new TestCluster(storage, clock ?? new FakeClock(), configure, options, services);
-        for (var i = 0; i < silos; i++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
+        await using (var database = storage.CreateProvider("test-migrations"))
         {
-            await cluster.AddSiloAsync();
+            await database.MigrateAsync([.. StorageSchema.Migrations, .. GrainsModule.Migrations, .. migrations ?? []], CancellationToken.None);
         }
-        return cluster;
+        var domainClock = clock ?? new FakeTimeProvider(Start);
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        // Orleans writes a log file per silo by default; a failing test explains itself without them.
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((silo, orleans) =>
+        {
+            orleans.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, domainClock);
+            orleans.Services.AddSingleton(services => storage.CreateProvider(silo.SiloName, services.GetRequiredService<ILoggerFactory>()));
+            orleans.UseInMemoryReminderService();
+            orleans.AddReturnOpsGrains(options);
+            configure?.Invoke(orleans);
+        });
+        builder.ConfigureClient(client => client.AddReturnOpsGrainClient());
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return new TestCluster(cluster, domainClock);
     }
 
-    public async Task<GrainRuntime> AddSiloAsync()
+    /// <summary>
+    /// Delivers a tick of every registered reminder, in due order, one at a time, and returns how many it delivered.
+    /// Each grain decides against the domain clock whether its deadline has passed, as it does on Orleans' own ticks,
+    /// so ticking a reminder that is not yet due is harmless. Call it after moving <see cref="Clock"/>.
+    /// </summary>
+    public async Task<int> FireDueRemindersAsync()
     {
-        var name = $"silo-{++_created}";
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddOptions<GrainRuntimeOptions>().Configure(o =>
+        var table = Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        // begin == end is the whole hash ring: every silo's reminders.
+        var registered = await table.ReadRows(0, 0);
+        var ticks = registered.Reminders
+            .OrderBy(r => r.StartAt)
+            .ThenBy(r => r.GrainId.ToString(), StringComparer.Ordinal)
+            .ThenBy(r => r.ReminderName, StringComparer.Ordinal)
+            .ToList();
+        foreach (var reminder in ticks)
         {
-            o.SiloName = name;
-            _options?.Invoke(o);
-        });
-        _services?.Invoke(services);
-        services.AddGrainRuntime(b =>
-        {
-            _configure(b);
-            b.UseStorage(_storage.Provider, _storage.ConnectionString);
-        });
-        var provider = services.BuildServiceProvider();
-        var runtime = provider.GetRequiredService<GrainRuntime>();
-        await runtime.StartAsync(CancellationToken.None);
-        _silos.Add((provider, runtime));
-        return runtime;
+            var status = new TickStatus(reminder.StartAt, reminder.Period, TimeProvider.System.GetUtcNow().UtcDateTime);
+            await Client.GetGrain<IRemindable>(reminder.GrainId).ReceiveReminder(reminder.ReminderName, status);
+        }
+        return ticks.Count;
     }
 
-    /// <summary>Stops silo <paramref name="index"/> as a shutdown would: its activations are deactivated.</summary>
+    /// <summary>Deactivates every activation of a ReturnOps grain on every silo and waits until each is gone.</summary>
+    public async Task DeactivateDomainGrainsAsync()
+    {
+        foreach (var grain in await DomainActivationsAsync())
+        {
+            await _cluster.DeactivateAsync(grain);
+        }
+    }
+
+    /// <summary>How many activations of ReturnOps grains (domain and test grains, not Orleans' own) the silos hold.</summary>
+    public async Task<int> DomainActivationCountAsync() => (await DomainActivationsAsync()).Count;
+
+    /// <summary>How many activations of <paramref name="grain"/> the silos hold together: Orleans promises at most one.</summary>
+    public async Task<int> ActivationCountAsync(IAddressable grain)
+    {
+        var id = grain.GetGrainId();
+        return (await DomainActivationsAsync()).Count(activation => activation == id);
+    }
+
+    /// <summary>Starts one more silo; it joins the cluster and takes its share of grains and reminders.</summary>
+    public async Task<InProcessSiloHandle> AddSiloAsync()
+    {
+        var silo = await _cluster.StartAdditionalSiloAsync();
+        await _cluster.WaitForLivenessToStabilizeAsync();
+        return silo;
+    }
+
+    /// <summary>Stops silo <paramref name="index"/> as a shutdown would: its activations are deactivated, its grains move.</summary>
     public async Task StopSiloAsync(int index)
     {
-        var (services, runtime) = _silos[index];
-        _silos.RemoveAt(index);
-        await runtime.StopAsync(CancellationToken.None);
-        await services.DisposeAsync();
+        await _cluster.StopSiloAsync(Silos[index]);
+        await _cluster.WaitForLivenessToStabilizeAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        while (_silos.Count > 0)
-        {
-            await StopSiloAsync(_silos.Count - 1);
-        }
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    private async Task<List<GrainId>> DomainActivationsAsync()
+    {
+        var statistics = await Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return [.. statistics.Where(s => s.GrainType.StartsWith("ReturnOps.", StringComparison.Ordinal)).Select(s => s.GrainId)];
     }
 }

@@ -1,3 +1,9 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReturnOps.Storage;
+using ReturnOps.Storage.Postgres;
+using ReturnOps.Storage.Sqlite;
+
 namespace ReturnOps.TestSupport;
 
 /// <summary>
@@ -29,7 +35,15 @@ public sealed class TestStorage : IAsyncDisposable
         return new TestStorage("Sqlite", $"Data Source={file}", file);
     }
 
-    /// <summary>Runs a query straight against the database, past the runtime, and returns the first column as a number.</summary>
+    /// <summary>
+    /// Opens this database as a replica named <paramref name="origin"/> would (its own connection pool and change feed);
+    /// the caller disposes it.
+    /// </summary>
+    public IStorageProvider CreateProvider(string origin, ILoggerFactory? loggers = null) => Provider == "Postgres"
+        ? new PostgresStorageProvider(ConnectionString, origin, loggers ?? NullLoggerFactory.Instance)
+        : new SqliteStorageProvider(ConnectionString, origin);
+
+    /// <summary>Runs a query straight against the database, past the grains, and returns the first column as a number.</summary>
     public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = Open();

@@ -32,8 +32,10 @@ internal sealed class TurnFilter(StagedEffects staged, IStorageProvider storage)
             staged.Discard(grain);
             if (ex is not RefusalException)
             {
-                context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex,
-                    "A call failed after it may have changed the grain's memory; the next call reads storage."));
+                // The reason carries text, not the exception: a reason with an exception makes Orleans fail every call
+                // queued behind this one with it, instead of forwarding them to a fresh activation.
+                context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError,
+                    $"A call failed after it may have changed the grain's memory; the next call reads storage. {ex.GetType().Name}: {ex.Message}"));
             }
             throw;
         }

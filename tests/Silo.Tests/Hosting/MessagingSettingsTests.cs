@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,10 @@ public sealed class MessagingSettingsTests(SharedPostgres postgres) : IAsyncLife
             {
                 ["Storage:Provider"] = _storage.Provider,
                 ["Storage:ConnectionString"] = _storage.ConnectionString,
+                ["Cluster:Membership"] = "AdoNet",
+                ["Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Cluster:AdvertisedAddress"] = "127.0.0.1",
                 ["Messaging:ClaimLease"] = "00:00:15",
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");

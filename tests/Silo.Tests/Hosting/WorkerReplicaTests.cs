@@ -1,14 +1,18 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 using ReturnOps.PartnerSimulator;
-using ReturnOps.Runtime;
 using ReturnOps.Silo.Hosting;
 using ReturnOps.Silo.Messaging;
 using ReturnOps.Silo.Messaging.Subscriptions;
@@ -17,28 +21,34 @@ using ReturnOps.TestSupport;
 namespace ReturnOps.Silo.Tests.Hosting;
 
 /// <summary>
-/// The cluster's split of work: a gateway-like replica with <c>Silo:Dispatcher</c> and <c>Silo:Reminders</c> off
-/// serves grain calls, and the worker replica of <see cref="SiloWorker"/> delivers its outbox and fires its reminders.
-/// Both run on one fake clock over one PostgreSQL database, as separate hosts with their own runtimes.
+/// The cluster as deployed: silo replicas of <see cref="SiloWorker"/> and gateways that are Orleans clients
+/// (<see cref="SiloHosting.AddReturnOpsClient"/>), meeting in PostgreSQL's membership table (<c>Cluster:Membership=AdoNet</c>)
+/// on loopback ports of their own. Every host runs in this process with its own container, on one fake domain clock
+/// (the keyed <see cref="DomainClock"/>; Orleans' own clocks stay real) over one PostgreSQL database.
 /// </summary>
 public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
 {
     private const string Secret = "a-secret-of-at-least-thirty-two-characters";
-    private readonly FakeClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(TestCluster.Start);
     private readonly List<IAsyncDisposable> _owned = [];
     private TestStorage _storage = null!;
 
     private DateTimeOffset Departure => _clock.GetUtcNow().AddDays(14);
 
+    /// <summary>
+    /// Grains hosted by a silo with <c>Silo:Dispatcher=false</c>, called through a gateway, write the outbox; nothing is
+    /// sent until a silo replica with the dispatcher joins, and that replica delivers all of it to the partner's webhook.
+    /// </summary>
     [Fact]
-    public async Task Outbox_written_on_a_gateway_without_dispatcher_is_delivered_by_the_worker()
+    public async Task Outbox_written_on_a_silo_without_dispatcher_is_delivered_by_the_worker()
     {
         var partner = await Partner.StartAsync(Secret, _clock);
         _owned.Insert(0, partner);
+        await SiloAsync("silo-without-dispatcher", dispatcher: false);
         var gateway = await GatewayAsync();
         await gateway.GetRequiredService<SubscriptionService>().CreateAsync("AT", "AT", new CreateSubscription(partner.Url.ToString(), Secret, ["*"]));
-        var operation = await AnnouncedAsync(gateway.GetRequiredService<IGrainFactory>());
-        var returnee = await ReturneeAsync(gateway.GetRequiredService<IGrainFactory>(), "AT");
+        var operation = await AnnouncedAsync(gateway.GetRequiredService<IClusterClient>());
+        var returnee = await ReturneeAsync(gateway.GetRequiredService<IClusterClient>(), "AT");
         await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("booking-at-1", [returnee], Escorts: 2));
 
         var toAustria = await _storage.ScalarAsync("SELECT count(*) FROM outbox WHERE destination = 'country:AT'");
@@ -54,35 +64,86 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
         Assert.Equal(toAustria, await _storage.ScalarAsync("SELECT count(*) FROM outbox WHERE destination = 'country:AT' AND status = 'delivered'"));
 
         using var http = new HttpClient { BaseAddress = new Uri(worker.Urls.First()) };
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        // Ready means joined: the worker's row in Orleans' membership table is Active (3). Its web host starts after the silo.
+        Assert.Equal(1, await _storage.ScalarAsync("SELECT count(*) FROM OrleansMembershipTable WHERE SiloName = 'worker-1' AND Status = 3"));
         var metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("returnops_outbox_backlog 0\n", metrics, StringComparison.Ordinal);
+        // Orleans' own instruments (activations, messaging, membership) beside ours.
+        Assert.Matches(new Regex("^orleans_[a-z_]+[ {]", RegexOptions.Multiline), metrics);
     }
 
+    /// <summary>
+    /// The booking deadline is an Orleans reminder in PostgreSQL, registered through a gateway. Orleans ticks it on real
+    /// time (days away here), so the test delivers the tick on the silo that owns it, as the reminder service would: a
+    /// tick before the deadline on the domain clock changes nothing, one after it closes bookings and removes the
+    /// reminder, and the gateway sees the operation closed.
+    /// </summary>
     [Fact]
-    public async Task A_due_reminder_waits_while_only_gateways_run_and_fires_on_the_worker()
+    public async Task A_due_reminder_fires_on_the_worker_and_the_gateway_sees_its_effect()
     {
+        var worker = await WorkerAsync();
         var gateway = await GatewayAsync();
-        Assert.False(gateway.GetRequiredService<GrainRuntime>().Options.PollReminders);
-        var operation = await AnnouncedAsync(gateway.GetRequiredService<IGrainFactory>());
+        var operation = await AnnouncedAsync(gateway.GetRequiredService<IClusterClient>());
+        Assert.Equal(1, await _storage.ScalarAsync("SELECT count(*) FROM OrleansRemindersV2 WHERE ReminderName = 'booking-deadline'"));
 
+        Assert.Equal(1, await TickRemindersAsync(worker.Services));
         _clock.Advance(TimeSpan.FromDays(13));
         Assert.Equal(OperationStatus.Announced, (await operation.GetView())!.Status);
-        Assert.Equal(1, await _storage.ScalarAsync("SELECT count(*) FROM reminders WHERE name = 'booking-deadline' AND claimed_by IS NULL"));
+        Assert.Equal(1, await _storage.ScalarAsync("SELECT count(*) FROM OrleansRemindersV2 WHERE ReminderName = 'booking-deadline'"));
 
-        var worker = await WorkerAsync();
-        _clock.Advance(new GrainRuntimeOptions().ReminderPollInterval);
-        await Eventually.True(async () => await _storage.ScalarAsync("SELECT count(*) FROM reminders WHERE name = 'booking-deadline'") == 0,
+        Assert.Equal(1, await TickRemindersAsync(worker.Services));
+        await Eventually.True(async () => await _storage.ScalarAsync("SELECT count(*) FROM OrleansRemindersV2 WHERE ReminderName = 'booking-deadline'") == 0,
             "the worker to fire the booking deadline");
         var onWorker = worker.Services.GetRequiredService<IGrainFactory>().GetGrain<IReturnOperationGrain>("op-1");
         Assert.Equal(OperationStatus.BookingClosed, (await onWorker.GetView())!.Status);
-        // The gateway hears of the worker's write (NOTIFY) and drops its stale activation.
         await Eventually.True(async () => (await operation.GetView())!.Status == OperationStatus.BookingClosed,
             "the gateway to see the operation closed by the worker");
     }
 
-    /// <summary>A replica that serves grain calls only, as a gateway in the cluster does.</summary>
+    /// <summary>
+    /// Ticks every reminder in the silo's reminder table (the whole hash ring) once, through the silo's grain factory, and
+    /// returns how many it ticked. Each grain decides against the domain clock whether its deadline has passed.
+    /// </summary>
+    private static async Task<int> TickRemindersAsync(IServiceProvider silo)
+    {
+        var table = silo.GetRequiredService<IReminderTable>();
+        var grains = silo.GetRequiredService<IGrainFactory>();
+        var registered = (await table.ReadRows(0, 0)).Reminders;
+        foreach (var reminder in registered.OrderBy(r => r.StartAt))
+        {
+            var status = new TickStatus(reminder.StartAt, reminder.Period, TimeProvider.System.GetUtcNow().UtcDateTime);
+            await grains.GetGrain<IRemindable>(reminder.GrainId).ReceiveReminder(reminder.ReminderName, status);
+        }
+        return registered.Count;
+    }
+
+    /// <summary>The settings every process of the test's cluster shares, and a replica's own name and ports.</summary>
+    private Dictionary<string, string?> Settings(string name) => new()
+    {
+        ["Storage:Provider"] = _storage.Provider,
+        ["Storage:ConnectionString"] = _storage.ConnectionString,
+        ["Cluster:Membership"] = "AdoNet",
+        ["Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Cluster:AdvertisedAddress"] = "127.0.0.1",
+        ["Silo:Name"] = name,
+    };
+
+    /// <summary>A silo replica without the web host, as the gateway co-hosts one; <paramref name="dispatcher"/> is <c>Silo:Dispatcher</c>.</summary>
+    private async Task<IServiceProvider> SiloAsync(string name, bool dispatcher)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", DisableDefaults = true });
+        var settings = Settings(name);
+        settings["Silo:Dispatcher"] = dispatcher.ToString();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, _clock);
+        builder.AddReturnOpsSilo();
+        return await StartAsync(builder.Build());
+    }
+
+    /// <summary>A gateway replica in the cluster: an Orleans client finding the silos in PostgreSQL, holding no grains.</summary>
     private async Task<IServiceProvider> GatewayAsync()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", DisableDefaults = true });
@@ -90,14 +151,16 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
         {
             ["Storage:Provider"] = _storage.Provider,
             ["Storage:ConnectionString"] = _storage.ConnectionString,
+            ["Cluster:Membership"] = "AdoNet",
             ["Silo:Name"] = "gateway-1",
-            ["Silo:Dispatcher"] = "false",
-            ["Silo:Reminders"] = "false",
         });
-        builder.Services.AddSingleton<TimeProvider>(_clock);
-        builder.Services.Configure<GrainRuntimeOptions>(o => o.CollectionInterval = Timeout.InfiniteTimeSpan);
-        builder.Services.AddReturnOpsSilo(builder.Configuration);
-        var host = builder.Build();
+        builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, _clock);
+        builder.AddReturnOpsClient();
+        return await StartAsync(builder.Build());
+    }
+
+    private async Task<IServiceProvider> StartAsync(IHost host)
+    {
         await host.StartAsync();
         _owned.Insert(0, new Stopping(async () =>
         {
@@ -107,22 +170,16 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
         return host.Services;
     }
 
-    /// <summary>The worker replica exactly as <c>dotnet run --project src/Silo</c> builds it, on the test's clock.</summary>
+    /// <summary>The silo replica exactly as <c>dotnet run --project src/Silo</c> builds it, on the test's domain clock.</summary>
     private async Task<WebApplication> WorkerAsync()
     {
         var app = SiloWorker.Build([], builder =>
         {
             builder.Environment.EnvironmentName = "Testing";
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = _storage.Provider,
-                ["Storage:ConnectionString"] = _storage.ConnectionString,
-                ["Silo:Name"] = "worker-1",
-            });
+            builder.Configuration.AddInMemoryCollection(Settings("worker-1"));
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
-            builder.Services.AddSingleton<TimeProvider>(_clock);
-            builder.Services.Configure<GrainRuntimeOptions>(o => o.CollectionInterval = Timeout.InfiniteTimeSpan);
+            builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, _clock);
             builder.Services.Configure<MessagingOptions>(o => o.Random = new Random(7));
         });
         await app.StartAsync();

@@ -12,7 +12,7 @@ public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTe
     {
         var (storage, cluster) = await StartAsync("Postgres");
         // The fake clock never reaches the poll interval: every delivery below is woken by NOTIFY.
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var healthy = await PartnerAsync();
         var broken = await PartnerAsync();
         await Subscribe(node, "AT", healthy);
@@ -49,7 +49,7 @@ public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTe
     public async Task Lanes_refused_while_the_circuit_probes_go_as_soon_as_the_probe_succeeds_not_a_break_later(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "AT", partner);
         await partner.StopAsync();
@@ -81,7 +81,7 @@ public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTe
     public async Task A_dead_partner_keeps_refused_lanes_waiting_for_the_break_without_requests()
     {
         var (storage, cluster) = await StartAsync("Sqlite");
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "AT", partner);
         partner.Behaviour = PartnerBehaviour.Fail;
@@ -103,7 +103,7 @@ public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTe
     public async Task A_slow_partner_holds_only_its_own_lanes()
     {
         var (_, cluster) = await StartAsync("Postgres");
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var healthy = await PartnerAsync();
         var slow = await PartnerAsync();
         await Subscribe(node, "AT", healthy);
@@ -128,7 +128,7 @@ public sealed class CircuitIsolationTests(SharedPostgres postgres) : MessagingTe
     public async Task A_stopping_replica_hands_back_the_lanes_it_has_not_sent()
     {
         var (storage, cluster) = await StartAsync("Postgres");
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "AT", partner);
         partner.Behaviour = PartnerBehaviour.Hang;

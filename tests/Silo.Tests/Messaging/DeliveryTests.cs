@@ -13,7 +13,7 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
     public async Task Partner_down_then_up_receives_every_message_in_lane_order_and_none_is_lost(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "AT", partner);
         await partner.StopAsync();
@@ -45,7 +45,7 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
         var (storage, cluster) = await StartAsync(provider);
         var options = TestOptions();
         options.MaxAttempts = 100; // 3 of 5 answers fail: with the default bound some message would rightly go dead
-        var node = Node(cluster[0], options);
+        var node = Node(cluster, 0, options);
         var partner = await PartnerAsync();
         await Subscribe(node, "DE", partner);
         var answers = new[] { PartnerBehaviour.Fail, PartnerBehaviour.LostAck, PartnerBehaviour.Ok, PartnerBehaviour.LostAck, PartnerBehaviour.Ok };
@@ -70,8 +70,8 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
     {
         var (storage, cluster) = await StartAsync("Postgres", silos: 2);
         DyingStore? dying = null;
-        var doomed = Node(cluster[0], wrap: s => dying = new DyingStore(s));
-        var survivor = Node(cluster[1]);
+        var doomed = Node(cluster, 0, wrap: s => dying = new DyingStore(s));
+        var survivor = Node(cluster, 1);
         var partner = await PartnerAsync();
         await Subscribe(survivor, "NL", partner);
         await survivor.Publish("NL", "op-9", 1, 5);
@@ -100,7 +100,7 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
     public async Task A_dead_letter_is_listed_then_replayed_then_delivered(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "BE", partner);
         partner.Behaviour = PartnerBehaviour.Fail;
@@ -132,7 +132,7 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
     public async Task Only_subscriptions_whose_filter_matches_receive_and_the_rest_is_unrouted_until_replayed(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var bookings = await PartnerAsync();
         var everything = await PartnerAsync();
         await Subscribe(node, "AT", bookings, "booking.*");
@@ -157,7 +157,7 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
     public async Task A_payload_that_is_not_json_and_an_unknown_destination_go_to_the_dead_letters_without_blocking_their_lane(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "AT", partner);
         await storage.ExecuteAsync(
@@ -180,7 +180,7 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
 
     public void Die() => _dead = true;
 
-    private T Alive<T>(Func<T> call) => _dead ? throw new ReturnOps.Runtime.StorageUnavailableException("The replica is dead.") : call();
+    private T Alive<T>(Func<T> call) => _dead ? throw new ReturnOps.Storage.StorageUnavailableException("The replica is dead.") : call();
 
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
         Alive(() => inner.ClaimAsync(owner, nowMs, leaseUntilMs, lanes, perLane, cancellationToken));

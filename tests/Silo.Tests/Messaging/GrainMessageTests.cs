@@ -25,7 +25,7 @@ public sealed class GrainMessageTests(SharedPostgres postgres) : MessagingTestBa
                 throw new TimeoutException("Applied, but the caller never heard back.");
             }
         });
-        var node = Node(cluster[0], routes: routes);
+        var node = Node(cluster, 0, routes: routes);
 
         foreach (var returnee in new[] { "r-1", "r-2", "r-3" })
         {
@@ -42,7 +42,7 @@ public sealed class GrainMessageTests(SharedPostgres postgres) : MessagingTestBa
     public async Task A_message_to_a_grain_route_nobody_mapped_is_dead_at_once()
     {
         var (storage, cluster) = await StartAsync("Sqlite");
-        var node = Node(cluster[0], routes: new GrainMessageRoutes());
+        var node = Node(cluster, 0, routes: new GrainMessageRoutes());
 
         await cluster[0].GetGrain<IReturneeGrain>("r-1").Board("OP-17");
         await DrainAsync(node, storage);

@@ -11,7 +11,7 @@ public sealed class InboxTests(SharedPostgres postgres) : MessagingTestBase(post
     public async Task The_same_message_delivered_ten_times_at_once_is_applied_once(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
             Task.Run(() => node.Inbox.ApplyOnceAsync("clearance-1", "manifest", (c, tx, ct) => Clear(c, tx, "c-1", ct)))));
@@ -26,7 +26,7 @@ public sealed class InboxTests(SharedPostgres postgres) : MessagingTestBase(post
     public async Task A_failed_effect_leaves_no_inbox_row_so_the_redelivery_applies_it(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => node.Inbox.ApplyOnceAsync("reply-1", "readmission",
             async (c, tx, ct) =>

@@ -1,21 +1,26 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using InProcessSiloHandle = Orleans.TestingHost.InProcessSiloHandle;
 using ReturnOps.PartnerSimulator;
-using ReturnOps.Runtime;
-using ReturnOps.Runtime.Storage;
 using ReturnOps.Silo.Messaging;
 using ReturnOps.Silo.Messaging.Deliveries;
 using ReturnOps.Silo.Messaging.Inbox;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
+using ReturnOps.Storage;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Silo.Tests.Messaging;
 
-/// <summary>One replica's messaging: the dispatcher and services over one silo's database connection.</summary>
-public sealed class MessagingNode(GrainRuntime runtime, IMessagingStore store, WebhookSender sender, OutboxDispatcher dispatcher, TimeProvider clock)
+/// <summary>
+/// One replica's messaging: the dispatcher and services over one silo's database connection (its
+/// <see cref="IStorageProvider"/>), delivering grain messages through that silo's grain factory.
+/// </summary>
+public sealed class MessagingNode(IGrainFactory grains, IMessagingStore store, WebhookSender sender, OutboxDispatcher dispatcher, TimeProvider clock)
 {
-    public GrainRuntime Runtime { get; } = runtime;
+    public IGrainFactory Grains { get; } = grains;
     public IMessagingStore Store { get; } = store;
     public OutboxDispatcher Dispatcher { get; } = dispatcher;
     public WebhookSender Sender { get; } = sender;
@@ -24,7 +29,7 @@ public sealed class MessagingNode(GrainRuntime runtime, IMessagingStore store, W
     public InboxService Inbox { get; } = new(store, clock);
 
     public Task Publish(string country, string lane, int first, int count, string type = "booking.confirmed") =>
-        Runtime.GetGrain<IPublisherGrain>("publisher-" + lane).Publish(Destination.Country(country), lane, type, first, count);
+        Grains.GetGrain<IPublisherGrain>("publisher-" + lane).Publish(Destination.Country(country), lane, type, first, count);
 }
 
 /// <summary>Starts silos with messaging, and partners, on the provider a test names; cleans everything up.</summary>
@@ -36,7 +41,8 @@ public abstract class MessagingTestBase(SharedPostgres postgres) : IAsyncLifetim
 
     public static TheoryData<string> Providers => ["Sqlite", "Postgres"];
 
-    protected FakeClock Clock { get; } = new();
+    /// <summary>The domain's clock, shared by the silos, the dispatchers and the partners.</summary>
+    protected FakeTimeProvider Clock { get; } = new(TestCluster.Start);
 
     /// <summary>Small bounds so that tests reach every state in a few rounds; time moves only with <see cref="Clock"/>.</summary>
     protected static MessagingOptions TestOptions() => new()
@@ -59,25 +65,32 @@ public abstract class MessagingTestBase(SharedPostgres postgres) : IAsyncLifetim
     {
         var storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
         _owned.Add(storage);
-        var cluster = await TestCluster.StartAsync(storage,
-            b => b.AddGrains(typeof(PublisherGrain).Assembly).AddJsonContext(SiloTestsJsonContext.Default).AddMessagingSchema().AddMigrations([Clearances]),
-            silos, clock: Clock);
+        var cluster = await TestCluster.StartAsync(storage, silos, silo => silo.AddSiloTestGrains(),
+            [.. MessagingSchema.Migrations, Clearances], Clock);
         _owned.Insert(0, cluster);
         return (storage, cluster);
     }
 
-    protected MessagingNode Node(GrainRuntime runtime, MessagingOptions? options = null, Func<IMessagingStore, IMessagingStore>? wrap = null,
-        GrainMessageRoutes? routes = null)
+    /// <summary>
+    /// The messaging of <paramref name="silo"/> as its host wires it (<c>AddMessaging</c>): over the silo's own database
+    /// connection, with the silo's grain factory for grain routes, and claims under the name <c>silo-{n}</c> (n from 1).
+    /// </summary>
+    protected MessagingNode Node(TestCluster cluster, int silo, MessagingOptions? options = null, Func<IMessagingStore, IMessagingStore>? wrap = null,
+        GrainMessageRoutes? routes = null) =>
+        Node(cluster.Silos[silo], $"silo-{silo + 1}", options, wrap, routes);
+
+    private MessagingNode Node(InProcessSiloHandle silo, string owner, MessagingOptions? options, Func<IMessagingStore, IMessagingStore>? wrap,
+        GrainMessageRoutes? routes)
     {
         options ??= TestOptions();
-        var store = MessagingServiceCollectionExtensions.For(runtime.Storage, NullLoggerFactory.Instance);
+        var grains = silo.ServiceProvider.GetRequiredService<IGrainFactory>();
+        var store = MessagingServiceCollectionExtensions.For(silo.ServiceProvider.GetRequiredService<IStorageProvider>(), NullLoggerFactory.Instance);
         store = wrap?.Invoke(store) ?? store;
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(), options, Clock);
-        var dispatcher = new OutboxDispatcher(store, sender, options, Clock, runtime.Options.SiloName, NullLogger<OutboxDispatcher>.Instance,
-            runtime, routes);
+        var dispatcher = new OutboxDispatcher(store, sender, options, Clock, owner, NullLogger<OutboxDispatcher>.Instance, grains, routes);
         _owned.Insert(0, dispatcher);
         _owned.Add(sender);
-        return new MessagingNode(runtime, store, sender, dispatcher, Clock);
+        return new MessagingNode(grains, store, sender, dispatcher, Clock);
     }
 
     protected async Task<Partner> PartnerAsync()

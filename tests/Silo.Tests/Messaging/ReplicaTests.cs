@@ -11,7 +11,7 @@ public sealed class ReplicaTests(SharedPostgres postgres) : MessagingTestBase(po
     public async Task Three_replicas_dispatching_at_once_deliver_every_lane_in_order_without_duplicates()
     {
         var (storage, cluster) = await StartAsync("Postgres", silos: 3);
-        var nodes = cluster.Silos.Select(s => Node(s)).ToList();
+        var nodes = Enumerable.Range(0, cluster.Silos.Count).Select(silo => Node(cluster, silo)).ToList();
         var partner = await PartnerAsync();
         await Subscribe(nodes[0], "AT", partner);
         foreach (var node in nodes)
@@ -36,7 +36,7 @@ public sealed class ReplicaTests(SharedPostgres postgres) : MessagingTestBase(po
     public async Task A_partner_that_never_answers_is_abandoned_at_the_attempt_timeout_and_retried_later(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "PL", partner);
         partner.Behaviour = PartnerBehaviour.Hang;

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReturnOps.PartnerSimulator;
 using ReturnOps.Silo.Messaging;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
+using ReturnOps.Storage;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Silo.Tests.Messaging;
@@ -16,7 +18,7 @@ public sealed class SecretTests(SharedPostgres postgres) : MessagingTestBase(pos
     {
         var (storage, cluster) = await StartAsync("Postgres");
         var log = new RecordingLogger();
-        var store = MessagingServiceCollectionExtensions.For(cluster[0].Storage, log);
+        var store = MessagingServiceCollectionExtensions.For(cluster.Silos[0].ServiceProvider.GetRequiredService<IStorageProvider>(), log);
         var options = TestOptions();
         await using var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(), options, Clock);
         await using var dispatcher = new OutboxDispatcher(store, sender, options, Clock, "silo-1", log.CreateLogger<OutboxDispatcher>());

@@ -11,7 +11,7 @@ public sealed class SubscriptionTests(SharedPostgres postgres) : MessagingTestBa
     public async Task A_subscription_is_created_for_the_callers_own_country_and_never_shows_its_secret()
     {
         var (_, cluster) = await StartAsync("Sqlite");
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var request = new CreateSubscription("https://at.example/hooks", Secret, ["manifest.cleared", "booking.*"]);
 
         var created = await node.Subscriptions.CreateAsync("AT", "AT", request);
@@ -33,7 +33,7 @@ public sealed class SubscriptionTests(SharedPostgres postgres) : MessagingTestBa
     public async Task A_subscription_that_breaks_a_rule_is_rejected_with_its_code(string country, string url, string secret, string events, string code)
     {
         var (_, cluster) = await StartAsync("Sqlite");
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
 
         var rejected = await Assert.ThrowsAsync<SubscriptionRejectedException>(() =>
             node.Subscriptions.CreateAsync("AT", country, new CreateSubscription(url, secret, events.Length == 0 ? [] : [events])));
@@ -47,7 +47,7 @@ public sealed class SubscriptionTests(SharedPostgres postgres) : MessagingTestBa
     public async Task A_rotated_secret_signs_the_next_deliveries_and_a_deleted_subscription_receives_nothing_more(string provider)
     {
         var (storage, cluster) = await StartAsync(provider);
-        var node = Node(cluster[0]);
+        var node = Node(cluster, 0);
         var partner = await PartnerAsync();
         await Subscribe(node, "AT", partner);
         var id = Assert.Single(await node.Subscriptions.ListAsync("AT")).Id;
