@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The cluster topology on one machine, on loopback ports: a throwaway PostgreSQL 15, N gateway replicas
-# (HTTP API; outbox dispatcher and reminder polling off) and M silo worker replicas (outbox, reminders).
+# The cluster topology on one machine, on loopback ports: a throwaway PostgreSQL 15, M Orleans silos (src/Silo: grains,
+# reminders, outbox dispatcher; ADO.NET clustering in PostgreSQL) and N gateway replicas (HTTP API), each only an
+# Orleans client of the silos (Gateway:HostsSilo=false): it finds their gateway ports in the membership table.
 #
 #   deploy/local/cluster.sh up       build, start everything, wait until every replica is ready, print the URLs
 #   deploy/local/cluster.sh status   processes and their /health/ready
@@ -8,8 +9,11 @@
 #   deploy/local/cluster.sh down     stop the replicas (SIGTERM: graceful), stop and delete the database
 #
 # Settings (environment): RETURNOPS_LOCAL_DIR (/tmp/returnops-local), PG_PORT (55432), GATEWAYS (2),
-# GATEWAY_PORT (5181: first gateway; the next ones count up), WORKERS (1), WORKER_PORT (5191),
-# Auth__SigningKey (made up and kept in the state directory if unset), SKIP_BUILD=1 to reuse the last build.
+# GATEWAY_PORT (5181: first gateway's HTTP port; the next ones count up), SILOS (2), SILO_PORT (5191: first silo's
+# /health and /metrics), CLUSTER_SILO_PORT (11111: silo-to-silo) and CLUSTER_GATEWAY_PORT (30000: Orleans clients),
+# both counting up per silo, Auth__SigningKey (made up and kept in the state directory if unset), SKIP_BUILD=1 to
+# reuse the last build. Failure detection and the gateways' client settings are the drill's (docs/reliability.md):
+# a SIGKILLed silo is declared dead in about a second, and calls in flight to it time out after 5 s (Orleans: 30 s).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,8 +22,10 @@ PG_BIN=/usr/lib/postgresql/15/bin
 PG_PORT="${PG_PORT:-55432}"
 GATEWAYS="${GATEWAYS:-2}"
 GATEWAY_PORT="${GATEWAY_PORT:-5181}"
-WORKERS="${WORKERS:-1}"
-WORKER_PORT="${WORKER_PORT:-5191}"
+SILOS="${SILOS:-2}"
+SILO_PORT="${SILO_PORT:-5191}"
+CLUSTER_SILO_PORT="${CLUSTER_SILO_PORT:-11111}"
+CLUSTER_GATEWAY_PORT="${CLUSTER_GATEWAY_PORT:-30000}"
 CONNECTION="Host=127.0.0.1;Port=${PG_PORT};Username=postgres;Database=returnops;Timeout=5"
 
 as_postgres() {
@@ -54,11 +60,12 @@ start_replica() { # name project-dir assembly port extra-env...
   local name="$1" dir="$2" dll="$3" port="$4"; shift 4
   # Run from the project directory: the gateway's content root (wwwroot, appsettings.json) is the working directory.
   # setsid: the replicas outlive this script and get SIGTERM from `down`, not from the terminal.
-  # Logs: no SQL; every delivery and reminder tick at Debug, so that the log shows who did the work.
+  # Logs: no SQL; every delivery at Debug, so that the log shows who did the work; Orleans' membership changes.
   (cd "$dir" && exec setsid env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=0 \
       Storage__Provider=Postgres Storage__ConnectionString="$CONNECTION" Auth__SigningKey="$KEY" Silo__Name="$name" \
-      Logging__LogLevel__Npgsql=Warning Logging__LogLevel__ReturnOps.Silo.Messaging.OutboxDispatcher=Debug \
-      Logging__LogLevel__ReturnOps.Runtime.ReminderService=Debug "$@" \
+      Cluster__Membership=AdoNet Logging__LogLevel__Npgsql=Warning \
+      Logging__LogLevel__ReturnOps.Silo.Messaging.OutboxDispatcher=Debug \
+      Logging__LogLevel__Orleans.Runtime.MembershipService=Information "$@" \
       dotnet "bin/Release/net10.0/$dll" --urls "http://127.0.0.1:$port" >> "$STATE/logs/$name.log" 2>&1 < /dev/null) &
   echo $! > "$STATE/run/$name.pid"
 }
@@ -69,9 +76,11 @@ up() {
   fi
   local ports=("$PG_PORT") i
   for i in $(seq 0 $((GATEWAYS - 1))); do ports+=($((GATEWAY_PORT + i))); done
-  for i in $(seq 0 $((WORKERS - 1))); do ports+=($((WORKER_PORT + i))); done
+  for i in $(seq 0 $((SILOS - 1))); do ports+=($((SILO_PORT + i)) $((CLUSTER_SILO_PORT + i)) $((CLUSTER_GATEWAY_PORT + i))); done
   for i in "${ports[@]}"; do
-    if port_in_use "$i"; then echo "Port $i is in use; choose others (PG_PORT, GATEWAY_PORT, WORKER_PORT)." >&2; exit 1; fi
+    if port_in_use "$i"; then
+      echo "Port $i is in use; choose others (PG_PORT, GATEWAY_PORT, SILO_PORT, CLUSTER_SILO_PORT, CLUSTER_GATEWAY_PORT)." >&2; exit 1
+    fi
   done
 
   mkdir -p "$STATE/logs" "$STATE/run" "$STATE/pg"
@@ -79,6 +88,7 @@ up() {
   KEY="$(signing_key)"
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
     echo "Building (Release)..."
+    # The gateway references src/Silo, so this builds the silo's executable too.
     dotnet build "$ROOT/src/Gateway/Gateway.csproj" -c Release -nologo -v q > "$STATE/logs/build.log" 2>&1 \
       || { tail -n 30 "$STATE/logs/build.log" >&2; exit 1; }
   fi
@@ -91,15 +101,24 @@ up() {
     -o "-p $PG_PORT -k $STATE/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300" start > /dev/null
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres returnops
 
-  # Workers first: they apply the runtime's, the domain's and messaging's migrations to the empty database;
-  # each gateway adds its own tables (idempotency keys, audit log). Migrations take an advisory lock either way.
-  for i in $(seq 1 "$WORKERS"); do
-    start_replica "worker-$i" "$ROOT/src/Silo" ReturnOps.Silo.dll $((WORKER_PORT + i - 1))
-    wait_ready "worker-$i" "http://127.0.0.1:$((WORKER_PORT + i - 1))" "$STATE/run/worker-$i.pid"
+  # Silos first: the first applies the storage's, Orleans', the domain's and messaging's migrations to the empty
+  # database and opens the cluster; each gateway adds its own tables (idempotency keys, audit log). Migrations take an
+  # advisory lock either way. Each silo advertises loopback with ports of its own. The failure-detection values are
+  # the drill's (tests/Cluster.Tests/DrillCluster.cs): with two silos the survivor's one vote declares the other dead.
+  for i in $(seq 1 "$SILOS"); do
+    start_replica "silo-$i" "$ROOT/src/Silo" ReturnOps.Silo.dll $((SILO_PORT + i - 1)) \
+      Cluster__AdvertisedAddress=127.0.0.1 Cluster__SiloPort=$((CLUSTER_SILO_PORT + i - 1)) \
+      Cluster__GatewayPort=$((CLUSTER_GATEWAY_PORT + i - 1)) Cluster__ProbeTimeout=00:00:01 Cluster__NumMissedProbesLimit=3 \
+      Cluster__NumVotesForDeathDeclaration=1 Cluster__TableRefreshTimeout=00:00:05 Cluster__DeathVoteExpirationTimeout=00:00:30 \
+      Cluster__IAmAliveTablePublishTimeout=00:00:10
+    wait_ready "silo-$i" "http://127.0.0.1:$((SILO_PORT + i - 1))" "$STATE/run/silo-$i.pid"
   done
   # One gateway after the other: the first seeds the participants and the demo scenario, the next ones find them.
+  # As Orleans clients they reread the live silos every 5 s and give up on a call after 5 s (Orleans: 1 min, 30 s):
+  # a call in flight to a silo that dies is never answered, only timed out (then 503, and the client retries).
   for i in $(seq 1 "$GATEWAYS"); do
-    start_replica "gateway-$i" "$ROOT/src/Gateway" ReturnOps.Gateway.dll $((GATEWAY_PORT + i - 1)) Silo__Dispatcher=false Silo__Reminders=false
+    start_replica "gateway-$i" "$ROOT/src/Gateway" ReturnOps.Gateway.dll $((GATEWAY_PORT + i - 1)) \
+      Gateway__HostsSilo=false Cluster__GatewayListRefreshPeriod=00:00:05 Cluster__ResponseTimeout=00:00:05
     wait_ready "gateway-$i" "http://127.0.0.1:$((GATEWAY_PORT + i - 1))" "$STATE/run/gateway-$i.pid"
   done
   status
@@ -122,9 +141,9 @@ status() {
   for pidfile in "$STATE"/run/*.pid; do
     [ -e "$pidfile" ] || continue
     name="$(basename "$pidfile" .pid)"
-    port="$(tr '\0' ' ' < "/proc/$(cat "$pidfile")/cmdline" 2>/dev/null | sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p')"
-    case "$name" in gateway-*) role="gateway (API; dispatcher, reminders off)";; *) role="worker  (outbox dispatcher, reminders)";; esac
+    case "$name" in gateway-*) role="gateway (API; Orleans client)";; *) role="silo    (grains, reminders, outbox dispatcher)";; esac
     if alive "$pidfile"; then
+      port="$(tr '\0' ' ' < "/proc/$(cat "$pidfile")/cmdline" | sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p')"
       code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)"
       printf '%-11s up     http://127.0.0.1:%s  pid %s  ready %s  %s\n' "$name" "$port" "$(cat "$pidfile")" "$code" "$role"
     else
@@ -139,7 +158,7 @@ down() {
     [ -e "$pidfile" ] || continue
     if alive "$pidfile"; then kill -TERM "$(cat "$pidfile")"; fi
   done
-  # Graceful stop: the dispatcher hands unsent lanes back, reminders in flight finish (the hosts allow 30 s).
+  # Graceful stop: the dispatcher hands unsent lanes back, a silo leaves the cluster and hands its grains over (30 s).
   for pidfile in "$STATE"/run/*.pid; do
     [ -e "$pidfile" ] || continue
     pid="$(cat "$pidfile")"

@@ -21,11 +21,27 @@ public sealed class BookingAttempt(string key, string country, string clerk, IRe
     public string? BookingStatus { get; set; }
     public string? Body { get; set; }
     public bool Retried => Attempts > 1;
+
+    /// <summary>When the first attempt was sent and the final answer came (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long SentAt { get; set; }
+
+    public long AnsweredAt { get; set; }
+}
+
+/// <summary>
+/// How the rush went on after a replica was SIGKILLed: bookings sent before the kill and answered after it, and the
+/// time from the kill to the first answer, to the last answer of those in flight, and to the last answer of all.
+/// </summary>
+public sealed record Recovery(int InFlight, TimeSpan FirstAnswer, TimeSpan InFlightAnswered, TimeSpan AllAnswered)
+{
+    public override string ToString() =>
+        $"{InFlight} bookings in flight at the kill; after the kill: first answer {FirstAnswer.TotalSeconds:F1} s, " +
+        $"every booking in flight answered {InFlightAnswered.TotalSeconds:F1} s, every booking answered {AllAnswered.TotalSeconds:F1} s";
 }
 
 /// <summary>Counts of one rush, for the drill's record (docs/reliability.md).</summary>
 public sealed record RushFigures(int Bookings, int Requests, int Retried, int TransportFailures, int ServerErrors, int InProgressConflicts,
-    int Replayed, TimeSpan Duration, string RetriedStatuses);
+    int Replayed, TimeSpan Duration, TimeSpan SlowestAnswer, string RetriedStatuses);
 
 /// <summary>
 /// One announced operation with limited capacity, eligible returnees of every JCP participant, and a rush of
@@ -41,9 +57,7 @@ public sealed class BookingRush
     public const string PartnerSecret = "drill-partner-secret-of-at-least-32-characters";
 
     private static readonly TimeSpan s_giveUpAfter = TimeSpan.FromMinutes(4);
-    private readonly DrillCluster _cluster;
     private readonly List<HttpClient> _clients;
-    private readonly HashSet<int> _dead = [];
     private readonly Lock _lock = new();
     private int _requests;
     private int _roundRobin;
@@ -51,11 +65,11 @@ public sealed class BookingRush
     private int _transport;
     private int _serverErrors;
     private int _inProgress;
+    private long _slowestAnswerTicks;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _retriedStatuses = new();
 
     public BookingRush(DrillCluster cluster)
     {
-        _cluster = cluster;
         _clients = [.. cluster.Gateways.Select(g => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
         {
             BaseAddress = g.Address,
@@ -138,15 +152,6 @@ public sealed class BookingRush
         }));
     }
 
-    /// <summary>Stops sending to a gateway that was killed: its clients go to the survivor.</summary>
-    public void MarkDead(int gateway)
-    {
-        lock (_lock)
-        {
-            _dead.Add(gateway);
-        }
-    }
-
     /// <summary>Every clerk books its requests one after another; all clerks at once.</summary>
     public async Task<RushFigures> RunAsync()
     {
@@ -160,16 +165,17 @@ public sealed class BookingRush
             }
         }));
         return new RushFigures(Bookings.Count, _requests, Bookings.Count(b => b.Retried), _transport, _serverErrors, _inProgress,
-            Bookings.Count(b => b.Replayed), started.Elapsed,
+            Bookings.Count(b => b.Replayed), started.Elapsed, TimeSpan.FromTicks(Interlocked.Read(ref _slowestAnswerTicks)),
             string.Join(" ", _retriedStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
     }
 
     private async Task BookAsync(BookingAttempt booking, string token)
     {
-        var gateway = Alive(Interlocked.Increment(ref _roundRobin) % _clients.Count);
+        var gateway = Interlocked.Increment(ref _roundRobin) % _clients.Count;
         var body = new { returnees = booking.Returnees, escorts = booking.Escorts };
         var giveUp = Stopwatch.StartNew();
         var backoff = TimeSpan.FromMilliseconds(200);
+        booking.SentAt = TimeProvider.System.GetTimestamp();
         while (true)
         {
             booking.Attempts++;
@@ -178,10 +184,12 @@ public sealed class BookingRush
             try
             {
                 using var request = DrillCluster.Request(HttpMethod.Post, $"/api/v1/operations/{OperationId}/bookings", token, body, booking.Key);
+                var sent = TimeProvider.System.GetTimestamp();
                 using var response = await _clients[gateway].SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
                 if (!IsRetryable(response.StatusCode, text))
                 {
+                    RecordAnswerTime(TimeProvider.System.GetElapsedTime(sent));
                     booking.Status = response.StatusCode;
                     booking.Body = text;
                     booking.Replayed = response.Headers.Contains("Idempotent-Replayed");
@@ -191,6 +199,7 @@ public sealed class BookingRush
                         booking.BookingId = json.RootElement.GetProperty("id").GetString();
                         booking.BookingStatus = json.RootElement.GetProperty("status").GetString();
                     }
+                    booking.AnsweredAt = TimeProvider.System.GetTimestamp();
                     Interlocked.Increment(ref _answered);
                     return;
                 }
@@ -208,20 +217,30 @@ public sealed class BookingRush
             {
                 throw new TimeoutException($"Booking {booking.Key} gave up after {booking.Attempts} attempts: {string.Join("; ", booking.Failures)}");
             }
-            gateway = NextGateway(gateway);
+            gateway = (gateway + 1) % _clients.Count;
             await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(100)));
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
         }
     }
 
-    /// <summary>The other gateway, unless it is known dead (a real client's load balancer drops a dead backend).</summary>
-    private int NextGateway(int failed) => Alive((failed + 1) % _clients.Count, failed);
-
-    private int Alive(int candidate, int? otherwise = null)
+    /// <summary>The <see cref="Recovery"/> of a kill at <paramref name="killedAt"/> (<see cref="TimeProvider.GetTimestamp"/>); call it after the rush.</summary>
+    public Recovery RecoveryAfter(long killedAt)
     {
-        lock (_lock)
+        var after = Bookings.Where(b => b.AnsweredAt > killedAt).ToList();
+        var inFlight = after.Where(b => b.SentAt < killedAt).ToList();
+        TimeSpan Since(IEnumerable<BookingAttempt> bookings, Func<IEnumerable<long>, long> pick) =>
+            bookings.Any() ? TimeProvider.System.GetElapsedTime(killedAt, pick(bookings.Select(b => b.AnsweredAt))) : TimeSpan.Zero;
+        return new Recovery(inFlight.Count, Since(after, t => t.Min()), Since(inFlight, t => t.Max()), Since(after, t => t.Max()));
+    }
+
+    /// <summary>The slowest single attempt that got a final answer: docs/reliability.md weighs the gateways' response timeout against it.</summary>
+    private void RecordAnswerTime(TimeSpan took)
+    {
+        var ticks = took.Ticks;
+        var slowest = Interlocked.Read(ref _slowestAnswerTicks);
+        while (ticks > slowest && Interlocked.CompareExchange(ref _slowestAnswerTicks, ticks, slowest) != slowest)
         {
-            return !_dead.Contains(candidate) ? candidate : otherwise ?? Enumerable.Range(0, _clients.Count).First(g => !_dead.Contains(g));
+            slowest = Interlocked.Read(ref _slowestAnswerTicks);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -8,15 +9,16 @@ namespace ReturnOps.Cluster.Tests;
 
 /// <summary>
 /// The cluster of deploy/local/cluster.sh, started by a test: a database of its own on the shared throwaway
-/// PostgreSQL 15, one silo worker (outbox, reminders), then two gateway replicas (API only: dispatcher and
-/// reminders off, no demo data). Disposing it kills every replica it started, dead or alive.
+/// PostgreSQL 15, two Orleans silos (grains, reminders, outbox dispatcher; ADO.NET clustering in that database, each
+/// on its own silo and gateway ports), then two gateway replicas that are only Orleans clients of them
+/// (<c>Gateway:HostsSilo=false</c>, no demo data). Disposing it kills every replica it started, dead or alive.
 /// </summary>
 public sealed class DrillCluster : IAsyncDisposable
 {
     public const string SigningKey = "cluster-drill-signing-key-0123456789abcdef";
 
     /// <summary>
-    /// A killed worker's outbox claims pass to another worker when their lease ends: 2 minutes in production,
+    /// A killed silo's outbox claims pass to another silo when their lease ends: 2 minutes in production,
     /// 15 s here so that the drill fits in CI. The lease must exceed <see cref="AttemptTimeout"/> × (2 in-process
     /// retries + 2), which a lane keeps in hand; the partner answers on loopback in 50 ms, so 2 s per attempt is ample.
     /// </summary>
@@ -24,8 +26,36 @@ public sealed class DrillCluster : IAsyncDisposable
 
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Failure detection (Orleans' <c>ClusterMembershipOptions</c>, keys <c>Cluster:*</c>) as deploy/local/cluster.sh sets
+    /// it: a silo probes its peer about every second (Orleans adapts the probe timeout between half and four times this)
+    /// and votes it dead after 3 missed probes; with two silos the survivor's one vote is enough. It must declare a killed
+    /// silo dead well within the gateways' response timeout (<see cref="ClientSettings"/>): until then a call to a grain
+    /// the dead silo hosted cannot be placed, and expires with the client's timeout.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FailureDetection = new Dictionary<string, string>
+    {
+        ["Cluster__ProbeTimeout"] = "00:00:01",
+        ["Cluster__NumMissedProbesLimit"] = "3",
+        ["Cluster__NumVotesForDeathDeclaration"] = "1",
+        ["Cluster__TableRefreshTimeout"] = "00:00:05",
+        ["Cluster__DeathVoteExpirationTimeout"] = "00:00:30",
+        ["Cluster__IAmAliveTablePublishTimeout"] = "00:00:10",
+    };
+
+    /// <summary>
+    /// The gateways as Orleans clients: they reread the live silos every 5 s (Orleans: 1 min; a broken connection drops a
+    /// silo at once), and give up on a call after 5 s (Orleans: 30 s). A call in flight to a silo that dies gets no answer
+    /// and no error: only the response timeout ends it, then the gateway answers 503 and the client retries.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ClientSettings = new Dictionary<string, string>
+    {
+        ["Cluster__GatewayListRefreshPeriod"] = "00:00:05",
+        ["Cluster__ResponseTimeout"] = "00:00:05",
+    };
+
     private readonly List<ReplicaProcess> _replicas = [];
-    private int _workers;
+    private int _silos;
 
     private DrillCluster(string connectionString) => ConnectionString = connectionString;
 
@@ -33,22 +63,25 @@ public sealed class DrillCluster : IAsyncDisposable
 
     public IReadOnlyList<ReplicaProcess> Gateways => [.. _replicas.Where(r => r.Name.StartsWith("gateway", StringComparison.Ordinal))];
 
+    public IReadOnlyList<ReplicaProcess> Silos => [.. _replicas.Where(r => r.Name.StartsWith("silo", StringComparison.Ordinal))];
+
     public IReadOnlyList<ReplicaProcess> Replicas => _replicas;
 
     public static async Task<DrillCluster> StartAsync(PostgresServer postgres)
     {
-        // Three replicas share the server's 300 connections: 60 each leaves room for LISTEN and the test's own.
+        // Four replicas share the server's 300 connections: 60 each leaves room for LISTEN and the test's own.
         var connection = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { MaxPoolSize = 60 }.ConnectionString;
         var cluster = new DrillCluster(connection);
         try
         {
-            // The worker first: it migrates the empty database. Then the gateways one after the other:
-            // the first seeds the JCP participants, the next finds them (cluster.sh's order).
-            await cluster.StartWorkerAsync();
+            // The silos together: migrations take an advisory lock, and the second joins the cluster the first opens.
+            await Task.WhenAll(cluster.StartSiloAsync(), cluster.StartSiloAsync());
+            // Then the gateways one after the other: the first seeds the JCP participants, the next finds them
+            // (cluster.sh's order).
             for (var i = 1; i <= 2; i++)
             {
-                cluster._replicas.Add(await ReplicaProcess.StartAsync($"gateway-{i}", "Gateway", "ReturnOps.Gateway.dll", cluster.Environment(
-                    ("Silo__Dispatcher", "false"), ("Silo__Reminders", "false"), ("Gateway__SeedDemoData", "false"))));
+                cluster.Add(await ReplicaProcess.StartAsync($"gateway-{i}", "Gateway", "ReturnOps.Gateway.dll", cluster.Environment(
+                    [("Gateway__HostsSilo", "false"), ("Gateway__SeedDemoData", "false"), .. ClientSettings.Select(s => (s.Key, s.Value))])));
             }
         }
         catch
@@ -59,15 +92,68 @@ public sealed class DrillCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts another silo worker (worker-1, worker-2, ...).</summary>
-    public async Task<ReplicaProcess> StartWorkerAsync()
+    /// <summary>Starts another silo (silo-1, silo-2, ...) on loopback ports of its own.</summary>
+    public async Task<ReplicaProcess> StartSiloAsync()
     {
-        var worker = await ReplicaProcess.StartAsync($"worker-{++_workers}", "Silo", "ReturnOps.Silo.dll",
-            Environment(("Messaging__ClaimLease", ClaimLease.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
-                ("Messaging__AttemptTimeout", AttemptTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
-                ("Logging__LogLevel__ReturnOps.Silo.Messaging", "Information")));
-        _replicas.Add(worker);
-        return worker;
+        var name = $"silo-{Interlocked.Increment(ref _silos)}";
+        var settings = new List<(string, string)>
+        {
+            ("Cluster__AdvertisedAddress", "127.0.0.1"),
+            ("Cluster__SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture)),
+            ("Cluster__GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture)),
+            ("Messaging__ClaimLease", ClaimLease.ToString("c", CultureInfo.InvariantCulture)),
+            ("Messaging__AttemptTimeout", AttemptTimeout.ToString("c", CultureInfo.InvariantCulture)),
+            ("Logging__LogLevel__ReturnOps.Silo.Messaging", "Information"),
+            // Suspicions, votes and evictions: what a failed drill's output should show.
+            ("Logging__LogLevel__Orleans.Runtime.MembershipService", "Information"),
+        };
+        settings.AddRange(FailureDetection.Select(s => (s.Key, s.Value)));
+        var silo = await ReplicaProcess.StartAsync(name, "Silo", "ReturnOps.Silo.dll", Environment([.. settings]));
+        Add(silo);
+        return silo;
+    }
+
+    /// <summary>
+    /// The replica that writes <paramref name="grainType"/>/<paramref name="key"/>'s state next: the silo hosting its
+    /// activation. Read from the storage's change feed (LISTEN <c>returnops_state</c>, whose notices name the writer).
+    /// </summary>
+    public async Task<ReplicaProcess> HostOfAsync(string grainType, string key, TimeSpan within)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var writer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Notification += (_, e) =>
+        {
+            using var notices = JsonDocument.Parse(e.Payload);
+            foreach (var notice in notices.RootElement.EnumerateArray())
+            {
+                if (notice.GetProperty("T").GetString() == grainType && notice.GetProperty("K").GetString() == key)
+                {
+                    writer.TrySetResult(notice.GetProperty("O").GetString()!);
+                }
+            }
+        };
+        await using (var listen = new NpgsqlCommand("LISTEN returnops_state", connection))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+        using var timeout = new CancellationTokenSource(within);
+        while (!writer.Task.IsCompleted)
+        {
+            try
+            {
+                await connection.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No replica wrote {grainType}/{key} within {within}.");
+            }
+        }
+        var name = await writer.Task;
+        lock (_replicas)
+        {
+            return _replicas.Single(r => r.Name == name);
+        }
     }
 
     /// <summary>The last lines of every replica, for a failure message.</summary>
@@ -79,6 +165,29 @@ public sealed class DrillCluster : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits until Orleans' membership table marks <paramref name="silo"/> dead (status 6); the time since <paramref name="killedAt"/>.</summary>
+    public async Task<TimeSpan> DeclaredDeadAsync(ReplicaProcess silo, long killedAt)
+    {
+        var sql = $"SELECT count(*) FROM orleansmembershiptable WHERE siloname = '{silo.Name}' AND status = 6";
+        while (await ScalarAsync(sql) == 0)
+        {
+            if (TimeProvider.System.GetElapsedTime(killedAt) > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"{silo.Name} was not declared dead within 2 minutes of its kill.");
+            }
+            await Task.Delay(50);
+        }
+        return TimeProvider.System.GetElapsedTime(killedAt);
+    }
+
+    public async Task<string?> ScalarTextAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync() as string;
     }
 
     /// <summary>The outbox by destination and status, with the last error: what a failed drill prints.</summary>
@@ -154,6 +263,14 @@ public sealed class DrillCluster : IAsyncDisposable
         }
     }
 
+    private void Add(ReplicaProcess replica)
+    {
+        lock (_replicas)
+        {
+            _replicas.Add(replica);
+        }
+    }
+
     private Dictionary<string, string> Environment(params (string Key, string Value)[] extra)
     {
         var environment = new Dictionary<string, string>
@@ -161,6 +278,7 @@ public sealed class DrillCluster : IAsyncDisposable
             ["Storage__Provider"] = "Postgres",
             ["Storage__ConnectionString"] = ConnectionString,
             ["Auth__SigningKey"] = SigningKey,
+            ["Cluster__Membership"] = "AdoNet",
         };
         foreach (var (key, value) in extra)
         {

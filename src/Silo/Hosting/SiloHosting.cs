@@ -43,6 +43,7 @@ public static class SiloHosting
                 o.ServiceId = cluster.ServiceId;
             });
             orleans.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = silo.ReplicaName);
+            orleans.Configure<ClusterMembershipOptions>(cluster.ApplyTo);
             if (cluster.IsAdoNet)
             {
                 orleans.UseAdoNetClustering(o =>
@@ -50,7 +51,7 @@ public static class SiloHosting
                     o.Invariant = storage.OrleansInvariant;
                     o.ConnectionString = storage.ConnectionString;
                 });
-                orleans.ConfigureEndpoints(cluster.AdvertisedAddress ?? System.Net.Dns.GetHostName(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                orleans.ConfigureClusterEndpoints(cluster);
             }
             else
             {
@@ -98,6 +99,7 @@ public static class SiloHosting
         services.AddSingleton(cluster);
         services.AddReturnOpsDatabase(storage, silo.ReplicaName, [.. MessagingSchema.Migrations, .. GrainsModule.Migrations, .. hostMigrations ?? []]);
         services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -110,12 +112,41 @@ public static class SiloHosting
                 o.Invariant = storage.OrleansInvariant;
                 o.ConnectionString = storage.ConnectionString;
             });
+            client.Configure<GatewayOptions>(cluster.ApplyTo);
+            client.Configure<ClientMessagingOptions>(cluster.ApplyTo);
+            client.UseConnectionRetryFilter<ClusterConnectionRetry>();
             client.AddReturnOpsGrainClient();
             configure?.Invoke(client);
         });
         services.Configure<Messaging.MessagingOptions>(configuration.GetSection(MessagingSection));
         services.AddMessaging();
         return builder;
+    }
+
+    /// <summary>
+    /// A clustered silo's endpoints. In Kubernetes (<see cref="ClusterSettings.Kubernetes"/>) Orleans' Kubernetes hosting names
+    /// the silo after its pod (POD_NAME), advertises the pod's IP (POD_IP), takes service and cluster id from ORLEANS_SERVICE_ID
+    /// and ORLEANS_CLUSTER_ID, and declares a silo dead as soon as its pod is deleted; elsewhere the silo advertises
+    /// <see cref="ClusterSettings.AdvertisedAddress"/> or the host's name.
+    /// </summary>
+    private static void ConfigureClusterEndpoints(this ISiloBuilder orleans, ClusterSettings cluster)
+    {
+        if (!cluster.Kubernetes)
+        {
+            orleans.ConfigureEndpoints(cluster.AdvertisedAddress ?? System.Net.Dns.GetHostName(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            return;
+        }
+        orleans.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = cluster.SiloPort;
+            o.GatewayPort = cluster.GatewayPort;
+            if (cluster.AdvertisedAddress is { Length: > 0 } address)
+            {
+                o.AdvertisedIPAddress = System.Net.IPAddress.TryParse(address, out var ip) ? ip
+                    : throw new InvalidOperationException($"Cluster:AdvertisedAddress must be an IP address in Kubernetes, not '{address}' (leave it unset: the pod's IP is used).");
+            }
+        });
+        orleans.UseKubernetesHosting();
     }
 
     /// <summary>
@@ -128,5 +159,18 @@ public static class SiloHosting
         services.AddSingleton(sp => storage.Open(replicaName, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(new SchemaMigrations([.. StorageSchema.Migrations, .. OrleansSchema.Migrations, .. migrations]));
         services.AddHostedService<SchemaMigrator>();
+        services.AddStorageFailureSerialization();
     }
+
+    /// <summary>
+    /// Lets a database failure cross from a silo to its caller as itself (a gateway answers it with 503): Orleans serializes
+    /// only exceptions with a generated codec or of the System, Microsoft and Azure namespaces, and replaces any other with a
+    /// <c>CodecNotFoundException</c>. Both ends need it: the silo writes the exception, the client reads it.
+    /// </summary>
+    private static void AddStorageFailureSerialization(this IServiceCollection services) =>
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o =>
+        {
+            var others = o.SupportedExceptionTypeFilter;
+            o.SupportedExceptionTypeFilter = type => type == typeof(StorageUnavailableException) || type.Namespace == "Npgsql" || others(type);
+        });
 }

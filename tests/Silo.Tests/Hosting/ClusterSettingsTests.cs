@@ -99,7 +99,7 @@ public sealed class ClusterSettingsTests
     }
 
     [Fact]
-    public void A_gateway_client_takes_the_gateway_list_period_and_response_timeout()
+    public void A_gateway_client_takes_the_gateway_list_period_and_response_timeout_and_retries_its_first_connection()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(Merge(new()
@@ -113,6 +113,8 @@ public sealed class ClusterSettingsTests
 
         Assert.Equal(TimeSpan.FromSeconds(5), client.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayListRefreshPeriod);
         Assert.Equal(TimeSpan.FromSeconds(5), client.Services.GetRequiredService<IOptions<ClientMessagingOptions>>().Value.ResponseTimeout);
+        // A gateway that starts before any silo waits for the cluster instead of failing.
+        Assert.IsType<ClusterConnectionRetry>(client.Services.GetRequiredService<IClientConnectionRetryFilter>());
     }
 
     private static WebApplication BuildSilo(Dictionary<string, string?> settings) => SiloWorker.Build([], builder =>
