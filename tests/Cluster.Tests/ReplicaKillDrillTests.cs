@@ -7,15 +7,19 @@ namespace ReturnOps.Cluster.Tests;
 /// <summary>
 /// The failure drill (docs/reliability.md): real processes of the cluster, SIGKILLed in the middle of the work.
 /// The silo hosting the booked operation, killed during a booking rush, loses no acknowledged booking, makes none twice,
-/// and every booking is answered again within <see cref="RecoveryBound"/>; a silo killed while delivering leaves the
+/// and every booking is answered again (within <see cref="LivenessBound"/>: a hang, not a speed); a silo killed while delivering leaves the
 /// survivor to drain the outbox, every message applied once at its partner.
 /// </summary>
 public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHelper output)
 {
     private const int BookingsPerClerk = 3;
 
-    /// <summary>From the kill until every booking in flight is answered, with the drill's failure detection (DrillCluster).</summary>
-    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// From the kill until every booking in flight is answered. The drill's membership settings (DrillCluster) target 10 s; that
+    /// figure is measured and written down in docs/reliability.md, not asserted (a busy CI machine is not a failure). This bound
+    /// only catches a cluster that never recovers, e.g. clients waiting for Orleans' default 30 s response timeout twice.
+    /// </summary>
+    private static readonly TimeSpan LivenessBound = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task The_silo_hosting_the_operation_killed_during_a_booking_rush_loses_no_acknowledged_booking()
@@ -48,8 +52,8 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
                 output.WriteLine($"  retried {retried.Key}: {retried.Attempts} attempts, {string.Join("; ", retried.Failures)} -> {(int?)retried.Status} {retried.BookingStatus}{(retried.Replayed ? " (replayed)" : "")}");
             }
             Assert.Empty(await DrillChecks.BookingsAsync(cluster, rush));
-            Assert.True(recovery.InFlightAnswered <= RecoveryBound,
-                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {RecoveryBound.TotalSeconds} s");
+            Assert.True(recovery.InFlightAnswered <= LivenessBound,
+                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {LivenessBound.TotalSeconds} s");
 
             var drain = Stopwatch.StartNew();
             await Eventually.True(async () => await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
@@ -101,8 +105,8 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
                 $"{await cluster.ScalarAsync("SELECT count(*) FROM outbox")} messages; partner received {partner.Received.Count}, " +
                 $"applied {partner.Applied.Count} ({partner.Received.Count - partner.Applied.Count} duplicate deliveries)");
             Assert.Empty(await DrillChecks.DeliveriesAsync(cluster, partner));
-            Assert.True(recovery.InFlightAnswered <= RecoveryBound,
-                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {RecoveryBound.TotalSeconds} s");
+            Assert.True(recovery.InFlightAnswered <= LivenessBound,
+                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {LivenessBound.TotalSeconds} s");
         });
     }
 
