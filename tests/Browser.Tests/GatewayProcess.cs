@@ -37,6 +37,9 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Auth__SigningKey"] = SigningKey,
             ["Storage__Provider"] = "Sqlite",
             ["Storage__ConnectionString"] = $"Data Source={Path.Combine(directory, "returnops.db")}",
+            // Its co-hosted silo on free ports: Orleans' defaults (11111, 30000) may be taken by another process on this machine.
+            ["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         return new GatewayProcess(process, directory);
     }

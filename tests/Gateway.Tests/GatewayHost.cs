@@ -7,9 +7,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
-using ReturnOps.Runtime;
+using ReturnOps.Grains.Hosting;
+using ReturnOps.Storage;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Gateway.Tests;
@@ -29,8 +31,10 @@ public sealed record Answer(HttpStatusCode Status, HttpResponseHeaders Headers, 
 }
 
 /// <summary>
-/// The real gateway on Kestrel (127.0.0.1, a free port) over a test database, with the demo countries.
-/// Tokens are signed with the test key; grains run on the given fake clock, if any.
+/// The real gateway on Kestrel (127.0.0.1, a free port) over a test database, with the demo countries. Embedded by
+/// default: its co-hosted silo listens on free loopback ports of its own and has a cluster id of its own, so hosts in one
+/// test process never meet. Tokens are signed with the test key; the domain runs on the given fake clock, if any
+/// (registered under <see cref="DomainClock.Key"/> only: Orleans' own clock stays real).
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
@@ -50,10 +54,14 @@ public sealed class GatewayHost : IAsyncDisposable
     public TestStorage Storage { get; }
     public TokenIssuer Tokens { get; }
     public IServiceProvider Services => _app.Services;
-    public GrainRuntime Runtime => _app.Services.GetRequiredService<GrainRuntime>();
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+    public IStorageProvider Database => _app.Services.GetRequiredService<IStorageProvider>();
     public Uri Address => _http.BaseAddress!;
 
-    public static async Task<GatewayHost> StartAsync(TestStorage storage, FakeClock? clock = null, IDictionary<string, string?>? settings = null)
+    /// <summary>The domain clock of a test that moves time, at the tests' fixed start (<see cref="TestCluster.Start"/>).</summary>
+    public static FakeTimeProvider NewClock() => new(TestCluster.Start);
+
+    public static async Task<GatewayHost> StartAsync(TestStorage storage, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -62,6 +70,11 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Auth:SigningKey"] = SigningKey,
             ["Gateway:RateLimitPermits"] = "100000",
             ["Gateway:SeedDemoData"] = "false",
+            ["Cluster:ClusterId"] = "gateway-tests-" + Guid.NewGuid().ToString("N")[..8],
+            ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Its name in the change feed: hosts in one process would otherwise share the generated one and not hear each other.
+            ["Silo:Name"] = "gateway-" + Guid.NewGuid().ToString("N")[..8],
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -75,16 +88,31 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             if (clock is not null)
             {
-                builder.Services.AddSingleton<TimeProvider>(clock);
-                builder.Services.Configure<GrainRuntimeOptions>(o =>
-                {
-                    o.ReminderPollInterval = Timeout.InfiniteTimeSpan;
-                    o.CollectionInterval = Timeout.InfiniteTimeSpan;
-                });
+                builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, clock);
             }
         });
         await app.StartAsync();
         return new GatewayHost(app, storage, new Uri(app.Urls.First()));
+    }
+
+    /// <summary>
+    /// Delivers a tick of every registered reminder, in due order, one at a time, as <see cref="TestCluster.FireDueRemindersAsync"/>
+    /// does: reminders fall due in real time, which a test's fake domain clock does not move, and each grain decides against
+    /// the domain clock whether its deadline has passed, so ticking a reminder that is not yet due is harmless.
+    /// </summary>
+    public async Task FireDueRemindersAsync()
+    {
+        // begin == end is the whole hash ring: every reminder.
+        var registered = await Services.GetRequiredService<IReminderTable>().ReadRows(0, 0);
+        var ticks = registered.Reminders
+            .OrderBy(r => r.StartAt)
+            .ThenBy(r => r.GrainId.ToString(), StringComparer.Ordinal)
+            .ThenBy(r => r.ReminderName, StringComparer.Ordinal);
+        foreach (var reminder in ticks)
+        {
+            var status = new TickStatus(reminder.StartAt, reminder.Period, TimeProvider.System.GetUtcNow().UtcDateTime);
+            await Grains.GetGrain<IRemindable>(reminder.GrainId).ReceiveReminder(reminder.ReminderName, status);
+        }
     }
 
     public string Token(string role, string? country = null, string? subject = null) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Gateway.Tests;
@@ -11,7 +12,7 @@ public abstract class GatewayTestBase(SharedPostgres postgres) : IAsyncLifetime
 
     protected SharedPostgres Postgres => postgres;
 
-    protected async Task<GatewayHost> StartAsync(string provider = "Sqlite", FakeClock? clock = null, IDictionary<string, string?>? settings = null)
+    protected async Task<GatewayHost> StartAsync(string provider = "Sqlite", FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
     {
         var storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
         _owned.Add(storage);

@@ -11,7 +11,7 @@ public sealed class GrainsSettingsTests(SharedPostgres postgres) : GatewayTestBa
     [Fact]
     public async Task Retention_erases_after_the_configured_number_of_days()
     {
-        var clock = new FakeClock();
+        var clock = GatewayHost.NewClock();
         var host = await StartAsync(clock: clock, settings: new Dictionary<string, string?> { ["Grains:RetentionDays"] = "3" });
         var at = host.Token("coordinator", "AT");
         var operation = await Demo.CreateOperationAsync(host, at, clock.GetUtcNow(), ["AL"]);
@@ -20,13 +20,13 @@ public sealed class GrainsSettingsTests(SharedPostgres postgres) : GatewayTestBa
         Assert.Equal(HttpStatusCode.OK, (await host.PostAsync($"/api/v1/operations/{operation}/status", at, new { to = "Cancelled", reason = "aircraft unavailable" })).Status);
 
         clock.Advance(TimeSpan.FromDays(2));
-        await host.Runtime.Reminders.PollOnceAsync();
+        await host.FireDueRemindersAsync();
         Assert.Equal("AT-RET-1", (await host.GetAsync($"/api/v1/returnees/{returnee}", at)).Json.GetProperty("reference").GetString());
 
         clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         await Eventually.True(async () =>
         {
-            await host.Runtime.Reminders.PollOnceAsync();
+            await host.FireDueRemindersAsync();
             return (await host.GetAsync($"/api/v1/returnees/{returnee}", at)).Json.GetProperty("status").GetString() == "Erased";
         }, "the retention reminder three days after the cancellation");
         Assert.Equal(3, host.Services.GetRequiredService<GrainsOptions>().RetentionDays);

@@ -207,16 +207,16 @@ public sealed class HostileInputTests(SharedPostgres postgres) : GatewayTestBase
         return await host.SendAsync(request);
     }
 
-    /// <summary>Every domain row: grain states with versions, outbox, reminders and read models.</summary>
+    /// <summary>Every domain row: grain states with versions, outbox, Orleans' reminders and read models.</summary>
     private static async Task<string> SnapshotAsync(GatewayHost host)
     {
         var text = new StringBuilder();
-        await using var connection = await host.Runtime.Storage.DataSource.OpenConnectionAsync();
+        await using var connection = await host.Database.DataSource.OpenConnectionAsync();
         foreach (var sql in new[]
         {
             "SELECT grain_type, grain_key, version, payload FROM grain_state ORDER BY grain_type, grain_key",
             "SELECT message_id, destination, type, payload FROM outbox ORDER BY id",
-            "SELECT grain_type, grain_key, name, due_ms FROM reminders ORDER BY grain_type, grain_key, name",
+            "SELECT GrainId, ReminderName, StartTime, Period FROM OrleansRemindersV2 ORDER BY GrainId, ReminderName",
             "SELECT * FROM operation_list ORDER BY id",
             "SELECT * FROM operation_participants ORDER BY id",
             "SELECT * FROM returnee_list ORDER BY id",

@@ -13,7 +13,7 @@ public sealed class JointOperationEndToEndTests(SharedPostgres postgres) : Gatew
     [MemberData(nameof(Providers))]
     public async Task Announce_book_readmit_clear_monitor_confirm_depart_complete_and_erase(string provider)
     {
-        var clock = new FakeClock();
+        var clock = GatewayHost.NewClock();
         var host = await StartAsync(provider, clock);
         var now = clock.GetUtcNow();
         var organiser = host.Token("coordinator", "AT");
@@ -91,7 +91,7 @@ public sealed class JointOperationEndToEndTests(SharedPostgres postgres) : Gatew
         clock.Advance(TimeSpan.FromDays(11));
         await Eventually.True(async () =>
         {
-            await host.Runtime.Reminders.PollOnceAsync();
+            await host.FireDueRemindersAsync();
             var after = await host.GetAsync($"/api/v1/returnees/{returnees["AT"]}", organiser);
             return after.Json.GetProperty("status").GetString() == "Erased";
         }, "the retention reminder to erase the returnees");

@@ -102,7 +102,7 @@ public sealed class MessagingTests(SharedPostgres postgres) : GatewayTestBase(po
         Assert.Equal("Confirmed", booked.Json.GetProperty("status").GetString());
 
         // The returnee's turn alone, without the gateway's synchronous relay: only the outbox carries the warning.
-        var grain = host.Runtime.GetGrain<IReturneeGrain>(returnee);
+        var grain = host.Grains.GetGrain<IReturneeGrain>(returnee);
         var view = await grain.Get();
         var update = await grain.Update("AT", view!.Case! with { AppealPending = true, AppealSuspensive = true });
         Assert.NotNull(update.SuspendedIn);

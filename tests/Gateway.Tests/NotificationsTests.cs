@@ -133,7 +133,7 @@ public sealed class NotificationsTests(SharedPostgres postgres) : GatewayTestBas
     [MemberData(nameof(Providers))]
     public async Task Overdue_replies_are_counted_per_destination_and_state_from_the_deadline_until_answered(string provider)
     {
-        var clock = new FakeClock();
+        var clock = GatewayHost.NewClock();
         var host = await StartAsync(provider, clock);
         var secretariat = host.Token("secretariat");
         async Task<string> RequestAsync(string country, string destination)
@@ -165,7 +165,7 @@ public sealed class NotificationsTests(SharedPostgres postgres) : GatewayTestBas
         Assert.Equal(["AT:0/1", "HR:0/1"], Waiting(georgia));
 
         // The reminder turns them Lapsed: still overdue, the destination never replied.
-        await host.Runtime.Reminders.PollOnceAsync();
+        await host.FireDueRemindersAsync();
         var lapsed = (await host.GetAsync("/api/v1/readmission-requests/overdue", host.Token("fro"))).Json;
         Assert.Equal((2, 0), (lapsed.GetProperty("lapsed").GetInt64(), lapsed.GetProperty("pendingPastDue").GetInt64()));
         Assert.Equal(["AT:1/0", "HR:1/0"], Waiting(Assert.Single(lapsed.GetProperty("destinations").EnumerateArray())));

@@ -147,4 +147,23 @@ public sealed class ProblemDetailsTests(SharedPostgres postgres) : GatewayTestBa
         await server.StartServerAsync();
         await Eventually.True(async () => (await host.GetAsync("/health/ready", null)).Code == 200, "the gateway to be ready again");
     }
+
+    [Fact]
+    public async Task While_the_database_is_down_a_gateway_without_a_silo_answers_503_with_retry_after_too()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        await using var cluster = await ClusterReplicas.CreateAsync(() => Task.FromResult(server));
+        await cluster.StartSiloAsync();
+        var gateway = await cluster.StartGatewayAsync();
+        var token = gateway.Token("coordinator", "AT");
+        Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/health/ready", null)).Status);
+        await server.StopServerAsync();
+        // An operation with no activation yet: the silo reads its state, fails, and the failure reaches the gateway as itself.
+        var down = await gateway.GetAsync("/api/v1/operations/op-" + new string('0', 32), token);
+        AssertProblem(down, 503);
+        Assert.NotNull(down.Header("Retry-After"));
+        AssertProblem(await gateway.GetAsync("/health/ready", null), 503);
+        await server.StartServerAsync();
+        await Eventually.True(async () => (await gateway.GetAsync("/health/ready", null)).Code == 200, "the gateway to be ready again");
+    }
 }

@@ -3,14 +3,25 @@ using ReturnOps.TestSupport;
 
 namespace ReturnOps.Gateway.Tests;
 
-/// <summary>Two gateway replicas over one PostgreSQL database, as in the cluster topology.</summary>
-public sealed class ReplicaTests(SharedPostgres postgres) : GatewayTestBase(postgres)
+/// <summary>
+/// Two gateway replicas over one PostgreSQL database, as in the cluster topology: each an Orleans client of the same two
+/// silo replicas. (Two embedded gateways would be two clusters, each with its own activation of every grain.)
+/// </summary>
+public sealed class ReplicaTests(SharedPostgres postgres) : IAsyncLifetime
 {
+    private ClusterReplicas _cluster = null!;
+
+    private async Task<(GatewayHost First, GatewayHost Second)> StartTwoGatewaysAsync()
+    {
+        await _cluster.StartSiloAsync();
+        await _cluster.StartSiloAsync();
+        return (await _cluster.StartGatewayAsync(), await _cluster.StartGatewayAsync());
+    }
+
     [Fact]
     public async Task Duplicates_spread_over_two_replicas_still_create_one_operation()
     {
-        var first = await StartAsync("Postgres");
-        await using var second = await GatewayHost.StartAsync(first.Storage);
+        var (first, second) = await StartTwoGatewaysAsync();
         var body = Demo.Operation(TimeProvider.System.GetUtcNow(), ["AL"]);
         var token = first.Token("coordinator", "AT");
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
@@ -25,8 +36,7 @@ public sealed class ReplicaTests(SharedPostgres postgres) : GatewayTestBase(post
     [Fact]
     public async Task An_event_stream_on_one_replica_shows_a_change_made_on_the_other()
     {
-        var first = await StartAsync("Postgres");
-        await using var second = await GatewayHost.StartAsync(first.Storage);
+        var (first, second) = await StartTwoGatewaysAsync();
         var organiser = first.Token("coordinator", "AT");
         var operation = await Demo.CreateOperationAsync(first, organiser, TimeProvider.System.GetUtcNow(), ["AL"], announce: false);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/operations/{operation}/events");
@@ -37,4 +47,8 @@ public sealed class ReplicaTests(SharedPostgres postgres) : GatewayTestBase(post
         Assert.Equal(HttpStatusCode.OK, (await first.PostAsync($"/api/v1/operations/{operation}/status", organiser, new { to = "Announced" })).Status);
         Assert.Contains("\"status\":\"Announced\"", await EventStream.ReadEventAsync(reader));
     }
+
+    public async ValueTask InitializeAsync() => _cluster = await ClusterReplicas.CreateAsync(postgres.GetAsync);
+
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 }

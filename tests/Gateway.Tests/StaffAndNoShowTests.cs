@@ -59,7 +59,7 @@ public sealed class StaffAndNoShowTests(SharedPostgres postgres) : GatewayTestBa
     [MemberData(nameof(Providers))]
     public async Task A_no_show_is_recorded_after_departure_and_counted_in_statistics(string provider)
     {
-        var clock = new FakeClock();
+        var clock = GatewayHost.NewClock();
         var host = await StartAsync(provider, clock);
         var at = host.Token("coordinator", "AT");
         var hr = host.Token("coordinator", "HR");

@@ -15,7 +15,7 @@ public sealed class OperationChangeFilter(OperationChanges changes) : IOutgoingG
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         await context.Invoke();
-        if (context.InterfaceType == typeof(IReturnOperationGrain) && context.InterfaceMethod is { } method && !IsReadOnly(method))
+        if (context.InterfaceMethod is { } method && method.DeclaringType == typeof(IReturnOperationGrain) && !IsReadOnly(method))
         {
             changes.Signal(context.TargetId.Key.ToString(), 0);
         }

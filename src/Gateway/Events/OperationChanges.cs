@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using ReturnOps.Grains.Operations;
 using ReturnOps.Storage;
-using ReturnOps.Runtime.Storage;
 
 namespace ReturnOps.Gateway.Events;
 

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using ReturnOps.Gateway.Problems;
 
 namespace ReturnOps.Gateway.Observability;
@@ -37,9 +36,11 @@ public sealed class ClusterClientReadiness(IGrainFactory grains) : IClusterReadi
                 return;
             }
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RequestProblemException(StatusCodes.Status503ServiceUnavailable, "The cluster cannot be reached: " + ex.Message);
+            // Whatever stops the call (no gateway, a timeout, the membership table unreadable) means not ready. The probe
+            // answers anonymous callers: the cause stays in the log, not in the answer.
+            throw new RequestProblemException(StatusCodes.Status503ServiceUnavailable, "The cluster cannot be reached.", ex);
         }
         throw new RequestProblemException(StatusCodes.Status503ServiceUnavailable, "The cluster has no active silo.");
     }

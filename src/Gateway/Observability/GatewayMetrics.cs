@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Orleans.Runtime;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Storage;
 

@@ -51,8 +51,8 @@ public static class OperationEvents
     }
 
     /// <summary>
-    /// Another replica's change can be heard here before this replica drops its stale activation (two LISTEN
-    /// connections, no order between them): read again, briefly, until the announced version shows.
+    /// A change announced by the change feed travels apart from the grain's answers (a NOTIFY on its own connection, no
+    /// order between them): read again, briefly, until the announced version shows.
     /// </summary>
     private static async Task<OperationView?> ReadAtLeastAsync(IReturnOperationGrain operation, long version, CancellationToken cancellationToken)
     {

@@ -20,7 +20,8 @@ public sealed record Problem(
 }
 
 /// <summary>A gateway-side check of the request failed; mapped like every other error, by <see cref="ProblemMapper"/>.</summary>
-public sealed class RequestProblemException(int status, string detail) : Exception(detail)
+/// <param name="cause">What made the check fail, for the log; the answer shows only <paramref name="detail"/>.</param>
+public sealed class RequestProblemException(int status, string detail, Exception? cause = null) : Exception(detail, cause)
 {
     public int Status { get; } = status;
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -46,14 +45,16 @@ public static class ProblemMapper
     /// <summary>
     /// Failures that change nothing and may pass: the database (Orleans wraps a grain storage failure in an
     /// <see cref="OrleansException"/>, so the cause may be inner), a version conflict that survived the client's one
-    /// replay, a call that timed out or found no silo or gateway to take it.
+    /// replay, a call that timed out or found no silo or gateway to take it, or that Orleans cancelled because its message
+    /// expired before placement (a silo died with it queued; seen in the failure drill). A cancellation because the HTTP
+    /// client went away is answered to no one.
     /// </summary>
     private static bool IsTransient(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is StorageUnavailableException or DbException or InconsistentStateException or TimeoutException
-                or OrleansMessageRejectionException or GatewayTooBusyException or ConnectionFailedException
+                or OrleansMessageRejectionException or GatewayTooBusyException or ConnectionFailedException or OperationCanceledException
                 || IsRemoteStorageFailure(e))
             {
                 return true;

@@ -15,6 +15,12 @@ public abstract class DomainGrain : Grain
     /// </summary>
     internal static readonly TimeSpan DeadlineRetry = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The first tick of a deadline already passed. Not zero: Orleans moves a first tick that is in the past by the time its
+    /// reminder service loads the row to the next period, a minute later.
+    /// </summary>
+    private static readonly TimeSpan SoonestTick = TimeSpan.FromSeconds(2);
+
     private TurnEffects Effects => ServiceProvider.GetRequiredService<StagedEffects>().For(this.GetGrainId());
 
     /// <summary>The grain's key.</summary>
@@ -27,12 +33,12 @@ public abstract class DomainGrain : Grain
     protected void WriteReadModel(ReadModelWrite write) => Effects.Add(write);
 
     /// <summary>
-    /// Asks for a durable reminder <paramref name="name"/> at <paramref name="dueIn"/> from now (never before now), then
+    /// Asks for a durable reminder <paramref name="name"/> at <paramref name="dueIn"/> from now (at the soonest in two seconds), then
     /// every <see cref="DeadlineRetry"/> until <see cref="ForgetReminder"/>. The grain decides on each tick against the
     /// domain's clock whether the deadline has passed, so an early, late or repeated tick is harmless.
     /// </summary>
     protected Task RemindIn(string name, TimeSpan dueIn) =>
-        this.RegisterOrUpdateReminder(name, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, DeadlineRetry);
+        this.RegisterOrUpdateReminder(name, dueIn > SoonestTick ? dueIn : SoonestTick, DeadlineRetry);
 
     /// <summary>Removes a reminder; nothing happens if there is none.</summary>
     protected async Task ForgetReminder(string name)
