@@ -35,6 +35,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Where a test's screenshot goes: <c>TestResults/screenshots</c> (ignored), so that running the tests leaves the tree
+    /// clean; the committed ones in <c>docs/screenshots</c> are refreshed on purpose with <c>RETURNOPS_REFRESH_SCREENSHOTS=1</c> (README).
+    /// </summary>
     public static string ScreenshotPath(string name)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -42,7 +46,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             directory = directory.Parent;
         }
-        var screenshots = Path.Combine(directory!.FullName, "docs", "screenshots");
+        var screenshots = Environment.GetEnvironmentVariable("RETURNOPS_REFRESH_SCREENSHOTS") == "1"
+            ? Path.Combine(directory!.FullName, "docs", "screenshots")
+            : Path.Combine(directory!.FullName, "TestResults", "screenshots");
         Directory.CreateDirectory(screenshots);
         return Path.Combine(screenshots, name + ".png");
     }
