@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;

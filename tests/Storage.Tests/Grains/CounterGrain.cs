@@ -1,9 +1,12 @@
 namespace ReturnOps.Storage.Tests.Grains;
 
+[Alias("StorageTests.ICounterGrain")]
 public interface ICounterGrain : IGrainWithStringKey
 {
+    [Alias("Increment")]
     Task<int> Increment();
 
+    [Alias("Get")]
     Task<int> Get();
 }
 

@@ -1,11 +1,15 @@
 namespace ReturnOps.Storage.Tests.Grains;
 
+[Alias("StorageTests.IReminderProbeGrain")]
 public interface IReminderProbeGrain : IGrainWithStringKey
 {
+    [Alias("Register")]
     Task Register(string reminderName, TimeSpan dueTime);
 
+    [Alias("Unregister")]
     Task Unregister(string reminderName);
 
+    [Alias("ReminderNames")]
     Task<string[]> ReminderNames();
 }
 
