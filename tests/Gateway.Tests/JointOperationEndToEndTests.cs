@@ -119,4 +119,27 @@ public sealed class JointOperationEndToEndTests(SharedPostgres postgres) : Gatew
         var second = await EventStream.ReadEventAsync(reader);
         Assert.Contains("\"status\":\"Announced\"", second);
     }
+
+    /// <summary>
+    /// A change no HTTP call made, by the booking deadline's reminder inside the co-hosted silo, reaches the stream too:
+    /// streams hear the database's change feed, whoever wrote.
+    /// </summary>
+    [Fact]
+    public async Task The_event_stream_shows_a_change_made_by_a_reminder_in_the_silo()
+    {
+        var clock = GatewayHost.NewClock();
+        var host = await StartAsync(clock: clock);
+        var organiser = host.Token("coordinator", "AT");
+        var operation = await Demo.CreateOperationAsync(host, organiser, clock.GetUtcNow(), ["AL"]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/operations/{operation}/events");
+        request.Headers.Authorization = new("Bearer", host.Token("partner", "AL"));
+        using var response = await host.RawClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Contains("\"status\":\"Announced\"", await EventStream.ReadEventAsync(reader));
+
+        clock.Advance(TimeSpan.FromDays(30));
+        await host.FireDueRemindersAsync();
+
+        Assert.Contains("\"status\":\"BookingClosed\"", await EventStream.ReadEventAsync(reader));
+    }
 }

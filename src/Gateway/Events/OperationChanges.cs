@@ -5,10 +5,9 @@ using ReturnOps.Storage;
 namespace ReturnOps.Gateway.Events;
 
 /// <summary>
-/// Tells server-sent-event streams that an operation changed: calls made through this process by
-/// <see cref="OperationChangeFilter"/>, writes made in other processes (silos' reminders, other gateways)
-/// through the database's change feed. A signal carries no data: the stream reads the operation again,
-/// so a coalesced or missed signal never shows a wrong state.
+/// Tells server-sent-event streams that an operation changed, from the database's change feed: every committed write
+/// of an operation, whoever made it (this gateway's call, another gateway's, a silo's reminder or message delivery).
+/// A signal carries no data: the stream reads the operation again, so a coalesced or missed signal never shows a wrong state.
 /// </summary>
 public sealed class OperationChanges
 {
@@ -18,7 +17,7 @@ public sealed class OperationChanges
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _watchers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Channel<string>, byte> _boardWatchers = new();
 
-    /// <summary>Hears other processes' committed writes to operations (grain type <paramref name="operationGrainType"/>).</summary>
+    /// <summary>Hears every committed write to an operation (grain type <paramref name="operationGrainType"/>).</summary>
     public Task ListenAsync(IChangeFeed feed, string operationGrainType, CancellationToken cancellationToken) =>
         feed.SubscribeAsync(change =>
         {

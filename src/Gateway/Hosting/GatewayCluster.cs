@@ -10,20 +10,20 @@ public static class GatewayCluster
     /// <summary>
     /// Embedded (<see cref="GatewayOptions.HostsSilo"/>, the default): a co-hosted silo with the outbox dispatcher, localhost
     /// clustering unless <c>Cluster:Membership=AdoNet</c>. Otherwise an Orleans client of silos found in PostgreSQL's
-    /// membership table. Either way <see cref="IGrainFactory"/> is in DI, the database is migrated with the gateway's tables,
-    /// and the gateway's own calls to operations wake their event streams (<see cref="OperationChangeFilter"/>).
+    /// membership table. Either way <see cref="IGrainFactory"/> is in DI and the database is migrated with the gateway's tables;
+    /// event streams hear of changes through the database's change feed (<see cref="OperationChanges"/>).
     /// </summary>
     public static WebApplicationBuilder AddGrainAccess(this WebApplicationBuilder builder, GatewayOptions gateway)
     {
         builder.Services.AddSingleton<OperationChanges>();
         if (gateway.HostsSilo)
         {
-            builder.AddReturnOpsSilo(GatewaySchema.Migrations, silo => silo.AddOutgoingGrainCallFilter<OperationChangeFilter>());
+            builder.AddReturnOpsSilo(GatewaySchema.Migrations);
             builder.Services.AddSingleton<IClusterReadiness, CoHostedSiloReadiness>();
         }
         else
         {
-            builder.AddReturnOpsClient(GatewaySchema.Migrations, client => client.AddOutgoingGrainCallFilter<OperationChangeFilter>());
+            builder.AddReturnOpsClient(GatewaySchema.Migrations);
             builder.Services.AddSingleton<IClusterReadiness, ClusterClientReadiness>();
         }
         return builder;

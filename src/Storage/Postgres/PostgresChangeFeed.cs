@@ -10,7 +10,7 @@ namespace ReturnOps.Storage.Postgres;
 /// sent after commit, many per NOTIFY, because a NOTIFY inside every write transaction would take
 /// PostgreSQL's global notify lock on every commit.
 /// </summary>
-internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provider, string origin, ILogger<PostgresChangeFeed> logger) : IChangeFeed
+internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provider, ILogger<PostgresChangeFeed> logger) : IChangeFeed
 {
     private const string Channel = "returnops_state";
     private const int MaxPerNotify = 50; // keeps a payload far below PostgreSQL's 8000-byte limit for ordinary keys
@@ -41,10 +41,7 @@ internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provide
         {
             foreach (var change in Decode(e.Payload))
             {
-                if (change.Origin != origin)
-                {
-                    onChange(change);
-                }
+                onChange(change);
             }
         };
         await using var listen = new NpgsqlCommand($"LISTEN {Channel}", connection);
@@ -67,7 +64,7 @@ internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provide
             }
             catch (Exception ex) when (ex is NpgsqlException or IOException or StorageUnavailableException)
             {
-                // While the feed is down, stale activations are still caught by the version check: one replay each.
+                // While the feed is down, event streams miss signals; a stream shows the change with the next one.
                 LogListenLost(logger, ex);
                 if (connection is not null)
                 {
@@ -118,7 +115,7 @@ internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provide
         return notices.Select(n => new StateChange(new GrainKey(n.T, n.K), n.V, n.O));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the LISTEN connection; stale activations will be caught by version checks")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the LISTEN connection; event streams miss changes until it is back")]
     private static partial void LogListenLost(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce {Count} state changes")]

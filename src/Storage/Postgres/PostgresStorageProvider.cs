@@ -18,7 +18,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
         builder.UseLoggerFactory(loggerFactory);
         _dataSource = builder.Build();
         GrainStorage = new PostgresGrainStateStore(this, origin);
-        ChangeFeed = new PostgresChangeFeed(this, origin, loggerFactory.CreateLogger<PostgresChangeFeed>());
+        ChangeFeed = new PostgresChangeFeed(this, loggerFactory.CreateLogger<PostgresChangeFeed>());
         OutboxSignal = new PostgresOutboxSignal(this, loggerFactory.CreateLogger<PostgresOutboxSignal>());
     }
 

@@ -3,34 +3,23 @@ using System.Collections.Concurrent;
 namespace ReturnOps.Storage.Sqlite;
 
 /// <summary>
-/// The change feed of an embedded database: every runtime in this process that opened the same file
-/// hears the others' writes. Other processes cannot share an SQLite file with us safely anyway.
+/// The change feed of an embedded database: every provider in this process that opened the same file hears every
+/// write to it. Other processes cannot share an SQLite file with us safely anyway.
 /// </summary>
 internal sealed class InProcessChangeFeed : IChangeFeed
 {
     private static readonly ConcurrentDictionary<string, Hub> s_hubs = new(StringComparer.Ordinal);
     private readonly Hub _hub;
-    private readonly string _origin;
 
-    private InProcessChangeFeed(Hub hub, string origin)
-    {
-        _hub = hub;
-        _origin = origin;
-    }
+    private InProcessChangeFeed(Hub hub) => _hub = hub;
 
-    public static InProcessChangeFeed For(string databasePath, string origin) => new(s_hubs.GetOrAdd(databasePath, _ => new Hub()), origin);
+    public static InProcessChangeFeed For(string databasePath) => new(s_hubs.GetOrAdd(databasePath, _ => new Hub()));
 
     public void Publish(StateChange change) => _hub.Publish(change);
 
     public Task SubscribeAsync(Action<StateChange> onChange, CancellationToken cancellationToken)
     {
-        void Deliver(StateChange change)
-        {
-            if (change.Origin != _origin)
-            {
-                onChange(change);
-            }
-        }
+        void Deliver(StateChange change) => onChange(change);
         _hub.Add(Deliver);
         cancellationToken.Register(() => _hub.Remove(Deliver));
         return Task.CompletedTask;

@@ -18,7 +18,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
         _connectionString = builder.ToString();
         DataSource = SqliteFactory.Instance.CreateDataSource(_connectionString);
         GrainStorage = new SqliteGrainStateStore(this, origin);
-        ChangeFeed = InProcessChangeFeed.For(Path.GetFullPath(builder.DataSource), origin);
+        ChangeFeed = InProcessChangeFeed.For(Path.GetFullPath(builder.DataSource));
     }
 
     public string Name => "Sqlite";
