@@ -49,6 +49,16 @@ public sealed class MessagingOptions
     /// <summary>A message older than this that fails once more is dead, whatever its attempts.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(48);
 
+    /// <summary>
+    /// Webhook hosts allowed although their address or name is not public (docs/messaging.md, Destinations): a host name
+    /// (any address it resolves to is then trusted), an IP address, or a network in CIDR form (<c>10.20.0.0/16</c>).
+    /// Empty by default.
+    /// </summary>
+    public IList<string> AllowedWebhookHosts { get; } = new List<string>();
+
+    /// <summary>Webhooks to loopback, over http too: for tests and the partner simulator only. Off by default.</summary>
+    public bool AllowLoopbackWebhooks { get; set; }
+
     /// <summary>Jitter source; tests seed it.</summary>
     public Random Random { get; set; } = Random.Shared;
 }

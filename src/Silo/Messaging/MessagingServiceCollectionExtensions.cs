@@ -40,12 +40,14 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
-        services.AddSingleton(sp => new WebhookSender(CreateHttpClient(), Options(sp), Clock(sp)));
+        services.AddSingleton(sp => new WebhookDestinationPolicy(Options(sp)));
+        services.AddSingleton(sp => new WebhookSender(CreateHttpClient(sp.GetRequiredService<WebhookDestinationPolicy>()), Options(sp), Clock(sp)));
         services.AddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<IMessagingStore>(), sp.GetRequiredService<WebhookSender>(), Options(sp), Clock(sp),
             sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>(),
             sp.GetService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>()));
-        services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(), Clock(sp),
+        services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(),
+            sp.GetRequiredService<WebhookDestinationPolicy>(), Clock(sp),
             Loggers(sp).CreateLogger<SubscriptionService>()));
         services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
         services.AddSingleton(sp => new InboxService(sp.GetRequiredService<IInboxStore>(), Clock(sp)));
@@ -60,12 +62,18 @@ public static class MessagingServiceCollectionExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Name, "Messaging supports the Postgres and Sqlite providers."),
     };
 
-    /// <summary>One client for every partner: Polly bounds each attempt, so the client's own timeout is off.</summary>
-    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    /// <summary>
+    /// One client for every partner: Polly bounds each attempt, so the client's own timeout is off. Every connection goes
+    /// through <paramref name="destinations"/>, which checks the addresses it connects to; no proxy, since the check would
+    /// then see the proxy's address instead of the partner's.
+    /// </summary>
+    public static HttpClient CreateHttpClient(WebhookDestinationPolicy destinations) => new(new SocketsHttpHandler
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(5),
         AllowAutoRedirect = false,
+        UseProxy = false,
+        ConnectCallback = destinations.ConnectAsync,
     }, disposeHandler: true)
     {
         Timeout = Timeout.InfiniteTimeSpan,

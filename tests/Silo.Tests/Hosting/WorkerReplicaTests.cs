@@ -129,6 +129,8 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
         ["Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["Cluster:AdvertisedAddress"] = "127.0.0.1",
         ["Silo:Name"] = name,
+        // The partner listens on 127.0.0.1: the gateway accepts its subscription, the worker delivers to it.
+        ["Messaging:AllowLoopbackWebhooks"] = "true",
     };
 
     /// <summary>A silo replica without the web host, as the gateway co-hosts one; <paramref name="dispatcher"/> is <c>Silo:Dispatcher</c>.</summary>
@@ -153,6 +155,7 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
             ["Storage:ConnectionString"] = _storage.ConnectionString,
             ["Cluster:Membership"] = "AdoNet",
             ["Silo:Name"] = "gateway-1",
+            ["Messaging:AllowLoopbackWebhooks"] = "true",
         });
         builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, _clock);
         builder.AddReturnOpsClient();

@@ -18,13 +18,14 @@ namespace ReturnOps.Silo.Tests.Messaging;
 /// One replica's messaging: the dispatcher and services over one silo's database connection (its
 /// <see cref="IStorageProvider"/>), delivering grain messages through that silo's grain factory.
 /// </summary>
-public sealed class MessagingNode(IGrainFactory grains, IMessagingStore store, WebhookSender sender, OutboxDispatcher dispatcher, TimeProvider clock)
+public sealed class MessagingNode(IGrainFactory grains, IMessagingStore store, WebhookDestinationPolicy destinations, WebhookSender sender,
+    OutboxDispatcher dispatcher, TimeProvider clock)
 {
     public IGrainFactory Grains { get; } = grains;
     public IMessagingStore Store { get; } = store;
     public OutboxDispatcher Dispatcher { get; } = dispatcher;
     public WebhookSender Sender { get; } = sender;
-    public SubscriptionService Subscriptions { get; } = new(store, clock, NullLogger<SubscriptionService>.Instance);
+    public SubscriptionService Subscriptions { get; } = new(store, destinations, clock, NullLogger<SubscriptionService>.Instance);
     public DeliveryService Deliveries { get; } = new(store, dispatcher, clock);
     public InboxService Inbox { get; } = new(store, clock);
 
@@ -44,9 +45,13 @@ public abstract class MessagingTestBase(SharedPostgres postgres) : IAsyncLifetim
     /// <summary>The domain's clock, shared by the silos, the dispatchers and the partners.</summary>
     protected FakeTimeProvider Clock { get; } = new(TestCluster.Start);
 
-    /// <summary>Small bounds so that tests reach every state in a few rounds; time moves only with <see cref="Clock"/>.</summary>
+    /// <summary>
+    /// Small bounds so that tests reach every state in a few rounds; time moves only with <see cref="Clock"/>. Webhooks to
+    /// loopback are allowed: the partners listen on 127.0.0.1.
+    /// </summary>
     protected static MessagingOptions TestOptions() => new()
     {
+        AllowLoopbackWebhooks = true,
         InProcessRetries = 1,
         InProcessRetryDelay = TimeSpan.Zero,
         AttemptTimeout = TimeSpan.FromSeconds(5),
@@ -86,11 +91,12 @@ public abstract class MessagingTestBase(SharedPostgres postgres) : IAsyncLifetim
         var grains = silo.ServiceProvider.GetRequiredService<IGrainFactory>();
         var store = MessagingServiceCollectionExtensions.For(silo.ServiceProvider.GetRequiredService<IStorageProvider>(), NullLoggerFactory.Instance);
         store = wrap?.Invoke(store) ?? store;
-        var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(), options, Clock);
+        var destinations = new WebhookDestinationPolicy(options);
+        var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, Clock);
         var dispatcher = new OutboxDispatcher(store, sender, options, Clock, owner, NullLogger<OutboxDispatcher>.Instance, grains, routes);
         _owned.Insert(0, dispatcher);
         _owned.Add(sender);
-        return new MessagingNode(grains, store, sender, dispatcher, Clock);
+        return new MessagingNode(grains, store, destinations, sender, dispatcher, Clock);
     }
 
     protected async Task<Partner> PartnerAsync()

@@ -20,9 +20,10 @@ public sealed class SecretTests(SharedPostgres postgres) : MessagingTestBase(pos
         var log = new RecordingLogger();
         var store = MessagingServiceCollectionExtensions.For(cluster.Silos[0].ServiceProvider.GetRequiredService<IStorageProvider>(), log);
         var options = TestOptions();
-        await using var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(), options, Clock);
+        var destinations = new WebhookDestinationPolicy(options);
+        await using var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, Clock);
         await using var dispatcher = new OutboxDispatcher(store, sender, options, Clock, "silo-1", log.CreateLogger<OutboxDispatcher>());
-        var subscriptions = new SubscriptionService(store, Clock, log.CreateLogger<SubscriptionService>());
+        var subscriptions = new SubscriptionService(store, destinations, Clock, log.CreateLogger<SubscriptionService>());
         var partner = await PartnerAsync();
         await subscriptions.CreateAsync("AT", "AT", new CreateSubscription(partner.Url.ToString(), Secret, ["*"]));
         partner.Behaviour = PartnerBehaviour.Fail;

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
+using ReturnOps.Silo.Messaging.Webhooks;
 
 namespace ReturnOps.Silo.Messaging.Subscriptions;
 
@@ -7,7 +7,8 @@ namespace ReturnOps.Silo.Messaging.Subscriptions;
 /// <c>POST /subscriptions</c>: a coordinator or partner registers its own country's system for webhooks.
 /// The gateway authenticates the caller and passes the country from its token; this class enforces the rules.
 /// </summary>
-public sealed partial class SubscriptionService(ISubscriptionStore store, TimeProvider clock, ILogger<SubscriptionService> logger)
+public sealed partial class SubscriptionService(ISubscriptionStore store, WebhookDestinationPolicy destinations, TimeProvider clock,
+    ILogger<SubscriptionService> logger)
 {
     /// <summary>Shorter secrets are guessable offline from one signed delivery.</summary>
     public const int MinSecretLength = 32;
@@ -18,10 +19,13 @@ public sealed partial class SubscriptionService(ISubscriptionStore store, TimePr
         {
             throw new SubscriptionRejectedException("subscription.country_not_own", "A system may subscribe only for its own country.");
         }
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || !IsAllowedScheme(url) || !string.IsNullOrEmpty(url.UserInfo))
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || !string.IsNullOrEmpty(url.UserInfo))
         {
-            throw new SubscriptionRejectedException("subscription.url_invalid",
-                "The URL must be absolute https (http only to a loopback address) and carry no credentials.");
+            throw new SubscriptionRejectedException("subscription.url_invalid", "The URL must be absolute https and carry no credentials.");
+        }
+        if (destinations.Refusal(url) is { } refusal)
+        {
+            throw new SubscriptionRejectedException("subscription.url_invalid", refusal);
         }
         if (request.Secret is null || request.Secret.Length < MinSecretLength)
         {
@@ -75,10 +79,6 @@ public sealed partial class SubscriptionService(ISubscriptionStore store, TimePr
     /// <summary>A country's subscriptions, without secrets.</summary>
     public async Task<IReadOnlyList<Subscription>> ListAsync(string country, CancellationToken cancellationToken = default) =>
         [.. (await store.ForCountryAsync(country, cancellationToken)).Select(s => s.ToPublic())];
-
-    private static bool IsAllowedScheme(Uri url) =>
-        url.Scheme == Uri.UriSchemeHttps
-        || (url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || (IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip))));
 
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryCode();

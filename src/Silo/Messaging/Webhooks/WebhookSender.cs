@@ -29,39 +29,64 @@ public sealed class WebhookSender(HttpClient http, MessagingOptions options, Tim
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
     private readonly ResiliencePipelineRegistry<string> _pipelines = new();
 
+    /// <remarks>
+    /// Errors name the subscription and a class of failure (refused destination, connection failed, HTTP 5xx, no answer),
+    /// never a host, an address, a socket message or an exact status: a subscriber chooses the URL and reads the errors,
+    /// and must not learn from them which internal ports are open.
+    /// </remarks>
     public async Task<SendResult> SendAsync(SubscriptionTarget target, string messageId, byte[] body, CancellationToken cancellationToken)
     {
         var pipeline = _pipelines.GetOrAddPipeline<HttpResponseMessage>(target.Id, Configure);
         var requests = 0;
-        var lastStatus = 0;
+        string? lastFailure = null;
         try
         {
             using var response = await pipeline.ExecuteAsync(async ct =>
             {
                 Interlocked.Increment(ref requests);
-                var answer = await PostAsync(target, messageId, body, ct);
-                lastStatus = (int)answer.StatusCode;
-                return answer;
+                try
+                {
+                    var answer = await PostAsync(target, messageId, body, ct);
+                    lastFailure = answer.IsSuccessStatusCode ? null : StatusClass(answer.StatusCode);
+                    return answer;
+                }
+                catch (HttpRequestException ex)
+                {
+                    lastFailure = Describe(ex);
+                    throw;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    lastFailure = NoAnswer;
+                    throw;
+                }
             }, cancellationToken);
             return response.IsSuccessStatusCode
                 ? SendResult.Ok
-                : new SendResult(false, true, $"HTTP {(int)response.StatusCode} from {target.Url.Host}", null);
+                : new SendResult(false, true, $"{target.Id}: {StatusClass(response.StatusCode)}", null);
         }
         catch (BrokenCircuitException ex)
         {
             // The circuit may have opened during our own retries: then the partner was tried and failed.
-            var tried = requests == 0 ? "" : lastStatus == 0 ? "request failed, then " : $"HTTP {lastStatus}, then ";
-            return new SendResult(false, requests > 0, $"{tried}circuit open for {target.Url.Host}", ex.RetryAfter ?? options.BreakerBreakDuration);
+            var tried = requests == 0 ? "" : $"{lastFailure ?? "request failed"}, then ";
+            return new SendResult(false, requests > 0, $"{target.Id}: {tried}circuit open", ex.RetryAfter ?? options.BreakerBreakDuration);
         }
         catch (TimeoutRejectedException)
         {
-            return new SendResult(false, true, $"no answer from {target.Url.Host} within {options.AttemptTimeout.TotalSeconds:0.#} s", null);
+            return new SendResult(false, true, $"{target.Id}: {NoAnswer}", null);
         }
         catch (HttpRequestException ex)
         {
-            return new SendResult(false, true, $"{ex.HttpRequestError} calling {target.Url.Host}", null);
+            return new SendResult(false, true, $"{target.Id}: {Describe(ex)}", null);
         }
     }
+
+    private string NoAnswer => $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s";
+
+    private static string StatusClass(HttpStatusCode status) => $"HTTP {(int)status / 100}xx";
+
+    private static string Describe(HttpRequestException ex) =>
+        ex.InnerException is WebhookDestinationRefusedException ? "refused destination" : "connection failed";
 
     private async Task<HttpResponseMessage> PostAsync(SubscriptionTarget target, string messageId, byte[] body, CancellationToken cancellationToken)
     {
@@ -86,8 +111,9 @@ public sealed class WebhookSender(HttpClient http, MessagingOptions options, Tim
                 Delay = options.InProcessRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                // A refused destination stays refused until its DNS changes: the durable backoff retries it, not this.
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
+                    .Handle<HttpRequestException>(ex => ex.InnerException is not WebhookDestinationRefusedException)
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => IsTransient(r.StatusCode)),
             });
