@@ -279,6 +279,8 @@ public sealed class DrillCluster : IAsyncDisposable
             ["Storage__ConnectionString"] = ConnectionString,
             ["Auth__SigningKey"] = SigningKey,
             ["Cluster__Membership"] = "AdoNet",
+            // The drills' partner simulator listens on 127.0.0.1: gateways (subscriptions) and silos (deliveries) allow it.
+            ["Messaging__AllowLoopbackWebhooks"] = "true",
         };
         foreach (var (key, value) in extra)
         {

@@ -6,8 +6,9 @@ namespace ReturnOps.Cluster.Tests;
 /// <summary>
 /// deploy/k8s checked offline (no Kubernetes server is reachable here): every document parses and has a known shape,
 /// silos are set up as Orleans' Kubernetes hosting needs them (downward API, labels, RBAC, ports), gateways are Orleans
-/// clients of the same cluster, every process gets the settings it refuses to start without, and every setting named
-/// in an env var exists in the code.
+/// clients of the same cluster, every process gets the settings it refuses to start without, every setting named
+/// in an env var exists in the code, and the pods are hardened (issue 11: unprivileged, read-only root filesystem, spread,
+/// a NetworkPolicy per role, TLS to PostgreSQL).
 /// </summary>
 public sealed class KubernetesManifestTests
 {
@@ -16,8 +17,11 @@ public sealed class KubernetesManifestTests
     private static readonly HashSet<string> s_knownKinds =
     [
         "v1/ServiceAccount", "v1/Service", "v1/ConfigMap", "apps/v1/Deployment", "apps/v1/StatefulSet", "policy/v1/PodDisruptionBudget",
-        "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
+        "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding", "networking.k8s.io/v1/NetworkPolicy",
     ];
+
+    /// <summary>Where the pods mount PostgreSQL's CA certificate (Secret <c>returnops-postgres-ca</c>, key <c>root.crt</c>).</summary>
+    private const string PostgresCaDirectory = "/etc/returnops/postgres";
 
     private static IReadOnlyList<KubernetesDocument> Manifests => s_manifests.Value;
 
@@ -28,7 +32,7 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Every_document_is_a_known_kind_with_a_unique_name()
     {
-        Assert.True(Manifests.Count >= 6, $"expected the silo's and the gateway's documents, found {Manifests.Count}");
+        Assert.True(Manifests.Count >= 8, $"expected the silo's and the gateway's documents, found {Manifests.Count}");
         foreach (var manifest in Manifests)
         {
             Assert.Contains($"{manifest.Text("apiVersion")}/{manifest.Text("kind")}", s_knownKinds);
@@ -173,7 +177,7 @@ public sealed class KubernetesManifestTests
     public void Every_setting_named_in_an_env_var_exists_in_the_code()
     {
         var settings = SettingsInCode();
-        string[] plain = ["ASPNETCORE_URLS", "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID"];
+        string[] plain = ["ASPNETCORE_URLS", "TMPDIR", "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID"];
         foreach (var workload in Workloads())
         {
             foreach (var container in workload.Containers())
@@ -192,6 +196,166 @@ public sealed class KubernetesManifestTests
             }
         }
     }
+
+    [Fact]
+    public void Every_container_runs_unprivileged_on_a_read_only_root_filesystem_with_tmp_writable()
+    {
+        foreach (var workload in Workloads())
+        {
+            var pod = KubernetesDocument.Find(workload.Root, "spec.template.spec.securityContext");
+            foreach (var container in workload.Containers())
+            {
+                var name = $"{workload}/{KubernetesDocument.Text(container, "name")}";
+                // The container's own setting wins over the pod's (Kubernetes' rule); both are checked as they take effect.
+                string? Effective(string path) => KubernetesDocument.Text(container, $"securityContext.{path}") ?? KubernetesDocument.Text(pod, path);
+                Assert.True(Effective("seccompProfile.type") == "RuntimeDefault", $"{name}: seccompProfile is not RuntimeDefault");
+                Assert.True(Effective("runAsNonRoot") == "true", $"{name}: runAsNonRoot is not true");
+                Assert.NotEqual("0", Effective("runAsUser"));
+                Assert.True(KubernetesDocument.Text(container, "securityContext.allowPrivilegeEscalation") == "false", $"{name}: allowPrivilegeEscalation is not false");
+                Assert.True(KubernetesDocument.Text(container, "securityContext.readOnlyRootFilesystem") == "true", $"{name}: readOnlyRootFilesystem is not true");
+                Assert.Equal(new[] { "ALL" }, KubernetesDocument.Strings(container, "securityContext.capabilities.drop"));
+                Assert.Empty(KubernetesDocument.Strings(container, "securityContext.capabilities.add"));
+                Assert.NotEqual("true", KubernetesDocument.Text(container, "securityContext.privileged"));
+                var tmp = Mount(container, "/tmp");
+                Assert.True(tmp is not null, $"{name}: nothing writable is mounted on /tmp");
+                Assert.True(KubernetesDocument.Find(Volume(workload, KubernetesDocument.Text(tmp, "name")!), "emptyDir") is YamlMappingNode,
+                    $"{name}: /tmp is not an emptyDir");
+                Assert.Equal("/tmp", EnvValue(container, "TMPDIR"));
+            }
+        }
+    }
+
+    [Fact]
+    public void Only_silos_get_a_service_account_token()
+    {
+        Assert.Equal("false", KubernetesDocument.Text(Gateways.Root, "spec.template.spec.automountServiceAccountToken"));
+        // Orleans' Kubernetes hosting watches pods with the silo's token.
+        Assert.NotEqual("false", KubernetesDocument.Text(Silos.Root, "spec.template.spec.automountServiceAccountToken"));
+    }
+
+    [Fact]
+    public void Every_workload_spreads_its_replicas_across_zones_and_nodes()
+    {
+        foreach (var workload in Workloads())
+        {
+            var constraints = workload.Sequence("spec.template.spec.topologySpreadConstraints").Cast<YamlMappingNode>().ToList();
+            var podLabels = workload.Labels("spec.template.metadata.labels");
+            foreach (var key in new[] { "topology.kubernetes.io/zone", "kubernetes.io/hostname" })
+            {
+                var constraint = constraints.SingleOrDefault(c => KubernetesDocument.Text(c, "topologyKey") == key);
+                Assert.True(constraint is not null, $"{workload} is not spread by {key}");
+                Assert.Equal("1", KubernetesDocument.Text(constraint, "maxSkew"));
+                var selector = KubernetesDocument.Find(constraint, "labelSelector.matchLabels") as YamlMappingNode;
+                Assert.True(selector is not null && selector.Children.All(c => podLabels.GetValueOrDefault(((YamlScalarNode)c.Key).Value!) == ((YamlScalarNode)c.Value).Value),
+                    $"{workload}: the spread by {key} does not select its own pods");
+            }
+            // A node without a zone label would be unschedulable under DoNotSchedule: zones are a preference, nodes a rule.
+            Assert.Equal("ScheduleAnyway", KubernetesDocument.Text(constraints.Single(c => KubernetesDocument.Text(c, "topologyKey") == "topology.kubernetes.io/zone"), "whenUnsatisfiable"));
+            Assert.Equal("DoNotSchedule", KubernetesDocument.Text(constraints.Single(c => KubernetesDocument.Text(c, "topologyKey") == "kubernetes.io/hostname"), "whenUnsatisfiable"));
+        }
+    }
+
+    [Fact]
+    public void Silos_admit_silos_gateways_and_probes_only_on_their_ports_and_reach_only_postgres_each_other_dns_and_listed_webhooks()
+    {
+        var policy = NetworkPolicyOf(Silos);
+        Assert.Equal(new[] { "Egress", "Ingress" }, KubernetesDocument.Strings(policy.Root, "spec.policyTypes").Order(StringComparer.Ordinal));
+        var ingress = Rules(policy, "ingress", "from");
+        Assert.Equal(new[] { "gateway:TCP/30000", "namespaces:TCP/8080", "silo:TCP/11111" }, ingress.Order(StringComparer.Ordinal));
+        var egress = Rules(policy, "egress", "to");
+        Assert.Contains("silo:TCP/11111", egress);
+        Assert.Contains("anywhere:TCP/5432", egress);
+        Assert.Contains("dns:UDP/53", egress);
+        Assert.Contains("dns:TCP/53", egress);
+        // Everything else is an allow-list of addresses (the API server for Kubernetes hosting, partners' webhooks): no
+        // rule opens a port to any address but PostgreSQL's, and no rule opens every port.
+        Assert.All(egress.Where(r => r.StartsWith("anywhere:", StringComparison.Ordinal)), r => Assert.Equal("anywhere:TCP/5432", r));
+        Assert.Contains(egress, r => r.StartsWith("ip ", StringComparison.Ordinal) && r.EndsWith(":TCP/443", StringComparison.Ordinal));
+        Assert.DoesNotContain(egress, r => r.EndsWith(":any", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Gateways_reach_only_the_silos_gateway_port_postgres_and_dns()
+    {
+        var policy = NetworkPolicyOf(Gateways);
+        Assert.Equal(new[] { "Egress", "Ingress" }, KubernetesDocument.Strings(policy.Root, "spec.policyTypes").Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "anywhere:TCP/8080" }, Rules(policy, "ingress", "from"));
+        Assert.Equal(new[] { "anywhere:TCP/5432", "dns:TCP/53", "dns:UDP/53", "silo:TCP/30000" }, Rules(policy, "egress", "to").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Postgres_connections_verify_the_server_against_a_ca_certificate_mounted_from_a_secret()
+    {
+        // The connection string lives in the Secret; the README's command that creates it is its documented form.
+        var readme = File.ReadAllText(Path.Combine(KubernetesDocument.RepositoryRoot(), "deploy", "k8s", "README.md"));
+        var documented = Regex.Match(readme, "--from-literal=connection-string='([^']+)'");
+        Assert.True(documented.Success, "deploy/k8s/README.md documents no connection string");
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(documented.Groups[1].Value);
+        Assert.Equal(Npgsql.SslMode.VerifyFull, connection.SslMode);
+        Assert.Equal($"{PostgresCaDirectory}/root.crt", connection.RootCertificate);
+        foreach (var workload in Workloads())
+        {
+            foreach (var container in workload.Containers())
+            {
+                var mount = Mount(container, PostgresCaDirectory);
+                Assert.True(mount is not null, $"{workload}: nothing is mounted on {PostgresCaDirectory}");
+                Assert.Equal("true", KubernetesDocument.Text(mount, "readOnly"));
+                var volume = Volume(workload, KubernetesDocument.Text(mount, "name")!);
+                Assert.Equal("returnops-postgres-ca", KubernetesDocument.Text(volume, "secret.secretName"));
+            }
+        }
+    }
+
+    private static KubernetesDocument NetworkPolicyOf(KubernetesDocument workload)
+    {
+        var podLabels = workload.Labels("spec.template.metadata.labels");
+        return Assert.Single(Manifests, m => m.Kind == "NetworkPolicy" && m.Labels("spec.podSelector.matchLabels") is { Count: > 0 } selector
+            && selector.All(s => podLabels.GetValueOrDefault(s.Key) == s.Value));
+    }
+
+    /// <summary>
+    /// A policy's rules as "peer:PROTOCOL/port" strings. Peers: a component of ours (<c>silo</c>, <c>gateway</c>), <c>dns</c>
+    /// (kube-system's kube-dns), <c>namespaces</c> (every pod of the cluster), <c>ip CIDR</c>, or <c>anywhere</c> (no peer).
+    /// </summary>
+    private static List<string> Rules(KubernetesDocument policy, string direction, string peers)
+    {
+        var rules = new List<string>();
+        foreach (var rule in policy.Sequence($"spec.{direction}").Cast<YamlMappingNode>())
+        {
+            var ports = KubernetesDocument.Sequence(rule, "ports").Cast<YamlMappingNode>()
+                .Select(p => $"{KubernetesDocument.Text(p, "protocol") ?? "TCP"}/{KubernetesDocument.Text(p, "port")}").DefaultIfEmpty("any").ToList();
+            var from = KubernetesDocument.Sequence(rule, peers).Cast<YamlMappingNode>().Select(Peer).DefaultIfEmpty("anywhere").ToList();
+            rules.AddRange(from.SelectMany(peer => ports.Select(port => $"{peer}:{port}")));
+        }
+        return rules;
+    }
+
+    private static string Peer(YamlMappingNode peer)
+    {
+        if (KubernetesDocument.Text(peer, "ipBlock.cidr") is { } cidr)
+        {
+            return $"ip {cidr}";
+        }
+        var pods = Labels(KubernetesDocument.Find(peer, "podSelector.matchLabels"));
+        if (KubernetesDocument.Find(peer, "namespaceSelector") is { } namespaces)
+        {
+            var namespaceLabels = Labels(KubernetesDocument.Find(namespaces, "matchLabels"));
+            return pods.Count == 0 && namespaceLabels.Count == 0 ? "namespaces"
+                : namespaceLabels.GetValueOrDefault("kubernetes.io/metadata.name") == "kube-system" && pods.GetValueOrDefault("k8s-app") == "kube-dns" ? "dns"
+                : "other";
+        }
+        return pods.GetValueOrDefault("app.kubernetes.io/name") == "returnops" ? pods.GetValueOrDefault("app.kubernetes.io/component") ?? "other" : "other";
+    }
+
+    private static Dictionary<string, string> Labels(YamlNode? map) => map is YamlMappingNode labels
+        ? labels.Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => ((YamlScalarNode)c.Value).Value ?? "")
+        : [];
+
+    private static YamlMappingNode? Mount(YamlMappingNode container, string path) =>
+        KubernetesDocument.Sequence(container, "volumeMounts").Cast<YamlMappingNode>().SingleOrDefault(m => KubernetesDocument.Text(m, "mountPath") == path);
+
+    private static YamlMappingNode? Volume(KubernetesDocument workload, string name) =>
+        workload.Sequence("spec.template.spec.volumes").Cast<YamlMappingNode>().SingleOrDefault(v => KubernetesDocument.Text(v, "name") == name);
 
     private static IEnumerable<KubernetesDocument> Workloads() => Manifests.Where(m => m.Kind is "Deployment" or "StatefulSet");
 

@@ -8,7 +8,8 @@ namespace ReturnOps.Cluster.Tests;
 /// The failure drill (docs/reliability.md): real processes of the cluster, SIGKILLed in the middle of the work.
 /// The silo hosting the booked operation, killed during a booking rush, loses no acknowledged booking, makes none twice,
 /// and every booking is answered again (within <see cref="LivenessBound"/>: a hang, not a speed); a silo killed while delivering leaves the
-/// survivor to drain the outbox, every message applied once at its partner.
+/// survivor to drain the outbox, every message applied once at its partner. A gateway killed during the rush loses nothing
+/// either: its clients retry on the other gateway with the same Idempotency-Key, which takes each key over when its lease ends.
 /// </summary>
 public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHelper output)
 {
@@ -20,6 +21,12 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
     /// only catches a cluster that never recovers, e.g. clients waiting for Orleans' default 30 s response timeout twice.
     /// </summary>
     private static readonly TimeSpan LivenessBound = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a key claimed by a gateway that died stays "in progress" before another gateway may take it over
+    /// (<c>IdempotencyMiddleware</c>, fixed at 60 s): a killed gateway's bookings cannot be answered sooner.
+    /// </summary>
+    private static readonly TimeSpan IdempotencyLease = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task The_silo_hosting_the_operation_killed_during_a_booking_rush_loses_no_acknowledged_booking()
@@ -58,6 +65,58 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
             var drain = Stopwatch.StartNew();
             await Eventually.True(async () => await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
                 "the surviving silo to deliver the outbox", TimeSpan.FromMinutes(2));
+            output.WriteLine($"outbox: {await cluster.ScalarAsync("SELECT count(*) FROM outbox")} messages, drained {drain.Elapsed.TotalSeconds:F1} s after the rush; " +
+                $"partner received {partner.Received.Count}, applied {partner.Applied.Count}");
+            Assert.Empty(await DrillChecks.DeliveriesAsync(cluster, partner));
+        });
+    }
+
+    [Fact]
+    public async Task A_gateway_killed_during_a_booking_rush_loses_no_acknowledged_booking()
+    {
+        await using var cluster = await DrillCluster.StartAsync(await postgres.GetAsync());
+        await using var partner = await Partner.StartAsync(BookingRush.PartnerSecret);
+        await Drill(cluster, async () =>
+        {
+            var rush = new BookingRush(cluster);
+            await rush.SetUpAsync(partner.Url, BookingsPerClerk);
+            var running = rush.RunAsync();
+            await Eventually.True(() => rush.Answered >= rush.Bookings.Count / 3 || running.IsCompleted,
+                "a third of the rush to be answered", TimeSpan.FromMinutes(2));
+            // An Orleans client with requests in flight: the keys it claimed stay "in progress" until their lease ends,
+            // and the clients' retries on gateway-2 wait for it (a 409 without a rule, retried).
+            var gateway = cluster.Gateways[0];
+            var answeredAtKill = rush.Answered;
+            await gateway.KillAsync();
+            var killedAt = TimeProvider.System.GetTimestamp();
+            var heldAtKill = await cluster.ScalarAsync("SELECT count(*) FROM gateway_idempotency WHERE state = 'pending'");
+            Assert.True(answeredAtKill < rush.Bookings.Count, "the gateway is killed before the rush is over");
+
+            var figures = await running;
+            var recovery = rush.RecoveryAfter(killedAt);
+            output.WriteLine($"rush: {figures}; {gateway.Name} SIGKILLed after {answeredAtKill} of {rush.Bookings.Count} bookings were answered, " +
+                $"{heldAtKill} keys in progress on both gateways at the kill (idempotency lease {IdempotencyLease.TotalSeconds} s)");
+            output.WriteLine($"recovery: {recovery}");
+            // Keys the dead gateway held wait for their lease (their retries were answered 409 "in progress"); the others do not.
+            var inFlight = rush.Bookings.Where(b => b.SentAt < killedAt && b.AnsweredAt > killedAt).ToList();
+            var held = inFlight.Where(b => b.Failures.Any(f => f.StartsWith("409", StringComparison.Ordinal))).ToList();
+            string Answered(List<BookingAttempt> bookings) => bookings.Count == 0 ? "-"
+                : $"{TimeProvider.System.GetElapsedTime(killedAt, bookings.Max(b => b.AnsweredAt)).TotalSeconds:F1} s";
+            output.WriteLine($"in flight at the kill: {held.Count} on keys the dead gateway held, answered {Answered(held)} after the kill; " +
+                $"{inFlight.Count - held.Count} others, answered {Answered([.. inFlight.Except(held)])} after it");
+            output.WriteLine($"answers: {Summary(rush)}");
+            foreach (var retried in rush.Bookings.Where(b => b.Retried).OrderByDescending(b => b.Attempts).Take(5))
+            {
+                output.WriteLine($"  retried {retried.Key}: {retried.Attempts} attempts, {string.Join("; ", retried.Failures)} -> {(int?)retried.Status} {retried.BookingStatus}{(retried.Replayed ? " (replayed)" : "")}");
+            }
+            Assert.Empty(await DrillChecks.BookingsAsync(cluster, rush));
+            Assert.True(recovery.InFlightAnswered <= IdempotencyLease + LivenessBound,
+                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, " +
+                $"more than the idempotency lease ({IdempotencyLease.TotalSeconds} s) + {LivenessBound.TotalSeconds} s");
+
+            var drain = Stopwatch.StartNew();
+            await Eventually.True(async () => await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
+                "the silos to deliver the outbox", TimeSpan.FromMinutes(2));
             output.WriteLine($"outbox: {await cluster.ScalarAsync("SELECT count(*) FROM outbox")} messages, drained {drain.Elapsed.TotalSeconds:F1} s after the rush; " +
                 $"partner received {partner.Received.Count}, applied {partner.Applied.Count}");
             Assert.Empty(await DrillChecks.DeliveriesAsync(cluster, partner));
