@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ReturnOps.Gateway.Hosting;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Gateway.Tests;
@@ -22,7 +23,7 @@ public sealed class WorkerTopologyTests(SharedPostgres postgres) : IAsyncLifetim
         Assert.Equal(0, await storage.ScalarAsync("SELECT count(*) FROM schema_migrations WHERE module = 'gateway'"));
 
         var gateway = await _cluster.StartGatewayAsync();
-        Assert.Equal(1, await storage.ScalarAsync("SELECT count(*) FROM schema_migrations WHERE module = 'gateway'"));
+        Assert.Equal(GatewaySchema.Migrations.Count, await storage.ScalarAsync("SELECT count(*) FROM schema_migrations WHERE module = 'gateway'"));
         Assert.DoesNotContain(gateway.Services.GetServices<IHostedService>(), s => s.GetType().Name == "OutboxDispatcherHost");
         // No silo in the gateway: no grains, no reminders of its own.
         Assert.Null(gateway.Services.GetService<ILocalSiloDetails>());

@@ -11,13 +11,16 @@ public static class TestTokens
     {
         static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "HS256", ["typ"] = "JWT" }));
+        var issuedAt = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
         var claims = new Dictionary<string, object>
         {
             ["sub"] = subject,
             ["role"] = role,
             ["iss"] = "returnops",
             ["aud"] = "returnops",
-            ["exp"] = 4102444800L, // 2100-01-01: a test token never expires during a run
+            // The gateway refuses tokens living longer than 12 hours (docs/api.md); a test run is far shorter.
+            ["iat"] = issuedAt,
+            ["exp"] = issuedAt + (12 * 3600),
         };
         if (country is not null)
         {

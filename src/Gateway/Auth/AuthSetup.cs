@@ -19,7 +19,7 @@ public static class AuthSetup
             {
                 OnTokenValidated = context =>
                 {
-                    if (TokenIssuer.ClaimsProblem(context.Principal!) is { } problem)
+                    if (TokenIssuer.ClaimsProblem(context.Principal!, TimeProvider.System.GetUtcNow()) is { } problem)
                     {
                         context.Fail(problem);
                     }

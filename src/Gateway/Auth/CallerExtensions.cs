@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using ReturnOps.Grains.Rules;
 
@@ -10,6 +11,18 @@ public static class CallerExtensions
         user.FindFirst("role")?.Value ?? "",
         user.FindFirst("country")?.Value,
         user.FindFirst("sub")?.Value ?? "");
+
+    /// <summary>
+    /// The whole identity of a validated token as one key, <c>role:length(country):country:sub</c>: two callers share it only when
+    /// role, country and subject are all equal. Role is one of a fixed set without ':' and the country's length is given, so the
+    /// key parses back one way only. Used where the gateway keeps something per caller (idempotent answers, booking ids).
+    /// </summary>
+    public static string IdentityKey(this ClaimsPrincipal user)
+    {
+        var country = user.FindFirst("country")?.Value ?? "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{user.FindFirst("role")?.Value}:{country.Length}:{country}:{user.FindFirst("sub")?.Value}");
+    }
 
     /// <summary>The country a coordinator or partner acts for; the token guarantees it for those roles.</summary>
     public static string CountryOf(this Caller caller) =>

@@ -1,7 +1,7 @@
 namespace ReturnOps.Gateway.Auth;
 
 /// <summary>
-/// <c>token --role R [--country CC] [--sub NAME] [--hours N]</c>: prints a JWT signed with Auth:SigningKey.
+/// <c>token --role R [--country CC] [--sub NAME] [--hours N]</c> (N at most 12, default 8): prints a JWT signed with Auth:SigningKey.
 /// The only way to mint a token; the gateway has no token endpoint.
 /// </summary>
 public static class TokenCommand
@@ -24,9 +24,14 @@ public static class TokenCommand
             Console.Error.WriteLine($"Role {role} needs --country with an ISO 3166 alpha-2 code, e.g. AT.");
             return 2;
         }
+        var hours = options.TryGetValue("hours", out var h) && int.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 8;
+        if (hours > TokenIssuer.MaxLifetime.TotalHours)
+        {
+            Console.Error.WriteLine($"--hours is at most {TokenIssuer.MaxLifetime.TotalHours}: the gateway refuses longer-lived tokens.");
+            return 2;
+        }
         var builder = WebApplication.CreateSlimBuilder();
         var settings = TokenSettings.From(builder.Configuration, builder.Environment.IsDevelopment());
-        var hours = options.TryGetValue("hours", out var h) && int.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 8;
         var subject = options.GetValueOrDefault("sub") ?? role + (country is null ? "" : "-" + country.ToLowerInvariant());
         Console.WriteLine(new TokenIssuer(settings, TimeProvider.System).Issue(subject, role, country, TimeSpan.FromHours(hours)));
         return 0;

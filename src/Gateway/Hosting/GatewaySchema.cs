@@ -12,6 +12,12 @@ public static class GatewaySchema
         new(Module, 1, "idempotency keys and hash-chained audit log",
             PostgresSql: Tables("text", "bigint"),
             SqliteSql: Tables("TEXT", "INTEGER")),
+        // Keys were per sub; they are per full identity now (CallerExtensions.IdentityKey). A row keyed by a sub alone could be
+        // met by a caller whose identity key spells the same text, so the old rows go: once, a retry within 24 hours of the
+        // upgrade of a POST answered before it acts again instead of being replayed (docs/security.md).
+        new(Module, 2, "idempotency keys per full identity (role, country, sub): keys stored per sub are forgotten",
+            PostgresSql: "DELETE FROM gateway_idempotency;",
+            SqliteSql: "DELETE FROM gateway_idempotency;"),
     ];
 
     private static string Tables(string text, string bigint) => $"""

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains.Hosting;
@@ -13,7 +14,7 @@ namespace ReturnOps.Gateway.Idempotency;
 /// Every POST carries an <c>Idempotency-Key</c>. The first request with a key acts and its response is
 /// stored; a duplicate with the same body gets that response again (<c>Idempotent-Replayed: true</c>),
 /// waiting for it if the first is still running; the same key with another body is refused (422).
-/// Runs after authorization, so keys are per authenticated caller and refused requests store nothing.
+/// Runs after authorization, so keys are per authenticated caller (role, country and sub) and refused requests store nothing.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IOptions<GatewayOptions> options)
 {
@@ -34,7 +35,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         {
             throw RequestProblemException.BadRequest("POST requests need an Idempotency-Key header of 1 to 200 visible ASCII characters.");
         }
-        var caller = context.User.FindFirst("sub")!.Value;
+        // The full identity, not sub alone: a caller of another role or country with the same sub has keys of its own.
+        var caller = context.User.IdentityKey();
         var hash = await RequestHashAsync(context);
         var waitUntil = clock.GetUtcNow() + TimeSpan.FromSeconds(options.Value.IdempotencyWaitSeconds);
         while (true)

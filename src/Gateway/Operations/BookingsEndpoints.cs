@@ -15,12 +15,6 @@ public static class BookingsEndpoints
 {
     public const string IdPrefix = "bk-";
 
-    /// <summary>The largest JRO on record carried 113 returnees; a booking of one state is far below.</summary>
-    public const int MaxReturneesPerBooking = 150;
-
-    /// <summary>Above any aircraft's seats: a booking's staff never get near it (median 90 escorts on a whole JRO).</summary>
-    public const int MaxStaffPerBooking = 400;
-
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
         operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.create")
@@ -38,9 +32,10 @@ public static class BookingsEndpoints
     /// <summary>Added to the contract (rule 6): names the booking's staff by service number with their travel documents; replaces the list.</summary>
     private static async Task<Ok<BookingView>> NameStaffAsync(string id, string bookingId, StaffInput input, HttpContext http, IGrainFactory grains)
     {
-        if (input.Staff.Count > MaxStaffPerBooking)
+        // Also checked by the grain; refused here before the list is copied and sent.
+        if (input.Staff.Count > BookingLimits.MaxStaffPerBooking)
         {
-            throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {MaxStaffPerBooking} staff members.");
+            throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {BookingLimits.MaxStaffPerBooking} staff members.");
         }
         var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
         var booking = await operation.NameStaff(http.User.ToCaller(), bookingId,
@@ -60,9 +55,9 @@ public static class BookingsEndpoints
 
     private static async Task<Created<BookingView>> BookAsync(string id, BookingInput input, HttpContext http, IGrainFactory grains)
     {
-        if (input.Returnees.Count > MaxReturneesPerBooking || input.Returnees.Distinct().Count() != input.Returnees.Count || !input.Returnees.All(ApiConventions.IsId))
+        if (input.Returnees.Count > BookingLimits.MaxReturneesPerBooking || input.Returnees.Distinct().Count() != input.Returnees.Count || !input.Returnees.All(ApiConventions.IsId))
         {
-            throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {MaxReturneesPerBooking} distinct returnee ids.");
+            throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {BookingLimits.MaxReturneesPerBooking} distinct returnee ids.");
         }
         var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
         var request = new BookingRequest(BookingId(id, http), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
@@ -77,11 +72,11 @@ public static class BookingsEndpoints
     /// request names the same booking. A gateway killed after the operation stored the booking (or after its returnees
     /// were reserved) leaves the key pending; the retry that takes the key over then finds the booking (or its own
     /// reservations) and is answered as the first attempt would have been, instead of "already-booked" by itself
-    /// (docs/reliability.md). Keys are per caller and a key with another body is refused before this runs.
+    /// (docs/reliability.md). Keys are per caller (role, country and sub, as idempotency keys) and a key with another body is refused before this runs.
     /// </summary>
     private static string BookingId(string operationId, HttpContext http)
     {
-        var caller = http.User.FindFirst("sub")!.Value;
+        var caller = http.User.IdentityKey();
         var key = http.Request.Headers[IdempotencyMiddleware.KeyHeader].ToString();
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', operationId, caller, key)));
         return IdPrefix + Convert.ToHexStringLower(hash.AsSpan(0, 16));

@@ -4,7 +4,11 @@ namespace ReturnOps.Gateway.Operations;
 
 public sealed record LegInput(string From, string To, DateTimeOffset Departure);
 
-/// <summary>Body of <c>POST /operations</c>; the organiser is the caller's country.</summary>
+/// <summary>
+/// Body of <c>POST /operations</c>; the organiser is the caller's country. <see cref="SeatCapacity"/> is 1 to
+/// <see cref="BookingLimits.MaxSeatCapacity"/>, <see cref="EscortsPerReturnee"/> 0 to <see cref="BookingLimits.MaxEscortsPerReturnee"/>
+/// (checked by the grain, 422 <c>validation</c>).
+/// </summary>
 public sealed record OperationInput(
     OperationType Type,
     IReadOnlyList<string> Destinations,
@@ -30,7 +34,10 @@ public sealed record OperationPage(IReadOnlyList<OperationSummary> Items, long T
 /// <summary>Body of <c>POST /operations/{id}/status</c>; confirming without clearance needs <see cref="OverrideClearance"/> and a reason.</summary>
 public sealed record StatusInput(OperationStatus To, string? Reason = null, bool OverrideClearance = false);
 
-/// <summary>Body of <c>POST /operations/{id}/bookings</c>: the caller's country's returnees and staff, booked whole.</summary>
+/// <summary>
+/// Body of <c>POST /operations/{id}/bookings</c>: the caller's country's returnees and staff, booked whole. Every count is bounded
+/// by <see cref="BookingLimits"/> (checked by the grain before seats are summed; out of range is 422 <c>validation</c>).
+/// </summary>
 public sealed record BookingInput(
     IReadOnlyList<string> Returnees,
     int Escorts,

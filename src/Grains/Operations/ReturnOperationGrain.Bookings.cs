@@ -16,6 +16,11 @@ public sealed partial class ReturnOperationGrain
         {
             throw new AccessDeniedException("Only a national coordinator books seats.");
         }
+        if (BookingLimits.OutOfRange(request) is { Count: > 0 } outOfRange)
+        {
+            // Before anything is summed: seats are checked sums of these counts.
+            throw new DomainRuleException(RuleCode.Validation, "A booking's counts must be in range: " + string.Join(", ", outOfRange) + ".");
+        }
         if (S.Bookings.Find(b => b.Id == request.BookingId) is { } existing)
         {
             // A retried request (same id): answer as the first time, change nothing.
@@ -96,7 +101,7 @@ public sealed partial class ReturnOperationGrain
         var forced = booking.Travelling.Count(r => r.Forced) + assessed.Values.Count(r => r.Forced);
         var violations = assessed.Values.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" }))
             .Concat(CheckEscorts(booking, booking.Country, forced)).Concat(CheckVoluntaryOnly([.. assessed.Values])).ToList();
-        var free = Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings);
+        var free = checked(Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings));
         if (booking.Status == BookingStatus.Confirmed && suspended.Count > free)
         {
             // Their seats went to the waitlist; they come back only into seats that are free now.

@@ -45,6 +45,10 @@ public sealed partial class ReturnOperationGrain
     private List<RuleViolation> CheckStaffList(Booking booking, IReadOnlyList<StaffMember> staff)
     {
         var violations = new List<RuleViolation>();
+        if (staff.Count > BookingLimits.MaxStaffPerBooking)
+        {
+            return [new(RuleCode.Validation, $"A booking names at most {BookingLimits.MaxStaffPerBooking} staff members.")];
+        }
         if (staff.Any(m => string.IsNullOrWhiteSpace(m.Reference) || m.Reference.Length > MaxStaffReferenceLength || m.Reference.Any(char.IsControl)
             || !Enum.IsDefined(m.Role)))
         {

@@ -44,13 +44,13 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
         {
             problems.Add("at least one leg");
         }
-        if (plan.SeatCapacity <= 0)
+        if (plan.SeatCapacity is <= 0 or > BookingLimits.MaxSeatCapacity)
         {
-            problems.Add("a positive seat capacity");
+            problems.Add($"a seat capacity of 1 to {BookingLimits.MaxSeatCapacity}");
         }
-        if (plan.EscortsPerReturnee is < 0)
+        if (plan.EscortsPerReturnee is < 0 or > BookingLimits.MaxEscortsPerReturnee)
         {
-            problems.Add("a ratio of escorts that is not negative");
+            problems.Add($"a ratio of 0 to {BookingLimits.MaxEscortsPerReturnee} escorts per returnee");
         }
         if (plan.Legs.Count > 0 && plan.BookingDeadline > plan.Legs.Min(l => l.Departure))
         {

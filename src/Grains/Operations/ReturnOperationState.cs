@@ -110,8 +110,8 @@ public sealed class Booking
     [Id(12)]
     public List<StaffMember> Staff { get; set; } = [];
 
-    /// <summary>Rule 11: every returnee and every staff member takes a seat.</summary>
-    public int Seats => ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers;
+    /// <summary>Rule 11: every returnee and every staff member takes a seat. Checked: counts are bounded (<see cref="BookingLimits"/>), a wrap would be a bug.</summary>
+    public int Seats => checked(ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers);
 
     public bool Holds => Status is BookingStatus.Confirmed or BookingStatus.Waitlisted;
 

@@ -7,27 +7,28 @@ namespace ReturnOps.Grains.Operations;
 /// </summary>
 internal static class SeatAllocation
 {
+    /// <summary>Enumerable.Sum is checked: an overflow throws rather than wraps.</summary>
     public static int ConfirmedSeats(IEnumerable<Booking> bookings) =>
         bookings.Where(b => b.Status == BookingStatus.Confirmed).Sum(b => b.Seats);
 
     /// <summary>Places a new (or reinstated) booking: confirmed if it fits now, else at the end of the waitlist.</summary>
     public static void Place(Booking booking, IReadOnlyList<Booking> bookings, int capacity)
     {
-        var free = capacity - ConfirmedSeats(bookings.Where(b => b != booking));
+        var free = checked(capacity - ConfirmedSeats(bookings.Where(b => b != booking)));
         booking.Status = booking.Seats <= free ? BookingStatus.Confirmed : BookingStatus.Waitlisted;
     }
 
     /// <summary>Confirms waitlisted bookings in arrival order while they fit; returns the promoted ones.</summary>
     public static IReadOnlyList<Booking> Promote(IReadOnlyList<Booking> bookings, int capacity)
     {
-        var free = capacity - ConfirmedSeats(bookings);
+        var free = checked(capacity - ConfirmedSeats(bookings));
         var promoted = new List<Booking>();
         foreach (var waiting in bookings.Where(b => b.Status == BookingStatus.Waitlisted).OrderBy(b => b.Sequence))
         {
             if (waiting.Seats <= free)
             {
                 waiting.Status = BookingStatus.Confirmed;
-                free -= waiting.Seats;
+                free = checked(free - waiting.Seats);
                 promoted.Add(waiting);
             }
         }
@@ -47,6 +48,6 @@ public static class EscortRatio
     public static int Required(OperationType type, decimal perReturnee, int forcedReturnees) => type switch
     {
         OperationType.Collecting or OperationType.VoluntaryCharter => 0,
-        _ => (int)Math.Ceiling(perReturnee * forcedReturnees),
+        _ => checked((int)Math.Ceiling(perReturnee * forcedReturnees)),
     };
 }
