@@ -61,7 +61,8 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The domain clock of a test that moves time, at the tests' fixed start (<see cref="TestCluster.Start"/>).</summary>
     public static FakeTimeProvider NewClock() => new(TestCluster.Start);
 
-    public static async Task<GatewayHost> StartAsync(TestStorage storage, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    public static async Task<GatewayHost> StartAsync(TestStorage storage, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null,
+        string environment = "Testing")
     {
         var config = new Dictionary<string, string?>
         {
@@ -70,19 +71,29 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Auth:SigningKey"] = SigningKey,
             ["Gateway:RateLimitPermits"] = "100000",
             ["Gateway:SeedDemoData"] = "false",
+            // The tests' partner simulator and refused URLs are on 127.0.0.1.
+            ["Messaging:AllowLoopbackWebhooks"] = "true",
             ["Cluster:ClusterId"] = "gateway-tests-" + Guid.NewGuid().ToString("N")[..8],
             ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Its name in the change feed: hosts in one process would otherwise share the generated one and not hear each other.
             ["Silo:Name"] = "gateway-" + Guid.NewGuid().ToString("N")[..8],
         };
+        // A null value removes a test default, leaving the key to the gateway's own appsettings files.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
         }
         var app = GatewayApp.Build([], builder =>
         {
-            builder.Environment.EnvironmentName = "Testing";
+            builder.Environment.EnvironmentName = environment;
             builder.Configuration.AddInMemoryCollection(config);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();

@@ -20,7 +20,7 @@ public static class GatewayApp
     /// <summary>Builds the application; <paramref name="configure"/> lets tests replace settings and services.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = PublishedContentRoot() });
         configure?.Invoke(builder);
         var services = builder.Services;
         var tokens = TokenSettings.From(builder.Configuration, builder.Environment.IsDevelopment());
@@ -37,6 +37,7 @@ public static class GatewayApp
         services.AddSingleton<NotificationFeed>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<PrometheusText>();
+        services.AddSingleton<StreamLeases>();
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -60,6 +61,7 @@ public static class GatewayApp
         services.AddGatewayOpenApi();
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseWebPages();
         app.Use(AuditRecorder.RecordDenialsAsync);
@@ -76,6 +78,20 @@ public static class GatewayApp
         app.MapGatewayApi();
         app.MapWebPages(app.Environment);
         return app;
+    }
+
+    /// <summary>
+    /// A published build (<c>dotnet publish -o</c>) carries its pages and settings beside the assembly, and is started from
+    /// anywhere: its folder is the content root, not the working directory (which served no pages and read no
+    /// appsettings.json). A build output has no wwwroot (Development serves the pages from the project through the static
+    /// web assets manifest): it keeps the default, as does an explicit <c>ASPNETCORE_CONTENTROOT</c> or <c>--contentRoot</c>.
+    /// </summary>
+    private static string? PublishedContentRoot()
+    {
+        var published = AppContext.BaseDirectory;
+        var explicitRoot = Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
+            || Environment.GetCommandLineArgs().Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase));
+        return !explicitRoot && Directory.Exists(Path.Combine(published, "wwwroot")) ? published : null;
     }
 
     /// <summary>Rate limits are per caller: the token's subject, or the client address before authentication.</summary>

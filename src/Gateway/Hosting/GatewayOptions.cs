@@ -22,6 +22,17 @@ public sealed class GatewayOptions
     /// </summary>
     public bool HostsSilo { get; set; } = true;
 
+    /// <summary>Event streams one caller (<c>sub</c>, role and country) may hold open at once; beyond it 429.</summary>
+    public int MaxStreamsPerCaller { get; set; } = 8;
+
+    /// <summary>
+    /// Bearer token a scraper must send to read <c>/metrics</c>. Unset: <c>/metrics</c> answers loopback callers only.
+    /// </summary>
+    public string? MetricsToken { get; set; }
+
+    /// <summary>How long a scrape reuses the database-backed gauges (outbox backlog, booked seats) before reading them again.</summary>
+    public int MetricsCacheSeconds { get; set; } = 15;
+
     /// <summary>Seeds the domain's demo scenario (returnees, operations) at start; the participants are seeded regardless.</summary>
     public bool SeedDemoData { get; set; }
 }

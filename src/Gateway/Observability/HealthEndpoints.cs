@@ -1,4 +1,10 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Problems;
 using ReturnOps.Silo.Hosting;
 using ReturnOps.Silo.Observability;
 using ReturnOps.Storage;
@@ -33,10 +39,34 @@ public static class HealthEndpoints
         return TypedResults.Ok(new HealthStatus("ready"));
     }
 
-    private static async Task MetricsAsync(HttpContext context, GatewayMetrics metrics, PrometheusText prometheus)
+    private static async Task MetricsAsync(HttpContext context, GatewayMetrics metrics, PrometheusText prometheus, IOptions<GatewayOptions> options)
     {
+        EnsureScraper(context, options.Value.MetricsToken);
         await metrics.RefreshAsync(context.RequestAborted);
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await context.Response.WriteAsync(prometheus.Render(), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// <c>/metrics</c> names routes and volumes, so it is not for everyone: with <c>Gateway:MetricsToken</c> set, a scraper sends
+    /// it as a bearer token (401 otherwise); unset, only loopback callers are answered (403 otherwise).
+    /// </summary>
+    internal static void EnsureScraper(HttpContext context, string? metricsToken)
+    {
+        if (!string.IsNullOrEmpty(metricsToken))
+        {
+            var sent = context.Request.Headers.Authorization.ToString();
+            const string scheme = "Bearer ";
+            var presented = sent.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? sent[scheme.Length..].Trim() : "";
+            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(metricsToken))))
+            {
+                throw new RequestProblemException(StatusCodes.Status401Unauthorized, "The metrics token is missing or wrong.");
+            }
+            return;
+        }
+        if (context.Connection.RemoteIpAddress is not { } address || !IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address))
+        {
+            throw new RequestProblemException(StatusCodes.Status403Forbidden, "Metrics are served to loopback callers only unless Gateway:MetricsToken is set.");
+        }
     }
 }

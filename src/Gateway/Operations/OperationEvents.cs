@@ -10,6 +10,7 @@ namespace ReturnOps.Gateway.Operations;
 /// <summary>
 /// <c>GET /operations/{id}/events</c>: server-sent events, one <c>operation</c> event with the view the caller
 /// may see now and one after every change. Event ids are operation versions, so a client sees each state once.
+/// The stream ends when the caller's token expires (the client reconnects with a fresh one); see <see cref="StreamLeases"/>.
 /// </summary>
 public static class OperationEvents
 {
@@ -19,14 +20,17 @@ public static class OperationEvents
         return operations;
     }
 
-    private static async Task<IResult> OpenAsync(string id, HttpContext http, IGrainFactory grains, OperationChanges changes)
+    private static async Task<IResult> OpenAsync(string id, HttpContext http, IGrainFactory grains, OperationChanges changes, StreamLeases leases)
     {
         var caller = http.User.ToCaller();
+        // Ends at the token's expiry: the caller's right to see the operation is only checked against a live token.
+        var lease = leases.Open(http.User, http.RequestAborted);
+        http.Response.RegisterForDispose(lease);
         // Watch before the first read: a change between the two is then seen, not lost.
         var subscription = changes.Watch(id);
         http.Response.RegisterForDispose(subscription);
         var first = await OperationAccess.VisibleAsync(grains, id, caller);
-        return TypedResults.ServerSentEvents(StreamAsync(first, caller, grains.GetGrain<IReturnOperationGrain>(id), subscription, http.RequestAborted));
+        return TypedResults.ServerSentEvents(StreamAsync(first, caller, grains.GetGrain<IReturnOperationGrain>(id), subscription, lease.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<OperationView>> StreamAsync(

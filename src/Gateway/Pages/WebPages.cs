@@ -35,11 +35,13 @@ public static class WebPages
         return app;
     }
 
-    private static IResult Stream(OperationChanges changes, HttpContext http)
+    private static IResult Stream(OperationChanges changes, StreamLeases leases, HttpContext http)
     {
+        var lease = leases.Open(http.User, http.RequestAborted);
+        http.Response.RegisterForDispose(lease);
         var subscription = changes.WatchAll();
         http.Response.RegisterForDispose(subscription);
-        return TypedResults.ServerSentEvents(Changes(subscription, http.RequestAborted));
+        return TypedResults.ServerSentEvents(Changes(subscription, lease.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Changes(OperationChanges.BoardSubscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)

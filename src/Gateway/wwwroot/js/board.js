@@ -61,8 +61,11 @@ async function overdueReplies() {
 function seats(op) {
   const s = op.seats || { capacity: op.seatCapacity, confirmed: 0, waitlisted: 0, free: op.seatCapacity };
   const fill = s.capacity ? Math.round((100 * s.confirmed) / s.capacity) : 0;
+  // Set through the CSSOM: the Content-Security-Policy refuses style attributes.
+  const filled = el('span');
+  filled.style.width = `${fill}%`;
   return el('div', {},
-    el('span', { class: 'bar', role: 'img', 'aria-label': `${fill}% of seats confirmed` }, el('span', { style: `width:${fill}%` })),
+    el('span', { class: 'bar', role: 'img', 'aria-label': `${fill}% of seats confirmed` }, filled),
     ` ${s.confirmed}/${s.capacity} confirmed`, s.waitlisted ? `, ${s.waitlisted} waitlisted` : '',
     el('ul', {}, (op.participants || []).map((p) =>
       el('li', { 'data-country': p.country }, `${p.country}: ${p.confirmedSeats} confirmed`, p.waitlistedSeats ? `, ${p.waitlistedSeats} waitlisted` : ''))));
