@@ -113,12 +113,13 @@ up() {
       Cluster__IAmAliveTablePublishTimeout=00:00:10
     wait_ready "silo-$i" "http://127.0.0.1:$((SILO_PORT + i - 1))" "$STATE/run/silo-$i.pid"
   done
-  # One gateway after the other: the first seeds the participants and the demo scenario, the next ones find them.
+  # One gateway after the other: the first seeds the participants and the demo scenario (Production seeds it only when
+  # asked: Gateway__SeedDemoData=true), the next ones find them.
   # As Orleans clients they reread the live silos every 5 s and give up on a call after 5 s (Orleans: 1 min, 30 s):
   # a call in flight to a silo that dies is never answered, only timed out (then 503, and the client retries).
   for i in $(seq 1 "$GATEWAYS"); do
     start_replica "gateway-$i" "$ROOT/src/Gateway" ReturnOps.Gateway.dll $((GATEWAY_PORT + i - 1)) \
-      Gateway__HostsSilo=false Cluster__GatewayListRefreshPeriod=00:00:05 Cluster__ResponseTimeout=00:00:05
+      Gateway__HostsSilo=false Gateway__SeedDemoData=true Cluster__GatewayListRefreshPeriod=00:00:05 Cluster__ResponseTimeout=00:00:05
     wait_ready "gateway-$i" "http://127.0.0.1:$((GATEWAY_PORT + i - 1))" "$STATE/run/gateway-$i.pid"
   done
   status
