@@ -168,6 +168,8 @@ public sealed class KubernetesManifestTests
         Assert.Equal("Postgres", EnvValue(gateway, "Storage__Provider"));
         AssertFromSecret(gateway, "Storage__ConnectionString");
         AssertFromSecret(gateway, "Auth__SigningKey");
+        // Without a metrics token /metrics answers loopback only: a scraper in the cluster would get 403.
+        AssertFromSecret(gateway, "Gateway__MetricsToken");
         Assert.Null(EnvValue(gateway, "Cluster__Kubernetes"));
         Assert.DoesNotContain(ContainerPorts(gateway), p => p.Number is 11111 or 30000);
         Assert.Null(KubernetesDocument.Text(Gateways.Root, "spec.template.spec.serviceAccountName"));
