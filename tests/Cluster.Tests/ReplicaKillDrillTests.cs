@@ -35,11 +35,7 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
         await using var partner = await Partner.StartAsync(BookingRush.PartnerSecret);
         await Drill(cluster, async () =>
         {
-            var rush = new BookingRush(cluster);
-            await rush.SetUpAsync(partner.Url, BookingsPerClerk);
-            var running = rush.RunAsync();
-            await Eventually.True(() => rush.Answered >= rush.Bookings.Count / 3 || running.IsCompleted,
-                "a third of the rush to be answered", TimeSpan.FromMinutes(2));
+            var (rush, running) = await RushUntilAThirdIsAnsweredAsync(cluster, partner);
             // The worst case: the silo with the operation's activation, which every booking needs.
             var host = await cluster.HostOfAsync("return-operation", rush.OperationId, TimeSpan.FromSeconds(30));
             var answeredAtKill = rush.Answered;
@@ -54,20 +50,12 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
                 $"were answered, declared dead {(await declaredDead).TotalSeconds:F1} s later");
             output.WriteLine($"recovery: {recovery}");
             output.WriteLine($"answers: {Summary(rush)}");
-            foreach (var retried in rush.Bookings.Where(b => b.Retried).Take(5))
-            {
-                output.WriteLine($"  retried {retried.Key}: {retried.Attempts} attempts, {string.Join("; ", retried.Failures)} -> {(int?)retried.Status} {retried.BookingStatus}{(retried.Replayed ? " (replayed)" : "")}");
-            }
+            PrintRetried(rush.Bookings.Where(b => b.Retried));
             Assert.Empty(await DrillChecks.BookingsAsync(cluster, rush));
             Assert.True(recovery.InFlightAnswered <= LivenessBound,
                 $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {LivenessBound.TotalSeconds} s");
 
-            var drain = Stopwatch.StartNew();
-            await Eventually.True(async () => await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
-                "the surviving silo to deliver the outbox", TimeSpan.FromMinutes(2));
-            output.WriteLine($"outbox: {await cluster.ScalarAsync("SELECT count(*) FROM outbox")} messages, drained {drain.Elapsed.TotalSeconds:F1} s after the rush; " +
-                $"partner received {partner.Received.Count}, applied {partner.Applied.Count}");
-            Assert.Empty(await DrillChecks.DeliveriesAsync(cluster, partner));
+            await DrainAndCheckDeliveriesAsync(cluster, partner, "the surviving silo to deliver the outbox");
         });
     }
 
@@ -78,11 +66,7 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
         await using var partner = await Partner.StartAsync(BookingRush.PartnerSecret);
         await Drill(cluster, async () =>
         {
-            var rush = new BookingRush(cluster);
-            await rush.SetUpAsync(partner.Url, BookingsPerClerk);
-            var running = rush.RunAsync();
-            await Eventually.True(() => rush.Answered >= rush.Bookings.Count / 3 || running.IsCompleted,
-                "a third of the rush to be answered", TimeSpan.FromMinutes(2));
+            var (rush, running) = await RushUntilAThirdIsAnsweredAsync(cluster, partner);
             // An Orleans client with requests in flight: the keys it claimed stay "in progress" until their lease ends,
             // and the clients' retries on gateway-2 wait for it (a 409 without a rule, retried).
             var gateway = cluster.Gateways[0];
@@ -105,21 +89,13 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
             output.WriteLine($"in flight at the kill: {held.Count} on keys the dead gateway held, answered {Answered(held)} after the kill; " +
                 $"{inFlight.Count - held.Count} others, answered {Answered([.. inFlight.Except(held)])} after it");
             output.WriteLine($"answers: {Summary(rush)}");
-            foreach (var retried in rush.Bookings.Where(b => b.Retried).OrderByDescending(b => b.Attempts).Take(5))
-            {
-                output.WriteLine($"  retried {retried.Key}: {retried.Attempts} attempts, {string.Join("; ", retried.Failures)} -> {(int?)retried.Status} {retried.BookingStatus}{(retried.Replayed ? " (replayed)" : "")}");
-            }
+            PrintRetried(rush.Bookings.Where(b => b.Retried).OrderByDescending(b => b.Attempts));
             Assert.Empty(await DrillChecks.BookingsAsync(cluster, rush));
             Assert.True(recovery.InFlightAnswered <= IdempotencyLease + LivenessBound,
                 $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, " +
                 $"more than the idempotency lease ({IdempotencyLease.TotalSeconds} s) + {LivenessBound.TotalSeconds} s");
 
-            var drain = Stopwatch.StartNew();
-            await Eventually.True(async () => await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
-                "the silos to deliver the outbox", TimeSpan.FromMinutes(2));
-            output.WriteLine($"outbox: {await cluster.ScalarAsync("SELECT count(*) FROM outbox")} messages, drained {drain.Elapsed.TotalSeconds:F1} s after the rush; " +
-                $"partner received {partner.Received.Count}, applied {partner.Applied.Count}");
-            Assert.Empty(await DrillChecks.DeliveriesAsync(cluster, partner));
+            await DrainAndCheckDeliveriesAsync(cluster, partner, "the silos to deliver the outbox");
         });
     }
 
@@ -167,6 +143,38 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
             Assert.True(recovery.InFlightAnswered <= LivenessBound,
                 $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {LivenessBound.TotalSeconds} s");
         });
+    }
+
+    /// <summary>Starts the rush and returns once a third of its bookings are answered (or it is over): the moment to kill.</summary>
+    private static async Task<(BookingRush Rush, Task<RushFigures> Running)> RushUntilAThirdIsAnsweredAsync(DrillCluster cluster, Partner partner)
+    {
+        var rush = new BookingRush(cluster);
+        await rush.SetUpAsync(partner.Url, BookingsPerClerk);
+        var running = rush.RunAsync();
+        await Eventually.True(() => rush.Answered >= rush.Bookings.Count / 3 || running.IsCompleted,
+            "a third of the rush to be answered", TimeSpan.FromMinutes(2));
+        return (rush, running);
+    }
+
+    /// <summary>Waits for the outbox to drain after the rush, prints it, and checks every partner message was applied once.</summary>
+    private async Task DrainAndCheckDeliveriesAsync(DrillCluster cluster, Partner partner, string awaited)
+    {
+        var drain = Stopwatch.StartNew();
+        await Eventually.True(async () => await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
+            awaited, TimeSpan.FromMinutes(2));
+        output.WriteLine($"outbox: {await cluster.ScalarAsync("SELECT count(*) FROM outbox")} messages, drained {drain.Elapsed.TotalSeconds:F1} s after the rush; " +
+            $"partner received {partner.Received.Count}, applied {partner.Applied.Count}");
+        Assert.Empty(await DrillChecks.DeliveriesAsync(cluster, partner));
+    }
+
+    /// <summary>The first five retried bookings with their attempts and failures.</summary>
+    private void PrintRetried(IEnumerable<BookingAttempt> retried)
+    {
+        foreach (var booking in retried.Take(5))
+        {
+            output.WriteLine($"  retried {booking.Key}: {booking.Attempts} attempts, {string.Join("; ", booking.Failures)} -> {(int?)booking.Status} " +
+                $"{booking.BookingStatus}{(booking.Replayed ? " (replayed)" : "")}");
+        }
     }
 
     private static string Summary(BookingRush rush) => string.Join(", ", rush.Bookings

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using ReturnOps.Grains.Operations;
 using ReturnOps.TestSupport;
 
@@ -22,7 +20,7 @@ public sealed class ContractLimitsTests(SharedPostgres postgres) : GatewayTestBa
         var op = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"], seatCapacity: 10);
         var returnee = await Demo.CreateReturneeAsync(host, at, "AT-OVF-1");
         var viewBefore = (await host.GetAsync($"/api/v1/operations/{op}", at)).Json.GetProperty("seats").ToString();
-        var rowsBefore = await SnapshotAsync(host);
+        var rowsBefore = await DomainRows.SnapshotAsync(host);
 
         var refused = await host.PostAsync($"/api/v1/operations/{op}/bookings", at,
             new { returnees = new[] { returnee }, escorts = int.MaxValue, medical = int.MaxValue, monitors = 0, interpreters = 0, observers = 0 });
@@ -34,7 +32,7 @@ public sealed class ContractLimitsTests(SharedPostgres postgres) : GatewayTestBa
         Assert.Equal(viewBefore, view.ToString());
         Assert.Equal(0, view.GetProperty("confirmed").GetInt32());
         Assert.Equal(10, view.GetProperty("free").GetInt32());
-        Assert.Equal(rowsBefore, await SnapshotAsync(host));
+        Assert.Equal(rowsBefore, await DomainRows.SnapshotAsync(host));
 
         var booked = await host.PostAsync($"/api/v1/operations/{op}/bookings", at, Demo.Booking([returnee], 2, 1));
         Assert.True(booked.Status == HttpStatusCode.Created, booked.ToString());
@@ -51,7 +49,7 @@ public sealed class ContractLimitsTests(SharedPostgres postgres) : GatewayTestBa
         var at = host.Token("coordinator", "AT");
         var op = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"], seatCapacity: BookingLimits.MaxSeatCapacity);
         var returnee = await Demo.CreateReturneeAsync(host, at, "AT-OVF-2");
-        var rowsBefore = await SnapshotAsync(host);
+        var rowsBefore = await DomainRows.SnapshotAsync(host);
         object[] bodies =
         [
             new { returnees = new[] { returnee }, escorts = BookingLimits.MaxEscorts + 1, medical = 0, monitors = 0, interpreters = 0, observers = 0 },
@@ -66,7 +64,7 @@ public sealed class ContractLimitsTests(SharedPostgres postgres) : GatewayTestBa
             var answer = await host.PostAsync($"/api/v1/operations/{op}/bookings", at, body);
             Assert.True(answer.Status == HttpStatusCode.UnprocessableEntity && answer.Json.GetProperty("rule").GetString() == "validation", answer.ToString());
         }
-        Assert.Equal(rowsBefore, await SnapshotAsync(host));
+        Assert.Equal(rowsBefore, await DomainRows.SnapshotAsync(host));
     }
 
     [Theory]
@@ -76,7 +74,7 @@ public sealed class ContractLimitsTests(SharedPostgres postgres) : GatewayTestBa
         var host = await StartAsync(provider);
         var at = host.Token("coordinator", "AT");
         var now = TimeProvider.System.GetUtcNow();
-        var rowsBefore = await SnapshotAsync(host);
+        var rowsBefore = await DomainRows.SnapshotAsync(host);
         foreach (var capacity in new[] { BookingLimits.MaxSeatCapacity + 1, int.MaxValue })
         {
             var answer = await host.PostAsync("/api/v1/operations", at, Demo.Operation(now, ["AL"], capacity));
@@ -92,36 +90,7 @@ public sealed class ContractLimitsTests(SharedPostgres postgres) : GatewayTestBa
             escortsPerReturnee = 79228162514264337593543950335m,
         });
         Assert.True(ratio.Status == HttpStatusCode.UnprocessableEntity && ratio.Json.GetProperty("rule").GetString() == "validation", ratio.ToString());
-        Assert.Equal(rowsBefore, await SnapshotAsync(host));
+        Assert.Equal(rowsBefore, await DomainRows.SnapshotAsync(host));
         Assert.Equal(HttpStatusCode.Created, (await host.PostAsync("/api/v1/operations", at, Demo.Operation(now, ["AL"], BookingLimits.MaxSeatCapacity))).Status);
-    }
-
-    /// <summary>The operation's rows: grain states with versions, outbox messages and the operations' read models.</summary>
-    private static async Task<string> SnapshotAsync(GatewayHost host)
-    {
-        var text = new StringBuilder();
-        await using var connection = await host.Database.DataSource.OpenConnectionAsync();
-        foreach (var sql in new[]
-        {
-            "SELECT grain_type, grain_key, version, payload FROM grain_state ORDER BY grain_type, grain_key",
-            "SELECT message_id, destination, type, payload FROM outbox ORDER BY id",
-            "SELECT * FROM operation_list ORDER BY id",
-            "SELECT * FROM operation_participants ORDER BY id",
-        })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            await using var reader = await command.ExecuteReaderAsync();
-            text.Append(sql).Append('\n');
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    text.Append(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
-                }
-                text.Append('\n');
-            }
-        }
-        return text.ToString();
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -50,7 +49,7 @@ public sealed class HostileInputTests(SharedPostgres postgres) : GatewayTestBase
             new("PUT", $"/api/v1/operations/{op}/bookings/{booking}/staff", "coordinator", Node(Demo.Staff("AT", 1, 1))),
             new("POST", $"/api/v1/operations/{op}/no-shows", "coordinator", Node(new { returneeId = booked, reason = "Absconded" })),
         ];
-        var before = await SnapshotAsync(host);
+        var before = await DomainRows.SnapshotAsync(host);
         var random = new Random(20261122);
         var attacks = Enumerable.Range(0, Requests).Select(_ => Generate(random, targets[random.Next(targets.Length)], host)).ToList();
 
@@ -67,7 +66,7 @@ public sealed class HostileInputTests(SharedPostgres postgres) : GatewayTestBase
             }
         });
         Assert.True(failures.IsEmpty, $"{failures.Count} bad answers:\n" + string.Join("\n", failures.Take(30)));
-        Assert.Equal(before, await SnapshotAsync(host));
+        Assert.Equal(before, await DomainRows.SnapshotAsync(host));
         // Every kind of attack was generated and answered.
         Assert.True(kinds.Keys.Select(k => k.Split(':')[0]).Distinct().Count() >= 12, string.Join(", ", kinds.Select(k => k.Key + "=" + k.Value)));
     }
@@ -207,37 +206,6 @@ public sealed class HostileInputTests(SharedPostgres postgres) : GatewayTestBase
         return await host.SendAsync(request);
     }
 
-    /// <summary>Every domain row: grain states with versions, outbox, Orleans' reminders and read models.</summary>
-    private static async Task<string> SnapshotAsync(GatewayHost host)
-    {
-        var text = new StringBuilder();
-        await using var connection = await host.Database.DataSource.OpenConnectionAsync();
-        foreach (var sql in new[]
-        {
-            "SELECT grain_type, grain_key, version, payload FROM grain_state ORDER BY grain_type, grain_key",
-            "SELECT message_id, destination, type, payload FROM outbox ORDER BY id",
-            "SELECT GrainId, ReminderName, StartTime, Period FROM OrleansRemindersV2 ORDER BY GrainId, ReminderName",
-            "SELECT * FROM operation_list ORDER BY id",
-            "SELECT * FROM operation_participants ORDER BY id",
-            "SELECT * FROM returnee_list ORDER BY id",
-            "SELECT * FROM readmission_requests ORDER BY id",
-        })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            await using var reader = await command.ExecuteReaderAsync();
-            text.Append(sql).Append('\n');
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    text.Append(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
-                }
-                text.Append('\n');
-            }
-        }
-        return text.ToString();
-    }
 
     private static JsonObject Node(object value) => JsonSerializer.SerializeToNode(value, JsonSerializerOptions.Web)!.AsObject();
 

@@ -57,7 +57,7 @@ public sealed class OperationChanges
     /// Wakes the readers of <paramref name="operationId"/>. <paramref name="version"/> is the version another process
     /// committed (a stream reads until it sees it), or 0 when this process made the change and reads it back itself.
     /// </summary>
-    internal void Signal(string operationId, long version)
+    private void Signal(string operationId, long version)
     {
         foreach (var board in _boardWatchers.Keys)
         {

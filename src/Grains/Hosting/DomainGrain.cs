@@ -21,7 +21,10 @@ public abstract class DomainGrain : Grain
     /// </summary>
     private static readonly TimeSpan SoonestTick = TimeSpan.FromSeconds(2);
 
-    private TurnEffects Effects => ServiceProvider.GetRequiredService<StagedEffects>().For(this.GetGrainId());
+    private StagedEffects? _staged;
+
+    // Resolved once per activation, not per staged message.
+    private TurnEffects Effects => (_staged ??= ServiceProvider.GetRequiredService<StagedEffects>()).For(this.GetGrainId());
 
     /// <summary>The grain's key.</summary>
     protected string GetPrimaryKeyString() => GrainExtensions.GetPrimaryKeyString(this);

@@ -80,11 +80,9 @@ public static class SiloHosting
     /// <summary>
     /// A gateway replica in a cluster: an Orleans client that finds the silos' gateways in PostgreSQL's membership table and
     /// holds no grains, with the database for its own tables (<paramref name="hostMigrations"/>), the read models and the
-    /// messaging services the API needs. The outbox dispatcher runs on silos only. <paramref name="configure"/> adds a host's
-    /// own client settings (the gateway's call filter).
+    /// messaging services the API needs. The outbox dispatcher runs on silos only.
     /// </summary>
-    public static IHostApplicationBuilder AddReturnOpsClient(this IHostApplicationBuilder builder, IEnumerable<Migration>? hostMigrations = null,
-        Action<IClientBuilder>? configure = null)
+    public static IHostApplicationBuilder AddReturnOpsClient(this IHostApplicationBuilder builder, IEnumerable<Migration>? hostMigrations = null)
     {
         var configuration = builder.Configuration;
         var storage = StorageSettings.From(configuration);
@@ -116,7 +114,6 @@ public static class SiloHosting
             client.Configure<ClientMessagingOptions>(cluster.ApplyTo);
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
             client.AddReturnOpsGrainClient();
-            configure?.Invoke(client);
         });
         services.Configure<Messaging.MessagingOptions>(configuration.GetSection(MessagingSection));
         services.AddMessaging();
