@@ -25,6 +25,7 @@ public sealed class AuditTests(SharedPostgres postgres) : GatewayTestBase(postgr
         var log = await host.GetAsync("/api/v1/audit", fro);
         var entries = log.Json.GetProperty("items").EnumerateArray()
             .Select(e => $"{e.GetProperty("subject").GetString()}|{e.GetProperty("role").GetString()}|{e.GetProperty("country").GetString()}|{e.GetProperty("action").GetString()}|{e.GetProperty("outcome").GetString()}")
+            .Reverse()  // the list is newest first (issue 16); the entries read here in the order they happened
             .ToList();
         Assert.Equal(
         [

@@ -5,7 +5,11 @@ using ReturnOps.Gateway.Problems;
 
 namespace ReturnOps.Gateway.Audit;
 
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? NextAfterSeq);
+/// <summary>
+/// A page of the access log. <see cref="NextAfter"/> continues a newest-first listing (<c>after</c>); <see cref="NextAfterSeq"/>
+/// an oldest-first one (<c>afterSeq</c>, kept for exporters that read the log forward).
+/// </summary>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? NextAfterSeq, string? NextAfter);
 
 /// <summary>The tamper-evident access log, for the fundamental-rights officer and administrators.</summary>
 public static class AuditApi
@@ -18,15 +22,28 @@ public static class AuditApi
         return app;
     }
 
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+    private const string CursorList = "audit";
+
+    /// <summary>Newest first with <c>after</c> (<see cref="PageCursor"/>); oldest first from <c>afterSeq</c> when that is given.</summary>
     private static async Task<Ok<AuditPage>> ListAsync(AuditLog log, CancellationToken cancellationToken,
-        long afterSeq = 0, int limit = 100, string? subject = null, string? action = null)
+        long? afterSeq = null, string? after = null, int? limit = null, string? subject = null, string? action = null)
     {
-        if (afterSeq < 0 || limit is < 1 or > 1000)
+        var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
+        if (afterSeq < 0 || (afterSeq is not null && !string.IsNullOrEmpty(after)))
         {
-            throw RequestProblemException.BadRequest("afterSeq is not negative; limit is 1 to 1000.");
+            throw RequestProblemException.BadRequest("afterSeq is not negative and is not combined with after.");
         }
-        var items = await log.ListAsync(afterSeq, limit, subject, action, cancellationToken);
-        return TypedResults.Ok(new AuditPage(items, items.Count == limit ? items[^1].Seq : null));
+        if (afterSeq is { } seq)
+        {
+            var forward = await log.ListAsync(newestFirst: false, seq, size, subject, action, cancellationToken);
+            return TypedResults.Ok(new AuditPage(forward, forward.Count == size ? forward[^1].Seq : null, null));
+        }
+        var before = PageCursor.Decode(after, CursorList, 1)?.Number(0) ?? long.MaxValue;
+        var rows = await log.ListAsync(newestFirst: true, before, size + 1, subject, action, cancellationToken);
+        var (page, next) = PageCursor.Page(rows, size, CursorList, e => [e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return TypedResults.Ok(new AuditPage(page, null, next));
     }
 
     private static async Task<Ok<AuditVerification>> VerifyAsync(AuditLog log, CancellationToken cancellationToken) =>

@@ -70,16 +70,27 @@ public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(Domain
         }
     }
 
-    public Task<IReadOnlyList<AuditEntry>> ListAsync(long afterSeq, int limit, string? subject, string? action, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<AuditEntry>>(async connection =>
+    /// <summary>
+    /// A page of the log: newest first below sequence <paramref name="from"/> (the list's default), or oldest first above it
+    /// (<c>afterSeq</c>, for exporters that read the log forward). A filter that is not asked for is left out of the text,
+    /// so each combination has its own plan (gateway_audit_subject and _action, migration <c>gateway</c> 3).
+    /// </summary>
+    public Task<List<AuditEntry>> ListAsync(bool newestFirst, long from, int limit, string? subject, string? action, CancellationToken cancellationToken) =>
+        database.RunAsync(async connection =>
         {
+            var where = new List<string> { newestFirst ? "seq < @from" : "seq > @from" };
+            if (!string.IsNullOrEmpty(subject))
+            {
+                where.Add("subject = @subject");
+            }
+            if (!string.IsNullOrEmpty(action))
+            {
+                where.Add("action = @action");
+            }
             await using var query = GatewayDatabase.Command(connection,
-                """
-                SELECT seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash FROM gateway_audit
-                WHERE seq > @after AND (@subject = '' OR subject = @subject) AND (@action = '' OR action = @action)
-                ORDER BY seq LIMIT @limit
-                """,
-                ("@after", afterSeq), ("@subject", subject ?? ""), ("@action", action ?? ""), ("@limit", (long)limit));
+                "SELECT seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash FROM gateway_audit WHERE "
+                + string.Join(" AND ", where) + (newestFirst ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT @limit",
+                ("@from", from), ("@subject", subject), ("@action", action), ("@limit", (long)limit));
             var entries = new List<AuditEntry>();
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

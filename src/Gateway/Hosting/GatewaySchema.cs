@@ -18,7 +18,17 @@ public static class GatewaySchema
         new(Module, 2, "idempotency keys per full identity (role, country, sub): keys stored per sub are forgotten",
             PostgresSql: "DELETE FROM gateway_idempotency;",
             SqliteSql: "DELETE FROM gateway_idempotency;"),
+        // The audit list is read newest first by sequence (the primary key), narrowed to one subject or one action; without
+        // these a filtered page walked the whole log backwards (issue 16).
+        new(Module, 3, "audit log by subject and by action, in sequence order",
+            PostgresSql: AuditIndexes,
+            SqliteSql: AuditIndexes),
     ];
+
+    private const string AuditIndexes = """
+        CREATE INDEX gateway_audit_subject ON gateway_audit (subject, seq);
+        CREATE INDEX gateway_audit_action ON gateway_audit (action, seq);
+        """;
 
     private static string Tables(string text, string bigint) => $"""
         CREATE TABLE gateway_idempotency (

@@ -9,7 +9,8 @@ using ReturnOps.Silo.Messaging.Deliveries;
 
 namespace ReturnOps.Gateway.Messaging;
 
-public sealed record DeliveryList(IReadOnlyList<DeliveryRecord> Items);
+/// <summary>A page of deliveries; <see cref="NextAfter"/> is passed back as <c>after</c>, null on the last page.</summary>
+public sealed record DeliveryList(IReadOnlyList<DeliveryRecord> Items, string? NextAfter);
 
 /// <summary>What <c>POST /deliveries/{id}/replay</c> did: the message is pending again, due now.</summary>
 public sealed record DeliveryReplay(string MessageId, string Status);
@@ -29,20 +30,25 @@ public static class DeliveriesApi
         return app;
     }
 
-    /// <summary><c>?status=</c> pending, delivered, unrouted or dead (the default); page with <c>after</c> (the last id seen).</summary>
+    private const string CursorList = "deliveries";
+
+    /// <summary>
+    /// <c>?status=</c> pending, delivered, unrouted or dead (the default), in pages (<see cref="PageCursor"/>). Oldest first,
+    /// not newest: dead letters are replayed in the order they happened, which keeps each lane's order.
+    /// </summary>
     private static async Task<Ok<DeliveryList>> ListAsync(DeliveryService deliveries, CancellationToken cancellationToken,
-        string? status = null, long after = 0, int limit = 100)
+        string? status = null, string? after = null, int? limit = null)
     {
         var filter = string.IsNullOrEmpty(status) ? DeliveryStatus.Dead : status;
         if (!DeliveryStatus.IsKnown(filter))
         {
             throw RequestProblemException.BadRequest("status must be pending, delivered, unrouted or dead.");
         }
-        if (limit is < 1 or > DeliveryService.MaxPageSize || after < 0)
-        {
-            throw RequestProblemException.BadRequest($"limit must be between 1 and {DeliveryService.MaxPageSize}, after not negative.");
-        }
-        return TypedResults.Ok(new DeliveryList(await deliveries.ListAsync(filter, after, limit, cancellationToken)));
+        var size = PageCursor.Limit(limit, 100, DeliveryService.MaxPageSize);
+        var from = PageCursor.Decode(after, CursorList, 1)?.Number(0) ?? 0;
+        var rows = (await deliveries.ListAsync(filter, from, size + 1, cancellationToken)).ToList();
+        var (page, next) = PageCursor.Page(rows, size, CursorList, d => [d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return TypedResults.Ok(new DeliveryList(page, next));
     }
 
     private static async Task<Ok<DeliveryReplay>> ReplayAsync(string id, DeliveryService deliveries, CancellationToken cancellationToken)

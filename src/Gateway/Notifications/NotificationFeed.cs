@@ -22,6 +22,7 @@ public sealed class NotificationFeed(GatewayDatabase database)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+    public const string CursorList = "notifications";
 
     /// <summary>
     /// Keyset paging on the outbox sequence, newest first: a new row gets a higher id and lands before the first
@@ -45,32 +46,20 @@ public sealed class NotificationFeed(GatewayDatabase database)
         _ => throw new AccessDeniedException("This role has no notification feed."),
     };
 
-    /// <summary>Reads the cursor of <c>?after=</c>: the decimal outbox sequence of <see cref="NotificationPage.NextAfter"/>.</summary>
-    public static bool TryParseCursor(string? after, out long before)
-    {
-        before = long.MaxValue;
-        if (string.IsNullOrEmpty(after))
-        {
-            return true;
-        }
-        return after.Length <= 19 && after.All(char.IsAsciiDigit)
-            && long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out before) && before > 0;
-    }
-
-    public Task<NotificationPage> ReadAsync(string destination, long before, int limit, CancellationToken cancellationToken) =>
+    /// <summary>The page below the outbox sequence in <paramref name="after"/>; the next cursor is that of its last row.</summary>
+    public Task<NotificationPage> ReadAsync(string destination, PageCursor? after, int limit, CancellationToken cancellationToken) =>
         database.RunAsync(async connection =>
         {
             await using var command = GatewayDatabase.Command(connection, Page,
-                ("@destination", destination), ("@before", before), ("@limit", (long)limit));
+                ("@destination", destination), ("@before", after?.Number(0) ?? long.MaxValue), ("@limit", (long)limit + 1));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var items = new List<NotificationItem>();
-            long last = 0;
+            var rows = new List<(long Seq, NotificationItem Item)>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                last = Long(reader, 0);
-                items.Add(Item(reader));
+                rows.Add((Long(reader, 0), Item(reader)));
             }
-            return new NotificationPage(items, items.Count == limit ? last.ToString(CultureInfo.InvariantCulture) : null);
+            var (page, next) = PageCursor.Page(rows, limit, CursorList, r => [r.Seq.ToString(CultureInfo.InvariantCulture)]);
+            return new NotificationPage([.. page.Select(r => r.Item)], next);
         }, cancellationToken);
 
     private static NotificationItem Item(DbDataReader reader)

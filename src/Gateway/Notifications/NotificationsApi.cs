@@ -1,9 +1,7 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
-using ReturnOps.Gateway.Problems;
 
 namespace ReturnOps.Gateway.Notifications;
 
@@ -24,16 +22,9 @@ public static class NotificationsApi
     private static async Task<Ok<NotificationPage>> ListAsync(HttpContext http, NotificationFeed feed, CancellationToken cancellationToken,
         string? after = null, int? limit = null)
     {
-        var size = limit ?? NotificationFeed.DefaultLimit;
-        if (size is < 1 or > NotificationFeed.MaxLimit)
-        {
-            throw RequestProblemException.BadRequest(string.Create(CultureInfo.InvariantCulture, $"limit must be between 1 and {NotificationFeed.MaxLimit}."));
-        }
-        if (!NotificationFeed.TryParseCursor(after, out var before))
-        {
-            throw RequestProblemException.BadRequest("after must be the nextAfter of an earlier page.");
-        }
+        var size = PageCursor.Limit(limit, NotificationFeed.DefaultLimit, NotificationFeed.MaxLimit);
+        var cursor = PageCursor.Decode(after, NotificationFeed.CursorList, 1);
         var destination = NotificationFeed.DestinationOf(http.User.ToCaller());
-        return TypedResults.Ok(await feed.ReadAsync(destination, before, size, cancellationToken));
+        return TypedResults.Ok(await feed.ReadAsync(destination, cursor, size, cancellationToken));
     }
 }

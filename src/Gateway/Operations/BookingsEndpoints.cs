@@ -82,11 +82,24 @@ public static class BookingsEndpoints
         return IdPrefix + Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
-    private static async Task<Ok<BookingList>> ListAsync(string id, HttpContext http, IGrainFactory grains)
+    public const int DefaultPageSize = 200;
+    public const int MaxPageSize = 500;
+    private const string CursorList = "bookings";
+
+    /// <summary>
+    /// In arrival order (the order the waitlist is promoted in), not newest first, in pages (<see cref="PageCursor"/>). One
+    /// operation holds a few hundred bookings at most, so the grain hands over the visible ones and the page is cut here.
+    /// </summary>
+    private static async Task<Ok<BookingList>> ListAsync(string id, HttpContext http, IGrainFactory grains, string? after = null, int? limit = null)
     {
+        var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
+        var cursor = PageCursor.Decode(after, CursorList, 1);
         var caller = http.User.ToCaller();
         await OperationAccess.VisibleAsync(grains, id, caller);
-        return TypedResults.Ok(new BookingList(await grains.GetGrain<IReturnOperationGrain>(id).GetBookings(caller)));
+        var from = cursor?.Number(0) ?? long.MinValue;
+        var rows = (await grains.GetGrain<IReturnOperationGrain>(id).GetBookings(caller)).Where(b => b.Sequence > from).Take(size + 1).ToList();
+        var (page, next) = PageCursor.Page(rows, size, CursorList, b => [b.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return TypedResults.Ok(new BookingList(page, next));
     }
 
     private static async Task<NoContent> CancelAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)

@@ -29,7 +29,11 @@ public sealed record OperationSummary(
     DateTimeOffset BookingDeadline,
     SeatSummary Seats);
 
-public sealed record OperationPage(IReadOnlyList<OperationSummary> Items, long Total, int Page, int PageSize);
+/// <summary>
+/// A page of the operations list: the contract's <c>{items, total, page, pageSize}</c> and <see cref="NextAfter"/>, the cursor
+/// of the next page (null on the last).
+/// </summary>
+public sealed record OperationPage(IReadOnlyList<OperationSummary> Items, long Total, int Page, int PageSize, string? NextAfter);
 
 /// <summary>Body of <c>POST /operations/{id}/status</c>; confirming without clearance needs <see cref="OverrideClearance"/> and a reason.</summary>
 public sealed record StatusInput(OperationStatus To, string? Reason = null, bool OverrideClearance = false);
@@ -46,7 +50,8 @@ public sealed record BookingInput(
     int Interpreters = 0,
     int Observers = 0);
 
-public sealed record BookingList(IReadOnlyList<BookingView> Items);
+/// <summary>A page of an operation's bookings; <see cref="NextAfter"/> is passed back as <c>after</c>, null on the last page.</summary>
+public sealed record BookingList(IReadOnlyList<BookingView> Items, string? NextAfter);
 
 /// <summary>One staff member in <c>PUT /operations/{id}/bookings/{bookingId}/staff</c>: a service number, not a name.</summary>
 public sealed record StaffMemberInput(string Reference, StaffRole Role, DateOnly TravelDocumentValidUntil);

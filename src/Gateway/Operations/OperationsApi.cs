@@ -7,6 +7,7 @@ using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Gateway.Operations;
@@ -56,45 +57,49 @@ public static partial class OperationsApi
         }
     }
 
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+    private const string CursorList = "operations";
+
+    /// <summary>
+    /// Newest departure first, in pages of <c>limit</c> (the contract's <c>pageSize</c> is the same); <c>after</c> continues
+    /// from <c>nextAfter</c>. The contract's <c>page=</c> still reads by offset, in the same order, and cannot be combined
+    /// with <c>after</c>.
+    /// </summary>
     private static async Task<Ok<OperationPage>> ListAsync(
         HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
         string? status = null, string? destination = null, string? organiser = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
-        int page = 1, int pageSize = 50)
+        int? page = null, int? pageSize = null, string? after = null, int? limit = null)
     {
-        if (page < 1 || pageSize is < 1 or > 200)
+        if (page < 1 || (page > 1 && after is { Length: > 0 }) || (pageSize is not null && limit is not null))
         {
-            throw RequestProblemException.BadRequest("page starts at 1; pageSize is 1 to 200.");
+            throw RequestProblemException.BadRequest("page starts at 1 and is not combined with after; give limit or pageSize, not both.");
         }
+        var size = PageCursor.Limit(limit ?? pageSize, DefaultPageSize, MaxPageSize);
+        var cursor = PageCursor.Decode(after, CursorList, 2);
         var caller = http.User.ToCaller();
-        var statusFilter = ApiConventions.EnumOrNull<OperationStatus>(status, "status")?.ToString() ?? "";
-        var destinationFilter = destination is { Length: > 0 } ? ApiConventions.CountryCode(destination, "destination") : "";
-        var organiserFilter = organiser is { Length: > 0 } ? ApiConventions.CountryCode(organiser, "organiser") : "";
-        var partnerFilter = caller.Role == Roles.Partner ? caller.CountryOf() : "";
-        var seesDrafts = caller.Role is Roles.Secretariat or Roles.Admin or Roles.Fro ? 1L : 0L;
-        const string where = """
-            WHERE (@status = '' OR status = @status) AND (@destination = '' OR destinations LIKE @destinationLike)
-              AND (@organiser = '' OR organiser = @organiser) AND (@partner = '' OR destinations LIKE @partnerLike)
-              AND departure_ms >= @from AND departure_ms < @to
-              AND (status <> 'Draft' OR organiser = @me OR @seesDrafts = 1)
-            """;
+        var filter = new OperationListFilter(
+            ApiConventions.EnumOrNull<OperationStatus>(status, "status")?.ToString(),
+            destination is { Length: > 0 } ? ApiConventions.CountryCode(destination, "destination") : null,
+            organiser is { Length: > 0 } ? ApiConventions.CountryCode(organiser, "organiser") : null,
+            caller.Role == Roles.Partner ? caller.CountryOf() : null,
+            from?.ToUnixTimeMilliseconds(), to?.ToUnixTimeMilliseconds(),
+            caller.Role is Roles.Secretariat or Roles.Admin or Roles.Fro ? null : caller.Role == Roles.Coordinator ? caller.Country ?? "" : "");
+        var offset = page is > 1 ? (long)(page.Value - 1) * size : (long?)null;
         (string, object?)[] parameters =
         [
-            ("@status", statusFilter), ("@destination", destinationFilter), ("@destinationLike", "%," + destinationFilter + ",%"),
-            ("@organiser", organiserFilter), ("@partner", partnerFilter), ("@partnerLike", "%," + partnerFilter + ",%"),
-            ("@from", from?.ToUnixTimeMilliseconds() ?? long.MinValue), ("@to", to?.ToUnixTimeMilliseconds() ?? long.MaxValue),
-            ("@me", caller.Role == Roles.Coordinator ? caller.Country : ""), ("@seesDrafts", seesDrafts),
-            ("@limit", (long)pageSize), ("@offset", (long)(page - 1) * pageSize),
+            ("@status", filter.Status), ("@destination_like", "%," + filter.Destination + ",%"), ("@organiser", filter.Organiser),
+            ("@partner_like", "%," + filter.Partner + ",%"), ("@from_ms", filter.FromMs), ("@to_ms", filter.ToMs), ("@drafts_of", filter.DraftsOf),
+            ("@after_ms", cursor?.Number(0)), ("@after_id", cursor?.Id(1)), ("@limit", (long)size + 1), ("@offset", offset),
         ];
         return await database.RunAsync(async connection =>
         {
             long total;
-            await using (var count = GatewayDatabase.Command(connection, "SELECT COUNT(*) FROM operation_list " + where, parameters))
+            await using (var count = GatewayDatabase.Command(connection, ReadModelLists.OperationCount(filter), parameters))
             {
                 total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             }
-            await using var query = GatewayDatabase.Command(connection,
-                "SELECT id, type, organiser, status, destinations, departure_ms, booking_deadline_ms, capacity, confirmed_seats, waitlisted_seats FROM operation_list "
-                + where + " ORDER BY departure_ms, id LIMIT @limit OFFSET @offset", parameters);
+            await using var query = GatewayDatabase.Command(connection, ReadModelLists.OperationPage(filter, cursor is not null, offset is not null), parameters);
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             var items = new List<OperationSummary>();
             while (await reader.ReadAsync(cancellationToken))
@@ -106,7 +111,9 @@ public static partial class OperationsApi
                     Time(reader.GetValue(5)), Time(reader.GetValue(6)),
                     new SeatSummary(capacity, confirmed, Convert.ToInt32(reader.GetValue(9), CultureInfo.InvariantCulture), capacity - confirmed)));
             }
-            return TypedResults.Ok(new OperationPage(items, total, page, pageSize));
+            var (pageItems, next) = PageCursor.Page(items, size, CursorList,
+                o => [o.Departure.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), o.Id]);
+            return TypedResults.Ok(new OperationPage(pageItems, total, page ?? 1, size, next));
         }, cancellationToken);
     }
 

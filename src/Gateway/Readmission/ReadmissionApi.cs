@@ -9,7 +9,8 @@ namespace ReturnOps.Gateway.Readmission;
 
 public sealed record ReadmissionListItem(string Id, string ReturneeId, string Owner, string Destination, ReadmissionStatus Status, DateTimeOffset ReplyDueBy, bool AcceptedBySilence);
 
-public sealed record ReadmissionList(IReadOnlyList<ReadmissionListItem> Items);
+/// <summary>A page of readmission requests; <see cref="NextAfter"/> is passed back as <c>after</c>, null on the last page.</summary>
+public sealed record ReadmissionList(IReadOnlyList<ReadmissionListItem> Items, string? NextAfter);
 
 /// <summary>Body of <c>POST /readmission-requests/{id}/reply</c>.</summary>
 public sealed record ReadmissionReply(bool Accepted, string? Reason = null);
@@ -38,28 +39,37 @@ public static class ReadmissionApi
         return TypedResults.Ok(await request.RequestExtension(caller));
     }
 
-    private static async Task<Ok<ReadmissionList>> ListAsync(string? status, HttpContext http, GatewayDatabase database, CancellationToken cancellationToken)
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+    private const string CursorList = "readmission-requests";
+
+    /// <summary>Newest first, in pages (<see cref="PageCursor"/>): a partner's are those addressed to it, a coordinator's those it sent.</summary>
+    private static async Task<Ok<ReadmissionList>> ListAsync(HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
+        string? status = null, string? after = null, int? limit = null)
     {
+        var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
+        var cursor = PageCursor.Decode(after, CursorList, 1);
         var caller = http.User.ToCaller();
-        var filter = ApiConventions.EnumOrNull<ReadmissionStatus>(status, "status")?.ToString() ?? "";
+        var filter = ApiConventions.EnumOrNull<ReadmissionStatus>(status, "status")?.ToString();
         var country = caller.CountryOf();
-        var (owner, destination) = caller.Role == Roles.Partner ? ("", country) : (country, "");
-        var items = await database.RunAsync<IReadOnlyList<ReadmissionListItem>>(async connection =>
+        var byDestination = caller.Role == Roles.Partner;
+        var rows = await database.RunAsync(async connection =>
         {
-            await using var query = GatewayDatabase.Command(connection, ReadModelQueries.ReadmissionPage,
-                ("@owner", owner), ("@destination", destination), ("@status", filter), ("@limit", 1000L), ("@offset", 0L));
+            await using var query = GatewayDatabase.Command(connection, ReadModelLists.ReadmissionPage(byDestination, filter is not null, cursor is not null),
+                (byDestination ? "@destination" : "@owner", country), ("@status", filter), ("@after_id", cursor?.Id(0)), ("@limit", (long)size + 1));
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<ReadmissionListItem>();
+            var items = new List<ReadmissionListItem>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new ReadmissionListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                items.Add(new ReadmissionListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     Enum.Parse<ReadmissionStatus>(reader.GetString(4)),
                     DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture)),
                     Convert.ToInt64(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture) != 0));
             }
-            return rows;
+            return items;
         }, cancellationToken);
-        return TypedResults.Ok(new ReadmissionList(items));
+        var (page, next) = PageCursor.Page(rows, size, CursorList, r => [r.Id]);
+        return TypedResults.Ok(new ReadmissionList(page, next));
     }
 
     private static async Task<Ok<ReadmissionRequestView>> ReplyAsync(string id, ReadmissionReply reply, HttpContext http, IGrainFactory grains)

@@ -99,7 +99,8 @@ public sealed record ReturneeResource(
 /// <summary>One row of <c>GET /returnees</c>: ids and status only.</summary>
 public sealed record ReturneeListItem(string Id, ReturneeStatus Status, string? OperationId);
 
-public sealed record ReturneeList(IReadOnlyList<ReturneeListItem> Items);
+/// <summary>A page of the returnee list; <see cref="NextAfter"/> is passed back as <c>after</c>, null on the last page.</summary>
+public sealed record ReturneeList(IReadOnlyList<ReturneeListItem> Items, string? NextAfter);
 
 /// <summary>Body of <c>POST /returnees/{id}/readmission-requests</c>.</summary>
 public sealed record ReadmissionRequestInput(string Destination);

@@ -49,24 +49,45 @@ public static class ReturneesApi
         return TypedResults.Created($"{ApiConventions.BasePath}/returnees/{id}", resource);
     }
 
-    private static async Task<Ok<ReturneeList>> ListAsync(string? status, HttpContext http, GatewayDatabase database, CancellationToken cancellationToken)
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+    private const string CursorList = "returnees";
+
+    /// <summary>
+    /// The owner's cases, newest first, in pages (<see cref="PageCursor"/>); erased cases only with <c>includeErased=true</c> or
+    /// <c>status=Erased</c>. Filters: status, nationality, operation and a prefix of the owner's own case reference.
+    /// </summary>
+    private static async Task<Ok<ReturneeList>> ListAsync(HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
+        string? status = null, string? nationality = null, string? operation = null, string? reference = null, bool includeErased = false,
+        string? after = null, int? limit = null)
     {
-        var owner = http.User.ToCaller().CountryOf();
-        var filter = ApiConventions.EnumOrNull<ReturneeStatus>(status, "status")?.ToString() ?? "";
-        var items = await database.RunAsync<IReadOnlyList<ReturneeListItem>>(async connection =>
+        var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
+        var cursor = PageCursor.Decode(after, CursorList, 1);
+        var filter = new ReturneeListFilter(
+            http.User.ToCaller().CountryOf(),
+            ApiConventions.EnumOrNull<ReturneeStatus>(status, "status")?.ToString(),
+            includeErased,
+            string.IsNullOrEmpty(nationality) ? null : ApiConventions.CountryCode(nationality, "nationality"),
+            string.IsNullOrEmpty(operation) ? null : ApiConventions.IsId(operation) ? operation : throw RequestProblemException.BadRequest("operation must be an operation id."),
+            string.IsNullOrEmpty(reference) ? null : reference.Length <= 200 && !reference.Any(char.IsControl) ? reference
+                : throw RequestProblemException.BadRequest("reference is at most 200 characters without control characters."));
+        var rows = await database.RunAsync(async connection =>
         {
-            await using var query = GatewayDatabase.Command(connection, ReadModelQueries.ReturneePage,
-                ("@owner", owner), ("@status", filter), ("@limit", 1000L), ("@offset", 0L));
+            await using var query = GatewayDatabase.Command(connection, ReadModelLists.ReturneePage(filter, cursor is not null),
+                ("@owner", filter.Owner), ("@status", filter.Status), ("@nationality", filter.Nationality), ("@operation", filter.OperationId),
+                ("@reference_from", filter.ReferencePrefix), ("@reference_to", filter.ReferencePrefix is { } p ? ReadModelLists.PrefixEnd(p) : null),
+                ("@after_id", cursor?.Id(0)), ("@limit", (long)size + 1));
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<ReturneeListItem>();
+            var items = new List<ReturneeListItem>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                var operation = reader.GetString(2);
-                rows.Add(new ReturneeListItem(reader.GetString(0), Enum.Parse<ReturneeStatus>(reader.GetString(1)), operation.Length > 0 ? operation : null));
+                var operationId = reader.GetString(2);
+                items.Add(new ReturneeListItem(reader.GetString(0), Enum.Parse<ReturneeStatus>(reader.GetString(1)), operationId.Length > 0 ? operationId : null));
             }
-            return rows;
+            return items;
         }, cancellationToken);
-        return TypedResults.Ok(new ReturneeList(items));
+        var (page, next) = PageCursor.Page(rows, size, CursorList, r => [r.Id]);
+        return TypedResults.Ok(new ReturneeList(page, next));
     }
 
     private static async Task<Ok<ReturneeResource>> GetAsync(string id, HttpContext http, IGrainFactory grains)

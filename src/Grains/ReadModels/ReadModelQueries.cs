@@ -1,36 +1,11 @@
 namespace ReturnOps.Grains.ReadModels;
 
 /// <summary>
-/// The queries the gateway runs on the read models, in one place. Each is valid on PostgreSQL and SQLite
-/// alike (@name parameters, || concatenation, LIMIT/OFFSET), so there is one text per query, not one per provider.
-/// Parameters are never optional in the text: an empty string or the full range means "no filter".
+/// The statistics the gateway runs on the read models, in one place (the lists are <see cref="ReadModelLists"/>). Each is
+/// valid on PostgreSQL and SQLite alike (@name parameters), so there is one text per query, not one per provider.
 /// </summary>
 public static class ReadModelQueries
 {
-    /// <summary>
-    /// <c>GET /operations</c>: @status, @destination, @organiser ('' = any), @from_ms, @to_ms, @limit, @offset.
-    /// Served by operation_list_status for a status filter; 3,000 rows in ten years scan in well under a millisecond otherwise.
-    /// </summary>
-    public const string OperationPage = $"""
-        SELECT id, type, organiser, status, destinations, departure_ms, capacity, confirmed_seats, waitlisted_seats
-        FROM {ReadModelSchema.Operations}
-        WHERE (@status = '' OR status = @status)
-          AND (@destination = '' OR destinations LIKE '%,' || @destination || ',%')
-          AND (@organiser = '' OR organiser = @organiser)
-          AND departure_ms >= @from_ms AND departure_ms < @to_ms
-        ORDER BY departure_ms, id
-        LIMIT @limit OFFSET @offset
-        """;
-
-    /// <summary>The total for <see cref="OperationPage"/>, with the same filter parameters.</summary>
-    public const string OperationCount = $"""
-        SELECT count(*) FROM {ReadModelSchema.Operations}
-        WHERE (@status = '' OR status = @status)
-          AND (@destination = '' OR destinations LIKE '%,' || @destination || ',%')
-          AND (@organiser = '' OR organiser = @organiser)
-          AND departure_ms >= @from_ms AND departure_ms < @to_ms
-        """;
-
     /// <summary>Statistics: operations by type and status in @year.</summary>
     public const string OperationsByTypeAndStatus = $"""
         SELECT type, status, count(*) AS operations FROM {ReadModelSchema.Operations}
@@ -65,13 +40,6 @@ public static class ReadModelQueries
         WHERE year = @year GROUP BY country, reason ORDER BY country, reason
         """;
 
-    /// <summary><c>GET /returnees?status=</c> for one owner: @owner, @status ('' = any), @limit, @offset.</summary>
-    public const string ReturneePage = $"""
-        SELECT id, status, operation_id FROM {ReadModelSchema.Returnees}
-        WHERE owner = @owner AND (@status = '' OR status = @status)
-        ORDER BY id LIMIT @limit OFFSET @offset
-        """;
-
     /// <summary>
     /// <c>GET /readmission-requests/overdue</c> at @now_ms, per destination and owning state: requests that lapsed (no reply by
     /// the deadline, silence not acceptance) and requests still pending past their deadline (the reminder has not run yet).
@@ -85,12 +53,5 @@ public static class ReadModelQueries
         FROM {ReadModelSchema.ReadmissionRequests}
         WHERE status = 'Lapsed' OR (status = 'Pending' AND reply_due_ms < @now_ms)
         GROUP BY destination, owner ORDER BY destination, owner
-        """;
-
-    /// <summary><c>GET /readmission-requests</c>: @owner or @destination (the other ''), @status ('' = any).</summary>
-    public const string ReadmissionPage = $"""
-        SELECT id, returnee_id, owner, destination, status, reply_due_ms, accepted_by_silence FROM {ReadModelSchema.ReadmissionRequests}
-        WHERE (@owner = '' OR owner = @owner) AND (@destination = '' OR destination = @destination) AND (@status = '' OR status = @status)
-        ORDER BY reply_due_ms, id LIMIT @limit OFFSET @offset
         """;
 }

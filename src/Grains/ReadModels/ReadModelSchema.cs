@@ -13,6 +13,9 @@ namespace ReturnOps.Grains.ReadModels;
 public static class ReadModelSchema
 {
     public const string Module = "grains";
+
+    /// <summary>Data upgrades that read tables of more than one module; the name sorts after every module's, so they run last.</summary>
+    public const string UpgradeModule = "upgrade";
     public const string Operations = "operation_list";
     public const string Participants = "operation_participants";
     public const string Returnees = "returnee_list";
@@ -31,6 +34,13 @@ public static class ReadModelSchema
         new(Module, 3, "no-show counts per operation, participant and reason",
             PostgresSql: NoShowTables("text", "integer"),
             SqliteSql: NoShowTables("TEXT", "INTEGER")),
+        new(Module, 4, "keyset lists: returnee nationality and reference, indexes in each list's order (issue 16)",
+            PostgresSql: ListIndexes.Postgres,
+            SqliteSql: ListIndexes.Sqlite),
+        // Reads grain_state, which module "runtime" creates; modules apply in name order, so the backfill is a module of its own after it.
+        new(UpgradeModule, 1, "returnee list: nationality and reference of the cases stored before grains 4",
+            PostgresSql: ListIndexes.PostgresBackfill,
+            SqliteSql: ListIndexes.SqliteBackfill),
     ];
 
     /// <summary>One row per operation, country and reason; the totals also sit on the operation and participant rows.</summary>
@@ -70,11 +80,17 @@ public static class ReadModelSchema
         CREATE INDEX readmission_requests_destination ON {ReadmissionRequests} (destination, status);
         """;
 
-    internal static ReadModelUpsert ReturneeRow(string id, string owner, ReturneeStatus status, string? operationId, DateTimeOffset now) =>
+    /// <summary>
+    /// The list row of a case. Nationality and the owner's reference are there to be filtered on by the owner's clerks
+    /// (issue 16); they are blanked when the case is erased, like the case itself.
+    /// </summary>
+    internal static ReadModelUpsert ReturneeRow(string id, string owner, ReturneeStatus status, string? operationId, ReturneeCase? c, DateTimeOffset now) =>
         new(Returnees, id, new Dictionary<string, object?>
         {
             ["owner"] = owner,
             ["status"] = status.ToString(),
+            ["nationality"] = c?.Nationality ?? "",
+            ["reference"] = c?.Reference ?? "",
             ["operation_id"] = operationId ?? "",
             ["updated_ms"] = now.ToUnixTimeMilliseconds(),
         });

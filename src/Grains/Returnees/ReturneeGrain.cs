@@ -170,7 +170,7 @@ public sealed class ReturneeGrain([PersistentState("state", GrainsModule.Storage
 
     private Task Save()
     {
-        WriteReadModel(ReadModelSchema.ReturneeRow(GetPrimaryKeyString(), S.Owner!, Status(), S.Booking?.OperationId, clock.GetUtcNow()));
+        WriteReadModel(ReadModelSchema.ReturneeRow(GetPrimaryKeyString(), S.Owner!, Status(), S.Booking?.OperationId, S.Erased ? null : S.Case, clock.GetUtcNow()));
         return state.WriteStateAsync();
     }
 

@@ -16,18 +16,19 @@ public sealed class ReadModelQueryTests(SharedPostgres postgres) : DomainTestBas
     {
         await StartAsync(provider);
         await DemoScenario.SeedAsync(Grains, Clock);
-        var all = new Dictionary<string, object> { ["status"] = "", ["destination"] = "", ["organiser"] = "", ["from_ms"] = 0L, ["to_ms"] = long.MaxValue };
+        var all = new OperationListFilter(null, null, null, null, null, null, null);
 
-        var total = await QueryAsync(ReadModelQueries.OperationCount, all);
-        var page = await QueryAsync(ReadModelQueries.OperationPage, new(all) { ["limit"] = 5, ["offset"] = 0 });
-        var toNigeria = await QueryAsync(ReadModelQueries.OperationCount, new(all) { ["destination"] = "NG" });
-        var announced = await QueryAsync(ReadModelQueries.OperationCount, new(all) { ["status"] = "Announced" });
+        var total = await QueryAsync(ReadModelLists.OperationCount(all), []);
+        var page = await QueryAsync(ReadModelLists.OperationPage(all, after: false, offset: false), new() { ["limit"] = 5 });
+        var toNigeria = await QueryAsync(ReadModelLists.OperationCount(all with { Destination = "NG" }), new() { ["destination_like"] = "%,NG,%" });
+        var announced = await QueryAsync(ReadModelLists.OperationCount(all with { Status = "Announced" }), new() { ["status"] = "Announced" });
         var year = Clock.GetUtcNow().AddDays(30).Year;
         var byType = await QueryAsync(ReadModelQueries.OperationsByTypeAndStatus, new() { ["year"] = year });
         var carried = await QueryAsync(ReadModelQueries.ReturneesByDestinationAndParticipant, new() { ["year"] = Clock.GetUtcNow().AddDays(2).Year });
         var oversight = await QueryAsync(ReadModelQueries.Oversight, new() { ["year"] = year });
         var noShows = await QueryAsync(ReadModelQueries.NoShowsByParticipantAndReason, new() { ["year"] = Clock.GetUtcNow().AddDays(2).Year });
-        var austrian = await QueryAsync(ReadModelQueries.ReturneePage, new() { ["owner"] = "AT", ["status"] = "", ["limit"] = 100, ["offset"] = 0 });
+        var austrian = await QueryAsync(ReadModelLists.ReturneePage(new ReturneeListFilter("AT", null, true, null, null, null), after: false),
+            new() { ["owner"] = "AT", ["limit"] = 100 });
 
         Assert.Equal(7L, Convert.ToInt64(total[0][0], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(5, page.Count);

@@ -8,14 +8,17 @@ public sealed class DeliveryService(IOutboxStore store, OutboxDispatcher dispatc
 {
     public const int MaxPageSize = 500;
 
-    /// <summary>Messages with <paramref name="status"/> in outbox order; page with the last id seen.</summary>
+    /// <summary>
+    /// Messages with <paramref name="status"/> in outbox order; page with the last id seen. One row beyond
+    /// <see cref="MaxPageSize"/> may be asked for: a caller reads it only to learn whether another page follows.
+    /// </summary>
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId = 0, int limit = 100, CancellationToken cancellationToken = default)
     {
         if (!DeliveryStatus.IsKnown(status))
         {
             throw new ArgumentOutOfRangeException(nameof(status), status, "Status must be pending, delivered, unrouted or dead.");
         }
-        return store.ListAsync(status, afterId, Math.Clamp(limit, 1, MaxPageSize), cancellationToken);
+        return store.ListAsync(status, afterId, Math.Clamp(limit, 1, MaxPageSize + 1), cancellationToken);
     }
 
     /// <summary>
