@@ -1,6 +1,9 @@
 import { api, subscribe } from './api.js';
 import { el, table, when } from './dom.js';
 import { notificationsPanel } from './notifications.js';
+import { loadMore } from './paging.js';
+
+const OPERATIONS = '/operations?limit=50';
 
 // The secretariat's view of every operation: status, seats per state, staffing and alerts, and the
 // readmission replies destinations owe.
@@ -30,9 +33,16 @@ export async function renderBoard(main, claims, signal) {
 }
 
 async function board() {
-  const list = await api.get('/operations?pageSize=100');
-  const operations = await Promise.all(list.items.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`)));
-  const rows = operations.map((op) => el('tr', { 'data-operation': op.id },
+  const page = await api.get(OPERATIONS);
+  const list = table(['Operation', 'Status', 'Destinations', 'Departure', 'Booking deadline', 'Seats per state', 'Staffing', 'Alerts'],
+    await operationRows(page.items), 'Every operation with seat fill, staffing and alerts');
+  const more = loadMore(OPERATIONS, page.nextAfter, async (next) => list.querySelector('tbody').append(...(await operationRows(next))));
+  return el('div', {}, list, more);
+}
+
+async function operationRows(summaries) {
+  const operations = await Promise.all(summaries.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`)));
+  return operations.map((op) => el('tr', { 'data-operation': op.id },
     el('td', {}, el('strong', {}, op.id), el('br'), op.type, ' · ', op.organiser),
     el('td', {}, el('span', { class: `badge ${op.status}` }, op.status)),
     el('td', {}, (op.destinations || []).join(', ')),
@@ -41,8 +51,6 @@ async function board() {
     el('td', {}, seats(op)),
     el('td', {}, staffing(op)),
     el('td', {}, alerts(op))));
-  return table(['Operation', 'Status', 'Destinations', 'Departure', 'Booking deadline', 'Seats per state', 'Staffing', 'Alerts'], rows,
-    'Every operation with seat fill, staffing and alerts');
 }
 
 // Replies destinations owe on readmission requests (counts per destination and waiting state, no persons).

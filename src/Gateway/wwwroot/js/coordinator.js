@@ -4,23 +4,28 @@ import { el, table, when } from './dom.js';
 import { toast } from './app.js';
 import { notificationsPanel } from './notifications.js';
 import { staffSection } from './staff.js';
+import { loadMore } from './paging.js';
+
+const RETURNEES = '/returnees?limit=50';
 
 // A national coordinator: own returnees with eligibility in plain words, booking on announced
 // operations with broken rules explained, the state's bookings with their waitlist status, and its notifications.
 export async function renderCoordinator(main, claims, signal) {
-  const [list, operations] = await Promise.all([
-    api.get('/returnees').then(items),
+  const [page, operations] = await Promise.all([
+    api.get(RETURNEES),
     api.get('/operations?status=Announced&pageSize=100').then(items),
   ]);
-  // The list carries ids and status only; each case (with its eligibility) is read on its own.
-  const returnees = await Promise.all(list.map((r) => api.get(`/returnees/${encodeURIComponent(r.id)}`)));
+  const returnees = await cases(page.items);
+  const caseTable = returneeTable(returnees);
+  const more = loadMore(RETURNEES, page.nextAfter, async (next) => caseTable.querySelector('tbody').append(...(await cases(next)).map(returneeRow)));
   const notifications = notificationsPanel(signal);
   main.append(
     notifications.element,
     el('h3', {}, 'Book seats'),
     bookingForm(operations, returnees.filter((r) => statusOf(r) === 'Available'), notifications.refresh),
     el('h3', {}, `Returnees of ${claims.country}`),
-    returneeTable(returnees),
+    caseTable,
+    more,
     el('h3', {}, 'Bookings'),
     await bookingsTable(operations, claims.country),
     await staffSection(claims.country));
@@ -30,19 +35,23 @@ const items = (data) => (Array.isArray(data) ? data : data?.items || []);
 const caseOf = (r) => r;
 const statusOf = (r) => r.status || 'Available';
 
+// The list carries ids and status only; each case (with its eligibility) is read on its own.
+const cases = (list) => Promise.all(list.map((r) => api.get(`/returnees/${encodeURIComponent(r.id)}`)));
+
+function returneeRow(r) {
+  const c = caseOf(r) || {};
+  const violations = r.violations || [];
+  return el('tr', { 'data-returnee': r.id },
+    el('td', {}, c.reference || r.id),
+    el('td', { class: 'hide-narrow' }, `${c.nationality || ''} ${c.birthYear || ''}`),
+    el('td', {}, statusOf(r)),
+    el('td', {}, violations.length
+      ? el('ul', { class: 'alert' }, violations.map((v) => el('li', {}, explainCode(v.rule), v.detail ? ` — ${v.detail}` : '')))
+      : el('span', { class: 'ok' }, 'Eligible')));
+}
+
 function returneeTable(returnees) {
-  const rows = returnees.map((r) => {
-    const c = caseOf(r) || {};
-    const violations = r.violations || [];
-    return el('tr', { 'data-returnee': r.id },
-      el('td', {}, c.reference || r.id),
-      el('td', { class: 'hide-narrow' }, `${c.nationality || ''} ${c.birthYear || ''}`),
-      el('td', {}, statusOf(r)),
-      el('td', {}, violations.length
-        ? el('ul', { class: 'alert' }, violations.map((v) => el('li', {}, explainCode(v.rule), v.detail ? ` — ${v.detail}` : '')))
-        : el('span', { class: 'ok' }, 'Eligible')));
-  });
-  return table(['Case', 'Nationality, born', 'Status', 'Eligibility'], rows, 'Own returnees and why any cannot travel');
+  return table(['Case', 'Nationality, born', 'Status', 'Eligibility'], returnees.map(returneeRow), 'Own returnees and why any cannot travel');
 }
 
 function bookingForm(operations, available, onBooked) {
