@@ -20,7 +20,6 @@ public sealed class OpenApiContract
     public static readonly string[] ContractHeaders = ["Location", "ETag", "Idempotent-Replayed", "Retry-After"];
 
     private const string DefsUri = "urn:returnops:openapi";
-    private static readonly ConcurrentDictionary<string, OpenApiContract> s_byText = new(StringComparer.Ordinal);
     private readonly BuildOptions _build = new() { SchemaRegistry = new SchemaRegistry() };
     private readonly ConcurrentDictionary<IOpenApiSchema, JsonSchema> _schemas = new();
     private readonly Lock _building = new();
@@ -42,16 +41,16 @@ public sealed class OpenApiContract
 
     public OpenApiDocument Document { get; }
 
-    /// <summary>Reads a served document once per distinct text (every host of a test run serves the same one).</summary>
-    public static OpenApiContract Parse(string text) => s_byText.GetOrAdd(text, t =>
+    /// <summary>Reads a served document; it must read without errors.</summary>
+    public static OpenApiContract Parse(string text)
     {
-        var (document, diagnostic) = OpenApiDocument.Parse(t, OpenApiConstants.Json, new OpenApiReaderSettings());
+        var (document, diagnostic) = OpenApiDocument.Parse(text, OpenApiConstants.Json, new OpenApiReaderSettings());
         if (document is null || diagnostic?.Errors.Count > 0)
         {
             throw new InvalidOperationException("The served OpenAPI document does not read: " + string.Join("; ", diagnostic?.Errors.Select(e => e.ToString()) ?? []));
         }
         return new OpenApiContract(document);
-    });
+    }
 
     /// <summary>The operation for a method and a request path, the template with most literal segments winning (<c>/overdue</c> over <c>/{id}</c>).</summary>
     public (string Template, OpenApiOperation? Operation, bool PathKnown) Find(string method, string path)
