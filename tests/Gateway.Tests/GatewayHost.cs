@@ -11,6 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Hosting;
+using ReturnOps.Gateway.Tests.Contract;
 using ReturnOps.Storage;
 using ReturnOps.TestSupport;
 
@@ -47,7 +48,12 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         _app = app;
         Storage = storage;
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        // Every answer a test receives is checked against the served OpenAPI document (issue 11, defect 2).
+        _http = new HttpClient(new ContractCheckingHandler(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }))
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         Tokens = new TokenIssuer(app.Services.GetRequiredService<TokenSettings>(), TimeProvider.System);
     }
 

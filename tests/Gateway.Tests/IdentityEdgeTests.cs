@@ -125,4 +125,24 @@ public sealed class IdentityEdgeTests(SharedPostgres postgres) : GatewayTestBase
         Assert.Equal("DE", deBooking.Json.GetProperty("country").GetString());
         Assert.NotEqual(atBooking.Json.GetProperty("id").GetString(), deBooking.Json.GetProperty("id").GetString());
     }
+
+    [Fact]
+    public async Task Two_countries_with_the_same_sub_do_not_share_a_rate_limit()
+    {
+        // A window far longer than the test: no permit comes back while it runs, so the count is exact without a clock.
+        var host = await StartAsync(settings: new Dictionary<string, string?> { ["Gateway:RateLimitPermits"] = "3", ["Gateway:RateLimitWindowSeconds"] = "3600" });
+        var at = host.Token("coordinator", "AT", subject: "clerk");
+        var de = host.Token("coordinator", "DE", subject: "clerk");
+
+        for (var i = 0; i < 3; i++)
+        {
+            var allowed = await host.GetAsync("/api/v1/countries", at);
+            Assert.True(allowed.Status == HttpStatusCode.OK, $"request {i + 1} of 3: {allowed}");
+        }
+        var limited = await host.GetAsync("/api/v1/countries", at);
+        var other = await host.GetAsync("/api/v1/countries", de);
+
+        Assert.True(limited.Status == HttpStatusCode.TooManyRequests, limited.ToString());
+        Assert.True(other.Status == HttpStatusCode.OK, "DE's clerk spent AT's permits: " + other);
+    }
 }

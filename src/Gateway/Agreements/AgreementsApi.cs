@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Agreements;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Agreements;
 
@@ -16,8 +17,8 @@ public static class AgreementsApi
     public static IEndpointRouteBuilder MapAgreementsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/agreements", "Agreements");
-        group.MapGet("/", ListAsync);
-        group.MapPut("/{destination}", PutAsync).RequireAuthorization(Policies.Admin).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListAsync).WithSummary("List readmission agreements");
+        group.MapPut("/{destination}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a destination's readmission clock").ProducesETag();
         return app;
     }
 

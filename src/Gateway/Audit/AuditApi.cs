@@ -17,8 +17,8 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/audit", "Audit").RequireAuthorization(Policies.Oversight);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/verify", VerifyAsync);
+        group.MapGet("/", ListAsync).WithSummary("Read the access log");
+        group.MapGet("/verify", VerifyAsync).WithSummary("Verify the access log's hash chain");
         return app;
     }
 

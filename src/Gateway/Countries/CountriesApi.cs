@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Countries;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Countries;
 
@@ -16,8 +17,8 @@ public static class CountriesApi
     public static IEndpointRouteBuilder MapCountriesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/countries", "Countries");
-        group.MapGet("/", ListAsync);
-        group.MapPut("/{code}", PutAsync).RequireAuthorization(Policies.Admin).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListAsync).WithSummary("List participants and destinations");
+        group.MapPut("/{code}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a country").ProducesETag();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
 
@@ -7,7 +8,7 @@ namespace ReturnOps.Gateway.Events;
 
 /// <summary>
 /// What an event stream may hold: at most <see cref="GatewayOptions.MaxStreamsPerCaller"/> open streams per caller
-/// (<c>sub</c>, role and country), each only until its token's <c>exp</c>. The JWT handler checks lifetimes against the
+/// (the identity key idempotent answers are kept under: role, country and <c>sub</c>), each only until its token's <c>exp</c>. The JWT handler checks lifetimes against the
 /// system clock, so the expiry is measured on <paramref name="clock"/>, the system clock in the gateway (a test passes a
 /// fake one); the domain clock would be wrong here, as it is fake in tests and moves apart from token time.
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class StreamLeases(IOptions<GatewayOptions> options, TimeProvider 
         {
             throw new RequestProblemException(StatusCodes.Status401Unauthorized, "The token has expired; a stream needs a token that is still valid.");
         }
-        var caller = string.Join('\n', user.FindFirst("sub")?.Value, user.FindFirst("role")?.Value, user.FindFirst("country")?.Value);
+        var caller = user.IdentityKey();
         var limit = options.Value.MaxStreamsPerCaller;
         lock (_open)
         {

@@ -35,13 +35,9 @@ public static partial class ApiConventions
             : throw RequestProblemException.BadRequest($"{name} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
     }
 
+    /// <summary>A resource's routes under the base path; their error answers are documented by convention (<c>Hosting/OpenApi</c>).</summary>
     public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app, string path, string tag) =>
-        app.MapGroup(BasePath + path).WithTags(tag)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGroup(BasePath + path).WithTags(tag);
 
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex IsoCode();

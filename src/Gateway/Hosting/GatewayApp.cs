@@ -94,9 +94,12 @@ public static class GatewayApp
         return !explicitRoot && Directory.Exists(Path.Combine(published, "wwwroot")) ? published : null;
     }
 
-    /// <summary>Rate limits are per caller: the token's subject, or the client address before authentication.</summary>
+    /// <summary>
+    /// Rate limits are per caller: the token's whole identity (the key idempotent answers are kept under), so a subject of one
+    /// country does not spend another's permits; the client address before authentication.
+    /// </summary>
     private static string PartitionKey(HttpContext context) =>
-        context.User.FindFirst("sub")?.Value is { } subject ? "sub:" + subject : "ip:" + context.Connection.RemoteIpAddress;
+        context.User.Identity?.IsAuthenticated == true ? "caller:" + context.User.IdentityKey() : "ip:" + context.Connection.RemoteIpAddress;
 
     /// <summary>
     /// Listens for other processes' operation changes and seeds demo data, after the silo (or the cluster client) started.

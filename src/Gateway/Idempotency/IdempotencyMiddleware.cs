@@ -25,7 +25,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || context.GetEndpoint() is null || context.User.Identity?.IsAuthenticated != true)
+        // Only a POST to an endpoint that takes POSTs: a POST to a route of other methods is answered 405, not asked for a key.
+        if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true
+            || context.GetEndpoint()?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Post) != true)
         {
             await next(context);
             return;

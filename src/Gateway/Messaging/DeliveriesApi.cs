@@ -24,9 +24,8 @@ public static class DeliveriesApi
     public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/deliveries", "Deliveries").RequireAuthorization(Policies.Operators);
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{id}/replay", ReplayAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .Audited("delivery.replay");
+        group.MapGet("/", ListAsync).WithSummary("List outbound messages by status (dead letters by default)");
+        group.MapPost("/{id}/replay", ReplayAsync).Audited("delivery.replay").WithSummary("Send a dead or unrouted message again");
         return app;
     }
 

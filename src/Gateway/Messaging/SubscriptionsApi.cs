@@ -30,11 +30,10 @@ public static class SubscriptionsApi
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/subscriptions", "Subscriptions").RequireAuthorization(Policies.CountryActor);
-        group.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity).Audited("subscription.create");
-        group.MapGet("/", ListAsync);
-        group.MapDelete("/{id}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound).Audited("subscription.delete");
-        group.MapPut("/{id}/secret", RotateSecretAsync).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Audited("subscription.rotate-secret");
+        group.MapPost("/", CreateAsync).Audited("subscription.create").WithSummary("Register a webhook for the caller's country");
+        group.MapGet("/", ListAsync).WithSummary("List the caller's country's webhooks");
+        group.MapDelete("/{id}", DeleteAsync).Audited("subscription.delete").WithSummary("Remove a webhook");
+        group.MapPut("/{id}/secret", RotateSecretAsync).Audited("subscription.rotate-secret").WithSummary("Replace a webhook's signing secret");
         return app;
     }
 

@@ -15,7 +15,7 @@ public static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         app.MapApiGroup("/notifications", "Notifications").MapGet("/", ListAsync)
-            .RequireAuthorization(Policies.FeedReaders).Audited("notification.list");
+            .RequireAuthorization(Policies.FeedReaders).Audited("notification.list").WithSummary("Read the caller's notifications, newest first");
         return app;
     }
 

@@ -8,6 +8,7 @@ using ReturnOps.Gateway.Problems;
 using ReturnOps.Silo.Hosting;
 using ReturnOps.Silo.Observability;
 using ReturnOps.Storage;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Observability;
 
@@ -19,10 +20,11 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").AllowAnonymous().WithTags("Health").DisableRateLimiting();
-        health.MapGet("/live", Live);
-        health.MapGet("/ready", ReadyAsync);
-        app.MapGet("/metrics", MetricsAsync).AllowAnonymous().WithTags("Health").DisableRateLimiting()
-            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        health.MapGet("/live", Live).WithSummary("Liveness: the process answers");
+        health.MapGet("/ready", ReadyAsync).WithSummary("Readiness: grains and storage answer").ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/metrics", MetricsAsync).AllowAnonymous().WithTags("Health").DisableRateLimiting().WithSummary("Prometheus scrape")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain").TakesOptionalCredential(GatewayDocument.MetricsToken)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -7,6 +7,7 @@ using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -18,14 +19,15 @@ public static class BookingsEndpoints
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
         operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.create")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list");
+            .WithSummary("Book seats for the caller's country, all or nothing").ProducesETag().ProducesLocation().AcceptsIfMatch();
+        operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list")
+            .WithSummary("List the bookings the caller may see");
         operations.MapDelete("/{id}/bookings/{bookingId}", CancelAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.cancel")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithSummary("Cancel a booking").AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         operations.MapPost("/{id}/bookings/{bookingId}/reinstate", ReinstateAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.reinstate")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithSummary("Bring a booking's suspended returnees back").ProducesETag().AcceptsIfMatch();
         operations.MapPut("/{id}/bookings/{bookingId}/staff", NameStaffAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.staff")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithSummary("Name a booking's staff with their travel documents").ProducesETag().AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict);
         return operations;
     }
 

@@ -4,6 +4,7 @@ using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -13,7 +14,7 @@ public static class NoShowsEndpoints
     public static RouteGroupBuilder MapNoShows(this RouteGroupBuilder operations)
     {
         operations.MapPost("/{id}/no-shows", RecordAsync).RequireAuthorization(Policies.Coordinator).Audited("noshow.record")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithSummary("Record a returnee who did not travel").AcceptsIfMatch();
         return operations;
     }
 

@@ -4,6 +4,7 @@ using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -16,7 +17,7 @@ public static class OperationEvents
 {
     public static RouteGroupBuilder MapEvents(this RouteGroupBuilder operations)
     {
-        operations.MapGet("/{id}/events", OpenAsync).Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        operations.MapGet("/{id}/events", OpenAsync).WithSummary("Stream the operation's changes (server-sent events)").ProducesEventStream();
         return operations;
     }
 

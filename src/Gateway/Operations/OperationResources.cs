@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ReturnOps.Grains.Operations;
 
 namespace ReturnOps.Gateway.Operations;
@@ -7,15 +8,16 @@ public sealed record LegInput(string From, string To, DateTimeOffset Departure);
 /// <summary>
 /// Body of <c>POST /operations</c>; the organiser is the caller's country. <see cref="SeatCapacity"/> is 1 to
 /// <see cref="BookingLimits.MaxSeatCapacity"/>, <see cref="EscortsPerReturnee"/> 0 to <see cref="BookingLimits.MaxEscortsPerReturnee"/>
-/// (checked by the grain, 422 <c>validation</c>).
+/// (checked by the grain, 422 <c>validation</c>). The range attributes here and on <see cref="BookingInput"/> only describe the limits in
+/// the OpenAPI document: the gateway does not turn on the framework's validation, so the grain stays the one place that decides.
 /// </summary>
 public sealed record OperationInput(
     OperationType Type,
     IReadOnlyList<string> Destinations,
     IReadOnlyList<LegInput> Legs,
-    int SeatCapacity,
+    [property: Range(1, BookingLimits.MaxSeatCapacity)] int SeatCapacity,
     DateTimeOffset BookingDeadline,
-    decimal? EscortsPerReturnee = null,
+    [property: Range(0d, (double)BookingLimits.MaxEscortsPerReturnee)] decimal? EscortsPerReturnee = null,
     bool OrganiserSuppliesEscorts = false);
 
 /// <summary>One row of <c>GET /operations</c>, from the read model: counts only.</summary>
@@ -43,12 +45,12 @@ public sealed record StatusInput(OperationStatus To, string? Reason = null, bool
 /// by <see cref="BookingLimits"/> (checked by the grain before seats are summed; out of range is 422 <c>validation</c>).
 /// </summary>
 public sealed record BookingInput(
-    IReadOnlyList<string> Returnees,
-    int Escorts,
-    int Medical = 0,
-    int Monitors = 0,
-    int Interpreters = 0,
-    int Observers = 0);
+    [property: MaxLength(BookingLimits.MaxReturneesPerBooking)] IReadOnlyList<string> Returnees,
+    [property: Range(0, BookingLimits.MaxEscorts)] int Escorts,
+    [property: Range(0, BookingLimits.MaxMedical)] int Medical = 0,
+    [property: Range(0, BookingLimits.MaxMonitors)] int Monitors = 0,
+    [property: Range(0, BookingLimits.MaxInterpreters)] int Interpreters = 0,
+    [property: Range(0, BookingLimits.MaxObservers)] int Observers = 0);
 
 /// <summary>A page of an operation's bookings; <see cref="NextAfter"/> is passed back as <c>after</c>, null on the last page.</summary>
 public sealed record BookingList(IReadOnlyList<BookingView> Items, string? NextAfter);
@@ -57,7 +59,7 @@ public sealed record BookingList(IReadOnlyList<BookingView> Items, string? NextA
 public sealed record StaffMemberInput(string Reference, StaffRole Role, DateOnly TravelDocumentValidUntil);
 
 /// <summary>Body of <c>PUT /operations/{id}/bookings/{bookingId}/staff</c>: the whole list, one member per booked staff seat.</summary>
-public sealed record StaffInput(IReadOnlyList<StaffMemberInput> Staff);
+public sealed record StaffInput([property: MaxLength(BookingLimits.MaxStaffPerBooking)] IReadOnlyList<StaffMemberInput> Staff);
 
 /// <summary>Body of <c>POST /operations/{id}/no-shows</c>.</summary>
 public sealed record NoShowInput(string ReturneeId, NoShowReason Reason);

@@ -9,6 +9,7 @@ using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -17,13 +18,12 @@ public static partial class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapApiGroup("/operations", "Operations")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Coordinator);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id}", GetAsync);
-        group.MapPost("/{id}/status", ChangeStatusAsync).RequireAuthorization(Policies.Coordinator)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        var group = app.MapApiGroup("/operations", "Operations");
+        group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Coordinator).WithSummary("Plan an operation (in Draft)").ProducesETag().ProducesLocation();
+        group.MapGet("/", ListAsync).WithSummary("List the operations the caller may see");
+        group.MapGet("/{id}", GetAsync).WithSummary("Read an operation").ProducesETag();
+        group.MapPost("/{id}/status", ChangeStatusAsync).RequireAuthorization(Policies.Coordinator).WithSummary("Move an operation along its lifecycle")
+            .ProducesETag().AcceptsIfMatch();
         group.MapBookings();
         group.MapOversight();
         group.MapNoShows();

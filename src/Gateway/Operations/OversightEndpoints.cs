@@ -3,6 +3,7 @@ using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -11,16 +12,16 @@ public static class OversightEndpoints
 {
     public static RouteGroupBuilder MapOversight(this RouteGroupBuilder operations)
     {
-        operations.MapGet("/{id}/manifest", ManifestAsync).Audited("manifest.read");
+        operations.MapGet("/{id}/manifest", ManifestAsync).Audited("manifest.read").WithSummary("Read the manifest the caller may see");
         operations.MapPost("/{id}/manifest/share", ShareManifestAsync).RequireAuthorization(Policies.Coordinator).Audited("manifest.share")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithSummary("Share the manifest with the destinations").ProducesETag().AcceptsIfMatch();
         operations.MapPost("/{id}/clearance", ClearAsync).RequireAuthorization(Policies.Partner).Audited("manifest.clearance")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithSummary("Clear or refuse the manifest as a destination").ProducesETag().AcceptsIfMatch();
         operations.MapPost("/{id}/monitors", AssignMonitorAsync).RequireAuthorization(Policies.Staffing)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        operations.MapPost("/{id}/monitor-report", FileReportAsync).RequireAuthorization(Policies.Monitor)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        operations.MapPost("/{id}/incidents", FileIncidentAsync).RequireAuthorization(Policies.Participant);
+            .WithSummary("Assign a forced-return monitor").ProducesETag().AcceptsIfMatch();
+        operations.MapPost("/{id}/monitor-report", FileReportAsync).RequireAuthorization(Policies.Monitor).WithSummary("File the monitor's report");
+        operations.MapPost("/{id}/incidents", FileIncidentAsync).RequireAuthorization(Policies.Participant)
+            .WithSummary("Report a serious incident or a complaint").ProducesLocation();
         return operations;
     }
 

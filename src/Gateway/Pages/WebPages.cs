@@ -4,6 +4,7 @@ using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.DemoData;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Pages;
 
@@ -27,7 +28,7 @@ public static class WebPages
         // that no one learns of operations they cannot see.
         app.MapGet(ApiConventions.BasePath + "/events", Stream).WithTags("Operations")
             .RequireAuthorization(p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin))
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .WithSummary("Stream the ids of changed operations (server-sent events, for the board)").ProducesEventStream();
         if (environment.IsDevelopment())
         {
             app.MapGet("/dev/identities", DemoIdentities).AllowAnonymous().ExcludeFromDescription();

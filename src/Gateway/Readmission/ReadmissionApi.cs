@@ -22,13 +22,11 @@ public static class ReadmissionApi
 
     public static IEndpointRouteBuilder MapReadmissionApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapApiGroup("/readmission-requests", "Readmission requests").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor);
-        group.MapGet("/overdue", OverdueReplies.GetAsync).RequireAuthorization(Policies.OversightAndSecretariat);
-        group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/{id}/extension", ExtendAsync).RequireAuthorization(Policies.Partner)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        var group = app.MapApiGroup("/readmission-requests", "Readmission requests");
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor).WithSummary("List the requests the caller's country sent or received");
+        group.MapGet("/overdue", OverdueReplies.GetAsync).RequireAuthorization(Policies.OversightAndSecretariat).WithSummary("Count replies destinations owe");
+        group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner).WithSummary("Accept or refuse a readmission request");
+        group.MapPost("/{id}/extension", ExtendAsync).RequireAuthorization(Policies.Partner).WithSummary("Take the agreement's extension of the reply time");
         return app;
     }
 

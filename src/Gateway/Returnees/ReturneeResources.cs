@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 
@@ -5,8 +6,8 @@ namespace ReturnOps.Gateway.Returnees;
 
 /// <summary>Body of <c>POST /returnees</c>, and the shape a merge patch is applied to.</summary>
 public sealed record ReturneeInput(
-    string Reference,
-    string Nationality,
+    [property: MaxLength(ReturneeInput.MaxText)] string Reference,
+    [property: StringLength(2, MinimumLength = 2)] string Nationality,
     int BirthYear,
     string Sex,
     bool UnaccompaniedMinor,
@@ -15,13 +16,18 @@ public sealed record ReturneeInput(
     bool AppealSuspensive,
     bool NonRefoulementCleared,
     bool MedicalFlag,
-    IReadOnlyList<string> Vulnerabilities,
+    [property: MaxLength(ReturneeInput.MaxVulnerabilities)] IReadOnlyList<string> Vulnerabilities,
     bool Voluntary,
-    string? FamilyGroup = null,
-    string? ReceptionArrangement = null,
+    [property: MaxLength(ReturneeInput.MaxText)] string? FamilyGroup = null,
+    [property: MaxLength(ReturneeInput.MaxText)] string? ReceptionArrangement = null,
     DateOnly? TravelDocumentValidUntil = null,
     DateOnly? FitToTravelOn = null)
 {
+    /// <summary>The longest free text a case holds (reference, family group, reception arrangement, each vulnerability).</summary>
+    public const int MaxText = 200;
+
+    public const int MaxVulnerabilities = 20;
+
     private static readonly string[] s_sexes = ["F", "M", "X"];
 
     /// <summary>
@@ -39,13 +45,13 @@ public sealed record ReturneeInput(
         {
             problems.Add("nationality is an ISO 3166 alpha-2 code");
         }
-        if (new[] { Reference, FamilyGroup, ReceptionArrangement }.Concat(Vulnerabilities).Any(t => t is not null && (t.Length > 200 || t.Any(char.IsControl))))
+        if (new[] { Reference, FamilyGroup, ReceptionArrangement }.Concat(Vulnerabilities).Any(t => t is not null && (t.Length > MaxText || t.Any(char.IsControl))))
         {
-            problems.Add("texts have at most 200 characters and no control characters");
+            problems.Add($"texts have at most {MaxText} characters and no control characters");
         }
-        if (Vulnerabilities.Count > 20)
+        if (Vulnerabilities.Count > MaxVulnerabilities)
         {
-            problems.Add("at most 20 vulnerabilities");
+            problems.Add($"at most {MaxVulnerabilities} vulnerabilities");
         }
         if (problems.Count > 0)
         {

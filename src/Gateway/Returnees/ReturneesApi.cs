@@ -12,6 +12,7 @@ using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Returnees;
 
@@ -25,16 +26,15 @@ public static class ReturneesApi
 
     public static IEndpointRouteBuilder MapReturneesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapApiGroup("/returnees", "Returnees").RequireAuthorization(Policies.Coordinator)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).Audited("returnee.create");
-        group.MapGet("/", ListAsync).Audited("returnee.list");
-        group.MapGet("/{id}", GetAsync).Audited("returnee.read");
-        group.MapPatch("/{id}", PatchAsync).Audited("returnee.update")
-            .Accepts<JsonObject>("application/merge-patch+json", "application/json")
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapDelete("/{id}", EraseAsync).Audited("returnee.erase");
-        group.MapPost("/{id}/readmission-requests", RequestReadmissionAsync).Audited("readmission.request");
+        var group = app.MapApiGroup("/returnees", "Returnees").RequireAuthorization(Policies.Coordinator);
+        group.MapPost("/", CreateAsync).Audited("returnee.create").WithSummary("Register a case").ProducesETag().ProducesLocation();
+        group.MapGet("/", ListAsync).Audited("returnee.list").WithSummary("List the country's cases (ids and status)");
+        group.MapGet("/{id}", GetAsync).Audited("returnee.read").WithSummary("Read a case").ProducesETag();
+        group.MapPatch("/{id}", PatchAsync).Audited("returnee.update").WithSummary("Change a case (JSON merge patch)")
+            .Accepts<JsonObject>("application/merge-patch+json", "application/json").ProducesETag().AcceptsIfMatch();
+        group.MapDelete("/{id}", EraseAsync).Audited("returnee.erase").WithSummary("Erase a case's personal data").ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id}/readmission-requests", RequestReadmissionAsync).Audited("readmission.request")
+            .WithSummary("Ask a destination to readmit the returnee").ProducesLocation();
         return app;
     }
 

@@ -42,7 +42,7 @@ public static class StatisticsApi
 {
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapApiGroup("/statistics", "Statistics").MapGet("/", GetAsync).RequireAuthorization(Policies.Secretariat);
+        app.MapApiGroup("/statistics", "Statistics").MapGet("/", GetAsync).RequireAuthorization(Policies.Secretariat).WithSummary("A year's counts for the secretariat");
         return app;
     }
 
