@@ -80,7 +80,7 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
             Participants(), Warnings(), [.. S.AssignedMonitors],
             [.. S.Clearances.Select(c => new ClearanceView(c.Key, c.Value.Cleared, [.. c.Value.RejectedReturnees], c.Value.Reason,
                 c.Value.ManifestVersion == S.ManifestVersion))],
-            S.OverrideReason, Version, S.ManifestShared);
+            S.OverrideReason, Version, S.ManifestShared, S.MonitorReports.Count > 0);
     }
 
     /// <summary>The stored version (<see cref="OperationView.Version"/>, the ETag): it changes with every write.</summary>

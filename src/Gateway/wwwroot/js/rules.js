@@ -18,6 +18,7 @@ const words = {
   'idempotency-key-reuse': 'This request key was already used for a different request.',
   'already-booked': 'A returnee already holds a seat in another booking.',
   'validation': 'Some values are not valid.',
+  'one-monitor-report': 'This operation already has its monitor report: rule 7 asks for one report per operation.',
   'voluntary-only': 'A voluntary-return charter carries only voluntary returnees, and no escorts.',
 };
 
