@@ -27,6 +27,13 @@ export function explain(problem) {
   return plain ? `${plain} (${problem.message})` : problem.message;
 }
 
+// Every broken rule of a refusal, one line each: the plain words, then what the server measured.
+export function explainEach(problem) {
+  const violations = problem.body?.violations;
+  if (!violations?.length) return [explain(problem)];
+  return violations.map((v) => (words[v.rule] ? `${words[v.rule]} (${v.detail})` : v.detail));
+}
+
 export function explainCode(code) {
   return words[code] || code;
 }
