@@ -149,6 +149,8 @@ public sealed class RoleJourneyTests(BrowserFixture fixture)
         await page.ReloadAsync();
         await Expect(request).ToContainTextAsync("Refused — Nationality not confirmed: no entry in the civil register");
         await Expect(manifest.Locator($"[data-decision='{id}']")).ToHaveTextAsync("We rejected 1 person: No readmission accepted for this person.");
+        await Expect(manifest.Locator("tr[data-entry]").Nth(1)).ToContainTextAsync("rejected by us");
+        await Expect(manifest.Locator("tr[data-entry]").Nth(0)).Not.ToContainTextAsync("rejected by us");
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("partner-journey"), FullPage = true });
 
         var partner = GatewayProcess.Token("partner", "NG");

@@ -16,7 +16,7 @@ export async function manifestCard(op, country) {
   const rows = entries.map((e, i) => {
     const box = el('input', { type: 'checkbox', name: 'reject', value: e.returneeId, id: `${op.id}-reject-${i + 1}` });
     return el('tr', { 'data-entry': e.returneeId },
-      el('td', {}, box, ' ', el('label', { for: box.id, class: 'inline' }, `Person ${i + 1}`)),
+      el('td', {}, box, ' ', el('label', { for: box.id, class: 'inline' }, `Person ${i + 1}`), el('span', { class: 'alert', 'data-rejected': '' })),
       el('td', {}, [e.nationality, e.birthYear ? `born ${e.birthYear}` : null, e.sex].filter(Boolean).join(', ') || '—'),
       el('td', {}, e.country), el('td', {}, e.familyGroup ? 'Travels with family' : '—'),
       el('td', {}, (e.vulnerabilities || []).join(', ') || '—'));
@@ -34,6 +34,7 @@ export async function manifestCard(op, country) {
       const updated = await api.post(`/operations/${encodeURIComponent(op.id)}/clearance`,
         { cleared: cleared && rejected.length === 0, rejectedReturnees: rejected, reason: cleared && !rejected.length ? null : why });
       recorded.textContent = decisionText(updated, country);
+      markRejected(node, updated, country);
       result.append(el('p', { class: 'ok' }, cleared && !rejected.length ? 'Manifest cleared.'
         : rejected.length ? `${count(rejected.length, 'person', 'people')} rejected.` : 'Manifest rejected.'));
       toast('Decision sent to the organiser.');
@@ -59,7 +60,17 @@ export async function manifestCard(op, country) {
     el('h4', {}, `${op.id} — ${statusWord(op.status)}, ${count(entries.length, 'returnee')}`), recorded,
     table(['Person', 'Nationality, born, sex', 'Sending state', 'Family', 'Vulnerabilities'], rows, `Returnees on ${op.id}`),
     el('p', {}, clear), reason.node, el('p', {}, rejectPeople, ' ', rejectAll), result);
+  markRejected(node, op, country);
   return node;
+}
+
+// The people our current decision rejects are marked in the list, so that the decision reads the same after a reload.
+function markRejected(node, op, country) {
+  const ours = (op.clearances || []).find((c) => c.destination === country);
+  const rejected = new Set(ours?.current ? ours.rejectedReturnees : []);
+  for (const row of node.querySelectorAll('tr[data-entry]')) {
+    row.querySelector('[data-rejected]').textContent = rejected.has(row.dataset.entry) ? ' — rejected by us' : '';
+  }
 }
 
 function decisionText(op, country) {
