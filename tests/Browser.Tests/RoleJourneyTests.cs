@@ -44,11 +44,36 @@ public sealed class RoleJourneyTests(BrowserFixture fixture)
         await StepAsync(page, id, "Confirm", "Confirmed");
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Record departure" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("organiser-journey"), FullPage = true });
+        await StepAsync(page, id, "Record departure", "Departed");
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Cancel operation" })).ToHaveCountAsync(0);
+        await card.GetByRole(AriaRole.Button, new() { Name = "Complete", Exact = true }).ClickAsync();
+        await Expect(page.Locator($"#organised-ended tr[data-organised='{id}']")).ToContainTextAsync("Completed");
 
         var operation = await Gateway.GetAsync($"/api/v1/operations/{id}", GatewayProcess.Token("coordinator", "HR"));
-        Assert.Equal("Confirmed", operation.GetProperty("status").GetString());
+        Assert.Equal("Completed", operation.GetProperty("status").GetString());
         Assert.True(operation.GetProperty("manifestShared").GetBoolean());
         Assert.Equal("Destinations confirmed by phone on departure day", operation.GetProperty("overrideReason").GetString());
+    }
+
+    [Fact]
+    public async Task An_organiser_cancels_only_with_a_reason_and_the_operation_moves_to_the_ended_list()
+    {
+        var page = await SignInAsync(fixture, "Coordinator SI");
+        var id = await PlanOperationAsync(page, ["GE"], "LJU", "TBS");
+        await StepAsync(page, id, "Announce", "Announced");
+        var card = Operation(page, id);
+        var reason = card.GetByLabel("Reason for cancelling (every participating state receives it)");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Cancel operation" }).ClickAsync();
+        Assert.False(await reason.EvaluateAsync<bool>("input => input.validity.valid"), "an empty reason is refused by the form");
+        await Expect(card).ToHaveAttributeAsync("data-status", "Announced");
+        await reason.FillAsync("Charter withdrawn by the carrier");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Cancel operation" }).ClickAsync();
+        await Expect(page.Locator($"#organised-ended tr[data-organised='{id}']")).ToContainTextAsync("Cancelled");
+        await Expect(card).ToHaveCountAsync(0);
+
+        var operation = await Gateway.GetAsync($"/api/v1/operations/{id}", GatewayProcess.Token("coordinator", "SI"));
+        Assert.Equal("Cancelled", operation.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -16,7 +16,7 @@ export async function renderOrganiser(main, claims) {
     // The list is a read model of counts; sharing, clearances and monitors are on the operation itself.
     const operations = await Promise.all(list.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`)));
     const running = operations.filter((o) => !isEnded(o));
-    open.replaceChildren(...(running.length ? running.map(card) : [el('p', {}, 'This state organises no open operation.')]));
+    open.replaceChildren(...(running.length ? running.map((op) => card(op, refresh)) : [el('p', {}, 'This state organises no open operation.')]));
     ended.replaceChildren(endedTable(operations.filter(isEnded), claims.country));
   };
   const create = el('details', { class: 'card' }, el('summary', {}, 'Plan a new operation'),
@@ -29,8 +29,8 @@ const items = (data) => (Array.isArray(data) ? data : data?.items || []);
 const isEnded = (op) => ['Completed', 'Cancelled'].includes(op.status);
 const shareable = (op) => ['BookingClosed', 'Confirmed', 'Departed'].includes(op.status);
 
-// One operation; it redraws itself from the answer of each step.
-function card(op) {
+// One operation; it redraws itself from the answer of each step, and the lists are read again once it has ended.
+function card(op, refresh) {
   const node = el('section', { class: 'card', 'data-organised': op.id, 'data-status': op.status, 'aria-labelledby': `${op.id}-title` });
   const draw = (current) => {
     node.dataset.status = current.status;
@@ -45,7 +45,11 @@ function card(op) {
         el('dt', {}, 'Monitors'), el('dd', {}, monitors(current, draw)),
         el('dt', {}, 'Manifest'), el('dd', {}, manifest(current, draw))),
       current.warnings.length ? el('ul', { class: 'alert' }, current.warnings.map((w) => el('li', {}, warningText(w)))) : null,
-      lifecycleSteps(current, (changed) => { toast(`${changed.id}: ${statusWord(changed.status)}.`); draw(changed); }));
+      lifecycleSteps(current, (changed) => {
+        toast(`${changed.id}: ${statusWord(changed.status)}.`);
+        if (isEnded(changed)) refresh();
+        else draw(changed);
+      }));
   };
   draw(op);
   return node;
