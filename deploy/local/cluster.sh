@@ -8,7 +8,7 @@
 #   deploy/local/cluster.sh token --role coordinator --country AT    a token signed with the cluster's key
 #   deploy/local/cluster.sh down     stop the replicas (SIGTERM: graceful), stop and delete the database
 #
-# Settings (environment): RETURNOPS_LOCAL_DIR (/tmp/returnops-local), PG_PORT (55432), GATEWAYS (2),
+# Settings (environment): RETURNOPS_LOCAL_DIR (/tmp/returnops-local), PG_PORT (55432, or the next free one), GATEWAYS (2),
 # GATEWAY_PORT (5181: first gateway's HTTP port; the next ones count up), SILOS (2), SILO_PORT (5191: first silo's
 # /health and /metrics), CLUSTER_SILO_PORT (11111: silo-to-silo) and CLUSTER_GATEWAY_PORT (30000: Orleans clients),
 # both counting up per silo, Auth__SigningKey (made up and kept in the state directory if unset), SKIP_BUILD=1 to
@@ -19,6 +19,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="${RETURNOPS_LOCAL_DIR:-/tmp/returnops-local}"
 PG_BIN=/usr/lib/postgresql/15/bin
+# PostgreSQL's port: PG_PORT if set; else, once a cluster runs, the port its `up` chose (kept in $STATE/pg-port); else
+# 55432, or the next free port when another server already has it (up says which).
+if [ -z "${PG_PORT:-}" ] && [ -f "$STATE/pg-port" ]; then PG_PORT="$(cat "$STATE/pg-port")"; fi
+PG_PORT_CHOSEN="${PG_PORT:+yes}"
 PG_PORT="${PG_PORT:-55432}"
 GATEWAYS="${GATEWAYS:-2}"
 GATEWAY_PORT="${GATEWAY_PORT:-5181}"
@@ -74,6 +78,12 @@ up() {
   if [ -d "$STATE/pg/data" ] || compgen -G "$STATE/run/*.pid" > /dev/null; then
     echo "A cluster is already up in $STATE (deploy/local/cluster.sh status | down)." >&2; exit 1
   fi
+  if [ -z "$PG_PORT_CHOSEN" ]; then
+    local wanted="$PG_PORT"
+    while port_in_use "$PG_PORT" && [ "$PG_PORT" -lt $((wanted + 100)) ]; do PG_PORT=$((PG_PORT + 1)); done
+    [ "$PG_PORT" != "$wanted" ] && echo "Port $wanted is taken; PostgreSQL uses port $PG_PORT instead (set PG_PORT to choose)."
+    CONNECTION="Host=127.0.0.1;Port=${PG_PORT};Username=postgres;Database=returnops;Timeout=5"
+  fi
   local ports=("$PG_PORT") i
   for i in $(seq 0 $((GATEWAYS - 1))); do ports+=($((GATEWAY_PORT + i))); done
   for i in $(seq 0 $((SILOS - 1))); do ports+=($((SILO_PORT + i)) $((CLUSTER_SILO_PORT + i)) $((CLUSTER_GATEWAY_PORT + i))); done
@@ -84,6 +94,7 @@ up() {
   done
 
   mkdir -p "$STATE/logs" "$STATE/run" "$STATE/pg"
+  echo "$PG_PORT" > "$STATE/pg-port"
   rm -f "$STATE"/logs/*.log
   KEY="$(signing_key)"
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -171,7 +182,7 @@ down() {
   if [ -f "$STATE/pg/data/postmaster.pid" ]; then
     as_postgres "$PG_BIN/pg_ctl" -D "$STATE/pg/data" -m fast -w stop > /dev/null && echo "stopped postgres"
   fi
-  rm -rf "$STATE/pg" "$STATE/run"
+  rm -rf "$STATE/pg" "$STATE/run" "$STATE/pg-port"
   echo "Logs kept in $STATE/logs/"
 }
 

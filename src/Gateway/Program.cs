@@ -14,7 +14,7 @@ foreach (var url in app.Urls)
 }
 if (app.Environment.IsDevelopment())
 {
-    Console.WriteLine("Get a token: dotnet run --project src/Gateway -- token --role coordinator --country AT");
+    Console.WriteLine("Get a token: dotnet run --project src/Gateway -v q -- token --role coordinator --country AT");
 }
 Console.WriteLine("OpenAPI: /openapi/v1.json · health: /health/ready · metrics: /metrics");
 await app.WaitForShutdownAsync();

@@ -30,7 +30,7 @@ public sealed class NotificationsTests(BrowserFixture fixture)
             new { returnees = new[] { returnee }, escorts = 2, medical = 0, monitors = 0, interpreters = 0, observers = 0 });
         Assert.True(status == HttpStatusCode.Created, $"booking: {(int)status} {body}");
         var bookingId = body.GetProperty("id").GetString()!;
-        var entry = page.Locator("#notifications li[data-type^='booking.']", new() { HasText = bookingId });
+        var entry = page.Locator($"#notifications li[data-type^='booking.'][data-booking='{bookingId}']");
 
         await page.Clock.FastForwardAsync("00:31");
 

@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Gateway.Readmission;
@@ -11,6 +14,15 @@ public sealed record ReadmissionListItem(string Id, string ReturneeId, string Ow
 
 /// <summary>A page of readmission requests; <see cref="NextAfter"/> is passed back as <c>after</c>, null on the last page.</summary>
 public sealed record ReadmissionList(IReadOnlyList<ReadmissionListItem> Items, string? NextAfter);
+
+/// <summary>
+/// Whom a request is about, as far as the destination needs it to identify the person: the owning state's case reference
+/// (to answer it by), the nationality claimed, year of birth, sex and whether a valid travel document is held. No more.
+/// </summary>
+public sealed record ReadmissionPerson(string Reference, string Nationality, int BirthYear, string Sex, bool TravelDocument);
+
+/// <summary>One request with the person it is about (<see cref="Person"/> is null once the case was erased).</summary>
+public sealed record ReadmissionRequestResource(ReadmissionRequestView Request, ReadmissionPerson? Person);
 
 /// <summary>Body of <c>POST /readmission-requests/{id}/reply</c>.</summary>
 public sealed record ReadmissionReply(bool Accepted, string? Reason = null);
@@ -24,6 +36,7 @@ public static class ReadmissionApi
     {
         var group = app.MapApiGroup("/readmission-requests", "Readmission requests");
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor).WithSummary("List the requests the caller's country sent or received");
+        group.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.CountryActor).Audited("readmission.read").WithSummary("Read a request and whom it is about");
         group.MapGet("/overdue", OverdueReplies.GetAsync).RequireAuthorization(Policies.OversightAndSecretariat).WithSummary("Count replies destinations owe");
         group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner).WithSummary("Accept or refuse a readmission request");
         group.MapPost("/{id}/extension", ExtendAsync).RequireAuthorization(Policies.Partner).WithSummary("Take the agreement's extension of the reply time");
@@ -68,6 +81,24 @@ public static class ReadmissionApi
         }, cancellationToken);
         var (page, next) = PageCursor.Page(rows, size, CursorList, r => [r.Id]);
         return TypedResults.Ok(new ReadmissionList(page, next));
+    }
+
+    /// <summary>Added to the contract: the destination's partner or the owning state's coordinator reads one request and whom it is about.</summary>
+    private static async Task<Ok<ReadmissionRequestResource>> GetAsync(string id, HttpContext http, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+    {
+        var caller = http.User.ToCaller();
+        var view = ApiConventions.IsId(id) ? await grains.GetGrain<IReadmissionRequestGrain>(id).Get() : null;
+        var country = caller.CountryOf();
+        if (view is null || (caller.Role == Roles.Partner ? view.Destination != country : view.Owner != country))
+        {
+            throw new ResourceNotFoundException();
+        }
+        var returnee = await grains.GetGrain<IReturneeGrain>(view.ReturneeId).Get();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var person = returnee?.Case is { } c
+            ? new ReadmissionPerson(c.Reference, c.Nationality, c.BirthYear, c.Sex, c.TravelDocumentValidUntil is { } valid && valid >= today)
+            : null;
+        return TypedResults.Ok(new ReadmissionRequestResource(view, person));
     }
 
     private static async Task<Ok<ReadmissionRequestView>> ReplyAsync(string id, ReadmissionReply reply, HttpContext http, IGrainFactory grains)

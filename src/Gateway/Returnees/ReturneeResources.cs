@@ -31,12 +31,31 @@ public sealed record ReturneeInput(
     private static readonly string[] s_sexes = ["F", "M", "X"];
 
     /// <summary>
-    /// Codes the grain does not check (yet): sex as in ICAO 9303 (F, M, X), nationality as an upper-case ISO code,
+    /// What a case holds before it reaches the grain: a reference, a birth year from 1900 to 2100, sex as in ICAO 9303 (F, M, X),
+    /// nationality as an upper-case ISO code,
     /// and bounded free text. A value outside them is a validation error (422), never stored.
     /// </summary>
     public void Validate()
     {
+        var problems = Problems();
+        if (problems.Count > 0)
+        {
+            throw new DomainRuleException(RuleCode.Validation, "A case needs: " + string.Join("; ", problems) + ".");
+        }
+    }
+
+    /// <summary>What <see cref="Validate"/> refuses, one phrase each ("sex is F, M or X"); a CSV import reports them per row.</summary>
+    public IReadOnlyList<string> Problems()
+    {
         var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Reference))
+        {
+            problems.Add("a case reference");
+        }
+        if (BirthYear is < 1900 or > 2100)
+        {
+            problems.Add("a birth year from 1900 to 2100");
+        }
         if (!s_sexes.Contains(Sex))
         {
             problems.Add("sex is F, M or X");
@@ -53,10 +72,7 @@ public sealed record ReturneeInput(
         {
             problems.Add($"at most {MaxVulnerabilities} vulnerabilities");
         }
-        if (problems.Count > 0)
-        {
-            throw new DomainRuleException(RuleCode.Validation, "A case needs: " + string.Join("; ", problems) + ".");
-        }
+        return problems;
     }
 
     public ReturneeCase ToCase() => new(Reference, Nationality, BirthYear, Sex, FamilyGroup, UnaccompaniedMinor, ReceptionArrangement,
@@ -103,6 +119,12 @@ public sealed record ReturneeResource(
 }
 
 /// <summary>One row of <c>GET /returnees</c>: ids and status only.</summary>
+/// <summary>Body of <c>POST /returnees/import</c>: the file's text (ReturneeCsv).</summary>
+public sealed record ReturneeImportInput(string Csv);
+
+/// <summary>Answer of <c>POST /returnees/import</c>: every case of the file, in its order.</summary>
+public sealed record ReturneeImported(int Imported, IReadOnlyList<ReturneeResource> Items);
+
 public sealed record ReturneeListItem(string Id, ReturneeStatus Status, string? OperationId);
 
 /// <summary>A page of the returnee list; <see cref="NextAfter"/> is passed back as <c>after</c>, null on the last page.</summary>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,6 +30,7 @@ public static class ReturneesApi
     {
         var group = app.MapApiGroup("/returnees", "Returnees").RequireAuthorization(Policies.Coordinator);
         group.MapPost("/", CreateAsync).Audited("returnee.create").WithSummary("Register a case").ProducesETag().ProducesLocation();
+        group.MapPost("/import", ImportAsync).Audited("returnee.import").WithSummary("Register many cases from one CSV file, all or nothing").ProducesLocation();
         group.MapGet("/", ListAsync).Audited("returnee.list").WithSummary("List the country's cases (ids and status)");
         group.MapGet("/{id}", GetAsync).Audited("returnee.read").WithSummary("Read a case").ProducesETag();
         group.MapPatch("/{id}", PatchAsync).Audited("returnee.update").WithSummary("Change a case (JSON merge patch)")
@@ -47,6 +50,33 @@ public static class ReturneesApi
         var resource = ReturneeResource.From(view);
         http.Response.Headers.ETag = ETags.FromContent(resource);
         return TypedResults.Created($"{ApiConventions.BasePath}/returnees/{id}", resource);
+    }
+
+    /// <summary>
+    /// Many cases from one CSV file, all or nothing: every line is checked before any case is stored, and a file with a
+    /// broken line is refused whole (422, one violation per line). Each case's id follows from the caller, the
+    /// Idempotency-Key and the line, and registering the same case under the same id again changes nothing, so a retry
+    /// after a failure part-way (a 503) stores the rest of the same file instead of a second copy of its first part.
+    /// </summary>
+    private static async Task<Created<ReturneeImported>> ImportAsync(ReturneeImportInput input, HttpContext http, IGrainFactory grains)
+    {
+        var owner = http.User.ToCaller().CountryOf();
+        var rows = ReturneeCsv.Parse(input.Csv);
+        var broken = rows.Where(r => r.Case is null).ToList();
+        if (broken.Count > 0)
+        {
+            throw new DomainRuleException([.. broken.Select(r => new RuleViolation(RuleCode.Validation, $"Line {r.Line}: {string.Join("; ", r.Problems)}."))]);
+        }
+        var caller = http.User.IdentityKey();
+        var key = http.Request.Headers[IdempotencyMiddleware.KeyHeader].ToString();
+        var imported = new List<ReturneeResource>();
+        foreach (var row in rows)
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', "returnee-import", caller, key, row.Line)));
+            var id = IdPrefix + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+            imported.Add(ReturneeResource.From(await grains.GetGrain<IReturneeGrain>(id).Register(owner, row.Case!.ToCase())));
+        }
+        return TypedResults.Created($"{ApiConventions.BasePath}/returnees", new ReturneeImported(imported.Count, imported));
     }
 
     public const int DefaultPageSize = 100;

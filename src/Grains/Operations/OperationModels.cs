@@ -151,7 +151,8 @@ public sealed record OperationView(
     [property: Id(13)] IReadOnlyList<ClearanceView> Clearances,
     [property: Id(14)] string? OverrideReason,
     [property: Id(15)] long Version,
-    [property: Id(16)] bool ManifestShared);
+    [property: Id(16)] bool ManifestShared,
+    [property: Id(17)] bool MonitorReportFiled = false);
 
 /// <summary>A lifecycle step asked for by the organiser. Confirming without clearance needs <see cref="OverrideClearance"/> and a reason.</summary>
 [GenerateSerializer]

@@ -66,6 +66,7 @@ public sealed partial class ReturnOperationGrain
         {
             throw new DomainRuleException(RuleCode.InvalidTransition, "The organiser has not shared the manifest with the destinations yet.");
         }
+        CheckClearanceDecision(decision);
         S.Clearances[destination] = new ClearanceRecord
         {
             Cleared = decision.Cleared && decision.RejectedReturnees.Count == 0,
@@ -77,6 +78,24 @@ public sealed partial class ReturnOperationGrain
             Country: destination, Reason: decision.Reason, Seats: decision.RejectedReturnees.Count));
         await Save();
         return View();
+    }
+
+    /// <summary>
+    /// A refusal names people on the current manifest and says why: the organiser must know whom to take off and the reason
+    /// to pass on; an unknown id would otherwise be stored as a refusal of no one.
+    /// </summary>
+    private void CheckClearanceDecision(ClearanceDecision decision)
+    {
+        var onManifest = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).SelectMany(b => b.Travelling).Select(r => r.Id).ToHashSet();
+        var unknown = decision.RejectedReturnees.Where(r => !onManifest.Contains(r)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new DomainRuleException(RuleCode.Validation, $"Not on the manifest: {string.Join(", ", unknown)}.");
+        }
+        if ((!decision.Cleared || decision.RejectedReturnees.Count > 0) && string.IsNullOrWhiteSpace(decision.Reason))
+        {
+            throw new DomainRuleException(RuleCode.Validation, "A rejection needs a reason.");
+        }
     }
 
     public async Task<OperationView> ShareManifest(Caller caller, long? expectedVersion = null)
@@ -134,6 +153,11 @@ public sealed partial class ReturnOperationGrain
         if (S.Status is not (OperationStatus.Departed or OperationStatus.Completed))
         {
             throw new DomainRuleException(RuleCode.InvalidTransition, "A monitor report follows the operation (Departed or Completed).");
+        }
+        if (S.MonitorReports.Count > 0)
+        {
+            // Rule 7: one report per operation; a second one would notify everyone again with a different account.
+            throw new DomainRuleException(RuleCode.OneMonitorReport, "The monitor report of this operation has already been filed.");
         }
         S.MonitorReports[caller.Subject] = report;
         var body = new Notification("monitor.report", Reason: report.Summary, Status: report.IssuesFound ? "issues" : "no-issues");

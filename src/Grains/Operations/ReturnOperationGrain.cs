@@ -80,7 +80,7 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
             Participants(), Warnings(), [.. S.AssignedMonitors],
             [.. S.Clearances.Select(c => new ClearanceView(c.Key, c.Value.Cleared, [.. c.Value.RejectedReturnees], c.Value.Reason,
                 c.Value.ManifestVersion == S.ManifestVersion))],
-            S.OverrideReason, Version, S.ManifestShared);
+            S.OverrideReason, Version, S.ManifestShared, S.MonitorReports.Count > 0);
     }
 
     /// <summary>The stored version (<see cref="OperationView.Version"/>, the ETag): it changes with every write.</summary>
@@ -105,10 +105,14 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
                 confirmed.Sum(b => b.Seats), g.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats));
         })];
 
-    /// <summary>Rule 10: an interpreter is recommended, never required.</summary>
+    /// <summary>Rule 10: an interpreter is recommended, never required. Warnings ask for action, so an ended operation has none.</summary>
     private List<string> Warnings()
     {
         var warnings = new List<string>();
+        if (S.Status is OperationStatus.Completed or OperationStatus.Cancelled)
+        {
+            return warnings;
+        }
         var confirmed = S.Bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
         if (confirmed.Sum(b => b.ReturneeCount) > 0 && confirmed.Sum(b => b.Interpreters) == 0)
         {
@@ -117,7 +121,9 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
         var suspended = S.Bookings.Where(b => b.Status != BookingStatus.Cancelled).Sum(b => b.Returnees.Count(r => r.Suspended));
         if (suspended > 0)
         {
-            warnings.Add($"suspended: {suspended} returnee(s) became ineligible after booking; their seats are suspended");
+            warnings.Add(suspended == 1
+                ? "suspended: 1 returnee became ineligible after booking; the seat is suspended"
+                : $"suspended: {suspended} returnees became ineligible after booking; their seats are suspended");
         }
         return warnings;
     }

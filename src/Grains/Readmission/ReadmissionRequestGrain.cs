@@ -47,6 +47,11 @@ public sealed class ReadmissionRequestGrain([PersistentState("state", GrainsModu
     public async Task<ReadmissionRequestView> Reply(Caller caller, bool accepted, string? reason)
     {
         var request = Pending(caller);
+        if (!accepted && string.IsNullOrWhiteSpace(reason))
+        {
+            // The owning state must know why, to supply evidence or to ask another country.
+            throw new DomainRuleException(RuleCode.Validation, "A refusal needs a reason.");
+        }
         return await Decide(request, accepted ? ReadmissionStatus.Accepted : ReadmissionStatus.Refused, bySilence: false, reason);
     }
 

@@ -32,14 +32,17 @@ public static class RuleCode
     /// <summary>Added to the contract: a forced returnee on a voluntary-return charter ("no escorts, no coercion").</summary>
     public const string VoluntaryOnly = "voluntary-only";
 
+    /// <summary>Added to the contract: rule 7 asks for one monitor report per operation; a second one is refused.</summary>
+    public const string OneMonitorReport = "one-monitor-report";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
-        Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly,
+        Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>
-    public static bool IsConflict(string code) => code is BookingClosed or InvalidTransition;
+    public static bool IsConflict(string code) => code is BookingClosed or InvalidTransition or OneMonitorReport;
 }

@@ -182,6 +182,9 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
 
         Assert.Equal(OperationStatus.Confirmed, confirmed.Status);
         Assert.Contains(confirmed.Warnings, w => w.StartsWith("interpreter", StringComparison.Ordinal));
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Departed));
+        var completed = await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Completed));
+        Assert.Empty(completed.Warnings);
     }
 
     /// <summary>A booked, closed operation that only waits for the confirmation guards.</summary>

@@ -99,6 +99,51 @@ public sealed class OversightTests(SharedPostgres postgres) : DomainTestBase(pos
     }
 
     [Fact]
+    public async Task A_second_monitor_report_is_refused_and_notifies_no_one_again()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        await Book(operation, "DE", "b1", [await Returnee("DE")], escorts: 2, medical: 1);
+        await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-1");
+        await operation.AssignMonitor(Caller.SecretariatUser(), "monitor-2");
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Organiser);
+        await operation.Clear(Caller.PartnerOf("NG"), new ClearanceDecision(true, [], null));
+        await NameStaffAsync(operation);
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Confirmed));
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.Departed));
+        await operation.FileMonitorReport(Caller.MonitorUser("monitor-1"), new MonitorReport("Hand-over without incident.", false));
+
+        Assert.Equal(RuleCode.OneMonitorReport, await RuleOf(() => operation.FileMonitorReport(Caller.MonitorUser("monitor-1"), new MonitorReport("Again.", false))));
+        Assert.Equal(RuleCode.OneMonitorReport, await RuleOf(() => operation.FileMonitorReport(Caller.MonitorUser("monitor-2"), new MonitorReport("Mine.", true))));
+
+        Assert.True((await operation.GetView())!.MonitorReportFiled);
+        Assert.Equal(1, await Outbox("monitor.report", Destination.Role("fro")));
+    }
+
+    [Fact]
+    public async Task A_destination_rejects_named_people_on_the_manifest_with_a_reason_and_no_one_else()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        var returnee = await Returnee("DE");
+        await Book(operation, "DE", "b1", [returnee], escorts: 2, medical: 1);
+        await operation.ChangeStatus(Organiser, new StatusChange(OperationStatus.BookingClosed));
+        await operation.ShareManifest(Organiser);
+        var partner = Caller.PartnerOf("NG");
+
+        Assert.Equal(RuleCode.Validation, await RuleOf(() => operation.Clear(partner, new ClearanceDecision(true, ["rt-not-on-it"], "Not ours"))));
+        Assert.Equal(RuleCode.Validation, await RuleOf(() => operation.Clear(partner, new ClearanceDecision(true, [returnee], " "))));
+        Assert.Empty((await operation.GetView())!.Clearances);
+        var rejected = await operation.Clear(partner, new ClearanceDecision(true, [returnee], "Nationality not confirmed"));
+
+        var clearance = Assert.Single(rejected.Clearances);
+        Assert.False(clearance.Cleared);
+        Assert.Equal([returnee], clearance.RejectedReturnees);
+        Assert.Equal("Nationality not confirmed", clearance.Reason);
+    }
+
+    [Fact]
     public async Task Incidents_and_complaints_reach_the_fro_role_at_once()
     {
         await StartAsync();

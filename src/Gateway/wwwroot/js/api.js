@@ -1,19 +1,28 @@
 // Talks to the gateway API (api.md) with the signed-in token. One place for auth headers,
 // idempotency keys and problem details, so pages never handle raw responses.
 const TOKEN_KEY = 'returnops.token';
+const NOTICE_KEY = 'returnops.signin-notice';
 
 export const session = {
   get token() { return sessionStorage.getItem(TOKEN_KEY); },
   set token(value) { value ? sessionStorage.setItem(TOKEN_KEY, value) : sessionStorage.removeItem(TOKEN_KEY); },
+  // Why the last sign-in ended, said once on the sign-in page.
+  get notice() { return sessionStorage.getItem(NOTICE_KEY); },
+  set notice(value) { value ? sessionStorage.setItem(NOTICE_KEY, value) : sessionStorage.removeItem(NOTICE_KEY); },
   get claims() {
     const token = this.token;
-    if (!token) return null;
-    try {
-      const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-      return JSON.parse(atob(payload));
-    } catch { return null; }
+    return token ? claimsOf(token) : null;
   },
 };
+
+// The claims of a JWT, or null if the text is not one (nothing is verified here: the gateway checks the signature).
+export function claimsOf(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(atob(payload));
+    return claims && typeof claims === 'object' ? claims : null;
+  } catch { return null; }
+}
 
 export class Problem extends Error {
   constructor(status, body) {

@@ -68,12 +68,25 @@ async function route() {
   try {
     await page.render(main, claims, leave.signal);
   } catch (e) {
+    if (e.status === 401) {
+      // The gateway refused the token (expired, or signed for another gateway): back to sign-in, saying why.
+      signInAgain('The gateway refused this token: it has expired or was not issued for this gateway. Sign in again.');
+      return;
+    }
     const p = document.createElement('p');
     p.className = 'problem';
     p.textContent = `Could not load this page: ${e.message}`;
     main.append(p);
   }
-  main.focus();
+  // Focus moves to the content for screen readers, without scrolling the navigation and "Sign out" out of view.
+  main.focus({ preventScroll: true });
+}
+
+function signInAgain(why) {
+  session.token = null;
+  session.notice = why;
+  if (location.hash === '#/') route();
+  else location.hash = '#/';
 }
 
 export function toast(text) {

@@ -1,6 +1,7 @@
 import { api, subscribe } from './api.js';
 import { el, table, when } from './dom.js';
 import { notificationsPanel } from './notifications.js';
+import { statusWord, typeWord, warningText } from './words.js';
 import { loadMore } from './paging.js';
 
 const OPERATIONS = '/operations?limit=50';
@@ -43,8 +44,8 @@ async function board() {
 async function operationRows(summaries) {
   const operations = await Promise.all(summaries.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`)));
   return operations.map((op) => el('tr', { 'data-operation': op.id },
-    el('td', {}, el('strong', {}, op.id), el('br'), op.type, ' · ', op.organiser),
-    el('td', {}, el('span', { class: `badge ${op.status}` }, op.status)),
+    el('td', {}, el('strong', {}, op.id), el('br'), typeWord(op.type), ' · ', op.organiser),
+    el('td', {}, el('span', { class: `badge ${op.status}` }, statusWord(op.status))),
     el('td', {}, (op.destinations || []).join(', ')),
     el('td', { class: 'hide-narrow' }, when(op.legs?.[0]?.departure)),
     el('td', { class: 'hide-narrow' }, when(op.bookingDeadline)),
@@ -86,13 +87,14 @@ function staffing(op) {
   const ratio = returnees ? (escorts / returnees).toFixed(1) : '—';
   return el('ul', {},
     el('li', {}, `Escorts per returnee: ${ratio}`),
-    el('li', {}, `Monitors: ${sum('monitors')}`),
+    // Rule 7: a monitor counts whether a state booked one or the secretariat or organiser assigned one by name.
+    el('li', {}, `Monitors: ${sum('monitors') + (op.assignedMonitors?.length || 0)}`),
     el('li', {}, `Medical: ${sum('medical')}`),
     el('li', {}, `Interpreters: ${sum('interpreters')}`));
 }
 
 function alerts(op) {
-  const items = [...(op.warnings || [])];
+  const items = (op.warnings || []).map(warningText);
   const forced = !['VoluntaryCharter'].includes(op.type);
   const open = !['Completed', 'Cancelled', 'Draft'].includes(op.status);
   const monitors = (op.participants || []).reduce((n, p) => n + (p.monitors || 0), 0) + (op.assignedMonitors?.length || 0);

@@ -1,5 +1,7 @@
 import { api } from './api.js';
 import { el, when } from './dom.js';
+import { explainCode } from './rules.js';
+import { count } from './words.js';
 
 // The caller's own notification feed (GET /notifications), newest first, kept on the page: refreshed every
 // REFRESH_MS while the tab is visible, when it becomes visible again and after the page's own actions;
@@ -43,10 +45,10 @@ function details(n) {
   const d = n.data || {};
   const parts = [];
   if (d.country) parts.push(d.country);
-  if (d.bookingId) parts.push(`booking ${d.bookingId}`);
+  // A booking's id is an opaque hash that no page shows; the operation named beside it finds the booking.
   // Seats is a count whose meaning depends on the type; only a booking's is a number of seats.
-  if (typeof d.seats === 'number' && n.type.startsWith('booking.')) parts.push(`${d.seats} seats`);
-  if (d.rules?.length) parts.push(`rules: ${d.rules.join(', ')}`);
+  if (typeof d.seats === 'number' && n.type.startsWith('booking.')) parts.push(count(d.seats, 'seat'));
+  if (d.rules?.length) parts.push(d.rules.map(explainCode).join(' '));
   // An incident or complaint (to the fundamental-rights officer only): what was reported, by whom.
   if (d.report) parts.push(`${d.reporterRole}${d.reporterCountry ? ' ' + d.reporterCountry : ''}: ${d.report.category}${d.report.useOfForce ? ', force used' : ''} — ${d.report.description}`);
   return parts.join(' · ');
@@ -54,7 +56,7 @@ function details(n) {
 
 function item(n) {
   const info = details(n);
-  return el('li', { 'data-notification': n.id, 'data-type': n.type },
+  return el('li', { 'data-notification': n.id, 'data-type': n.type, 'data-booking': n.data?.bookingId },
     el('strong', {}, describe(n.type)),
     n.operationId ? [' — operation ', el('span', { class: 'operation-id' }, n.operationId)] : null,
     info ? el('span', { class: 'muted' }, ` (${info})`) : null,

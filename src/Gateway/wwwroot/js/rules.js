@@ -18,12 +18,20 @@ const words = {
   'idempotency-key-reuse': 'This request key was already used for a different request.',
   'already-booked': 'A returnee already holds a seat in another booking.',
   'validation': 'Some values are not valid.',
+  'one-monitor-report': 'This operation already has its monitor report: rule 7 asks for one report per operation.',
   'voluntary-only': 'A voluntary-return charter carries only voluntary returnees, and no escorts.',
 };
 
 export function explain(problem) {
   const plain = problem.rule && words[problem.rule];
   return plain ? `${plain} (${problem.message})` : problem.message;
+}
+
+// Every broken rule of a refusal, one line each: the plain words, then what the server measured.
+export function explainEach(problem) {
+  const violations = problem.body?.violations;
+  if (!violations?.length) return [explain(problem)];
+  return violations.map((v) => (words[v.rule] ? `${words[v.rule]} (${v.detail})` : v.detail));
 }
 
 export function explainCode(code) {

@@ -1,15 +1,38 @@
-import { session } from './api.js';
-import { el } from './dom.js';
+import { session, claimsOf } from './api.js';
+import { el, when } from './dom.js';
+
+const ROLES = ['coordinator', 'secretariat', 'partner', 'monitor', 'fro', 'admin'];
 
 // Sign-in takes a token. In Development the gateway also lists demo identities (one click each).
 export async function renderSignIn(main, done) {
   main.append(el('h2', {}, 'Sign in'));
-  const input = el('textarea', { id: 'token', rows: 4, cols: 60, required: true, 'aria-describedby': 'token-help' });
-  const form = el('form', { class: 'card', onsubmit: (e) => { e.preventDefault(); session.token = input.value.trim(); done(); } },
+  const notice = el('div', { id: 'signin-problem', role: 'alert' });
+  if (session.notice) {
+    notice.append(el('p', { class: 'problem' }, session.notice));
+    session.notice = null;
+  }
+  const input = el('textarea', { id: 'token', rows: 4, cols: 60, required: true, 'aria-describedby': 'token-help', class: 'wide' });
+  const form = el('form', { class: 'card', onsubmit: submit },
     el('label', { for: 'token' }, 'Access token'),
     el('p', { id: 'token-help', class: 'warning' }, 'Paste the bearer token issued for you (see the README for local use).'),
     input, el('p', {}, el('button', { type: 'submit' }, 'Sign in')));
-  main.append(form);
+  main.append(notice, form);
+
+  // What can be told without the gateway is told at once; the signature is checked by the gateway on the first call.
+  function submit(event) {
+    event.preventDefault();
+    const token = input.value.trim();
+    const why = problemOf(token);
+    notice.replaceChildren();
+    if (why) {
+      notice.append(el('p', { class: 'problem' }, why));
+      input.focus();
+      return;
+    }
+    session.token = token;
+    done();
+  }
+
   try {
     const response = await fetch('/dev/identities');
     if (!response.ok) return;
@@ -23,4 +46,12 @@ export async function renderSignIn(main, done) {
   } catch {
     // Not in Development: only the token form.
   }
+}
+
+function problemOf(token) {
+  const claims = claimsOf(token);
+  if (!claims) return 'This is not an access token: a token is three parts separated by dots (header.payload.signature). Paste it whole.';
+  if (!ROLES.includes(claims.role)) return 'This token names no ReturnOps role (coordinator, secretariat, partner, monitor, fro or admin).';
+  if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) return `This token expired at ${when(new Date(claims.exp * 1000).toISOString())}. Ask for a new one.`;
+  return null;
 }

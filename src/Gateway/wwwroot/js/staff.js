@@ -2,6 +2,7 @@ import { api, Problem } from './api.js';
 import { explain } from './rules.js';
 import { el } from './dom.js';
 import { toast } from './app.js';
+import { count } from './words.js';
 
 // Rule 6: every staff member needs a valid travel document. A booking takes seats by counts; the state names its
 // people later (a service number, never a name), and the organiser cannot confirm until every one is named.
@@ -24,7 +25,8 @@ export async function staffSection(country) {
 
 const items = (data) => (Array.isArray(data) ? data : data?.items || []);
 const staffCount = (b) => ROLES.reduce((sum, [key]) => sum + (b[key] || 0), 0);
-const summaryText = (op, b) => `${op.id}, booking ${b.id}: ${b.namedStaff} of ${staffCount(b)} staff named`;
+// The booking's id is an opaque hash; the operation and the counts tell the clerk which booking this is.
+const summaryText = (op, b) => `${op.id}, our booking of ${count(b.seats, 'seat')}: ${b.namedStaff} of ${staffCount(b)} staff named`;
 
 function staffForm(op, booking) {
   const rows = [];

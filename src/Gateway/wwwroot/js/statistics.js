@@ -1,15 +1,16 @@
 import { api } from './api.js';
 import { el } from './dom.js';
+import { statusWord, typeWord } from './words.js';
 
 // Statistics as counts (the secretariat sees no personal data), drawn as inline SVG bar charts.
 export async function renderStatistics(main) {
   const year = new Date().getUTCFullYear();
   const stats = await api.get(`/statistics?year=${year}`);
-  const sum = (rows, key) => rows.reduce((acc, row) => ({ ...acc, [row[key]]: (acc[row[key]] || 0) + row.count }), {});
+  const sum = (rows, key, word) => rows.reduce((acc, row) => ({ ...acc, [word(row[key])]: (acc[word(row[key])] || 0) + row.count }), {});
   const pairs = (rows) => Object.fromEntries((rows || []).map((r) => [r.key, r.count]));
   const charts = el('div', { class: 'charts' },
-    chart('Operations by type', sum(stats.operations || [], 'type')),
-    chart('Operations by status', sum(stats.operations || [], 'status')),
+    chart('Operations by type', sum(stats.operations || [], 'type', typeWord)),
+    chart('Operations by status', sum(stats.operations || [], 'status', statusWord)),
     chart('Returnees by destination', pairs(stats.returneesByDestination)),
     chart('Returnees by participant', pairs(stats.returneesByParticipant)),
     chart('Monitoring coverage of forced operations', {
@@ -27,10 +28,12 @@ export async function renderStatistics(main) {
   main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), figures, charts);
 }
 
+// Each bar under its label, so that long labels ("Scheduled-flight return") fit and the text stays at 16 units: at the
+// narrowest column (320 px for a 360-unit drawing) that is still 14 px on screen.
 function chart(title, data) {
   const entries = Object.entries(data);
   const max = Math.max(1, ...entries.map(([, v]) => v));
-  const rowHeight = 22;
+  const rowHeight = 44;
   const width = 360;
   const svgNs = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(svgNs, 'svg');
@@ -39,14 +42,15 @@ function chart(title, data) {
   svg.setAttribute('aria-label', `${title}: ` + entries.map(([k, v]) => `${k} ${v}`).join(', '));
   entries.forEach(([name, value], i) => {
     const y = i * rowHeight + 4;
+    const barWidth = Math.max(1, (value / max) * (width - 60));
     const text = document.createElementNS(svgNs, 'text');
-    text.setAttribute('x', 0); text.setAttribute('y', y + 14); text.textContent = name;
+    text.setAttribute('x', 0); text.setAttribute('y', y + 16); text.textContent = name;
     const bar = document.createElementNS(svgNs, 'rect');
-    bar.setAttribute('x', 130); bar.setAttribute('y', y + 3);
-    bar.setAttribute('width', Math.max(1, (value / max) * (width - 180))); bar.setAttribute('height', 14);
+    bar.setAttribute('x', 0); bar.setAttribute('y', y + 22);
+    bar.setAttribute('width', barWidth); bar.setAttribute('height', 14);
     bar.setAttribute('fill', '#0b57d0');
     const count = document.createElementNS(svgNs, 'text');
-    count.setAttribute('x', 136 + (value / max) * (width - 180)); count.setAttribute('y', y + 14); count.textContent = String(value);
+    count.setAttribute('x', barWidth + 6); count.setAttribute('y', y + 35); count.textContent = String(value);
     svg.append(text, bar, count);
   });
   return el('figure', { class: 'card chart' }, el('figcaption', {}, el('strong', {}, title)), svg);
