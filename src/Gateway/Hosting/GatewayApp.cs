@@ -36,7 +36,7 @@ public static class GatewayApp
         services.AddSingleton<AuditLog>();
         services.AddSingleton<NotificationFeed>();
         services.AddSingleton<GatewayMetrics>();
-        services.AddSingleton<PrometheusText>();
+        builder.AddReturnOpsTelemetry("returnops-gateway", GatewayMetrics.MeterName);
         services.AddSingleton<StreamLeases>();
 
         builder.WebHost.ConfigureKestrel(k =>
@@ -98,16 +98,12 @@ public static class GatewayApp
     private static string PartitionKey(HttpContext context) =>
         context.User.FindFirst("sub")?.Value is { } subject ? "sub:" + subject : "ip:" + context.Connection.RemoteIpAddress;
 
-    /// <summary>
-    /// Listens for other processes' operation changes and seeds demo data, after the silo (or the cluster client) started.
-    /// Takes the Prometheus collector so that it listens from the start: a listener misses measurements made before it exists.
-    /// </summary>
+    /// <summary>Listens for other processes' operation changes and seeds demo data, after the silo (or the cluster client) started.</summary>
     private sealed class GatewayStartup(IGrainFactory grains, IStorageProvider storage, OperationChanges changes, IOptions<GatewayOptions> options,
-        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IHostApplicationLifetime lifetime, PrometheusText metrics) : IHostedService
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IHostApplicationLifetime lifetime) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            GC.KeepAlive(metrics);
             await changes.ListenAsync(storage.ChangeFeed, OperationChanges.OperationGrainType, lifetime.ApplicationStopping);
             await DemoData.SeedAsync(grains, clock, options.Value.SeedDemoData, cancellationToken);
         }

@@ -62,6 +62,8 @@ public static class SiloHosting
                 o.Invariant = storage.OrleansInvariant;
                 o.ConnectionString = storage.ConnectionString;
             });
+            // A grain call continues the caller's trace (HTTP request → grain → SQL): Orleans' call filters carry the activity.
+            orleans.AddActivityPropagation();
             orleans.AddReturnOpsGrains(o => GrainsSettings.Bind(configuration, o));
             configure?.Invoke(orleans);
         });
@@ -113,6 +115,7 @@ public static class SiloHosting
             client.Configure<GatewayOptions>(cluster.ApplyTo);
             client.Configure<ClientMessagingOptions>(cluster.ApplyTo);
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
+            client.AddActivityPropagation();
             client.AddReturnOpsGrainClient();
         });
         services.Configure<Messaging.MessagingOptions>(configuration.GetSection(MessagingSection));
