@@ -46,7 +46,7 @@ public static class GatewayApp
         });
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddGatewayAuth(tokens);
+        services.AddGatewayAuth(tokens, TrustedIssuer.From(builder.Configuration));
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
