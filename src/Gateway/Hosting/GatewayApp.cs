@@ -74,6 +74,8 @@ public static class GatewayApp
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
+        app.MapApiReference();
+        app.MapClusterDashboard();
         app.MapHealthAndMetrics();
         app.MapGatewayApi();
         app.MapWebPages(app.Environment);

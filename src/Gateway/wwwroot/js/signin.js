@@ -10,6 +10,7 @@ export async function renderSignIn(main, done) {
     el('p', { id: 'token-help', class: 'warning' }, 'Paste the bearer token issued for you (see the README for local use).'),
     input, el('p', {}, el('button', { type: 'submit' }, 'Sign in')));
   main.append(form);
+  main.append(el('p', {}, el('a', { href: '/scalar/' }, 'API reference for integrators')));
   try {
     const response = await fetch('/dev/identities');
     if (!response.ok) return;
