@@ -59,6 +59,8 @@ public sealed class TrustedIssuerTests(SharedPostgres postgres) : IAsyncLifetime
         Assert.True(answer.Status == HttpStatusCode.Unauthorized, answer.ToString());
         Assert.Equal("application/problem+json", answer.ContentHeaders?.ContentType?.MediaType);
         Assert.Equal(0, austria.Reads);
+        // Three dots that are no JWT were a 500 before validation (HostileInputTests found it).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.GetAsync("/api/v1/operations", "x.y.z")).Status);
     }
 
     [Fact]

@@ -69,13 +69,16 @@ public static class AuthSetup
         {
             return;
         }
-        var handler = new JsonWebTokenHandler();
-        var raw = header[scheme.Length..].Trim();
-        if (!handler.CanReadToken(raw))
+        JsonWebToken token;
+        try
         {
+            token = new JsonWebToken(header[scheme.Length..].Trim());
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            // Not a JWT ("x.y.z", garbage): the handler refuses it with 401; there are no keys to fetch.
             return;
         }
-        var token = handler.ReadJsonWebToken(raw);
         var keys = context.HttpContext.RequestServices.GetRequiredService<IssuerKeys>();
         if (keys.Find(token.Issuer) is { } issuer)
         {
