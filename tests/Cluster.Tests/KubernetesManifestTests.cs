@@ -100,6 +100,8 @@ public sealed class KubernetesManifestTests
         var silo = Silos.Containers().Single();
         Assert.Equal("Postgres", EnvValue(silo, "Storage__Provider"));
         AssertFromSecret(silo, "Storage__ConnectionString");
+        // A silo's /metrics takes the gateway's rule (issue 14): without the token a scraper in the cluster would get 403.
+        AssertFromSecret(silo, "Silo__MetricsToken");
         Assert.Equal("AdoNet", EnvValue(silo, "Cluster__Membership"));
         Assert.Equal("true", EnvValue(silo, "Cluster__Kubernetes"));
         // What Orleans' Kubernetes hosting reads (KubernetesHostingOptions), from the downward API.

@@ -68,7 +68,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public static FakeTimeProvider NewClock() => new(TestCluster.Start);
 
     public static async Task<GatewayHost> StartAsync(TestStorage storage, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null,
-        string environment = "Testing")
+        string environment = "Testing", Action<WebApplicationBuilder>? configure = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -107,6 +107,7 @@ public sealed class GatewayHost : IAsyncDisposable
             {
                 builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, clock);
             }
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new GatewayHost(app, storage, new Uri(app.Urls.First()));

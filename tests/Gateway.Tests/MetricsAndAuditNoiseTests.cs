@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using ReturnOps.Gateway.Observability;
-using ReturnOps.Gateway.Problems;
+using ReturnOps.Silo.Observability;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Gateway.Tests;
@@ -79,14 +78,8 @@ public sealed class MetricsAndAuditNoiseTests(SharedPostgres postgres) : Gateway
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(address);
-        if (answered)
-        {
-            HealthEndpoints.EnsureScraper(context, metricsToken: null);
-        }
-        else
-        {
-            Assert.Equal(StatusCodes.Status403Forbidden, Assert.Throws<RequestProblemException>(() => HealthEndpoints.EnsureScraper(context, metricsToken: null)).Status);
-        }
+        var refusal = MetricsEndpoint.Refusal(context, metricsToken: null);
+        Assert.Equal(answered ? null : StatusCodes.Status403Forbidden, refusal?.Status);
     }
 
     /// <summary>The value of one Prometheus sample, by its exact name and labels.</summary>

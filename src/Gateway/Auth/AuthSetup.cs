@@ -1,31 +1,36 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace ReturnOps.Gateway.Auth;
 
-/// <summary>JWT bearer authentication and the role policies; every endpoint needs a token unless marked anonymous.</summary>
+/// <summary>
+/// JWT bearer authentication and the role policies; every endpoint needs a token unless marked anonymous. Tokens come from
+/// the gateway's own HS256 key (<see cref="TokenSettings"/>) or from a configured issuer (<see cref="TrustedIssuer"/>,
+/// keys from its JWKS), which may vouch only for its own countries and roles.
+/// </summary>
 public static class AuthSetup
 {
-    public static IServiceCollection AddGatewayAuth(this IServiceCollection services, TokenSettings settings)
+    public static IServiceCollection AddGatewayAuth(this IServiceCollection services, TokenSettings settings, IReadOnlyList<TrustedIssuer> issuers)
     {
         services.AddSingleton(settings);
         // Real time, not the domain's clock: the JWT handler checks a token's lifetime against the system clock.
         services.AddSingleton(new TokenIssuer(settings, TimeProvider.System));
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        services.AddHttpClient(IssuerKeys.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new IssuerKeys(issuers, sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetKeyedService<TimeProvider>(IssuerKeys.ClockKey) ?? TimeProvider.System, sp.GetRequiredService<ILogger<IssuerKeys>>()));
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // The keys are resolved per token, from services: configured here rather than in AddJwtBearer's callback.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IssuerKeys>((o, keys) =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = TokenIssuer.ValidationParameters(settings);
-            o.Events = new JwtBearerEvents
-            {
-                OnTokenValidated = context =>
-                {
-                    if (TokenIssuer.ClaimsProblem(context.Principal!, TimeProvider.System.GetUtcNow()) is { } problem)
-                    {
-                        context.Fail(problem);
-                    }
-                    return Task.CompletedTask;
-                },
-            };
+            o.TokenValidationParameters.ValidIssuers = [TokenSettings.Issuer, .. issuers.Select(i => i.Issuer)];
+            o.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256, .. IssuerKeys.Algorithms];
+            o.TokenValidationParameters.IssuerSigningKey = null;
+            o.TokenValidationParameters.IssuerSigningKeyResolver = (_, token, kid, _) => SigningKeys(token as JsonWebToken, kid, settings, keys);
+            o.Events = new JwtBearerEvents { OnMessageReceived = FetchIssuerKeysAsync, OnTokenValidated = CheckClaims };
         });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -42,5 +47,60 @@ public static class AuthSetup
             .AddPolicy(Policies.FeedReaders, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Secretariat, Roles.Fro))
             .AddPolicy(Policies.OversightAndSecretariat, p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin));
         return services;
+    }
+
+    /// <summary>
+    /// The keys a token may be signed with: the gateway's HS256 key for its own issuer, a configured issuer's JWKS key of
+    /// the token's kid for RS256/ES256; none for anything else (an HS256 token naming a configured issuer included).
+    /// </summary>
+    private static IEnumerable<SecurityKey> SigningKeys(JsonWebToken? token, string? kid, TokenSettings settings, IssuerKeys keys) => token switch
+    {
+        { Issuer: TokenSettings.Issuer, Alg: SecurityAlgorithms.HmacSha256 } => [settings.Key],
+        not null when keys.Find(token.Issuer) is not null && IssuerKeys.Algorithms.Contains(token.Alg) => keys.Resolve(token.Issuer, kid),
+        _ => [],
+    };
+
+    /// <summary>Before validation, which asks for keys synchronously: a configured issuer's keys, read again for an unknown kid.</summary>
+    private static async Task FetchIssuerKeysAsync(MessageReceivedContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        JsonWebToken token;
+        try
+        {
+            token = new JsonWebToken(header[scheme.Length..].Trim());
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            // Not a JWT ("x.y.z", garbage): the handler refuses it with 401; there are no keys to fetch.
+            return;
+        }
+        var keys = context.HttpContext.RequestServices.GetRequiredService<IssuerKeys>();
+        if (keys.Find(token.Issuer) is { } issuer)
+        {
+            await keys.EnsureAsync(issuer, token.Kid, context.HttpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>The contract's claim rules for every token, and a configured issuer's own countries and roles.</summary>
+    private static Task CheckClaims(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (TokenIssuer.ClaimsProblem(principal, TimeProvider.System.GetUtcNow()) is { } problem)
+        {
+            context.Fail(problem);
+            return Task.CompletedTask;
+        }
+        var keys = context.HttpContext.RequestServices.GetRequiredService<IssuerKeys>();
+        if (keys.Find(principal.FindFirst("iss")?.Value) is { } issuer
+            && issuer.Refusal(principal.FindFirst("role")!.Value, principal.FindFirst("country")?.Value) is { } refusal)
+        {
+            context.Fail(refusal);
+        }
+        return Task.CompletedTask;
     }
 }

@@ -36,7 +36,7 @@ public static class GatewayApp
         services.AddSingleton<AuditLog>();
         services.AddSingleton<NotificationFeed>();
         services.AddSingleton<GatewayMetrics>();
-        services.AddSingleton<PrometheusText>();
+        builder.AddReturnOpsTelemetry("returnops-gateway", GatewayMetrics.MeterName);
         services.AddSingleton<StreamLeases>();
 
         builder.WebHost.ConfigureKestrel(k =>
@@ -46,7 +46,7 @@ public static class GatewayApp
         });
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddGatewayAuth(tokens);
+        services.AddGatewayAuth(tokens, TrustedIssuer.From(builder.Configuration));
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -74,6 +74,8 @@ public static class GatewayApp
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
+        app.MapApiReference();
+        app.MapClusterDashboard();
         app.MapHealthAndMetrics();
         app.MapGatewayApi();
         app.MapWebPages(app.Environment);
@@ -101,16 +103,12 @@ public static class GatewayApp
     private static string PartitionKey(HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true ? "caller:" + context.User.IdentityKey() : "ip:" + context.Connection.RemoteIpAddress;
 
-    /// <summary>
-    /// Listens for other processes' operation changes and seeds demo data, after the silo (or the cluster client) started.
-    /// Takes the Prometheus collector so that it listens from the start: a listener misses measurements made before it exists.
-    /// </summary>
+    /// <summary>Listens for other processes' operation changes and seeds demo data, after the silo (or the cluster client) started.</summary>
     private sealed class GatewayStartup(IGrainFactory grains, IStorageProvider storage, OperationChanges changes, IOptions<GatewayOptions> options,
-        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IHostApplicationLifetime lifetime, PrometheusText metrics) : IHostedService
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IHostApplicationLifetime lifetime) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            GC.KeepAlive(metrics);
             await changes.ListenAsync(storage.ChangeFeed, OperationChanges.OperationGrainType, lifetime.ApplicationStopping);
             await DemoData.SeedAsync(grains, clock, options.Value.SeedDemoData, cancellationToken);
         }

@@ -10,6 +10,14 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /// <summary>
+    /// The API reference's page (<see cref="ApiReference"/>) only: its inline start-up script by this answer's nonce, and
+    /// the styles its components inject. Everything else stays as strict as <see cref="ContentSecurityPolicy"/>.
+    /// </summary>
+    public static string ApiReferencePolicy(string nonce) =>
+        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
     /// <summary>Set when the answer starts, so that an error answer written after clearing the response keeps them.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
@@ -18,7 +26,9 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReference.Path) && ApiReference.Nonce(context) is { } nonce
+                    ? ApiReferencePolicy(nonce)
+                    : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
                 return Task.CompletedTask;

@@ -13,6 +13,9 @@ namespace ReturnOps.Gateway.Observability;
 public sealed class GatewayMetrics : IDisposable
 {
     public const string MeterName = "ReturnOps.Gateway";
+
+    /// <summary>The buckets (seconds) dashboards already query by <c>le</c>; OpenTelemetry's default ones are for milliseconds.</summary>
+    private static readonly double[] s_latencyBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
@@ -33,7 +36,8 @@ public sealed class GatewayMetrics : IDisposable
         _cacheFor = TimeSpan.FromSeconds(Math.Max(0, options.Value.MetricsCacheSeconds));
         _meter = meters.Create(MeterName);
         _requests = _meter.CreateCounter<long>("returnops_http_requests_total", description: "HTTP requests by route, method and status.");
-        _duration = _meter.CreateHistogram<double>("returnops_http_request_duration_seconds", "s", "HTTP request latency by route, method and status.");
+        _duration = _meter.CreateHistogram("returnops_http_request_duration_seconds", "s", "HTTP request latency by route, method and status.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBounds });
         _unauthenticated = _meter.CreateCounter<long>("returnops_unauthenticated_requests_total",
             description: "Requests refused for want of a valid token, by route; counted here instead of in the audit log.");
         _meter.CreateObservableGauge("returnops_grain_activations", () => activations?.Count ?? 0, description: "Live grain activations in this replica.");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using ReturnOps.Grains;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Silo.Messaging;
@@ -62,6 +63,10 @@ public static class SiloHosting
                 o.Invariant = storage.OrleansInvariant;
                 o.ConnectionString = storage.ConnectionString;
             });
+            // A grain call continues the caller's trace (HTTP request → grain → SQL): Orleans' call filters carry the activity.
+            orleans.AddActivityPropagation();
+            // The dashboard's statistics of this silo (activations, calls); a gateway shows them to admins (/dashboard).
+            orleans.AddDashboard();
             orleans.AddReturnOpsGrains(o => GrainsSettings.Bind(configuration, o));
             configure?.Invoke(orleans);
         });
@@ -113,6 +118,8 @@ public static class SiloHosting
             client.Configure<GatewayOptions>(cluster.ApplyTo);
             client.Configure<ClientMessagingOptions>(cluster.ApplyTo);
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
+            client.AddActivityPropagation();
+            client.AddDashboard();
             client.AddReturnOpsGrainClient();
         });
         services.Configure<Messaging.MessagingOptions>(configuration.GetSection(MessagingSection));

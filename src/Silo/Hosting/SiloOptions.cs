@@ -15,6 +15,12 @@ public sealed class SiloOptions
     /// <summary>Names the replica in outbox claims and in Orleans' membership; by default host name, process id and a random suffix.</summary>
     public string? Name { get; set; }
 
+    /// <summary>
+    /// Bearer token a scraper must send to read a silo replica's <c>/metrics</c> (as <c>Gateway:MetricsToken</c> for a gateway).
+    /// Unset: <c>/metrics</c> answers loopback callers only.
+    /// </summary>
+    public string? MetricsToken { get; set; }
+
     /// <summary>The name in effect: <see cref="Name"/> or one made once per process.</summary>
     public string ReplicaName => Name is { Length: > 0 } name ? name : s_generated;
 

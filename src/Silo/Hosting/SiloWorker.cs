@@ -6,7 +6,7 @@ namespace ReturnOps.Silo.Hosting;
 /// <summary>
 /// A silo replica of the cluster: grains, its share of Orleans' reminders (deadlines, readmission clocks, retention)
 /// and the outbox dispatcher, with a small web host answering only <c>/health/live</c>, <c>/health/ready</c> and
-/// <c>/metrics</c>, so that Kubernetes probes and a Prometheus scrape reach it like a gateway.
+/// <c>/metrics</c> (<see cref="MetricsEndpoint"/>), so that Kubernetes probes and a Prometheus scrape reach it like a gateway.
 /// </summary>
 public static class SiloWorker
 {
@@ -28,12 +28,14 @@ public static class SiloWorker
         // Its own migrations only: the gateway's tables (idempotency keys, audit log) are created by the gateway.
         builder.AddReturnOpsSilo();
         builder.Services.AddSingleton<SiloMetrics>();
-        builder.Services.AddSingleton<PrometheusText>();
+        builder.AddReturnOpsTelemetry("returnops-silo", SiloMetrics.MeterName);
 
         var app = builder.Build();
         app.MapGet("/health/live", () => TypedResults.Ok(new WorkerHealth("live")));
         app.MapGet("/health/ready", ReadyAsync);
-        app.MapGet("/metrics", MetricsAsync);
+        // Same rule as a gateway's: Silo:MetricsToken, else loopback only.
+        app.MapMetrics(services => services.GetRequiredService<SiloOptions>().MetricsToken,
+            context => context.RequestServices.GetRequiredService<SiloMetrics>().RefreshAsync(context.RequestAborted));
         return app;
     }
 
@@ -55,13 +57,6 @@ public static class SiloWorker
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
         }
-    }
-
-    private static async Task MetricsAsync(HttpContext context, SiloMetrics metrics, PrometheusText prometheus)
-    {
-        await metrics.RefreshAsync(context.RequestAborted);
-        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        await context.Response.WriteAsync(prometheus.Render(), context.RequestAborted);
     }
 }
 

@@ -69,9 +69,25 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
         // Ready means joined: the worker's row in Orleans' membership table is Active (3). Its web host starts after the silo.
         Assert.Equal(1, await _storage.ScalarAsync("SELECT count(*) FROM OrleansMembershipTable WHERE SiloName = 'worker-1' AND Status = 3"));
         var metrics = await http.GetStringAsync("/metrics");
-        Assert.Contains("returnops_outbox_backlog 0\n", metrics, StringComparison.Ordinal);
+        // OpenTelemetry's exporter writes an unlabelled sample with empty braces, which Prometheus reads as the same series.
+        Assert.Matches(new Regex(@"^returnops_outbox_backlog(\{\})? 0$", RegexOptions.Multiline), metrics);
         // Orleans' own instruments (activations, messaging, membership) beside ours.
         Assert.Matches(new Regex("^orleans_[a-z_]+[ {]", RegexOptions.Multiline), metrics);
+    }
+
+    /// <summary>Issue 14: a silo's /metrics was anonymous; it now takes the gateway's rule (a scraper's token, else loopback only).</summary>
+    [Fact]
+    public async Task With_a_metrics_token_a_silo_scrape_must_present_it()
+    {
+        var worker = await WorkerAsync(metricsToken: "silo-scrape-secret-0123456789");
+        using var http = new HttpClient { BaseAddress = new Uri(worker.Urls.First()) };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/metrics")).StatusCode);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", "silo-scrape-wrong") } };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(wrong)).StatusCode);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", "silo-scrape-secret-0123456789") } };
+        var scrape = await http.SendAsync(right);
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Contains("returnops_outbox_dead ", await scrape.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -174,12 +190,13 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
     }
 
     /// <summary>The silo replica exactly as <c>dotnet run --project src/Silo</c> builds it, on the test's domain clock.</summary>
-    private async Task<WebApplication> WorkerAsync()
+    private async Task<WebApplication> WorkerAsync(string? metricsToken = null)
     {
         var app = SiloWorker.Build([], builder =>
         {
             builder.Environment.EnvironmentName = "Testing";
             builder.Configuration.AddInMemoryCollection(Settings("worker-1"));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Silo:MetricsToken"] = metricsToken });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, _clock);

@@ -17,6 +17,7 @@ export async function renderSignIn(main, done) {
     el('p', { id: 'token-help', class: 'warning' }, 'Paste the bearer token issued for you (see the README for local use).'),
     input, el('p', {}, el('button', { type: 'submit' }, 'Sign in')));
   main.append(notice, form);
+  main.append(el('p', {}, el('a', { href: '/scalar/' }, 'API reference for integrators')));
 
   // What can be told without the gateway is told at once; the signature is checked by the gateway on the first call.
   function submit(event) {

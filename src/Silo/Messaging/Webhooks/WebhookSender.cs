@@ -36,7 +36,7 @@ public sealed class WebhookSender(HttpClient http, MessagingOptions options, Tim
     /// </remarks>
     public async Task<SendResult> SendAsync(SubscriptionTarget target, string messageId, byte[] body, CancellationToken cancellationToken)
     {
-        var pipeline = _pipelines.GetOrAddPipeline<HttpResponseMessage>(target.Id, Configure);
+        var pipeline = PipelineFor(target.Id);
         var requests = 0;
         string? lastFailure = null;
         try
@@ -80,6 +80,10 @@ public sealed class WebhookSender(HttpClient http, MessagingOptions options, Tim
             return new SendResult(false, true, $"{target.Id}: {Describe(ex)}", null);
         }
     }
+
+    /// <summary>The subscription's own pipeline (made at its first delivery): its circuit is no other subscription's.</summary>
+    internal ResiliencePipeline<HttpResponseMessage> PipelineFor(string subscriptionId) =>
+        _pipelines.GetOrAddPipeline<HttpResponseMessage>(subscriptionId, Configure);
 
     private string NoAnswer => $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s";
 
