@@ -16,6 +16,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly bool s_isRoot = Environment.UserName == "root";
     private readonly string _directory;
     private int _databases;
+    private bool _durable;
 
     private PostgresServer(string directory, int port)
     {
@@ -28,7 +29,10 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=5;Command Timeout=30;Maximum Pool Size=100";
 
-    public static async Task<PostgresServer> StartAsync()
+    public static Task<PostgresServer> StartAsync() => StartAsync(durable: false);
+
+    /// <param name="durable">fsync and synchronous commits on, as in production (benchmarks); tests run without them.</param>
+    public static async Task<PostgresServer> StartAsync(bool durable)
     {
         var directory = Path.Combine(Path.GetTempPath(), "returnops-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
@@ -38,6 +42,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         await Run(Path.Combine(BinDirectory, "initdb"), $"-D {directory}/data -U postgres --auth=trust --no-sync -E UTF8 --locale=C", asPostgres: true);
         var server = new PostgresServer(directory, FreePort());
+        server._durable = durable;
         await server.StartServerAsync();
         return server;
     }
@@ -60,7 +65,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StartServerAsync() =>
         Run(Path.Combine(BinDirectory, "pg_ctl"),
             $"-D {_directory}/data -l {_directory}/server.log -w -t 60 -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 " +
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB\" start",
+            (_durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") + "-c max_connections=300 -c shared_buffers=128MB\" start",
             asPostgres: true);
 
     public async ValueTask DisposeAsync()
