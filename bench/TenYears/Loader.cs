@@ -85,9 +85,10 @@ public static class Loader
     public static IEnumerable<Row> OperationRows(GeneratedOperation o)
     {
         yield return State("return-operation", o.Id, JsonSerializer.Serialize(o.State, GrainsJsonContext.Default.ReturnOperationState));
-        foreach (var write in ReadModelSchema.OperationRows(o.Id, o.State, o.WrittenAt))
+        // An ended operation's booking rows are deletes (it leaves GET /bookings); a fresh load has nothing to delete.
+        foreach (var write in ReadModelSchema.OperationRows(o.Id, o.State, o.WrittenAt).OfType<ReadModelUpsert>())
         {
-            yield return Insert((ReadModelUpsert)write);
+            yield return Insert(write);
         }
     }
 

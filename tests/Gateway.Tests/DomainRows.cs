@@ -22,6 +22,7 @@ public static class DomainRows
             "SELECT * FROM operation_participants ORDER BY id",
             "SELECT * FROM returnee_list ORDER BY id",
             "SELECT * FROM readmission_requests ORDER BY id",
+            "SELECT * FROM operation_bookings ORDER BY id",
         })
         {
             await using var command = connection.CreateCommand();

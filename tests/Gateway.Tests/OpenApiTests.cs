@@ -29,7 +29,7 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "GET /api/v1/subscriptions", "DELETE /api/v1/subscriptions/{id}", "PUT /api/v1/subscriptions/{id}/secret",
         "GET /api/v1/notifications", "GET /api/v1/readmission-requests/overdue",
         "PUT /api/v1/operations/{id}/bookings/{bookingId}/staff", "POST /api/v1/operations/{id}/no-shows", "POST /api/v1/returnees/import",
-        "GET /api/v1/readmission-requests/{id}",
+        "GET /api/v1/readmission-requests/{id}", "GET /api/v1/bookings",
     ];
 
     [Fact]

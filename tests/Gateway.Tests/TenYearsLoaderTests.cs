@@ -55,6 +55,16 @@ public sealed class TenYearsLoaderTests(SharedPostgres postgres) : GatewayTestBa
         Assert.Equal(operation.State.Status.ToString(), view.Json.GetProperty("status").GetString());
         var bookings = await host.GetAsync($"/api/v1/operations/{operation.Id}/bookings", organiser);
         Assert.Equal(operation.State.Bookings.Select(b => b.Id), bookings.Json.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetString()));
+        // GET /bookings: a state's bookings on the generated operations that have not ended, from the loaded rows.
+        var running = data.Operations.Where(o => ReturnOps.Grains.ReadModels.ReadModelSchema.Running.Contains(o.State.Status)).SelectMany(o => o.State.Bookings)
+            .GroupBy(b => b.Country).OrderByDescending(g => g.Count()).FirstOrDefault();
+        if (running is not null)
+        {
+            var state = await host.GetAsync("/api/v1/bookings?limit=500", host.Token("coordinator", running.Key));
+            Assert.True(state.Status == HttpStatusCode.OK, state.ToString());
+            Assert.Equal(running.Select(b => b.Id).Order(StringComparer.Ordinal),
+                state.Json.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        }
     }
 
     [Theory]

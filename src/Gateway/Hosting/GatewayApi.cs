@@ -19,6 +19,7 @@ public static class GatewayApi
         .MapReturneesApi()
         .MapReadmissionApi()
         .MapOperationsApi()
+        .MapStateBookingsApi()
         .MapStatisticsApi()
         .MapNotificationsApi()
         .MapSubscriptionsApi()

@@ -5,6 +5,9 @@ namespace ReturnOps.Grains.ReadModels;
 /// <summary>What a clerk may narrow the returnee list to; null is "any". Erased cases only on request.</summary>
 public sealed record ReturneeListFilter(string Owner, string? Status, bool IncludeErased, string? Nationality, string? OperationId, string? ReferencePrefix);
 
+/// <summary>What a coordinator's booking list may be narrowed to: the operation's status and the booking's; null is "any".</summary>
+public sealed record BookingListFilter(string Country, string? OperationStatus, string? Status);
+
 /// <summary>What the operations list may be narrowed to; who may see drafts and which destination a partner sees is the caller's.</summary>
 /// <param name="DraftsOf">Drafts are shown only of this organiser ('' for none); null: every draft (secretariat, fro, admin).</param>
 /// <param name="Partner">A partner sees only operations to its country; null otherwise.</param>
@@ -92,6 +95,31 @@ public static class ReadModelLists
         }
         return Text($"SELECT id, returnee_id, owner, destination, status, reply_due_ms, accepted_by_silence FROM {ReadModelSchema.ReadmissionRequests}",
             where, "ORDER BY id DESC LIMIT @limit");
+    }
+
+    /// <summary>
+    /// <c>GET /bookings</c>: @country, @operation_status and @status when asked for, @after_ms/@after_operation/@after_sequence,
+    /// @limit. Departure first, then operation, then arrival; served by operation_bookings_country, _operation_status or _status.
+    /// </summary>
+    public static string BookingPage(BookingListFilter f, bool after)
+    {
+        var where = new List<string> { "country = @country" };
+        if (f.OperationStatus is not null)
+        {
+            where.Add("operation_status = @operation_status");
+        }
+        if (f.Status is not null)
+        {
+            where.Add("status = @status");
+        }
+        if (after)
+        {
+            where.Add("(departure_ms, operation_id, sequence) > (@after_ms, @after_operation, @after_sequence)");
+        }
+        return Text($"""
+            SELECT booking_id, status, seats, returnees, suspended, operation_id, type, destinations, operation_status, departure_ms, sequence
+            FROM {ReadModelSchema.Bookings}
+            """, where, "ORDER BY departure_ms, operation_id, sequence LIMIT @limit");
     }
 
     private static List<string> OperationConditions(OperationListFilter f)

@@ -21,6 +21,11 @@ public static class ReadModelSchema
     public const string Returnees = "returnee_list";
     public const string ReadmissionRequests = "readmission_requests";
     public const string NoShows = "operation_no_shows";
+    public const string Bookings = "operation_bookings";
+
+    /// <summary>The operation statuses whose bookings a coordinator still works on; an operation that ends takes its rows away.</summary>
+    public static readonly IReadOnlySet<OperationStatus> Running =
+        new HashSet<OperationStatus> { OperationStatus.Announced, OperationStatus.BookingClosed, OperationStatus.Confirmed, OperationStatus.Departed };
 
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
@@ -41,6 +46,13 @@ public static class ReadModelSchema
         new(UpgradeModule, 1, "returnee list: nationality and reference of the cases stored before grains 4",
             PostgresSql: ListIndexes.PostgresBackfill,
             SqliteSql: ListIndexes.SqliteBackfill),
+        new(Module, 5, "bookings of running operations per state, in the list's order",
+            PostgresSql: BookingList.Postgres,
+            SqliteSql: BookingList.Sqlite),
+        // Reads grain_state (module "runtime") and operation_list; after every module, like upgrade 1.
+        new(UpgradeModule, 2, "booking list: the bookings of operations running before grains 5",
+            PostgresSql: BookingList.PostgresBackfill,
+            SqliteSql: BookingList.SqliteBackfill),
     ];
 
     /// <summary>One row per operation, country and reason; the totals also sit on the operation and participant rows.</summary>
@@ -156,6 +168,29 @@ public static class ReadModelSchema
                 ["suspended_bookings"] = country.Count(b => b.Status == BookingStatus.Suspended),
                 ["no_shows"] = s.NoShows.Count(n => n.Country == country.Key),
             });
+        }
+        // The state's booking list (GET /bookings) holds running operations only: an operation that ends deletes its rows.
+        var running = Running.Contains(s.Status);
+        foreach (var b in s.Bookings)
+        {
+            var key = id + "/" + b.Id;
+            yield return running
+                ? new ReadModelUpsert(Bookings, key, new Dictionary<string, object?>
+                {
+                    ["operation_id"] = id,
+                    ["booking_id"] = b.Id,
+                    ["country"] = b.Country,
+                    ["status"] = b.Status.ToString(),
+                    ["sequence"] = b.Sequence,
+                    ["seats"] = b.Seats,
+                    ["returnees"] = b.ReturneeCount,
+                    ["suspended"] = b.Returnees.Count(r => r.Suspended),
+                    ["type"] = plan.Type.ToString(),
+                    ["destinations"] = "," + string.Join(",", plan.Destinations) + ",",
+                    ["operation_status"] = s.Status.ToString(),
+                    ["departure_ms"] = departure.ToUnixTimeMilliseconds(),
+                })
+                : new ReadModelDelete(Bookings, key);
         }
         // No-shows are never taken back, so a row per country and reason only ever grows: upserts suffice.
         foreach (var group in s.NoShows.GroupBy(n => (n.Country, n.Reason)))

@@ -35,7 +35,7 @@ export async function renderCoordinator(main, claims, signal) {
       importForm((imported) => again(`${count(imported.imported, 'case')} imported.`))),
     el('h3', {}, 'Book seats'),
     bookingForm(operations.filter((o) => o.status === 'Announced'), returnees, () => { notifications.refresh(); }),
-    await bookingsSection(operations, claims.country),
+    await bookingsSection(),
     el('h3', {}, `Returnees of ${claims.country}`),
     caseTable,
     more,
