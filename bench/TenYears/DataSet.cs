@@ -104,7 +104,9 @@ public sealed class DataSet
     private static GeneratedCase NewCase(Random random, string owner, DateTimeOffset created, BookingRef? booking, EligibilityContext? bookedFor, bool erased)
     {
         var id = "rt-" + Guid.CreateVersion7(created).ToString("N");
-        var nationality = s_destinations[random.Next(s_destinations.Length)];
+        // Rule 21: a booked case returns to one of its operation's destinations (one draw either way, so the rest of the set is unchanged).
+        IReadOnlyList<string> countries = bookedFor?.Destinations ?? s_destinations;
+        var nationality = countries[random.Next(countries.Count)];
         // About one in twelve open cases has a suspensive appeal pending: ineligible until it is decided.
         var appeal = booking is null && random.Next(12) == 0;
         var state = new ReturneeState

@@ -56,10 +56,10 @@ public sealed class NotificationsTests(BrowserFixture fixture)
         await alert.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("secretariat-overdue-readmissions") });
     }
 
-    /// <summary>An available returnee of the caller's country with no family group and no broken rule.</summary>
+    /// <summary>An available Nigerian returnee of the caller's country with no family group and no broken rule (the demo operations booked here fly to NG: rule 21).</summary>
     private async Task<string> AvailableReturneeAsync(string token)
     {
-        var list = await Gateway.GetAsync("/api/v1/returnees?status=Available", token);
+        var list = await Gateway.GetAsync("/api/v1/returnees?status=Available&nationality=NG", token);
         foreach (var item in list.GetProperty("items").EnumerateArray())
         {
             var id = item.GetProperty("id").GetString()!;
@@ -69,6 +69,14 @@ public sealed class NotificationsTests(BrowserFixture fixture)
                 return id;
             }
         }
-        throw new InvalidOperationException("The demo data has no suitable available returnee.");
+        // The demo operations took this country's Nigerians: register one.
+        var (status, created) = await Gateway.PostAsync("/api/v1/returnees", token, new
+        {
+            reference = "CZ-NG-NOTIFY", nationality = "NG", birthYear = 1990, sex = "M", unaccompaniedMinor = false, decisionEnforceable = true,
+            appealPending = false, appealSuspensive = false, nonRefoulementCleared = true, travelDocumentValidUntil = "2030-12-31",
+            medicalFlag = false, vulnerabilities = Array.Empty<string>(), voluntary = false,
+        });
+        Assert.True(status == System.Net.HttpStatusCode.Created, $"registering: {(int)status} {created}");
+        return created.GetProperty("id").GetString()!;
     }
 }

@@ -149,7 +149,8 @@ public sealed class RoleJourneyTests(BrowserFixture fixture)
     public async Task A_partner_refuses_a_readmission_request_with_its_reason_and_rejects_one_person_on_a_manifest()
     {
         var organiser = await SignInAsync(fixture, "Coordinator SK");
-        var id = await PlanOperationAsync(organiser, ["NG"], "BTS", "LOS");
+        // To every nationality of the demo cases, so that any two singles are bookable (rule 21).
+        var id = await PlanOperationAsync(organiser, ["NG", "PK", "GE"], "BTS", "LOS");
         await StepAsync(organiser, id, "Announce", "Announced");
         await BookSinglesAsync(organiser, id, 2);
         await GoToAsync(organiser, "Operations we organise");

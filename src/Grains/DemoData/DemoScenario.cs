@@ -173,7 +173,7 @@ public static class DemoScenario
         }
     }
 
-    /// <summary>Books up to four eligible singles or whole families of one country, with the escorts and a medic they need.</summary>
+    /// <summary>Books up to four eligible singles of one country returning to the operation's destinations (rule 21), with the escorts and a medic they need.</summary>
     private static async Task BookFamiliesAndSingles(IGrainFactory grains, IReturnOperationGrain operation, OperationType type, string operationId,
         string country, Queue<string> pool)
     {
@@ -184,6 +184,11 @@ public static class DemoScenario
         {
             var id = pool.Dequeue();
             var assessed = await grains.GetGrain<IReturneeGrain>(id).Assess(new EligibilityContext(view!.Legs[0].Departure, view.Destinations, GrainsOptions.DefaultFitToTravelWindowDays));
+            if (assessed.CountriesOfReturn is { } countries && !countries.Intersect(view.Destinations).Any())
+            {
+                pool.Enqueue(id); // rule 21: not a country of return for this one; a later operation may go there
+                continue;
+            }
             var family = assessed.FamilyGroup is null ? [] : await grains.GetGrain<IFamilyGroupGrain>(FamilyGroupGrain.KeyFor(country, assessed.FamilyGroup)).Members();
             if (assessed.Violations.Count > 0 || family.Count > 1)
             {

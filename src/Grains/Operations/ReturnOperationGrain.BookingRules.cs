@@ -6,7 +6,7 @@ namespace ReturnOps.Grains.Operations;
 /// <summary>The rules one booking is judged by before it takes a seat: eligibility, escorts, families, size.</summary>
 public sealed partial class ReturnOperationGrain
 {
-    /// <summary>Every rule a booking can break on its own: counts, eligibility (rules 1-6), escort ratio (8), capacity (11).</summary>
+    /// <summary>Every rule a booking can break on its own: counts, eligibility (rules 1-6), escort ratio (8), capacity (11), destination (21).</summary>
     private List<RuleViolation> CheckBooking(Booking booking, Reservation[] assessed, string country)
     {
         var violations = new List<RuleViolation>();
@@ -21,6 +21,7 @@ public sealed partial class ReturnOperationGrain
                 ? returnee.Violations.Select(v => v with { Detail = $"{returnee.ReturneeId}: {v.Detail}" })
                 : [new RuleViolation(RuleCode.Validation, $"{returnee.ReturneeId}: not a returnee of {country}.")]);
         }
+        violations.AddRange(CheckDestinationOfReturn(assessed.Where(r => r.Owner == country)));
         violations.AddRange(CheckEscorts(booking, country, assessed.Count(r => r.Forced)));
         violations.AddRange(CheckVoluntaryOnly(assessed));
         if (Plan.Type == OperationType.VoluntaryCharter && booking.Escorts > 0)
@@ -56,6 +57,15 @@ public sealed partial class ReturnOperationGrain
             yield return new(RuleCode.EscortRatio, $"{required} escorts are needed for the forced returnees of this booking, {booking.Escorts} were booked.");
         }
     }
+
+    /// <summary>
+    /// Rule 21: a returnee travels only to a country of return, the nationality or a destination that accepted the readmission
+    /// (third-country and transit clauses). The detail names the returnee, not the nationality: the organiser may read it.
+    /// </summary>
+    private IEnumerable<RuleViolation> CheckDestinationOfReturn(IEnumerable<Reservation> assessed) =>
+        assessed.Where(r => r.CountriesOfReturn is { } countries && !countries.Intersect(Plan.Destinations, StringComparer.OrdinalIgnoreCase).Any())
+            .Select(r => new RuleViolation(RuleCode.DestinationOfReturn,
+                $"{r.ReturneeId}: the operation goes to {string.Join(", ", Plan.Destinations)}, neither the returnee's nationality nor a country that accepted the returnee's readmission."));
 
     /// <summary>A voluntary-return charter carries no forced returnee ("no escorts, no coercion").</summary>
     private IEnumerable<RuleViolation> CheckVoluntaryOnly(IEnumerable<Reservation> assessed) => Plan.Type != OperationType.VoluntaryCharter ? []

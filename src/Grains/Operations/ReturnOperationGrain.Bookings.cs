@@ -97,10 +97,11 @@ public sealed partial class ReturnOperationGrain
                 "Only a booking with suspended returnees, on an operation still being booked, can be reinstated.");
         }
         var assessed = (await Task.WhenAll(suspended.Select(r => Returnee(r.Id).Assess(Context())))).ToDictionary(r => r.ReturneeId);
-        // The cases may have changed while suspended: judge eligibility and the escort ratio again.
+        // The cases may have changed while suspended: judge eligibility, the escort ratio and the destination again.
         var forced = booking.Travelling.Count(r => r.Forced) + assessed.Values.Count(r => r.Forced);
         var violations = assessed.Values.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" }))
-            .Concat(CheckEscorts(booking, booking.Country, forced)).Concat(CheckVoluntaryOnly([.. assessed.Values])).ToList();
+            .Concat(CheckEscorts(booking, booking.Country, forced)).Concat(CheckVoluntaryOnly([.. assessed.Values]))
+            .Concat(CheckDestinationOfReturn(assessed.Values)).ToList();
         var free = checked(Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(S.Bookings));
         if (booking.Status == BookingStatus.Confirmed && suspended.Count > free)
         {

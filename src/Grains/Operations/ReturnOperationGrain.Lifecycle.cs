@@ -92,7 +92,7 @@ public sealed partial class ReturnOperationGrain
         await Save();
     }
 
-    /// <summary>Rules 7, 9, 13, the re-check of rules 1-6 and 8 for every confirmed returnee, voluntary-only and rule 6 for staff.</summary>
+    /// <summary>Rules 7, 9, 13, the re-check of rules 1-6, 8 and 21 for every confirmed returnee, voluntary-only and rule 6 for staff.</summary>
     private async Task CheckConfirmation(StatusChange change)
     {
         var violations = new List<RuleViolation>();
@@ -127,6 +127,7 @@ public sealed partial class ReturnOperationGrain
         }
         violations.AddRange(assessed.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" })));
         violations.AddRange(CheckVoluntaryOnly(assessed));
+        violations.AddRange(CheckDestinationOfReturn(assessed));
         violations.AddRange(CheckStaffNamed(confirmed));
         if (violations.Count > 0)
         {

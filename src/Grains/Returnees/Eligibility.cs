@@ -7,6 +7,9 @@ public static class Eligibility
 {
     public const string Refused = "Refused";
 
+    /// <summary>A readmission accepted by reply or by silence where the agreement allows (rule 21).</summary>
+    public const string Accepted = "Accepted";
+
     public static IReadOnlyList<RuleViolation> Check(ReturneeCase c, EligibilityContext context, IReadOnlyDictionary<string, string> readmission)
     {
         var violations = new List<RuleViolation>();

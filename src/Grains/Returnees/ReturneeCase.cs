@@ -70,6 +70,10 @@ public sealed record ReturneeView(
 
 /// <summary>The answer to a reservation: reserved, or the rules that stop it.</summary>
 /// <param name="Forced">Not voluntary: counts for the escort ratio (rule 8).</param>
+/// <param name="CountriesOfReturn">
+/// Rule 21: the nationality and every destination that accepted this returnee's readmission (by reply or by silence);
+/// null when the case is unknown or erased.
+/// </param>
 [GenerateSerializer]
 [Alias("ReturnOps.Reservation")]
 public sealed record Reservation(
@@ -78,7 +82,8 @@ public sealed record Reservation(
     [property: Id(2)] IReadOnlyList<RuleViolation> Violations,
     [property: Id(3)] string Owner,
     [property: Id(4)] string? FamilyGroup,
-    [property: Id(5)] bool Forced);
+    [property: Id(5)] bool Forced,
+    [property: Id(6)] IReadOnlyList<string>? CountriesOfReturn);
 
 /// <summary>The result of changing a case; <see cref="SuspendedIn"/> is set when a booked returnee became ineligible.</summary>
 [GenerateSerializer]

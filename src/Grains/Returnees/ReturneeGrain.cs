@@ -151,10 +151,11 @@ public sealed class ReturneeGrain([PersistentState("state", GrainsModule.Storage
 
     private Reservation Judge(EligibilityContext context, bool reserved) => S.Case is null
         ? Refuse(RuleCode.Validation, "The returnee's data was erased.")
-        : new Reservation(GetPrimaryKeyString(), reserved, Eligibility.Check(S.Case, context, S.Readmission), S.Owner!, S.Case.FamilyGroup, !S.Case.Voluntary);
+        : new Reservation(GetPrimaryKeyString(), reserved, Eligibility.Check(S.Case, context, S.Readmission), S.Owner!, S.Case.FamilyGroup, !S.Case.Voluntary,
+            [S.Case.Nationality, .. S.Readmission.Where(r => r.Value == Eligibility.Accepted).Select(r => r.Key).Order(StringComparer.Ordinal)]);
 
     private Reservation Refuse(string rule, string detail) =>
-        new(GetPrimaryKeyString(), false, [new RuleViolation(rule, detail)], S.Owner ?? "", null, false);
+        new(GetPrimaryKeyString(), false, [new RuleViolation(rule, detail)], S.Owner ?? "", null, false, null);
 
     private ReturneeStatus Status() => S.Erased ? ReturneeStatus.Erased
         : S.Booking is not null ? ReturneeStatus.Booked

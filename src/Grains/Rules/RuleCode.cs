@@ -35,12 +35,16 @@ public static class RuleCode
     /// <summary>Added to the contract: rule 7 asks for one monitor report per operation; a second one is refused.</summary>
     public const string OneMonitorReport = "one-monitor-report";
 
+    /// <summary>Added to the contract: rule 21, the operation's destinations include neither the nationality nor a country that accepted the readmission.</summary>
+    public const string DestinationOfReturn = "destination-of-return";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
+        DestinationOfReturn,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>

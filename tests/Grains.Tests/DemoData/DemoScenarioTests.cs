@@ -1,6 +1,8 @@
 using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.DemoData;
 using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Grains.Tests.DemoData;
@@ -33,5 +35,29 @@ public sealed class DemoScenarioTests(SharedPostgres postgres) : DomainTestBase(
         Assert.Equal(2, await Storage.ScalarAsync(
             $"SELECT count(*) FROM readmission_requests WHERE reply_due_ms < {Clock.GetUtcNow().ToUnixTimeMilliseconds()}"));
         Assert.Equal(3, await Storage.ScalarAsync("SELECT count(*) FROM readmission_requests"));
+    }
+
+    [Fact]
+    public async Task Every_seeded_booking_flies_its_returnees_to_their_nationality()
+    {
+        await StartAsync();
+        await DemoScenario.SeedAsync(Grains, Clock);
+
+        var checkedReturnees = 0;
+        for (var i = 1; i <= 7; i++)
+        {
+            var operation = Grains.GetGrain<IReturnOperationGrain>($"demo-op-{i}");
+            var destinations = (await operation.GetView())!.Destinations;
+            foreach (var country in DemoScenario.BookingCountries)
+            {
+                foreach (var returnee in (await operation.GetBookings(Caller.CoordinatorOf(country))).SelectMany(b => b.Returnees))
+                {
+                    var nationality = (await Grains.GetGrain<IReturneeGrain>(returnee).Get())!.Case?.Nationality;
+                    Assert.True(nationality is null || destinations.Contains(nationality), $"rule 21: {returnee} ({nationality}) on demo-op-{i} to {string.Join(", ", destinations)}");
+                    checkedReturnees++;
+                }
+            }
+        }
+        Assert.True(checkedReturnees > 10, $"only {checkedReturnees} booked demo returnees were checked");
     }
 }
