@@ -70,8 +70,10 @@ public sealed class EventStreamLimitsTests(SharedPostgres postgres) : GatewayTes
             var operation = await Demo.CreateOperationAsync(host, host.Token("coordinator", "AT"), TimeProvider.System.GetUtcNow(), ["AL"], announce: false);
             path = $"/api/v1/operations/{operation}/events";
         }
-        // Tokens are checked against the system clock (30 s skew), so this one is accepted now and expires in two seconds.
-        var token = host.Tokens.Issue("short-lived", stream == "board" ? "secretariat" : "coordinator", stream == "board" ? null : "AT", TimeSpan.FromSeconds(2));
+        // Tokens are checked against the system clock (30 s skew), so this one is accepted now and expires in six seconds.
+        // Not less: a stream is refused (401) once its token has expired, and at a load average of 20 two seconds passed
+        // between issuing the token and opening the stream.
+        var token = host.Tokens.Issue("short-lived", stream == "board" ? "secretariat" : "coordinator", stream == "board" ? null : "AT", TimeSpan.FromSeconds(6));
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new("Bearer", token);
         using var response = await host.RawClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
