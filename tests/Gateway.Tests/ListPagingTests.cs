@@ -11,31 +11,6 @@ namespace ReturnOps.Gateway.Tests;
 /// </summary>
 public sealed class ListPagingTests(SharedPostgres postgres) : GatewayTestBase(postgres)
 {
-    /// <summary>Follows <c>nextAfter</c> from <paramref name="path"/> to the end; every page must be 200.</summary>
-    private static async Task<List<JsonElement>> AllPagesAsync(GatewayHost host, string path, string token, Func<Task>? betweenPages = null)
-    {
-        var items = new List<JsonElement>();
-        string? after = null;
-        for (var pages = 0; pages < 1000; pages++)
-        {
-            var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-            var answer = await host.GetAsync(after is null ? path : $"{path}{separator}after={Uri.EscapeDataString(after)}", token);
-            Assert.True(answer.Status == HttpStatusCode.OK, $"page {pages + 1} of {path}: {answer}");
-            items.AddRange(answer.Json.GetProperty("items").EnumerateArray());
-            var next = answer.Json.GetProperty("nextAfter");
-            if (next.ValueKind == JsonValueKind.Null)
-            {
-                return items;
-            }
-            after = next.GetString();
-            if (betweenPages is not null)
-            {
-                await betweenPages();
-            }
-        }
-        throw new InvalidOperationException($"{path} did not end within 1000 pages.");
-    }
-
     private static List<string> Ids(IEnumerable<JsonElement> items) => [.. items.Select(i => i.GetProperty("id").GetString()!)];
 
     private static async Task<string> CreateCaseAsync(GatewayHost host, string token, string reference, string nationality = "AL")
@@ -59,7 +34,7 @@ public sealed class ListPagingTests(SharedPostgres postgres) : GatewayTestBase(p
 
         // Two clerks register cases while a third pages through the list, 5 at a time.
         var added = 0;
-        var listed = await AllPagesAsync(host, "/api/v1/returnees?limit=5", de, async () =>
+        var listed = await ListPages.AllAsync(host, "/api/v1/returnees?limit=5", de, async () =>
         {
             await Task.WhenAll(CreateCaseAsync(host, de, $"DE-NEW-{added++}"), CreateCaseAsync(host, de, $"DE-NEW-{added++}"));
         });
@@ -86,7 +61,7 @@ public sealed class ListPagingTests(SharedPostgres postgres) : GatewayTestBase(p
         var booked = await host.PostAsync($"/api/v1/operations/{operation}/bookings", de, Demo.Booking([albanian], 2, 1));
         Assert.True(booked.Status == HttpStatusCode.Created, "booking: " + booked);
 
-        async Task<List<string>> ListAsync(string query) => Ids(await AllPagesAsync(host, "/api/v1/returnees" + query, de));
+        async Task<List<string>> ListAsync(string query) => Ids(await ListPages.AllAsync(host, "/api/v1/returnees" + query, de));
 
         Assert.Equal([other, serbian, albanian], await ListAsync(""));
         Assert.Equal([erased, other, serbian, albanian], await ListAsync("?includeErased=true"));
@@ -111,8 +86,8 @@ public sealed class ListPagingTests(SharedPostgres postgres) : GatewayTestBase(p
         var hr = host.Token("coordinator", "HR");
         var mine = new[] { await CreateCaseAsync(host, de, "DE-1"), await CreateCaseAsync(host, de, "DE-2") };
 
-        Assert.Empty(await AllPagesAsync(host, "/api/v1/returnees?includeErased=true", hr));
-        Assert.Empty(await AllPagesAsync(host, "/api/v1/returnees?reference=DE-", hr));
+        Assert.Empty(await ListPages.AllAsync(host, "/api/v1/returnees?includeErased=true", hr));
+        Assert.Empty(await ListPages.AllAsync(host, "/api/v1/returnees?reference=DE-", hr));
         // A cursor taken from DE's list does not open DE's cases to HR: it is a position, the owner is the token's.
         var page = await host.GetAsync("/api/v1/returnees?limit=1", de);
         var cursor = page.Json.GetProperty("nextAfter").GetString()!;
@@ -142,7 +117,7 @@ public sealed class ListPagingTests(SharedPostgres postgres) : GatewayTestBase(p
         }
         var secretariat = host.Token("secretariat");
 
-        var listed = await AllPagesAsync(host, "/api/v1/operations?limit=3", secretariat);
+        var listed = await ListPages.AllAsync(host, "/api/v1/operations?limit=3", secretariat);
         Assert.Equal(created.AsEnumerable().Reverse(), Ids(listed));
         var departures = listed.Select(o => o.GetProperty("departure").GetDateTimeOffset()).ToList();
         Assert.Equal(departures.OrderDescending(), departures);
@@ -153,8 +128,8 @@ public sealed class ListPagingTests(SharedPostgres postgres) : GatewayTestBase(p
         Assert.Equal(2, second.Json.GetProperty("page").GetInt32());
         Assert.Equal(created.AsEnumerable().Reverse().Skip(3).Take(3), Ids(second.Json.GetProperty("items").EnumerateArray()));
         // Drafts stay the organiser's: another state pages through nothing.
-        Assert.Empty(await AllPagesAsync(host, "/api/v1/operations?limit=2", host.Token("coordinator", "HR")));
-        Assert.Equal(7, (await AllPagesAsync(host, "/api/v1/operations?limit=2&organiser=AT", at)).Count);
+        Assert.Empty(await ListPages.AllAsync(host, "/api/v1/operations?limit=2", host.Token("coordinator", "HR")));
+        Assert.Equal(7, (await ListPages.AllAsync(host, "/api/v1/operations?limit=2&organiser=AT", at)).Count);
     }
 
     public static TheoryData<string> Lists =>
@@ -201,11 +176,11 @@ public sealed class ListPagingTests(SharedPostgres postgres) : GatewayTestBase(p
             Assert.True(booked.Status == HttpStatusCode.Created, "booking: " + booked);
             bookings.Add(booked.Json.GetProperty("id").GetString()!);
         }
-        Assert.Equal(bookings, Ids(await AllPagesAsync(host, $"/api/v1/operations/{operation}/bookings?limit=2", at)));
+        Assert.Equal(bookings, Ids(await ListPages.AllAsync(host, $"/api/v1/operations/{operation}/bookings?limit=2", at)));
         Assert.Equal(400, (await host.GetAsync($"/api/v1/operations/{operation}/bookings?after=xyz", at)).Code);
 
         var admin = host.Token("admin");
-        var audit = await AllPagesAsync(host, "/api/v1/audit?limit=4&action=booking.create", admin);
+        var audit = await ListPages.AllAsync(host, "/api/v1/audit?limit=4&action=booking.create", admin);
         Assert.Equal(5, audit.Count);
         var seqs = audit.Select(e => e.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal(seqs.OrderDescending(), seqs);

@@ -11,26 +11,6 @@ namespace ReturnOps.Gateway.Tests;
 /// </summary>
 public sealed class StateBookingsTests(SharedPostgres postgres) : GatewayTestBase(postgres)
 {
-    private static async Task<List<JsonElement>> AllPagesAsync(GatewayHost host, string path, string token)
-    {
-        var items = new List<JsonElement>();
-        string? after = null;
-        for (var pages = 0; pages < 100; pages++)
-        {
-            var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-            var answer = await host.GetAsync(after is null ? path : $"{path}{separator}after={Uri.EscapeDataString(after)}", token);
-            Assert.True(answer.Status == HttpStatusCode.OK, $"page {pages + 1} of {path}: {answer}");
-            items.AddRange(answer.Json.GetProperty("items").EnumerateArray());
-            var next = answer.Json.GetProperty("nextAfter");
-            if (next.ValueKind == JsonValueKind.Null)
-            {
-                return items;
-            }
-            after = next.GetString();
-        }
-        throw new InvalidOperationException($"{path} did not end within 100 pages.");
-    }
-
     private static async Task<string> BookAsync(GatewayHost host, string token, string operation, string reference)
     {
         var returnee = await Demo.CreateReturneeAsync(host, token, reference);
@@ -56,7 +36,7 @@ public sealed class StateBookingsTests(SharedPostgres postgres) : GatewayTestBas
         var cancelled = await BookAsync(host, de, operation, "DE-LIST-2");
         var croatian = await BookAsync(host, hr, operation, "HR-LIST-1");
 
-        var mine = await AllPagesAsync(host, "/api/v1/bookings", de);
+        var mine = await ListPages.AllAsync(host, "/api/v1/bookings", de);
         var item = Find(mine, kept) ?? throw new InvalidOperationException("DE's booking is not in DE's list");
         Assert.Equal("Confirmed", item.GetProperty("status").GetString());
         Assert.Equal(4, item.GetProperty("seats").GetInt32());
@@ -68,32 +48,32 @@ public sealed class StateBookingsTests(SharedPostgres postgres) : GatewayTestBas
         Assert.Equal("Announced", item.GetProperty("operationStatus").GetString());
         Assert.Equal(clock.GetUtcNow().AddDays(20).ToUnixTimeMilliseconds(), item.GetProperty("departure").GetDateTimeOffset().ToUnixTimeMilliseconds());
         Assert.Null(Find(mine, croatian));
-        var theirs = await AllPagesAsync(host, "/api/v1/bookings", hr);
+        var theirs = await ListPages.AllAsync(host, "/api/v1/bookings", hr);
         Assert.NotNull(Find(theirs, croatian));
         Assert.Null(Find(theirs, kept));
         Assert.Null(Find(theirs, cancelled));
-        Assert.Empty(await AllPagesAsync(host, "/api/v1/bookings", host.Token("coordinator", "SI")));
+        Assert.Empty(await ListPages.AllAsync(host, "/api/v1/bookings", host.Token("coordinator", "SI")));
 
         // A cancelled booking stays in view as cancelled; closing bookings changes the operation's status on every row.
         Assert.Equal(204, (await host.SendAsync(HttpMethod.Delete, $"/api/v1/operations/{operation}/bookings/{cancelled}", de)).Code);
         Assert.Equal(HttpStatusCode.OK, (await host.PostAsync($"/api/v1/operations/{operation}/status", organiser, new { to = "BookingClosed" })).Status);
-        mine = await AllPagesAsync(host, "/api/v1/bookings", de);
+        mine = await ListPages.AllAsync(host, "/api/v1/bookings", de);
         Assert.Equal("Cancelled", Find(mine, cancelled)!.Value.GetProperty("status").GetString());
         Assert.Equal("Confirmed", Find(mine, kept)!.Value.GetProperty("status").GetString());
         Assert.All(mine.Where(i => i.GetProperty("operationId").GetString() == operation),
             i => Assert.Equal("BookingClosed", i.GetProperty("operationStatus").GetString()));
 
         // Filters: the booking's status and the operation's.
-        Assert.Equal([cancelled], (await AllPagesAsync(host, "/api/v1/bookings?status=Cancelled", de)).Select(i => i.GetProperty("id").GetString()));
-        Assert.Equal([kept], (await AllPagesAsync(host, "/api/v1/bookings?status=Confirmed&operationStatus=BookingClosed", de)).Select(i => i.GetProperty("id").GetString()));
-        Assert.Empty(await AllPagesAsync(host, "/api/v1/bookings?operationStatus=Announced", de));
-        Assert.Equal(2, (await AllPagesAsync(host, "/api/v1/bookings?operationStatus=BookingClosed", de)).Count);
+        Assert.Equal([cancelled], (await ListPages.AllAsync(host, "/api/v1/bookings?status=Cancelled", de)).Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal([kept], (await ListPages.AllAsync(host, "/api/v1/bookings?status=Confirmed&operationStatus=BookingClosed", de)).Select(i => i.GetProperty("id").GetString()));
+        Assert.Empty(await ListPages.AllAsync(host, "/api/v1/bookings?operationStatus=Announced", de));
+        Assert.Equal(2, (await ListPages.AllAsync(host, "/api/v1/bookings?operationStatus=BookingClosed", de)).Count);
 
         // An operation that ends takes its bookings out of the list.
         Assert.Equal(HttpStatusCode.OK, (await host.PostAsync($"/api/v1/operations/{operation}/status", organiser,
             new { to = "Cancelled", reason = "aircraft unavailable" })).Status);
-        Assert.Empty(await AllPagesAsync(host, "/api/v1/bookings", de));
-        Assert.Empty(await AllPagesAsync(host, "/api/v1/bookings", hr));
+        Assert.Empty(await ListPages.AllAsync(host, "/api/v1/bookings", de));
+        Assert.Empty(await ListPages.AllAsync(host, "/api/v1/bookings", hr));
     }
 
     [Theory]
@@ -113,7 +93,7 @@ public sealed class StateBookingsTests(SharedPostgres postgres) : GatewayTestBas
             }
         }
 
-        var listed = await AllPagesAsync(host, "/api/v1/bookings?limit=2", de);
+        var listed = await ListPages.AllAsync(host, "/api/v1/bookings?limit=2", de);
 
         var ids = listed.Select(i => i.GetProperty("id").GetString()!).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
