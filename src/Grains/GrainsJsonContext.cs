@@ -17,6 +17,7 @@ namespace ReturnOps.Grains;
 [JsonSerializable(typeof(FamilyGroupState))]
 [JsonSerializable(typeof(ReadmissionRequestState))]
 [JsonSerializable(typeof(ReturnOperationState))]
+[JsonSerializable(typeof(Booking))]
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(IncidentNotice))]
 public sealed partial class GrainsJsonContext : JsonSerializerContext;

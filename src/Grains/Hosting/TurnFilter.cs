@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Storage;
 
@@ -8,12 +9,14 @@ namespace ReturnOps.Grains.Hosting;
 /// are written on their own (one transaction). After a failed call, they are discarded, and unless the grain refused
 /// the request before changing anything (<see cref="RefusalException"/>), the activation is dropped: a turn that threw
 /// half-way may have changed memory it never stored, and the next call must read storage instead.
+/// A call that interleaves (<c>[AlwaysInterleave]</c>, the operation's group-committed bookings) shares the grain's staged
+/// effects with the calls it overlaps, so it is left alone: such a grain writes and drops its activation itself.
 /// </summary>
 internal sealed class TurnFilter(StagedEffects staged, IStorageProvider storage) : IIncomingGrainCallFilter
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.Grain is not DomainGrain)
+        if (context.Grain is not DomainGrain || context.InterfaceMethod.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: false))
         {
             await context.Invoke();
             return;

@@ -23,7 +23,9 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     Task<OperationView> ChangeStatus(Caller caller, StatusChange change, long? expectedVersion = null);
 
     /// <summary>Books seats for the caller's country: confirmed or waitlisted whole, or refused with a rule.</summary>
-    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked when the booking is decided. Null: no precondition.</param>
+    /// <remarks>Interleaves with other bookings (group commit): each is decided in arrival order and answered once stored.</remarks>
+    [AlwaysInterleave]
     [Alias("RequestBooking")]
     Task<BookingView> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null);
 

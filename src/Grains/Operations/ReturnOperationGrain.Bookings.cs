@@ -11,7 +11,10 @@ public sealed partial class ReturnOperationGrain
 {
     public async Task<BookingView> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null)
     {
-        var plan = Plan;
+        // Another call is changing the operation: judge this request on what it leaves, not on what it is doing.
+        await PassGate();
+        ThrowIfBroken();
+        _ = Plan;
         if (caller.Role != Caller.Coordinator || caller.Country is not { } country)
         {
             throw new AccessDeniedException("Only a national coordinator books seats.");
@@ -21,19 +24,14 @@ public sealed partial class ReturnOperationGrain
             // Before anything is summed: seats are checked sums of these counts.
             throw new DomainRuleException(RuleCode.Validation, "A booking's counts must be in range: " + string.Join(", ", outOfRange) + ".");
         }
-        if (S.Bookings.Find(b => b.Id == request.BookingId) is { } existing)
+        if (Decided(request.BookingId, country, request.Returnees) is { } first)
         {
             // A retried request (same id): answer as the first time, change nothing.
-            return existing.Country == country && existing.Returnees.Select(r => r.Id).SequenceEqual(request.Returnees)
-                ? ViewOf(existing, withReturnees: true)
-                : throw new DomainRuleException(RuleCode.Validation, "This booking id is already used for another booking.");
+            return await first;
         }
-        // After the retry above: a repeated request answers as the first time although its own write moved the version.
+        // After the retry above: a repeated request answers as the first time although its own change moved the revision.
         CheckExpectedVersion(expectedVersion);
-        if (S.Status != OperationStatus.Announced || clock.GetUtcNow() >= plan.BookingDeadline)
-        {
-            throw new DomainRuleException(RuleCode.BookingClosed, "The operation does not take bookings now.");
-        }
+        CheckOpenForBookings();
         var booking = NewBooking(country, request);
         var assessed = await Task.WhenAll(request.Returnees.Select(id => Returnee(id).Assess(Context())));
         var violations = CheckBooking(booking, assessed, country);
@@ -42,17 +40,16 @@ public sealed partial class ReturnOperationGrain
         {
             throw new DomainRuleException(violations);
         }
+        // Reservations of different bookings overlap: this call interleaves with the other bookings at every await.
         await ReserveAll(booking.Id, request.Returnees, country);
-        booking.Returnees = [.. assessed.Select(r => new BookedReturnee { Id = r.ReturneeId, FamilyGroup = r.FamilyGroup, Forced = r.Forced })];
-        booking.Recount();
-        booking.Sequence = ++S.NextSequence;
-        S.Bookings.Add(booking);
-        SeatAllocation.Place(booking, S.Bookings, plan.SeatCapacity);
-        AfterConfirmedSetChanged(booking.Status == BookingStatus.Confirmed ? [booking] : []);
-        NotifyBooking(booking, "booking." + booking.Status.ToString().ToLowerInvariant());
+        var batch = await Decide(booking, assessed, expectedVersion);
+        if (batch is null)
+        {
+            return await Decided(request.BookingId, country, request.Returnees)!;
+        }
         try
         {
-            await Save();
+            return await batch.Answer(booking.Id);
         }
         catch (Exception ex) when (ex is InconsistentStateException or StorageUnavailableException)
         {
@@ -61,7 +58,54 @@ public sealed partial class ReturnOperationGrain
             await ReleaseAll(booking);
             throw;
         }
-        return ViewOf(booking, withReturnees: true);
+    }
+
+    /// <summary>
+    /// Decides the reserved booking in one synchronous step after the gate, checking again everything the awaits may have
+    /// changed; null if the same booking id was decided meanwhile (a retry racing its first attempt, which holds the returnees).
+    /// A refusal here lets the returnees go.
+    /// </summary>
+    private async Task<BookingBatch?> Decide(Booking booking, Reservation[] assessed, long? expectedVersion)
+    {
+        await PassGate();
+        try
+        {
+            ThrowIfBroken();
+            if (S.Bookings.Exists(b => b.Id == booking.Id))
+            {
+                return null;
+            }
+            CheckExpectedVersion(expectedVersion);
+            CheckOpenForBookings();
+            if (CheckBooking(booking, assessed, booking.Country) is { Count: > 0 } violations)
+            {
+                throw new DomainRuleException(violations);
+            }
+        }
+        catch (Exception)
+        {
+            await Task.WhenAll(assessed.Select(r => Returnee(r.ReturneeId).Release(new BookingRef(Id, booking.Id))));
+            throw;
+        }
+        return Enlist(booking, () =>
+        {
+            booking.Returnees = [.. assessed.Select(r => new BookedReturnee { Id = r.ReturneeId, FamilyGroup = r.FamilyGroup, Forced = r.Forced })];
+            booking.Recount();
+            booking.Sequence = ++S.NextSequence;
+            S.Bookings.Add(booking);
+            SeatAllocation.Place(booking, S.Bookings, Plan.SeatCapacity);
+            AfterConfirmedSetChanged(booking.Status == BookingStatus.Confirmed ? [booking] : []);
+            S.Revision++;
+            NotifyBooking(booking, "booking." + booking.Status.ToString().ToLowerInvariant());
+        });
+    }
+
+    private void CheckOpenForBookings()
+    {
+        if (S.Status != OperationStatus.Announced || clock.GetUtcNow() >= Plan.BookingDeadline)
+        {
+            throw new DomainRuleException(RuleCode.BookingClosed, "The operation does not take bookings now.");
+        }
     }
 
     public async Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null)

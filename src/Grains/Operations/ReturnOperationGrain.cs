@@ -1,6 +1,5 @@
 using System.Globalization;
 using ReturnOps.Grains.Messaging;
-using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Grains.Hosting;
@@ -83,8 +82,8 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
             S.OverrideReason, Version, S.ManifestShared, S.MonitorReports.Count > 0);
     }
 
-    /// <summary>The stored version (<see cref="OperationView.Version"/>, the ETag): it changes with every write.</summary>
-    private long Version => long.TryParse(state.Etag, out var version) ? version : 0;
+    /// <summary>The domain revision (<see cref="OperationView.Version"/>, the ETag): it moves with every accepted change.</summary>
+    private long Version => S.Revision;
 
     /// <summary>The If-Match precondition, checked in the turn before anything changes: null is no precondition.</summary>
     private void CheckExpectedVersion(long? expectedVersion)
@@ -136,17 +135,18 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
 
     private EligibilityContext Context() => new(Departure, Plan.Destinations, options.FitToTravelWindowDays);
 
-    private void Notify(string destination, Notification body) =>
-        EnqueueMessage(Outbox.Message(destination, Id, body.Subject, body with { OperationId = Id }, clock.GetUtcNow()));
-
-    /// <summary>Writes the state with its read-model rows: lists and statistics change in the same transaction.</summary>
-    private Task Save()
+    private void Notify(string destination, Notification body)
     {
-        foreach (var row in ReadModelSchema.OperationRows(Id, S, clock.GetUtcNow()))
+        var message = Outbox.Message(destination, Id, body.Subject, body with { OperationId = Id }, clock.GetUtcNow());
+        if (_deciding is { } batch)
         {
-            WriteReadModel(row);
+            // A booking being decided: its messages wait in its batch and are written with it.
+            batch.Messages.Add(message);
         }
-        return state.WriteStateAsync();
+        else
+        {
+            EnqueueMessage(message);
+        }
     }
 
     private bool IsOrganiser(Caller caller) => caller.IsCoordinatorOf(Plan.Organiser);

@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>
 /// The operation's stored state. Persisted as JSON through <see cref="GrainsJsonContext"/>: property names are the stored
-/// shape and must not change; the <c>[Id]</c>s serve Orleans' serializer only.
+/// shape and must not change; the <c>[Id]</c>s serve Orleans' serializer only. The bookings are stored as rows of their
+/// own (<see cref="BookingRows"/>), not in this JSON.
 /// </summary>
 [GenerateSerializer]
 [Alias("ReturnOps.ReturnOperationState")]
@@ -17,8 +20,19 @@ public sealed class ReturnOperationState
     [Id(2)]
     public OperationStatus Status { get; set; }
 
+    /// <summary>In arrival order of first request; stored as <see cref="BookingRows"/>, loaded on activation.</summary>
     [Id(3)]
+    [JsonIgnore]
     public List<Booking> Bookings { get; set; } = [];
+
+    /// <summary>
+    /// Where states written before the booking rows kept their bookings (the stored name <c>bookings</c>). Read once on
+    /// activation into <see cref="Bookings"/>; the next write stores them as rows and leaves this out (null).
+    /// </summary>
+    [Id(18)]
+    [JsonPropertyName("bookings")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<Booking>? LegacyBookings { get; set; }
 
     /// <summary>Arrival order of bookings; a reinstated booking arrives again.</summary>
     [Id(4)]
@@ -63,6 +77,14 @@ public sealed class ReturnOperationState
     /// <summary>Retention ran: returnee ids are gone, counts stay.</summary>
     [Id(16)]
     public bool PersonalDataErased { get; set; }
+
+    /// <summary>
+    /// The domain revision: one more with every accepted change, the ETag the gateway shows and If-Match names. Not the
+    /// storage version: one write stores many bookings, and each must move the revision so that two bookings holding the
+    /// same If-Match cannot both pass it. States stored before it start from their storage version.
+    /// </summary>
+    [Id(17)]
+    public long Revision { get; set; }
 }
 
 [GenerateSerializer]

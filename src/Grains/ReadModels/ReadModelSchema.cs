@@ -118,7 +118,11 @@ public static class ReadModelSchema
             ["accepted_by_silence"] = r.AcceptedBySilence ? 1 : 0,
         });
 
-    internal static IEnumerable<ReadModelWrite> OperationRows(string id, ReturnOperationState s, DateTimeOffset now)
+    /// <summary>
+    /// The operation's list, participant and no-show rows, and the booking-list rows of the bookings <paramref name="changed"/>
+    /// selects: a write touches only the bookings that changed (issue 13), all of them when the operation's status moved.
+    /// </summary>
+    internal static IEnumerable<ReadModelWrite> OperationRows(string id, ReturnOperationState s, DateTimeOffset now, Func<Booking, bool> changed)
     {
         var plan = s.Plan!;
         var departure = plan.Legs[0].Departure;
@@ -171,7 +175,7 @@ public static class ReadModelSchema
         }
         // The state's booking list (GET /bookings) holds running operations only: an operation that ends deletes its rows.
         var running = Running.Contains(s.Status);
-        foreach (var b in s.Bookings)
+        foreach (var b in s.Bookings.Where(changed))
         {
             var key = id + "/" + b.Id;
             yield return running

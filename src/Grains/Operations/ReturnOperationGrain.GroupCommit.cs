@@ -1,0 +1,160 @@
+using Orleans.Concurrency;
+using Orleans.Storage;
+using ReturnOps.Storage;
+
+namespace ReturnOps.Grains.Operations;
+
+/// <summary>
+/// Group commit (issue 13). <see cref="RequestBooking"/> interleaves (<c>[AlwaysInterleave]</c>): its awaits (assessing and
+/// reserving returnees) overlap with other bookings', and each booking is then decided in one synchronous step, in the
+/// order the decisions come, and joins the pending batch. One write at a time stores a batch; the bookings decided
+/// meanwhile form the next. Every other call waits until no write is in flight and holds new decisions back while it
+/// runs (the gate), so it sees and changes only stored state. A failed write fails its batch and every booking decided
+/// after it, and drops the activation: the next call reads storage, never memory that storage does not hold.
+/// </summary>
+public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
+{
+    private BookingBatch? _pending;
+    private BookingBatch? _deciding;
+    private Task? _committing;
+    private readonly Dictionary<string, BookingBatch> _unstored = new(StringComparer.Ordinal);
+    private TaskCompletionSource? _gate;
+    private int _gateHolders;
+    private Exception? _broken;
+
+    async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: false))
+        {
+            await context.Invoke();
+            return;
+        }
+        HoldGate();
+        try
+        {
+            while (_committing is { } commit)
+            {
+                await commit;
+            }
+            ThrowIfBroken();
+            await context.Invoke();
+        }
+        finally
+        {
+            ReleaseGate();
+        }
+    }
+
+    /// <summary>Waits while another call holds the gate: a booking is decided only on state no other call is changing.</summary>
+    private async Task PassGate()
+    {
+        while (_gate is { } gate)
+        {
+            await gate.Task;
+        }
+    }
+
+    private void HoldGate()
+    {
+        if (_gateHolders++ == 0)
+        {
+            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    private void ReleaseGate()
+    {
+        if (--_gateHolders == 0 && _gate is { } gate)
+        {
+            _gate = null;
+            gate.SetResult();
+        }
+    }
+
+    /// <summary>The booking already decided under this id, answered when its batch is stored (at once if it is).</summary>
+    private Task<BookingView>? Decided(string bookingId, string country, IReadOnlyList<string> returnees)
+    {
+        if (S.Bookings.Find(b => b.Id == bookingId) is not { } existing)
+        {
+            return null;
+        }
+        if (existing.Country != country || !existing.Returnees.Select(r => r.Id).SequenceEqual(returnees))
+        {
+            throw new Rules.DomainRuleException(Rules.RuleCode.Validation, "This booking id is already used for another booking.");
+        }
+        return _unstored.TryGetValue(bookingId, out var batch) ? batch.Answer(bookingId) : Task.FromResult(ViewOf(existing, withReturnees: true));
+    }
+
+    /// <summary>Adds the decided booking to the pending batch, starting a write if none is in flight.</summary>
+    private BookingBatch Enlist(Booking booking, Action decide)
+    {
+        var batch = _pending ??= new BookingBatch();
+        _deciding = batch;
+        try
+        {
+            decide();
+        }
+        finally
+        {
+            _deciding = null;
+        }
+        batch.Add(ViewOf(booking, withReturnees: true));
+        _unstored[booking.Id] = batch;
+        _committing ??= CommitLoop();
+        return batch;
+    }
+
+    private async Task CommitLoop()
+    {
+        // The bookings whose assessments are already back decide first and join this write.
+        await Task.Yield();
+        while (_pending is { } batch)
+        {
+            _pending = null;
+            try
+            {
+                batch.Messages.ForEach(EnqueueMessage);
+                await Persist();
+            }
+            catch (Exception ex)
+            {
+                Break(batch, ex);
+                break;
+            }
+            foreach (var id in batch.BookingIds)
+            {
+                _unstored.Remove(id);
+            }
+            batch.Stored();
+        }
+        _committing = null;
+    }
+
+    /// <summary>
+    /// The write failed: memory holds bookings storage does not. Their callers and those decided after them fail (they may
+    /// retry with the same booking id), nothing more is decided here, and the activation goes; the next one reads storage.
+    /// </summary>
+    private void Break(BookingBatch batch, Exception reason)
+    {
+        _broken = reason;
+        DiscardStagedEffects();
+        var retryable = reason as StorageUnavailableException ?? reason as InconsistentStateException as Exception
+            ?? new StorageUnavailableException("The operation's bookings could not be stored; nothing of them was kept.", reason);
+        batch.Failed(retryable);
+        if (_pending is { } later)
+        {
+            _pending = null;
+            later.Failed(new StorageUnavailableException("A booking decided before this one could not be stored; nothing of this one was kept.", reason));
+        }
+        GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError,
+            $"A booking batch was not stored; the next call reads storage. {reason.GetType().Name}: {reason.Message}"));
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (_broken is { } reason)
+        {
+            throw new StorageUnavailableException("The operation is reloading after a failed write; try again.", reason);
+        }
+    }
+}

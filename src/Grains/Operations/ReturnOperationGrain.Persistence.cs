@@ -1,0 +1,81 @@
+using System.Globalization;
+using ReturnOps.Grains.ReadModels;
+using ReturnOps.Storage;
+
+namespace ReturnOps.Grains.Operations;
+
+/// <summary>
+/// What a write stores: the operation's header (its state JSON), the rows of the bookings that changed since the last
+/// write (<see cref="BookingRows"/>) and the read-model rows, in one transaction with the staged messages.
+/// </summary>
+public sealed partial class ReturnOperationGrain
+{
+    /// <summary>Each stored booking's JSON by id, as the database holds it: a booking whose JSON differs is written again.</summary>
+    private readonly Dictionary<string, string> _storedBookings = new(StringComparer.Ordinal);
+
+    /// <summary>The status stored last: when it moves, every booking-list row carries the new operation status.</summary>
+    private OperationStatus _storedStatus;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.LegacyBookings is { } legacy)
+        {
+            // Stored before the booking rows: the bookings come from the JSON, and no row holds them yet.
+            S.Bookings = legacy;
+            S.LegacyBookings = null;
+        }
+        else if (S.Plan is not null)
+        {
+            foreach (var (booking, json) in await BookingRows.LoadAsync(ServiceProvider.GetRequiredService<IStorageProvider>().DataSource, Id))
+            {
+                S.Bookings.Add(booking);
+                _storedBookings[booking.Id] = json;
+            }
+        }
+        if (S.Revision == 0 && long.TryParse(state.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            // A state stored before the revision: its ETag was the storage version, and the revision carries on from it.
+            S.Revision = version;
+        }
+        _storedStatus = S.Status;
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>An accepted change outside a booking batch: one more revision, then the write.</summary>
+    private Task Save()
+    {
+        S.Revision++;
+        return Persist();
+    }
+
+    /// <summary>
+    /// Writes the header, the changed booking rows and the read-model rows with the staged messages. Everything up to the
+    /// storage call runs without an await, so what is written is the memory of this moment.
+    /// </summary>
+    private async Task Persist()
+    {
+        var changed = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var position = 0; position < S.Bookings.Count; position++)
+        {
+            var booking = S.Bookings[position];
+            var json = BookingRows.Json(booking);
+            if (!_storedBookings.TryGetValue(booking.Id, out var stored) || stored != json)
+            {
+                changed[booking.Id] = json;
+                WriteReadModel(BookingRows.Row(Id, position, json));
+            }
+        }
+        var statusMoved = S.Status != _storedStatus;
+        foreach (var row in ReadModelSchema.OperationRows(Id, S, clock.GetUtcNow(), b => statusMoved || changed.ContainsKey(b.Id)))
+        {
+            WriteReadModel(row);
+        }
+        var status = S.Status;
+        await state.WriteStateAsync();
+        foreach (var (id, json) in changed)
+        {
+            _storedBookings[id] = json;
+        }
+        _storedStatus = status;
+    }
+}
