@@ -1,0 +1,157 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Storage;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Grains.Tests.Operations;
+
+/// <summary>
+/// Group commit (issue 13): bookings that wait for the operation are decided one by one in memory and stored together;
+/// each caller is answered after the write that holds its booking, and a failed write leaves nothing of its bookings.
+/// </summary>
+public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(postgres)
+{
+    private const string OperationType = "return-operation";
+    private static readonly string[] Countries = [.. Enumerable.Range(0, 20).Select(i => $"{(char)('A' + i)}Z")];
+
+    private ProbedStorage Probe { get; set; } = null!;
+
+    private Task StartProbedAsync(string provider) =>
+        StartAsync(provider, configure: silo => silo.Services.AddSingleton<IStorageProvider>(services =>
+            Probe = new ProbedStorage(Storage.CreateProvider("probed-" + Guid.NewGuid().ToString("N"), services.GetRequiredService<ILoggerFactory>()))));
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Two_hundred_bookings_at_once_share_writes_never_overbook_and_are_stored_once_in_arrival_order(string provider)
+    {
+        await StartProbedAsync(provider);
+        const int capacity = 300;
+        var operation = await AnnouncedAsync(Plan(capacity: capacity));
+        var requests = await RequestsAsync(200, i => i % 4);
+        var writesBefore = Probe.Written(OperationType).Writes;
+
+        var answers = await Task.WhenAll(requests.Select(r => Task.Run(() =>
+            operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request))));
+
+        var writes = Probe.Written(OperationType).Writes - writesBefore;
+        Assert.True(writes < requests.Count, $"{requests.Count} bookings took {writes} writes: none were stored together");
+        await Cluster.DeactivateDomainGrainsAsync();
+        var stored = await operation.GetBookings(Caller.CoordinatorOf("AT"));
+        Assert.Equal(requests.Select(r => r.Request.BookingId).Order(), stored.Select(b => b.Id).Order());
+        Assert.Equal(requests.Count, await Storage.ScalarAsync("SELECT count(*) FROM booking_state WHERE operation_id = 'op-1'"));
+        Assert.Equal(stored.Count, stored.Select(b => b.Sequence).Distinct().Count());
+        // Each caller was told what is stored, and the stored outcome is first fit in arrival order.
+        var byId = stored.ToDictionary(b => b.Id);
+        Assert.All(answers, a => Assert.Equal((a.Status, a.Sequence), (byId[a.Id].Status, byId[a.Id].Sequence)));
+        AssertFirstFitInArrivalOrder(stored, capacity);
+        Assert.True(stored.Where(b => b.Status == BookingStatus.Confirmed).Sum(b => b.Seats) <= capacity);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_failed_write_fails_every_booking_it_held_keeps_none_frees_their_returnees_and_a_retry_succeeds(string provider)
+    {
+        await StartProbedAsync(provider);
+        var operation = await AnnouncedAsync(Plan(capacity: 100));
+        var requests = await RequestsAsync(30, _ => 0);
+        Probe.FailNextWrites(OperationType);
+
+        var outcomes = await Task.WhenAll(requests.Select(r => Task.Run(async () =>
+        {
+            try
+            {
+                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request);
+                return null;
+            }
+            catch (Exception ex) when (ex is not RefusalException)
+            {
+                return ex;
+            }
+        })));
+
+        var failed = requests.Where((_, i) => outcomes[i] is not null).ToList();
+        Assert.NotEmpty(failed);
+        // The test silos keep Orleans' default exception filter, so the storage failure arrives by name (the silo hosting lets it through whole).
+        Assert.All(outcomes.OfType<Exception>(), ex => Assert.Contains(nameof(StorageUnavailableException), ex.ToString(), StringComparison.Ordinal));
+        var kept = requests.Except(failed).Select(r => r.Request.BookingId).ToHashSet();
+        await AssertStoredAsync(operation, kept);
+        await Cluster.DeactivateDomainGrainsAsync();
+        await AssertStoredAsync(operation, kept);
+        foreach (var (_, request) in failed)
+        {
+            Assert.Null((await Grains.GetGrain<IReturneeGrain>(request.Returnees[0]).Get())!.Booking);
+        }
+
+        // The same booking ids, sent again, are booked now.
+        foreach (var (country, request) in failed)
+        {
+            Assert.Equal(BookingStatus.Confirmed, (await operation.RequestBooking(Caller.CoordinatorOf(country), request)).Status);
+        }
+        await AssertStoredAsync(operation, requests.Select(r => r.Request.BookingId).ToHashSet());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Of_two_bookings_carrying_the_same_revision_exactly_one_passes(string provider)
+    {
+        await StartAsync(provider);
+        var operation = await AnnouncedAsync();
+        var read = (await operation.GetView())!.Version;
+        var requests = await RequestsAsync(2, _ => 0);
+
+        var outcomes = await Task.WhenAll(requests.Select(r => Task.Run(async () =>
+        {
+            try
+            {
+                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request, read);
+                return true;
+            }
+            catch (PreconditionFailedException)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Single(outcomes, passed => passed);
+        var refused = requests[Array.IndexOf(outcomes, false)].Request;
+        Assert.Single(await operation.GetBookings(Caller.CoordinatorOf("AT")));
+        Assert.Null((await Grains.GetGrain<IReturneeGrain>(refused.Returnees[0]).Get())!.Booking);
+        Assert.Equal(read + 1, (await operation.GetView())!.Version);
+    }
+
+    private async Task AssertStoredAsync(IReturnOperationGrain operation, IReadOnlySet<string> expected)
+    {
+        var stored = await operation.GetBookings(Caller.CoordinatorOf("AT"));
+        Assert.Equal(expected.Order(), stored.Select(b => b.Id).Order());
+        Assert.Equal(expected.Count, await Storage.ScalarAsync("SELECT count(*) FROM booking_state WHERE operation_id = 'op-1'"));
+        Assert.Equal(expected.Count, await Storage.ScalarAsync("SELECT count(*) FROM operation_bookings WHERE operation_id = 'op-1'"));
+    }
+
+    /// <summary>Requests from 20 countries, one voluntary returnee each and <paramref name="observers"/> observers (seats vary).</summary>
+    private async Task<List<(string Country, BookingRequest Request)>> RequestsAsync(int count, Func<int, int> observers)
+    {
+        var requests = new List<(string, BookingRequest)>();
+        for (var i = 0; i < count; i++)
+        {
+            var country = Countries[i % Countries.Length];
+            var returnee = await Returnee(country, c => c with { Voluntary = true });
+            requests.Add((country, new BookingRequest($"{country}-{i}", [returnee], 0, Observers: observers(i))));
+        }
+        return requests;
+    }
+
+    /// <summary>Places the bookings again one by one in their arrival order: each must land where the grain put it.</summary>
+    internal static void AssertFirstFitInArrivalOrder(IEnumerable<BookingView> bookings, int capacity)
+    {
+        var free = capacity;
+        foreach (var booking in bookings.OrderBy(b => b.Sequence))
+        {
+            var expected = booking.Seats <= free ? BookingStatus.Confirmed : BookingStatus.Waitlisted;
+            Assert.True(expected == booking.Status, $"booking {booking.Id} (#{booking.Sequence}, {booking.Seats} seats, {free} free) is {booking.Status}, arrival order gives {expected}");
+            free -= expected == BookingStatus.Confirmed ? booking.Seats : 0;
+        }
+    }
+}
