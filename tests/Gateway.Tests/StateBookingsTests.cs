@@ -145,11 +145,14 @@ public sealed class StateBookingsTests(SharedPostgres postgres) : GatewayTestBas
         Assert.Equal(4, written.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("|Waitlisted|", written, StringComparison.Ordinal);
 
-        // As before grains 5: the table is there and empty; upgrade 2 fills it from grain_state and operation_list.
+        // As before grains 5: the table is there and empty, and the bookings are in the states' JSON (as before bookingrows 1);
+        // upgrade 2 fills it from grain_state and operation_list.
         var backfill = Assert.Single(ReturnOps.Grains.ReadModels.ReadModelSchema.Migrations, m => m.Module == ReturnOps.Grains.ReadModels.ReadModelSchema.UpgradeModule && m.Version == 2);
         await using (var connection = await host.Database.DataSource.OpenConnectionAsync())
         {
             await using var command = connection.CreateCommand();
+            command.CommandText = LegacyOperationStates.Sql(provider);
+            await command.ExecuteNonQueryAsync();
             command.CommandText = "DELETE FROM operation_bookings";
             await command.ExecuteNonQueryAsync();
             command.CommandText = backfill.SqlFor(provider);

@@ -20,8 +20,7 @@ public sealed class BookingRowsUpgradeTests(SharedPostgres postgres) : DomainTes
         await Book(operation, "DE", "b2", [await Returnee("DE")], escorts: 2);
         var before = JsonSerializer.Serialize(await operation.GetBookings(Caller.CoordinatorOf("AT")));
         await Cluster.DeactivateDomainGrainsAsync();
-        await Storage.ExecuteAsync(provider == "Postgres" ? ToLegacyPostgres : ToLegacySqlite);
-        await Storage.ExecuteAsync("DELETE FROM booking_state");
+        await Storage.ExecuteAsync(LegacyOperationStates.Sql(provider));
         var storedVersion = await Storage.ScalarAsync("SELECT version FROM grain_state WHERE grain_key = 'op-1'");
 
         var read = (await operation.GetView())!;
@@ -35,17 +34,4 @@ public sealed class BookingRowsUpgradeTests(SharedPostgres postgres) : DomainTes
         Assert.Equal(0, await Storage.ScalarAsync("SELECT count(*) FROM grain_state WHERE grain_key = 'op-1' AND payload LIKE '%\"bookings\"%'"));
         Assert.Equal(read.Version + 1, (await operation.GetView())!.Version);
     }
-
-    // The shape before bookingrows 1: the bookings in the JSON, in list order, and no revision.
-    private const string ToLegacyPostgres = """
-        UPDATE grain_state SET payload = (jsonb_set(payload::jsonb, '{bookings}',
-            (SELECT jsonb_agg(payload::jsonb ORDER BY position) FROM booking_state WHERE operation_id = 'op-1')) - 'revision')::text
-         WHERE grain_type = 'return-operation' AND grain_key = 'op-1'
-        """;
-
-    private const string ToLegacySqlite = """
-        UPDATE grain_state SET payload = json_remove(json_set(payload, '$.bookings',
-            (SELECT json_group_array(json(payload)) FROM (SELECT payload FROM booking_state WHERE operation_id = 'op-1' ORDER BY position))), '$.revision')
-         WHERE grain_type = 'return-operation' AND grain_key = 'op-1'
-        """;
 }
