@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using ReturnOps.Grains;
+using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Storage;
 
@@ -85,8 +86,13 @@ public static class Loader
     public static IEnumerable<Row> OperationRows(GeneratedOperation o)
     {
         yield return State("return-operation", o.Id, JsonSerializer.Serialize(o.State, GrainsJsonContext.Default.ReturnOperationState));
+        // The bookings are rows of their own beside the state (bookingrows 1), as the grain writes them.
+        for (var position = 0; position < o.State.Bookings.Count; position++)
+        {
+            yield return Insert(BookingRows.Row(o.Id, position, BookingRows.Json(o.State.Bookings[position])));
+        }
         // An ended operation's booking rows are deletes (it leaves GET /bookings); a fresh load has nothing to delete.
-        foreach (var write in ReadModelSchema.OperationRows(o.Id, o.State, o.WrittenAt).OfType<ReadModelUpsert>())
+        foreach (var write in ReadModelSchema.OperationRows(o.Id, o.State, o.WrittenAt, _ => true).OfType<ReadModelUpsert>())
         {
             yield return Insert(write);
         }

@@ -4,8 +4,8 @@ using System.Text;
 namespace ReturnOps.Gateway.Tests;
 
 /// <summary>
-/// Every domain row as text, for "a refused request changed nothing": grain states with their versions, the outbox,
-/// Orleans' reminders and the read models. Compare a snapshot before and after.
+/// Every domain row as text, for "a refused request changed nothing": grain states with their versions, the operations'
+/// booking rows, the outbox, Orleans' reminders and the read models. Compare a snapshot before and after.
 /// </summary>
 public static class DomainRows
 {
@@ -23,6 +23,7 @@ public static class DomainRows
             "SELECT * FROM returnee_list ORDER BY id",
             "SELECT * FROM readmission_requests ORDER BY id",
             "SELECT * FROM operation_bookings ORDER BY id",
+            "SELECT * FROM booking_state ORDER BY id",
         })
         {
             await using var command = connection.CreateCommand();

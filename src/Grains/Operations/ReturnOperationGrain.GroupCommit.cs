@@ -39,6 +39,12 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
             ThrowIfBroken();
             await context.Invoke();
         }
+        catch (Exception ex) when (ex is not Rules.RefusalException)
+        {
+            // The call may have changed memory it did not store (TurnFilter drops the activation): no booking may build on it.
+            _broken ??= ex;
+            throw;
+        }
         finally
         {
             ReleaseGate();
