@@ -51,65 +51,82 @@ foreach (var durability in durabilities)
     var postmaster = CpuReading.FindPostmaster(server.Port);
     foreach (var topology in topologies)
     {
-        Console.Error.WriteLine($"{Now()} durability {durability}, {topology}: starting");
-        await using var cluster = topology == "two" ? await TwoSiloCluster.StartAsync(server) : null;
         var names = topology == "two" ? "two silos" : "one silo";
         string[] systems = topology == "one" && withGrain ? ["baseline", "http", "grain"] : ["baseline", "http"];
-
-        // Warm-up: JIT and pools of every system, on a small spread plan; not reported.
-        foreach (var kind in systems)
+        // One system after the other through every scenario: the two-silo cluster is started only after the baseline's
+        // cells, so that its idle pools (4 × 60 connections) do not take the server's connections (300) from the baseline.
+        TwoSiloCluster? cluster = null;
+        try
         {
-            var warm = RushPlan.Make(100, 20, seed: 1);
-            await using var system = await StartAsync(kind, warm);
-            var result = await RushRun.RunAsync(system, warm, new Setting(durability, names, "warm-up", "spread"), 2, postmaster);
-            Console.Error.WriteLine($"{Now()} warm-up {result.System}: {result.PerSecond:N0}/s, check {result.Check}");
+            foreach (var kind in systems)
+            {
+                if (kind != "baseline" && topology == "two" && cluster is null)
+                {
+                    Console.Error.WriteLine($"{Now()} durability {durability}: starting two silos and two gateways");
+                    cluster = await TwoSiloCluster.StartAsync(server);
+                }
+                // Warm-up: JIT and pools, on a small spread plan; not reported.
+                var warm = RushPlan.Make(100, 20, seed: 1);
+                await using (var warmSystem = await StartAsync(kind, warm))
+                {
+                    var warmed = await RushRun.RunAsync(warmSystem, warm, new Setting(durability, names, "warm-up", "spread"), 2, postmaster);
+                    Console.Error.WriteLine($"{Now()} {durability} {names} warm-up {warmed.System}: {warmed.PerSecond:N0}/s, check {warmed.Check}");
+                }
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                foreach (var scenario in scenarios)
+                {
+                    foreach (var layout in scenario == "burst" ? new[] { "hot", "spread" } : ["hot"])
+                    {
+                        if (scenario != "burst" && kind == "grain")
+                        {
+                            continue;
+                        }
+                        var setting = new Setting(durability, names, scenario, layout);
+                        IPlan plan = scenario == "burst" ? RushPlan.Make(bookings, layout == "hot" ? 1 : 20, seed: 100 + clerks) : new SteadyPlan(clerks);
+                        var system = await StartAsync(kind, plan);
+                        await Measure.WaitForQuietAsync(postmaster);
+                        var result = plan is RushPlan rush
+                            ? await RushRun.RunAsync(system, rush, setting, clerks, postmaster)
+                            : await SteadyRun.RunAsync(system, (SteadyPlan)plan, setting, steady, postmaster);
+                        results.Add(result);
+                        Console.Error.WriteLine($"{Now()} {durability} {names} {scenario} {layout} {result.Clients,3} clients {result.System,-21} {result.PerSecond,8:N0}/s " +
+                            $"p50 {result.P50:N1} p99 {result.P99:N1} ms, {result.Confirmed}+{result.Waitlisted} booked, {result.Cancelled} cancelled, " +
+                            $"{result.Refused} refused, {result.Errors} errors, check {result.Check}, others {Measure.Percent(result.OthersCpu)}, load {result.Load:N1}");
+                        foreach (var problem in system.Problems)
+                        {
+                            Console.Error.WriteLine("  first problems: " + problem);
+                        }
+                        if (result.Check != "ok" && cluster is not null)
+                        {
+                            Console.Error.WriteLine(cluster.Tails());
+                        }
+                        await system.DisposeAsync();
+                        // Every scenario starts with empty pools: no idle connections of the last one count against max_connections.
+                        Npgsql.NpgsqlConnection.ClearAllPools();
+                    }
+                }
+            }
+
+            await using (var readSystem = (ReturnOpsSystem)await StartAsync("http", RushPlan.Make(0, 1, seed: 1)))
+            {
+                var rates = await ReadRate.RunAsync(readSystem, durability, names, readers, readTime);
+                reads.Add(rates);
+                Console.Error.WriteLine($"{Now()} {durability} {names} reads: unaudited {rates.Unaudited:N0}/s, audited {rates.Audited:N0}/s " +
+                    $"({Measure.Percent(rates.Ratio)}), {rates.Failures} failed");
+            }
             Npgsql.NpgsqlConnection.ClearAllPools();
         }
-
-        foreach (var scenario in scenarios)
+        finally
         {
-            foreach (var layout in scenario == "burst" ? new[] { "hot", "spread" } : ["hot"])
+            if (cluster is not null)
             {
-                var setting = new Setting(durability, names, scenario, layout);
-                IPlan plan = scenario == "burst" ? RushPlan.Make(bookings, layout == "hot" ? 1 : 20, seed: 100 + clerks) : new SteadyPlan(clerks);
-                foreach (var kind in systems.Where(k => scenario == "burst" || k != "grain"))
-                {
-                    var system = await StartAsync(kind, plan);
-                    await Measure.WaitForQuietAsync(postmaster);
-                    var result = plan is RushPlan rush
-                        ? await RushRun.RunAsync(system, rush, setting, clerks, postmaster)
-                        : await SteadyRun.RunAsync(system, (SteadyPlan)plan, setting, steady, postmaster);
-                    results.Add(result);
-                    Console.Error.WriteLine($"{Now()} {durability} {names} {scenario} {layout} {result.Clients,3} clients {result.System,-21} {result.PerSecond,8:N0}/s " +
-                        $"p50 {result.P50:N1} p99 {result.P99:N1} ms, {result.Confirmed}+{result.Waitlisted} booked, {result.Cancelled} cancelled, " +
-                        $"{result.Refused} refused, {result.Errors} errors, check {result.Check}, others {Measure.Percent(result.OthersCpu)}, load {result.Load:N1}");
-                    foreach (var problem in system.Problems)
-                    {
-                        Console.Error.WriteLine("  first problems: " + problem);
-                    }
-                    if (result.Check != "ok" && cluster is not null)
-                    {
-                        Console.Error.WriteLine(cluster.Tails());
-                    }
-                    await system.DisposeAsync();
-                    // Every scenario starts with empty pools: no idle connections of the last one count against max_connections.
-                    Npgsql.NpgsqlConnection.ClearAllPools();
-                }
+                await cluster.DisposeAsync();
             }
         }
 
-        await using (var readSystem = (ReturnOpsSystem)await StartAsync("http", RushPlan.Make(0, 1, seed: 1)))
-        {
-            var rates = await ReadRate.RunAsync(readSystem, durability, names, readers, readTime);
-            reads.Add(rates);
-            Console.Error.WriteLine($"{Now()} {durability} {names} reads: unaudited {rates.Unaudited:N0}/s, audited {rates.Audited:N0}/s " +
-                $"({Measure.Percent(rates.Ratio)}), {rates.Failures} failed");
-        }
-        Npgsql.NpgsqlConnection.ClearAllPools();
-
         async Task<BookingSystem> StartAsync(string kind, IPlan plan) => kind switch
         {
-            "baseline" => await BaselineSystem.StartAsync(server, plan, cluster is null ? 1 : 2),
+            "baseline" => await BaselineSystem.StartAsync(server, plan, topology == "two" ? 2 : 1),
             _ when cluster is not null => await ReturnOpsSystem.StartAsync(cluster, plan, viaHttp: true, ownsHost: false),
             _ => await ReturnOpsSystem.StartAsync(await CoHostedGateway.StartAsync(await server.CreateDatabaseAsync()), plan, viaHttp: kind == "http", ownsHost: true),
         };
