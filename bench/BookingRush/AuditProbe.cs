@@ -19,8 +19,8 @@ internal static class AuditProbe
         report.Line("|---:|---:|---:|---:|---:|---:|");
         foreach (var callers in concurrency)
         {
-            await using var system = await ReturnOpsSystem.StartAsync(server, RushPlan.Make(0, 1, seed: 1), viaHttp: true);
-            var audit = system.Services.GetRequiredService<AuditLog>();
+            await using var host = await CoHostedGateway.StartAsync(await server.CreateDatabaseAsync());
+            var audit = host.Services.GetRequiredService<AuditLog>();
             var left = appends;
             var latencies = new List<double>[callers];
             var cpu = CpuReading.Take(CpuReading.FindPostmaster(server.Port));

@@ -10,24 +10,28 @@ namespace ReturnOps.BookingRush;
 
 /// <summary>
 /// The row-locking baseline (<see cref="BaselineApp"/>) on Kestrel in this process, over a fresh database on the same
-/// server with the same connection string (pool of 100) as the gateway. Operations and returnees are inserted by SQL.
+/// server with the same connection string (pool of 100) as the gateway; with two replicas, two such apps over the one
+/// database, the clients spread over both as over ReturnOps' two gateways. Operations and returnees are inserted by SQL.
 /// Tokens are the gateway's own, signed with the same key.
 /// </summary>
 public sealed class BaselineSystem : BookingSystem
 {
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private readonly List<WebApplication> _apps = [];
+    private readonly List<HttpClient> _http = [];
     private NpgsqlDataSource _data = null!;
     private Dictionary<string, string> _tokens = [];
 
     public override string Name => "row-locking baseline";
 
-    public static async Task<BaselineSystem> StartAsync(PostgresServer server, RushPlan plan)
+    public static async Task<BaselineSystem> StartAsync(PostgresServer server, IPlan plan, int replicas)
     {
         var system = new BaselineSystem();
         var connectionString = await server.CreateDatabaseAsync();
-        system._app = BaselineApp.Build(connectionString, ReturnOpsSystem.SigningKey, "http://127.0.0.1:0");
-        system._data = system._app.Services.GetRequiredService<NpgsqlDataSource>();
+        for (var i = 0; i < replicas; i++)
+        {
+            system._apps.Add(BaselineApp.Build(connectionString, IReturnOpsHost.SigningKey, "http://127.0.0.1:0"));
+        }
+        system._data = system._apps[0].Services.GetRequiredService<NpgsqlDataSource>();
         await BaselineSchema.CreateAsync(system._data);
         var now = TimeProvider.System.GetUtcNow();
         await using (var operations = system._data.CreateCommand("""
@@ -35,7 +39,7 @@ public sealed class BaselineSystem : BookingSystem
             SELECT 'op-' || n, 'AT', 'Announced', @capacity, @departure, @deadline FROM generate_series(0, @last) AS n
             """))
         {
-            operations.Parameters.AddWithValue("capacity", RushPlan.Capacity);
+            operations.Parameters.AddWithValue("capacity", plan.Capacity);
             operations.Parameters.AddWithValue("departure", now.AddDays(20));
             operations.Parameters.AddWithValue("deadline", now.AddDays(10));
             operations.Parameters.AddWithValue("last", plan.Operations - 1);
@@ -55,47 +59,67 @@ public sealed class BaselineSystem : BookingSystem
         {
             await analyze.ExecuteNonQueryAsync();
         }
-        await system._app.StartAsync();
-        system._http = NewClient(new Uri(system._app.Urls.First()));
+        foreach (var app in system._apps)
+        {
+            await app.StartAsync();
+            system._http.Add(NewClient(new Uri(app.Urls.First())));
+        }
         var settings = TokenSettings.From(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Auth:SigningKey"] = ReturnOpsSystem.SigningKey }).Build(), isDevelopment: false);
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Auth:SigningKey"] = IReturnOpsHost.SigningKey }).Build(), isDevelopment: false);
         var issuer = new TokenIssuer(settings, TimeProvider.System);
         system._tokens = RushPlan.Countries.ToDictionary(c => c, c => issuer.Issue("coordinator-" + c.ToLowerInvariant(), "coordinator", c));
         return system;
     }
 
-    public override Task<Outcome> BookAsync(PlannedBooking booking) =>
-        PostBookingAsync(_http, $"/operations/op-{booking.Operation}/bookings", _tokens[booking.Country], booking);
+    public override Task<Answer> BookAsync(PlannedBooking booking) =>
+        PostBookingAsync(Next(_http), $"/operations/op-{booking.Operation}/bookings", _tokens[booking.Country], booking);
 
-    /// <summary>From the tables: bookings by status, and the seats they confirm beside the operation's own counter.</summary>
-    public override async Task<IReadOnlyList<OperationTally>> TallyAsync()
+    public override Task<Answer> CancelAsync(int operation, string country, string bookingId) =>
+        DeleteBookingAsync(Next(_http), $"/operations/op-{operation}/bookings/{bookingId}", _tokens[country]);
+
+    /// <summary>
+    /// From the tables: every booking of every operation. The operation's own counter of confirmed seats must equal the
+    /// confirmed bookings' seats (the baseline keeps both), else the read-back fails.
+    /// </summary>
+    public override async Task<IReadOnlyList<StoredOperation>> ReadBackAsync()
     {
-        await using var command = _data.CreateCommand("""
-            SELECT o.id, o.capacity, o.confirmed_seats,
-                   coalesce(sum(b.seats) FILTER (WHERE b.status = 'Confirmed'), 0)::int,
-                   count(b.id) FILTER (WHERE b.status = 'Confirmed')::int,
-                   count(b.id) FILTER (WHERE b.status = 'Waitlisted')::int
-            FROM operations o LEFT JOIN bookings b ON b.operation_id = o.id
-            GROUP BY o.id, o.capacity, o.confirmed_seats ORDER BY substr(o.id, 4)::int
-            """);
-        await using var reader = await command.ExecuteReaderAsync();
-        var tallies = new List<OperationTally>();
-        while (await reader.ReadAsync())
+        var bookings = new Dictionary<string, List<StoredBooking>>();
+        await using (var rows = _data.CreateCommand("SELECT operation_id, id, status, seats FROM bookings ORDER BY id"))
+        await using (var reader = await rows.ExecuteReaderAsync())
         {
-            var (counter, summed) = (reader.GetInt32(2), reader.GetInt32(3));
-            if (counter != summed)
+            while (await reader.ReadAsync())
             {
-                throw new InvalidOperationException($"{reader.GetString(0)}: counter says {counter} confirmed seats, bookings add up to {summed}.");
+                var list = bookings.TryGetValue(reader.GetString(0), out var found) ? found : bookings[reader.GetString(0)] = [];
+                list.Add(new StoredBooking(reader.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture), reader.GetString(2), reader.GetInt32(3)));
             }
-            tallies.Add(new OperationTally(reader.GetString(0), reader.GetInt32(1), summed, reader.GetInt32(4), reader.GetInt32(5)));
         }
-        return tallies;
+        var operations = new List<StoredOperation>();
+        await using (var rows = _data.CreateCommand("SELECT id, capacity, confirmed_seats FROM operations ORDER BY substr(id, 4)::int"))
+        await using (var reader = await rows.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var operation = new StoredOperation(reader.GetString(0), reader.GetInt32(1), bookings.GetValueOrDefault(reader.GetString(0)) ?? []);
+                if (operation.ConfirmedSeats != reader.GetInt32(2))
+                {
+                    throw new InvalidOperationException($"{operation.Operation}: counter says {reader.GetInt32(2)} confirmed seats, bookings add up to {operation.ConfirmedSeats}.");
+                }
+                operations.Add(operation);
+            }
+        }
+        return operations;
     }
 
     public override async ValueTask DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        foreach (var http in _http)
+        {
+            http.Dispose();
+        }
+        foreach (var app in _apps)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 }

@@ -1,77 +1,89 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using ReturnOps.Gateway.Auth;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
-using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.TestSupport;
 
 namespace ReturnOps.BookingRush;
 
 /// <summary>
-/// The real gateway (<see cref="GatewayApp.Build"/>, co-hosted silo, Production environment) on Kestrel over a fresh PostgreSQL
-/// database. Operations are created and announced over HTTP, returnees registered through their grains; then the gateway is
-/// restarted, so that the rush meets cold grains as it would days after registration. Bookings go either over HTTP
-/// (<c>POST /api/v1/operations/{id}/bookings</c>, JWT, Idempotency-Key, audit) or straight to
-/// <see cref="IReturnOperationGrain.RequestBooking"/> in the same process (the domain without HTTP).
+/// ReturnOps on a host (<see cref="CoHostedGateway"/> or <see cref="TwoSiloCluster"/>), set up through the public API as
+/// a state would do it: the organiser (AT) plans and announces the operations, each country imports its returnees
+/// (<c>POST /returnees/import</c>). Bookings go over HTTP (<c>POST /api/v1/operations/{id}/bookings</c>, JWT,
+/// Idempotency-Key, audit) spread over the host's gateways, or, on a co-hosted silo, straight to
+/// <see cref="IReturnOperationGrain.RequestBooking"/> (the domain without HTTP). Read back through the API.
 /// </summary>
 public sealed class ReturnOpsSystem : BookingSystem
 {
-    public const string SigningKey = "booking-rush-signing-key-of-at-least-32-bytes";
+    private const string Organiser = "AT";
+    private readonly IReturnOpsHost _host;
     private readonly bool _viaHttp;
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
-    private string _database = "";
+    private readonly bool _ownsHost;
+    private readonly List<HttpClient> _http;
+    private readonly Dictionary<string, string> _tokens = RushPlan.Countries.ToDictionary(c => c, IReturnOpsHost.Coordinator);
+    private readonly Dictionary<string, string> _returneeIds = [];
     private string[] _operations = [];
-    private Dictionary<string, string> _tokens = [];
 
-    private ReturnOpsSystem(bool viaHttp) => _viaHttp = viaHttp;
+    private ReturnOpsSystem(IReturnOpsHost host, bool viaHttp, bool ownsHost)
+    {
+        (_host, _viaHttp, _ownsHost) = (host, viaHttp, ownsHost);
+        _http = [.. host.Gateways.Select(NewClient)];
+    }
 
     public override string Name => _viaHttp ? "ReturnOps HTTP" : "ReturnOps grain";
 
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The operations of the plan, in plan order.</summary>
+    public IReadOnlyList<string> Operations => _operations;
 
-    public static async Task<ReturnOpsSystem> StartAsync(PostgresServer server, RushPlan plan, bool viaHttp)
+    /// <param name="ownsHost">Dispose the host with the system (a co-hosted gateway over its own database).</param>
+    public static async Task<ReturnOpsSystem> StartAsync(IReturnOpsHost host, IPlan plan, bool viaHttp, bool ownsHost)
     {
-        var system = new ReturnOpsSystem(viaHttp);
-        var database = system._database = await server.CreateDatabaseAsync();
-        await system.StartAppAsync(database);
-        var organiser = system._tokens["AT"];
+        if (!viaHttp && host.Grains is null)
+        {
+            throw new ArgumentException("Grains are called directly only on a co-hosted silo.", nameof(viaHttp));
+        }
+        var system = new ReturnOpsSystem(host, viaHttp, ownsHost);
         var now = TimeProvider.System.GetUtcNow();
         var operations = new List<string>();
         for (var i = 0; i < plan.Operations; i++)
         {
-            operations.Add(await system.CreateOperationAsync(organiser, now));
+            operations.Add(await system.CreateOperationAsync(plan.Capacity, now));
         }
         system._operations = [.. operations];
-        var grains = system._app.Services.GetRequiredService<IGrainFactory>();
-        await Parallel.ForEachAsync(plan.Returnees, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (r, _) =>
-            await grains.GetGrain<IReturneeGrain>(r.Returnee).Register(r.Country, Case(r.Returnee)));
-        await system.StopAppAsync();
-        await system.StartAppAsync(database);
+        // References unique to this set-up: a cluster keeps its database for every scenario of the run.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await Parallel.ForEachAsync(plan.Returnees.GroupBy(r => r.Country).SelectMany(c => c.Chunk(500)), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (chunk, _) => await system.ImportAsync(chunk[0].Country, tag, [.. chunk.Select(r => r.Returnee)]));
+        await host.BeforeRushAsync();
+        // The host's gateways may have moved (a restarted co-hosted gateway listens on a new port).
+        foreach (var http in system._http)
+        {
+            http.Dispose();
+        }
+        system._http.Clear();
+        system._http.AddRange(host.Gateways.Select(NewClient));
         return system;
     }
 
-    public override async Task<Outcome> BookAsync(PlannedBooking booking)
+    public override async Task<Answer> BookAsync(PlannedBooking booking)
     {
         var operation = _operations[booking.Operation];
+        var returnees = booking.Returnees.Select(r => _returneeIds[r]).ToArray();
         if (_viaHttp)
         {
-            return await PostBookingAsync(_http, $"/api/v1/operations/{operation}/bookings", _tokens[booking.Country], booking);
+            return await PostBookingAsync(Next(_http), $"/api/v1/operations/{operation}/bookings", _tokens[booking.Country], booking with { Returnees = returnees });
         }
-        var grain = _app.Services.GetRequiredService<IGrainFactory>().GetGrain<IReturnOperationGrain>(operation);
-        var request = new BookingRequest(ApiConventions.NewId("bk-", TimeProvider.System), booking.Returnees, booking.Escorts, 0, 0, 0, 0);
+        var grain = _host.Grains!.GetGrain<IReturnOperationGrain>(operation);
+        var request = new BookingRequest(ApiConventions.NewId("bk-", TimeProvider.System), returnees, booking.Escorts, 0, 0, 0, 0);
         try
         {
             var view = await grain.RequestBooking(Coordinator(booking.Country), request);
             return view.Status switch
             {
-                BookingStatus.Confirmed => Outcome.Confirmed,
-                BookingStatus.Waitlisted => Outcome.Waitlisted,
+                BookingStatus.Confirmed => new Answer(Outcome.Confirmed, view.Id),
+                BookingStatus.Waitlisted => new Answer(Outcome.Waitlisted, view.Id),
                 var other => Note(Outcome.Error, "booked with status " + other),
             };
         }
@@ -85,94 +97,128 @@ public sealed class ReturnOpsSystem : BookingSystem
         }
     }
 
-    /// <summary>Read from the operation grains: every booking the organiser sees, by status, and the seats confirmed.</summary>
-    public override async Task<IReadOnlyList<OperationTally>> TallyAsync()
+    public override async Task<Answer> CancelAsync(int operation, string country, string bookingId)
     {
-        var grains = _app.Services.GetRequiredService<IGrainFactory>();
-        var tallies = new List<OperationTally>();
+        if (_viaHttp)
+        {
+            return await DeleteBookingAsync(Next(_http), $"/api/v1/operations/{_operations[operation]}/bookings/{bookingId}", _tokens[country]);
+        }
+        try
+        {
+            await _host.Grains!.GetGrain<IReturnOperationGrain>(_operations[operation]).CancelBooking(Coordinator(country), bookingId);
+            return new Answer(Outcome.Cancelled);
+        }
+        catch (DomainRuleException ex)
+        {
+            return Note(Outcome.Refused, "cancel: " + ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Note(Outcome.Error, "cancel: " + ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    /// <summary>Through the API, as the organiser sees it: the operation's capacity and every booking, page by page.</summary>
+    public override async Task<IReadOnlyList<StoredOperation>> ReadBackAsync()
+    {
+        var organiser = _tokens[Organiser];
+        var stored = new List<StoredOperation>();
         foreach (var id in _operations)
         {
-            var operation = grains.GetGrain<IReturnOperationGrain>(id);
-            var view = await operation.GetView() ?? throw new InvalidOperationException($"Operation {id} is gone.");
-            var bookings = await operation.GetBookings(Coordinator("AT"));
-            tallies.Add(new OperationTally(id, view.SeatCapacity, bookings.Where(b => b.Status == BookingStatus.Confirmed).Sum(b => b.Seats),
-                bookings.Count(b => b.Status == BookingStatus.Confirmed), bookings.Count(b => b.Status == BookingStatus.Waitlisted)));
+            var view = await SendAsync(HttpMethod.Get, $"/api/v1/operations/{id}", organiser, null);
+            var bookings = new List<StoredBooking>();
+            string? after = null;
+            do
+            {
+                var page = await SendAsync(HttpMethod.Get,
+                    $"/api/v1/operations/{id}/bookings?limit=500" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), organiser, null);
+                bookings.AddRange(page.GetProperty("items").EnumerateArray().Select(b =>
+                    new StoredBooking(b.GetProperty("id").GetString()!, b.GetProperty("status").GetString()!, b.GetProperty("seats").GetInt32())));
+                after = page.GetProperty("nextAfter").GetString();
+            }
+            while (after is not null);
+            stored.Add(new StoredOperation(id, view.GetProperty("seats").GetProperty("capacity").GetInt32(), bookings));
         }
-        return tallies;
+        return stored;
     }
 
-    /// <summary>The largest operation's stored state (JSON characters): every booking turn rewrites all of it.</summary>
-    public async Task<long> LargestOperationStateAsync()
+    /// <summary>GET <paramref name="path"/> as the organiser (a coordinator of AT), for the read-rate comparison.</summary>
+    public async Task<bool> GetAsync(string path)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var query = new Npgsql.NpgsqlCommand("SELECT coalesce(max(length(payload)), 0) FROM grain_state WHERE grain_key LIKE 'op-%'", connection);
-        return Convert.ToInt64(await query.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", _tokens[Organiser]);
+        try
+        {
+            using var response = await Next(_http).SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
-    public override async ValueTask DisposeAsync() => await StopAppAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var http in _http)
+        {
+            http.Dispose();
+        }
+        if (_ownsHost)
+        {
+            await _host.DisposeAsync();
+        }
+    }
 
     private static Caller Coordinator(string country) => new(Caller.Coordinator, country, "coordinator-" + country.ToLowerInvariant());
 
-    private static ReturneeCase Case(string id) =>
-        new(id.ToUpperInvariant(), "AL", 1990, "M", null, false, null, true, false, false, true, new DateOnly(2030, 12, 31), false, null, [], false);
-
-    private async Task StartAppAsync(string connectionString)
-    {
-        _app = GatewayApp.Build([], builder =>
-        {
-            builder.Environment.EnvironmentName = "Production";
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = "Postgres",
-                ["Storage:ConnectionString"] = connectionString,
-                ["Auth:SigningKey"] = SigningKey,
-                // Per caller (one token per country here); the default would refuse a clerk room's worth of requests.
-                ["Gateway:RateLimitPermits"] = "1000000",
-                ["Gateway:SeedDemoData"] = "false",
-            });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            // Errors only (to standard error), so that a 503 or 500 in a run can be traced to its cause.
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Error).SetMinimumLevel(LogLevel.Error);
-        });
-        await _app.StartAsync();
-        _http = NewClient(new Uri(_app.Urls.First()));
-        var issuer = _app.Services.GetRequiredService<TokenIssuer>();
-        _tokens = RushPlan.Countries.ToDictionary(c => c, c => issuer.Issue("coordinator-" + c.ToLowerInvariant(), Caller.Coordinator, c));
-    }
-
-    private async Task StopAppAsync()
-    {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
-
-    private async Task<string> CreateOperationAsync(string organiser, DateTimeOffset now)
+    private async Task<string> CreateOperationAsync(int capacity, DateTimeOffset now)
     {
         var plan = new
         {
             type = "Joint",
             destinations = new[] { "AL" },
             legs = new[] { new { from = "VIE", to = "TIA", departure = now.AddDays(20) } },
-            seatCapacity = RushPlan.Capacity,
+            seatCapacity = capacity,
             bookingDeadline = now.AddDays(10),
         };
-        var id = (await SendAsync(HttpMethod.Post, "/api/v1/operations", organiser, plan)).GetProperty("id").GetString()!;
-        await SendAsync(HttpMethod.Post, $"/api/v1/operations/{id}/status", organiser, new { to = "Announced" });
+        var id = (await SendAsync(HttpMethod.Post, "/api/v1/operations", _tokens[Organiser], plan)).GetProperty("id").GetString()!;
+        await SendAsync(HttpMethod.Post, $"/api/v1/operations/{id}/status", _tokens[Organiser], new { to = "Announced" });
         return id;
     }
 
-    private async Task<System.Text.Json.JsonElement> SendAsync(HttpMethod method, string path, string token, object body)
+    /// <summary>Forced returnees of <paramref name="country"/>, eligible for the operations (Albanians, to Tirana), by one CSV file.</summary>
+    private async Task ImportAsync(string country, string tag, IReadOnlyList<string> names)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = System.Net.Http.Json.JsonContent.Create(body) };
+        var csv = new StringBuilder("reference,nationality,birthYear,sex,decisionEnforceable,nonRefoulementCleared,travelDocumentValidUntil\n");
+        foreach (var name in names)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{tag}-{name},AL,1990,M,yes,yes,2030-12-31\n");
+        }
+        var imported = await SendAsync(HttpMethod.Post, "/api/v1/returnees/import", _tokens[country], new { csv = csv.ToString() });
+        lock (_returneeIds)
+        {
+            foreach (var item in imported.GetProperty("items").EnumerateArray())
+            {
+                _returneeIds[item.GetProperty("reference").GetString()![(tag.Length + 1)..]] = item.GetProperty("id").GetString()!;
+            }
+        }
+    }
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string token, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        }
         request.Headers.Authorization = new("Bearer", token);
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var response = await _http.SendAsync(request);
+        using var response = await _http[0].SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode
-            ? System.Text.Json.JsonDocument.Parse(text).RootElement
+            ? JsonDocument.Parse(text).RootElement.Clone()
             : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
     }
 }

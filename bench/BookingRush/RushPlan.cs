@@ -1,5 +1,15 @@
 namespace ReturnOps.BookingRush;
 
+/// <summary>What a system is set up with before a scenario: announced operations of one capacity, and each country's returnees.</summary>
+public interface IPlan
+{
+    int Operations { get; }
+
+    int Capacity { get; }
+
+    IEnumerable<(string Country, string Returnee)> Returnees { get; }
+}
+
 /// <summary>One booking a clerk will send: 1–4 of the country's returnees, all forced, with 2 escorts each.</summary>
 public sealed record PlannedBooking(string Country, int Operation, string[] Returnees, int Escorts)
 {
@@ -11,13 +21,14 @@ public sealed record PlannedBooking(string Country, int Operation, string[] Retu
 /// its clerks share. Hot: every booking on operation 0. Spread: each booking on one of 20 operations at random.
 /// Deterministic (seeded), so both systems get the same bookings in the same order per country.
 /// </summary>
-public sealed class RushPlan
+public sealed class RushPlan : IPlan
 {
     /// <summary>The 19 JCP participants named in the domain notes, and the Netherlands as the twentieth.</summary>
     public static readonly string[] Countries =
         ["AT", "HR", "CZ", "BE", "BG", "DE", "FR", "HU", "PL", "RO", "SK", "SI", "CH", "AL", "BA", "XK", "ME", "MK", "RS", "NL"];
 
-    public const int Capacity = 300;
+    /// <summary>The burst's capacity, as measured since the issue was filed: 600 bookings of 3–12 seats overflow it into the waitlist.</summary>
+    public const int BurstCapacity = 300;
 
     private RushPlan(int operations, IReadOnlyDictionary<string, IReadOnlyList<PlannedBooking>> byCountry)
     {
@@ -26,6 +37,7 @@ public sealed class RushPlan
     }
 
     public int Operations { get; }
+    public int Capacity => BurstCapacity;
     public IReadOnlyDictionary<string, IReadOnlyList<PlannedBooking>> ByCountry { get; }
     public int Bookings => ByCountry.Values.Sum(b => b.Count);
 

@@ -3,22 +3,25 @@ using System.Globalization;
 
 namespace ReturnOps.BookingRush;
 
+/// <summary>Where a scenario ran: durable commits or not, the topology, the scenario (burst or steady) and the layout (hot or spread).</summary>
+public sealed record Setting(string Durability, string Topology, string Scenario, string Layout);
+
 /// <summary>What one system did in one scenario, and whether its books add up afterwards.</summary>
 public sealed record RushResult(
-    string System, string Layout, int Clerks, int Clients, int Sent, TimeSpan Elapsed, double P50, double P95, double P99,
-    int Confirmed, int Waitlisted, int Refused, int Errors, string Check, double OthersCpu, double BenchCores, double Load)
+    Setting Setting, string System, int Clients, TimeSpan Elapsed, double P50, double P95, double P99,
+    int Confirmed, int Waitlisted, int Refused, int Errors, int Cancelled, double CancelP99, string Check, double OthersCpu, double Load)
 {
+    /// <summary>Bookings stored (confirmed or waitlisted) per second.</summary>
     public double PerSecond => (Confirmed + Waitlisted) / Elapsed.TotalSeconds;
 }
 
-/// <summary>Runs one scenario: 20 countries × <c>clerks</c> clients, each taking its country's next booking until none is left.</summary>
+/// <summary>Runs the burst: 20 countries × <c>clerks</c> clients, each taking its country's next booking until none is left.</summary>
 internal static class RushRun
 {
-    public static async Task<RushResult> RunAsync(BookingSystem system, RushPlan plan, string layout, int clerks, int? postmaster)
+    public static async Task<RushResult> RunAsync(BookingSystem system, RushPlan plan, Setting setting, int clerks, int? postmaster)
     {
         var queues = plan.ByCountry.ToDictionary(c => c.Key, c => new Queue<PlannedBooking>(c.Value));
-        var outcomes = new List<(PlannedBooking Booking, Outcome Outcome, double Ms)>[RushPlan.Countries.Length * clerks];
-        var load = LoadAverage();
+        var outcomes = new List<(PlannedBooking Booking, Answer Answer, double Ms)>[RushPlan.Countries.Length * clerks];
         var cpu = CpuReading.Take(postmaster);
         var started = Stopwatch.GetTimestamp();
         var clients = Enumerable.Range(0, outcomes.Length).Select(i => Task.Run(async () =>
@@ -37,52 +40,32 @@ internal static class RushRun
                     return;
                 }
                 var sent = Stopwatch.GetTimestamp();
-                var outcome = await system.BookAsync(next);
-                mine.Add((next, outcome, Stopwatch.GetElapsedTime(sent).TotalMilliseconds));
+                var answer = await system.BookAsync(next);
+                mine.Add((next, answer, Stopwatch.GetElapsedTime(sent).TotalMilliseconds));
             }
         })).ToArray();
         await Task.WhenAll(clients);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var after = CpuReading.Take(postmaster);
+        var load = Load.Now();
         var all = outcomes.SelectMany(o => o).ToList();
         var latencies = all.Select(o => o.Ms).Order().ToArray();
-        var check = await CheckAsync(system, plan, all.Where(o => o.Outcome is Outcome.Confirmed or Outcome.Waitlisted).Select(o => o.Booking));
-        return new RushResult(system.Name, layout, clerks, outcomes.Length, all.Count, elapsed,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
-            all.Count(o => o.Outcome == Outcome.Confirmed), all.Count(o => o.Outcome == Outcome.Waitlisted),
-            all.Count(o => o.Outcome == Outcome.Refused), all.Count(o => o.Outcome == Outcome.Error), check,
-            after.OthersSince(cpu), after.ProcessCoresSince(cpu, elapsed), load);
+        var acknowledged = all.Where(o => o.Answer.BookingId is not null)
+            .Select(o => new Acknowledged(o.Booking.Operation, o.Answer.BookingId!, Cancellation.None)).ToList();
+        var errors = all.Count(o => o.Answer.Outcome == Outcome.Error);
+        var check = await BookCheck.RunAsync(system, plan.Operations, acknowledged, errors);
+        return new RushResult(setting, system.Name, outcomes.Length, elapsed,
+            Load.Percentile(latencies, 0.50), Load.Percentile(latencies, 0.95), Load.Percentile(latencies, 0.99),
+            all.Count(o => o.Answer.Outcome == Outcome.Confirmed), all.Count(o => o.Answer.Outcome == Outcome.Waitlisted),
+            all.Count(o => o.Answer.Outcome == Outcome.Refused), errors, 0, double.NaN, check, after.OthersSince(cpu), load);
     }
+}
 
-    /// <summary>No operation overbooked; every accepted booking stored as confirmed or waitlisted, and nothing else stored.</summary>
-    private static async Task<string> CheckAsync(BookingSystem system, RushPlan plan, IEnumerable<PlannedBooking> accepted)
-    {
-        var acceptedPerOperation = new int[plan.Operations];
-        foreach (var booking in accepted)
-        {
-            acceptedPerOperation[booking.Operation]++;
-        }
-        var tallies = await system.TallyAsync();
-        var problems = new List<string>();
-        for (var i = 0; i < plan.Operations; i++)
-        {
-            var t = tallies[i];
-            if (t.ConfirmedSeats > t.Capacity)
-            {
-                problems.Add($"{t.Operation} OVERBOOKED: {t.ConfirmedSeats} > {t.Capacity}");
-            }
-            if (t.Confirmed + t.Waitlisted != acceptedPerOperation[i])
-            {
-                problems.Add($"{t.Operation}: {t.Confirmed} confirmed + {t.Waitlisted} waitlisted stored, {acceptedPerOperation[i]} accepted");
-            }
-        }
-        return problems.Count == 0 ? "ok" : string.Join("; ", problems);
-    }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static double LoadAverage()
+/// <summary>The machine's load and the latency percentiles, as every scenario reports them.</summary>
+internal static class Load
+{
+    /// <summary>The 1-minute load average (/proc/loadavg): read at the end of a scenario, it covers the scenario's last minute.</summary>
+    public static double Now()
     {
         try
         {
@@ -93,4 +76,7 @@ internal static class RushRun
             return double.NaN;
         }
     }
+
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -41,6 +41,7 @@ public static class BaselineApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPost("/operations/{id}/bookings", BookAsync).RequireAuthorization("coordinator");
+        app.MapDelete("/operations/{id}/bookings/{bookingId:long}", CancelAsync).RequireAuthorization("coordinator");
         return app;
     }
 
@@ -58,6 +59,19 @@ public static class BaselineApp
             BookingOutcome.Booked booked => TypedResults.Created($"/operations/{id}/bookings/{booked.Booking.Id}", booked.Booking),
             BookingOutcome.Refused refused => TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status422UnprocessableEntity,
                 extensions: new Dictionary<string, object?> { ["rule"] = refused.Rule }),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    /// <summary>The gateway's <c>DELETE /operations/{id}/bookings/{bookingId}</c>: 204, 404 for another country's or unknown booking, 409 once closed.</summary>
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> CancelAsync(string id, long bookingId, HttpContext http, RowLockingBookings bookings)
+    {
+        var country = http.User.FindFirst("country")!.Value;
+        return await bookings.CancelAsync(id, bookingId, country, http.User.Identity?.Name ?? "") switch
+        {
+            CancelOutcome.Cancelled => TypedResults.NoContent(),
+            CancelOutcome.Closed => TypedResults.Problem("The operation does not take changes to bookings now.", statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["rule"] = "invalid-transition" }),
             _ => TypedResults.NotFound(),
         };
     }

@@ -18,3 +18,11 @@ public abstract record BookingOutcome
 
     public sealed record NotFound : BookingOutcome;
 }
+
+/// <summary>What one cancellation came to: done (or done before), unknown booking of this country, or the operation no longer open.</summary>
+public enum CancelOutcome
+{
+    Cancelled,
+    NotFound,
+    Closed,
+}

@@ -50,6 +50,103 @@ public sealed class RowLockingBookings(NpgsqlDataSource dataSource, TimeProvider
         return new BookingOutcome.Booked(new BookingAnswer(bookingId, status, seats));
     }
 
+    /// <summary>
+    /// Cancels one of the country's bookings in one transaction under the operation's row lock: the booking becomes
+    /// Cancelled, its returnees are free again, its confirmed seats are given back and the waitlist is promoted by the
+    /// grain's rule (arrival order, first fit: every waitlisted booking that fits the seats left is confirmed). Cancelling
+    /// a cancelled booking changes nothing (a retry).
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(string operationId, long bookingId, string country, string subject)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var operation = await LockOperationAsync(connection, operationId);
+        if (operation is null)
+        {
+            return CancelOutcome.NotFound;
+        }
+        string status;
+        int seats;
+        await using (var find = new NpgsqlCommand("SELECT status, seats FROM bookings WHERE id = @id AND operation_id = @operation AND country = @country", connection))
+        {
+            find.Parameters.AddWithValue("id", bookingId);
+            find.Parameters.AddWithValue("operation", operationId);
+            find.Parameters.AddWithValue("country", country);
+            await using var reader = await find.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                return CancelOutcome.NotFound;
+            }
+            (status, seats) = (reader.GetString(0), reader.GetInt32(1));
+        }
+        if (status == "Cancelled")
+        {
+            return CancelOutcome.Cancelled;
+        }
+        if (operation.Status != "Announced")
+        {
+            return CancelOutcome.Closed;
+        }
+        await Execute(connection, "UPDATE bookings SET status = 'Cancelled' WHERE id = @booking", ("booking", bookingId));
+        if (status == "Confirmed")
+        {
+            await Execute(connection, "UPDATE operations SET confirmed_seats = confirmed_seats - @seats WHERE id = @id", ("seats", seats), ("id", operationId));
+        }
+        await Execute(connection, "UPDATE returnees SET booking_id = NULL WHERE booking_id = @booking", ("booking", bookingId));
+        var promoted = await PromoteAsync(connection, operationId, operation.Capacity);
+        await Execute(connection, """
+            INSERT INTO notifications (operation_id, destination, subject, booking_id, seats)
+            SELECT @operation, d.destination, d.subject, d.booking, d.seats
+            FROM unnest(@destinations, @subjects, @bookings, @seats) AS d (destination, subject, booking, seats)
+            """, ("operation", operationId),
+            ("destinations", promoted.Select(p => p.Country).Prepend(country).ToArray()),
+            ("subjects", promoted.Select(_ => "booking.promoted").Prepend("booking.cancelled").ToArray()),
+            ("bookings", promoted.Select(p => p.Id).Prepend(bookingId).ToArray()),
+            ("seats", promoted.Select(p => p.Seats).Prepend(0).ToArray()));
+        await Execute(connection, "INSERT INTO audit_log (at, subject, action, operation_id, booking_id) VALUES (@at, @subject, 'booking.cancel', @operation, @booking)",
+            ("at", clock.GetUtcNow()), ("subject", subject), ("operation", operationId), ("booking", bookingId));
+        await transaction.CommitAsync();
+        return CancelOutcome.Cancelled;
+    }
+
+    /// <summary>The grain's first fit (SeatAllocation.Promote): waitlisted bookings in arrival order, each confirmed if it fits the seats left.</summary>
+    private static async Task<List<(long Id, string Country, int Seats)>> PromoteAsync(NpgsqlConnection connection, string operationId, int capacity)
+    {
+        var waiting = new List<(long Id, string Country, int Seats)>();
+        int confirmed;
+        await using (var seats = new NpgsqlCommand("SELECT confirmed_seats FROM operations WHERE id = @id", connection))
+        {
+            seats.Parameters.AddWithValue("id", operationId);
+            confirmed = (int)(await seats.ExecuteScalarAsync())!;
+        }
+        await using (var list = new NpgsqlCommand("SELECT id, country, seats FROM bookings WHERE operation_id = @id AND status = 'Waitlisted' ORDER BY id", connection))
+        {
+            list.Parameters.AddWithValue("id", operationId);
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                waiting.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+            }
+        }
+        var free = capacity - confirmed;
+        var promoted = new List<(long Id, string Country, int Seats)>();
+        foreach (var booking in waiting)
+        {
+            if (booking.Seats <= free)
+            {
+                promoted.Add(booking);
+                free -= booking.Seats;
+            }
+        }
+        if (promoted.Count > 0)
+        {
+            await Execute(connection, "UPDATE bookings SET status = 'Confirmed' WHERE id = ANY(@ids)", ("ids", promoted.Select(p => p.Id).ToArray()));
+            await Execute(connection, "UPDATE operations SET confirmed_seats = confirmed_seats + @seats WHERE id = @id",
+                ("seats", promoted.Sum(p => p.Seats)), ("id", operationId));
+        }
+        return promoted;
+    }
+
     private BookingOutcome.Refused? Check(OperationRow operation, string country, BookingInput input, IReadOnlyList<ReturneeRow> returnees)
     {
         if (operation.Status != "Announced" || clock.GetUtcNow() >= operation.BookingDeadline)
