@@ -185,8 +185,8 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
         Alive(() => inner.ClaimAsync(owner, nowMs, leaseUntilMs, lanes, perLane, cancellationToken));
 
-    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) =>
-        Alive(() => inner.CompleteAsync(id, status, attempts, error, nowMs, cancellationToken));
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken) =>
+        Alive(() => inner.CompleteAsync(messages, nowMs, cancellationToken));
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) =>
         Alive(() => inner.RescheduleAsync(id, owner, attempts, nextAttemptMs, error, cancellationToken));
