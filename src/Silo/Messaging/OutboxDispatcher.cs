@@ -34,6 +34,7 @@ public sealed partial class OutboxDispatcher(
     private Task? _loop;
     private Task? _listener;
     private Task<bool>? _pendingWake;
+    private long _earliestRetryMs = long.MaxValue;
 
     /// <summary>Names this replica in claims.</summary>
     public string Owner => owner;
@@ -138,7 +139,7 @@ public sealed partial class OutboxDispatcher(
         _pendingWake ??= _wake.Reader.WaitToReadAsync(stopping).AsTask();
         try
         {
-            var poll = Task.Delay(options.PollInterval, clock, stopping);
+            var poll = Task.Delay(UntilNextLook(), clock, stopping);
             await Task.WhenAny(_pendingWake, poll);
         }
         finally
@@ -148,6 +149,37 @@ public sealed partial class OutboxDispatcher(
                 _pendingWake = null;
                 _wake.Reader.TryRead(out _);
             }
+        }
+    }
+
+    /// <summary>
+    /// The poll interval, or less when a message this replica rescheduled is due before it: a lane that waited for a
+    /// retry or for a circuit's break is looked at when it is due, not up to a poll interval later. A wake that comes
+    /// first forgets that time; the next poll finds the message then.
+    /// </summary>
+    private TimeSpan UntilNextLook()
+    {
+        var earliest = Interlocked.Read(ref _earliestRetryMs);
+        var until = TimeSpan.FromMilliseconds(Math.Max(0, earliest - NowMs()));
+        if (earliest == long.MaxValue || until > options.PollInterval)
+        {
+            return options.PollInterval;
+        }
+        Interlocked.CompareExchange(ref _earliestRetryMs, long.MaxValue, earliest);
+        return until;
+    }
+
+    private void NoteRetryAt(long dueMs)
+    {
+        var seen = Interlocked.Read(ref _earliestRetryMs);
+        while (dueMs < seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _earliestRetryMs, dueMs, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+            seen = previous;
         }
     }
 
@@ -251,7 +283,9 @@ public sealed partial class OutboxDispatcher(
         var attempts = Attempts(row, outcome);
         var backoff = outcome.Attempted ? Backoff(attempts) : TimeSpan.Zero;
         var delay = outcome.CircuitOpenFor is { } open && open > backoff ? open : backoff;
-        await store.RescheduleAsync(row.Id, owner, attempts, NowMs() + (long)delay.TotalMilliseconds, outcome.Error!, cancellationToken);
+        var dueMs = NowMs() + (long)delay.TotalMilliseconds;
+        await store.RescheduleAsync(row.Id, owner, attempts, dueMs, outcome.Error!, cancellationToken);
+        NoteRetryAt(dueMs);
         LogRetry(logger, row.MessageId, row.Destination, attempts, delay, outcome.Error);
         if (!outcome.Attempted && outcome.RefusedBy is { } refusedBy)
         {

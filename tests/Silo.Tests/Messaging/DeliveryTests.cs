@@ -180,13 +180,22 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
 
     public void Die() => _dead = true;
 
+    /// <summary>Dies when the dispatcher marks its first batch: after it sent the batch, before the database knows.</summary>
+    public bool DiesAtMark { get; set; }
+
     private T Alive<T>(Func<T> call) => _dead ? throw new ReturnOps.Storage.StorageUnavailableException("The replica is dead.") : call();
 
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
         Alive(() => inner.ClaimAsync(owner, nowMs, leaseUntilMs, lanes, perLane, cancellationToken));
 
-    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken) =>
-        Alive(() => inner.CompleteAsync(messages, nowMs, cancellationToken));
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken)
+    {
+        if (DiesAtMark)
+        {
+            Die();
+        }
+        return Alive(() => inner.CompleteAsync(messages, nowMs, cancellationToken));
+    }
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) =>
         Alive(() => inner.RescheduleAsync(id, owner, attempts, nextAttemptMs, error, cancellationToken));
