@@ -18,7 +18,7 @@ public sealed class BenchNode : IAsyncDisposable
 {
     private readonly WebhookSender _sender;
 
-    private BenchNode(IStorageProvider storage, IMessagingStore store, WebhookSender sender, OutboxDispatcher dispatcher, SubscriptionService subscriptions, string connectionString)
+    private BenchNode(IStorageProvider storage, TimedStore store, WebhookSender sender, OutboxDispatcher dispatcher, SubscriptionService subscriptions, string connectionString)
     {
         Storage = storage;
         Store = store;
@@ -29,7 +29,8 @@ public sealed class BenchNode : IAsyncDisposable
     }
 
     public IStorageProvider Storage { get; }
-    public IMessagingStore Store { get; }
+    /// <summary>The dispatcher's store, timed per call.</summary>
+    public TimedStore Store { get; }
     public OutboxDispatcher Dispatcher { get; }
     public SubscriptionService Subscriptions { get; }
     public string ConnectionString { get; }
@@ -42,12 +43,21 @@ public sealed class BenchNode : IAsyncDisposable
         var storage = new PostgresStorageProvider(connectionString, "bench", NullLoggerFactory.Instance);
         await storage.MigrateAsync([.. StorageSchema.Migrations, .. MessagingSchema.Migrations], CancellationToken.None);
         var options = Options();
-        var store = MessagingServiceCollectionExtensions.For(storage, NullLoggerFactory.Instance);
+        var store = new TimedStore(MessagingServiceCollectionExtensions.For(storage, NullLoggerFactory.Instance));
         var destinations = new WebhookDestinationPolicy(options);
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, TimeProvider.System);
         var dispatcher = new OutboxDispatcher(store, sender, options, TimeProvider.System, "bench", NullLogger<OutboxDispatcher>.Instance);
         var subscriptions = new SubscriptionService(store, destinations, TimeProvider.System, NullLogger<SubscriptionService>.Instance);
         return new BenchNode(storage, store, sender, dispatcher, subscriptions, connectionString);
+    }
+
+    /// <summary>The server's postmaster process id, from <c>postmaster.pid</c> in its data directory.</summary>
+    public async Task<int> PostmasterAsync()
+    {
+        await using var command = Storage.DataSource.CreateCommand("SHOW data_directory");
+        var directory = (string)(await command.ExecuteScalarAsync())!;
+        var first = (await File.ReadAllLinesAsync(Path.Combine(directory, "postmaster.pid")))[0];
+        return int.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Counts outbox rows in <paramref name="status"/>, straight from the table.</summary>

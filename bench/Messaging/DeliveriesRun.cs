@@ -12,7 +12,7 @@ namespace ReturnOps.MessagingBench;
 /// </summary>
 public static class DeliveriesRun
 {
-    public static async Task<(string Row, IReadOnlyList<string> Problems)> RunAsync(PostgresServer server, string durability, int destinations,
+    public static async Task<(string Row, string Profile, IReadOnlyList<string> Problems)> RunAsync(PostgresServer server, string durability, int destinations,
         int lanes, int perLane, int perTurn, int samples)
     {
         await using var node = await BenchNode.StartAsync(server);
@@ -28,19 +28,25 @@ public static class DeliveriesRun
         var marked = new List<double>();
         var enqueued = new List<double>();
         var cpu = TimeSpan.Zero;
+        var postgresCpu = TimeSpan.Zero;
+        var postmaster = await node.PostmasterAsync();
+        node.Store.Reset();
         var wall = TimeSpan.Zero;
         for (var sample = 1; sample <= samples; sample++)
         {
             var workload = new Workload($"s{sample}", lanes, perLane);
             var cpuBefore = Measure.ProcessCpu();
+            var postgresBefore = Measure.PostgresCpu(postmaster);
             var (toApplied, toMarked, toEnqueued) = await DeliverAsync(node, receivers, workload, perTurn);
             cpu += Measure.ProcessCpu() - cpuBefore;
+            postgresCpu += Measure.PostgresCpu(postmaster) - postgresBefore;
             wall += TimeSpan.FromSeconds(toMarked);
             applied.Add(workload.Count / toApplied);
             marked.Add(workload.Count / toMarked);
             enqueued.Add(toEnqueued);
             problems.AddRange(receivers.Check(workload, ordered: true).Select(p => $"sample {sample}: {p}"));
         }
+        var profile = $"fsync {durability}, {destinations} destinations, {samples} samples of {lanes * perLane:N0}: {node.Store.Summary()}";
         var dead = await node.CountAsync(DeliveryStatus.Dead);
         if (dead > 0)
         {
@@ -63,13 +69,13 @@ public static class DeliveriesRun
         var row = $"| {durability} | {destinations} | **{Measure.Rate(outbox)}** ({string.Join(", ", applied.Select(Measure.Rate))}) " +
             $"| {Measure.Rate(Measure.Median(marked))} | {Measure.Seconds(Measure.Median(enqueued))} " +
             $"| {Measure.Rate(Measure.Median(plain32))} | {Measure.Rate(Measure.Median(plainSequential))} " +
-            $"| {outbox / Measure.Median(plain32):P0} | {redelivered} | {cpu.TotalSeconds / wall.TotalSeconds:0.00} | {load}–{Measure.Load()} |";
-        return (row, problems);
+            $"| {outbox / Measure.Median(plain32):P0} | {redelivered} | {cpu.TotalSeconds / wall.TotalSeconds:0.00} | {postgresCpu.TotalSeconds / wall.TotalSeconds:0.00} | {load}–{Measure.Load()} |";
+        return (row, profile, problems);
     }
 
     public const string Header =
-        "| fsync | destinations | outbox → all applied, deliveries/s (samples) | → all marked delivered /s | enqueue took | plain POST, 32 concurrent /s | plain POST, sequential /s | outbox / plain 32 | receipts twice | bench process cores | load |\n" +
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|";
+        "| fsync | destinations | outbox → all applied, deliveries/s (samples) | → all marked delivered /s | enqueue took | plain POST, 32 concurrent /s | plain POST, sequential /s | outbox / plain 32 | receipts twice | bench process cores | PostgreSQL cores | load |\n" +
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|";
 
     /// <summary>Seconds from the first turn's start to all applied, to none pending, and to the last turn's commit.</summary>
     private static async Task<(double Applied, double Marked, double Enqueued)> DeliverAsync(BenchNode node, Receivers receivers, Workload workload, int perTurn)

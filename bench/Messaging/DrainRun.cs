@@ -20,7 +20,7 @@ public static class DrainRun
         "| fsync | backlog | outage | failed attempts in outage (max on one) | latest retry due after restart | restart → first applied | p25 | p50 | p75 | p90 | p99 | **all applied** | none pending | receipts twice | load |\n" +
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|";
 
-    public static async Task<(string Row, IReadOnlyList<string> Problems)> RunAsync(PostgresServer server, string durability, TimeSpan outage, int lanes, int perLane)
+    public static async Task<(string Row, string Profile, IReadOnlyList<string> Problems)> RunAsync(PostgresServer server, string durability, TimeSpan outage, int lanes, int perLane)
     {
         if (perLane % Rounds != 0)
         {
@@ -53,6 +53,7 @@ public static class DrainRun
         }
         var (attempts, maxAttempts, latestDue) = await OutageStatsAsync(node);
         await partner.StartAgainAsync();
+        node.Store.Reset();
         var watch = Stopwatch.StartNew();
         var latestRetry = TimeSpan.FromMilliseconds(Math.Max(0, latestDue - TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()));
 
@@ -79,6 +80,7 @@ public static class DrainRun
         await Measure.UntilAsync(async () => await node.CountAsync(DeliveryStatus.Pending) == 0, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5), "none pending");
         var none = watch.Elapsed.TotalSeconds;
 
+        var profile = $"drain, fsync {durability}, restart to none pending: {node.Store.Summary()}";
         problems.AddRange(receivers.Check(backlog, ordered: true));
         var dead = await node.CountAsync(DeliveryStatus.Dead);
         if (dead > 0)
@@ -88,7 +90,7 @@ public static class DrainRun
         var row = $"| {durability} | {backlog.Count:N0} | {outage.TotalSeconds:0} s | {attempts} ({maxAttempts}) | {Measure.Seconds(latestRetry.TotalSeconds)} " +
             $"| {Measure.Seconds(first ?? all)} | {string.Join(" | ", reached.Select(r => Measure.Seconds(r ?? all)))} | **{Measure.Seconds(all)}** " +
             $"| {Measure.Seconds(none)} | {receivers.ReceivedCount() - receivers.AppliedCount()} | {load}–{Measure.Load()} |";
-        return (row, problems);
+        return (row, profile, problems);
     }
 
     /// <summary>Failed attempts recorded on pending messages, the most on one, and the latest time one of them is due.</summary>

@@ -34,6 +34,47 @@ public static class Measure
         return self.TotalProcessorTime;
     }
 
+    /// <summary>
+    /// CPU time of a PostgreSQL server: the postmaster, its live backends, and the backends it has reaped (cutime, cstime),
+    /// from <c>/proc</c> (Linux; zero elsewhere).
+    /// </summary>
+    public static TimeSpan PostgresCpu(int postmaster)
+    {
+        if (!Directory.Exists("/proc"))
+        {
+            return TimeSpan.Zero;
+        }
+        long ticks = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // ended meanwhile
+            }
+            // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15) cutime(16) cstime(17).
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            if (pid == postmaster)
+            {
+                ticks += fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
+            }
+            else if (parent == postmaster)
+            {
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+        }
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+    }
+
     public static string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Seconds(double seconds) => seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";

@@ -28,6 +28,7 @@ var report = new List<string>
     $"Run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, load {Measure.Load()} at start.",
 };
 var problems = new List<string>();
+var profiles = new List<string>();
 foreach (var fsync in durabilities)
 {
     await using var server = await PostgresServer.StartAsync(durable: fsync == "on");
@@ -37,22 +38,27 @@ foreach (var fsync in durabilities)
         report.Add(DeliveriesRun.Header);
         foreach (var count in destinations)
         {
-            var (row, wrong) = await DeliveriesRun.RunAsync(server, fsync, count, lanes, Number("per-lane", 50), Number("per-turn", 10), Number("samples", 3));
+            var (row, profile, wrong) = await DeliveriesRun.RunAsync(server, fsync, count, lanes, Number("per-lane", 50), Number("per-turn", 10), Number("samples", 3));
             report.Add(row);
+            profiles.Add(profile);
             Console.Error.WriteLine(row);
             problems.AddRange(wrong.Select(p => $"deliveries, fsync {fsync}, {count} destinations: {p}"));
         }
     }
     if (which is "drain" or "both")
     {
-        var (row, wrong) = await DrainRun.RunAsync(server, fsync, outage, lanes, Number("backlog-per-lane", 100));
+        var (row, profile, wrong) = await DrainRun.RunAsync(server, fsync, outage, lanes, Number("backlog-per-lane", 100));
         report.Add("");
         report.Add(DrainRun.Header);
         report.Add(row);
+        profiles.Add(profile);
         Console.Error.WriteLine(row);
         problems.AddRange(wrong.Select(p => $"drain, fsync {fsync}: {p}"));
     }
 }
+report.Add("");
+report.Add("Store calls of the dispatcher (count, rows, summed time; calls overlap):");
+report.AddRange(profiles.Select(p => "- " + p));
 report.Add("");
 report.Add(problems.Count == 0
     ? "Checks: every lane applied in order, every message applied once, none lost, none dead."

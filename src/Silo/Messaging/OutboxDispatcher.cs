@@ -160,13 +160,13 @@ public sealed partial class OutboxDispatcher(
     private TimeSpan UntilNextLook()
     {
         var earliest = Interlocked.Read(ref _earliestRetryMs);
-        var until = TimeSpan.FromMilliseconds(Math.Max(0, earliest - NowMs()));
-        if (earliest == long.MaxValue || until > options.PollInterval)
+        var untilMs = earliest - NowMs(); // long.MaxValue (none noted) stays far beyond any poll interval
+        if (untilMs > options.PollInterval.TotalMilliseconds)
         {
             return options.PollInterval;
         }
         Interlocked.CompareExchange(ref _earliestRetryMs, long.MaxValue, earliest);
-        return until;
+        return TimeSpan.FromMilliseconds(Math.Max(0, untilMs));
     }
 
     private void NoteRetryAt(long dueMs)
