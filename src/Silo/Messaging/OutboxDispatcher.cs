@@ -154,8 +154,8 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>
     /// The poll interval, or less when a message this replica rescheduled is due before it: a lane that waited for a
-    /// retry or for a circuit's break is looked at when it is due, not up to a poll interval later. A wake that comes
-    /// first forgets that time; the next poll finds the message then.
+    /// retry or for a circuit's break is looked at when it is due, not up to a poll interval later. Only the earliest
+    /// such time is kept; it is forgotten once due (the claim that follows finds the message, or the next poll does).
     /// </summary>
     private TimeSpan UntilNextLook()
     {
@@ -165,8 +165,12 @@ public sealed partial class OutboxDispatcher(
         {
             return options.PollInterval;
         }
+        if (untilMs > 0)
+        {
+            return TimeSpan.FromMilliseconds(untilMs); // kept: a wake that ends this wait early must not lose it
+        }
         Interlocked.CompareExchange(ref _earliestRetryMs, long.MaxValue, earliest);
-        return TimeSpan.FromMilliseconds(Math.Max(0, untilMs));
+        return TimeSpan.Zero;
     }
 
     private void NoteRetryAt(long dueMs)
