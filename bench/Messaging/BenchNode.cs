@@ -35,7 +35,15 @@ public sealed class BenchNode : IAsyncDisposable
     public SubscriptionService Subscriptions { get; }
     public string ConnectionString { get; }
 
-    public static MessagingOptions Options() => new() { AllowLoopbackWebhooks = true };
+    /// <summary>Overrides <see cref="MessagingOptions.MessagesPerLane"/> (<c>--messages-per-lane</c>); the default otherwise.</summary>
+    public static int? MessagesPerLane { get; set; }
+
+    public static MessagingOptions Options()
+    {
+        var options = new MessagingOptions { AllowLoopbackWebhooks = true };
+        options.MessagesPerLane = MessagesPerLane ?? options.MessagesPerLane;
+        return options;
+    }
 
     public static async Task<BenchNode> StartAsync(PostgresServer server)
     {

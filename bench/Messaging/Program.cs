@@ -7,13 +7,17 @@ using ReturnOps.TestSupport;
 // Exits 1 when a check fails (order per lane, each message applied once, nothing lost, nothing dead). Usage:
 //   dotnet run -c Release --project bench/Messaging -- [--case deliveries|drain|both] [--fsync on|off|both]
 //       [--destinations 1,20] [--lanes 100] [--per-lane 50] [--per-turn 10] [--samples 3]
-//       [--outage 60] [--backlog-per-lane 100] [--out FILE]
+//       [--outage 60] [--backlog-per-lane 100] [--messages-per-lane N (MessagingOptions.MessagesPerLane, default 20)] [--out FILE]
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "true");
 string Option(string name, string fallback) => options.TryGetValue(name, out var value) ? value : fallback;
 int Number(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
 var which = Option("case", "both");
+if (options.TryGetValue("messages-per-lane", out var perClaim))
+{
+    BenchNode.MessagesPerLane = int.Parse(perClaim, CultureInfo.InvariantCulture);
+}
 var durabilities = Option("fsync", "both") switch
 {
     "both" => new[] { "on", "off" },
@@ -25,7 +29,8 @@ var outage = TimeSpan.FromSeconds(Number("outage", 60));
 
 var report = new List<string>
 {
-    $"Run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, load {Measure.Load()} at start.",
+    $"Run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, load {Measure.Load()} at start; " +
+    $"MessagesPerLane {BenchNode.Options().MessagesPerLane}.",
 };
 var problems = new List<string>();
 var profiles = new List<string>();
