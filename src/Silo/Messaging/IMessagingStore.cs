@@ -14,8 +14,11 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken);
 
-    /// <summary>Ends a pending message with <paramref name="status"/> (delivered, unrouted or dead) and its count of failed attempts.</summary>
-    Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends pending messages, each with its status (delivered, unrouted or dead), its count of failed attempts and its
+    /// last error, in one statement: a lane's batch is marked together after its last message was answered.
+    /// </summary>
+    Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken);
 
     /// <summary>Releases a claimed message to be tried again at <paramref name="nextAttemptMs"/>, if still ours.</summary>
     Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken);

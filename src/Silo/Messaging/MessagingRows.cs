@@ -21,11 +21,6 @@ internal static class MessagingRows
     public const string InsertInbox =
         "INSERT INTO inbox (message_id, consumer, received_ms) VALUES (@id, @consumer, @now) ON CONFLICT DO NOTHING";
 
-    public const string Complete = """
-        UPDATE outbox SET status = @status, attempts = @attempts, last_error = @error, delivered_ms = @now, claimed_by = NULL, claimed_until_ms = NULL
-        WHERE id = @id AND status = 'pending'
-        """;
-
     public const string Reschedule = """
         UPDATE outbox SET attempts = @attempts, next_attempt_ms = @next, last_error = @error, claimed_by = NULL, claimed_until_ms = NULL
         WHERE id = @id AND claimed_by = @owner AND status = 'pending'

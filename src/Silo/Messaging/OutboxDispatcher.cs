@@ -34,6 +34,7 @@ public sealed partial class OutboxDispatcher(
     private Task? _loop;
     private Task? _listener;
     private Task<bool>? _pendingWake;
+    private long _earliestRetryMs = long.MaxValue;
 
     /// <summary>Names this replica in claims.</summary>
     public string Owner => owner;
@@ -138,7 +139,7 @@ public sealed partial class OutboxDispatcher(
         _pendingWake ??= _wake.Reader.WaitToReadAsync(stopping).AsTask();
         try
         {
-            var poll = Task.Delay(options.PollInterval, clock, stopping);
+            var poll = Task.Delay(UntilNextLook(), clock, stopping);
             await Task.WhenAny(_pendingWake, poll);
         }
         finally
@@ -148,6 +149,41 @@ public sealed partial class OutboxDispatcher(
                 _pendingWake = null;
                 _wake.Reader.TryRead(out _);
             }
+        }
+    }
+
+    /// <summary>
+    /// The poll interval, or less when a message this replica rescheduled is due before it: a lane that waited for a
+    /// retry or for a circuit's break is looked at when it is due, not up to a poll interval later. Only the earliest
+    /// such time is kept; it is forgotten once due (the claim that follows finds the message, or the next poll does).
+    /// </summary>
+    private TimeSpan UntilNextLook()
+    {
+        var earliest = Interlocked.Read(ref _earliestRetryMs);
+        var untilMs = earliest - NowMs(); // long.MaxValue (none noted) stays far beyond any poll interval
+        if (untilMs > options.PollInterval.TotalMilliseconds)
+        {
+            return options.PollInterval;
+        }
+        if (untilMs > 0)
+        {
+            return TimeSpan.FromMilliseconds(untilMs); // kept: a wake that ends this wait early must not lose it
+        }
+        Interlocked.CompareExchange(ref _earliestRetryMs, long.MaxValue, earliest);
+        return TimeSpan.Zero;
+    }
+
+    private void NoteRetryAt(long dueMs)
+    {
+        var seen = Interlocked.Read(ref _earliestRetryMs);
+        while (dueMs < seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _earliestRetryMs, dueMs, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+            seen = previous;
         }
     }
 
@@ -170,20 +206,35 @@ public sealed partial class OutboxDispatcher(
             .Select(g => new Lane([.. g.OrderBy(r => r.Id)], leaseUntil, targets))];
     }
 
+    /// <summary>
+    /// Sends a lane's claimed messages one after another: each only after the one before it was answered (acknowledged by
+    /// every matching subscription, or ended as unrouted or dead). What they came to is kept in memory and written for the
+    /// whole batch in one statement when the lane stops: at its end, at its first failure, or when the replica stops.
+    /// </summary>
     private async Task DeliverLaneAsync(Lane lane, CancellationToken cancellationToken)
     {
-        var next = 0;
+        var completed = new List<CompletedMessage>(lane.Rows.Count);
+        var next = 0; // the first row neither completed nor rescheduled
         try
         {
             // Stop early enough that a claim never expires while this replica still sends under it.
             var stopAt = lane.LeaseUntilMs - (long)(options.AttemptTimeout.TotalMilliseconds * (options.InProcessRetries + 2));
             for (; next < lane.Rows.Count && NowMs() < stopAt; next++)
             {
-                if (!await DeliverRowAsync(lane.Rows[next], lane.Targets, cancellationToken))
+                var row = lane.Rows[next];
+                var outcome = await SendAsync(row, lane.Targets, cancellationToken);
+                if (Completion(row, outcome, NowMs()) is { } done)
                 {
-                    next++;
-                    break;
+                    completed.Add(done);
+                    continue;
                 }
+                // The lane stops at its first failure: what was answered before it is marked first, then the failed
+                // message waits for its retry time (as the lane's first pending message it holds the rest back).
+                await CompleteAsync(completed);
+                completed.Clear();
+                await RescheduleAsync(row, outcome, cancellationToken);
+                next++;
+                break;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -193,17 +244,21 @@ public sealed partial class OutboxDispatcher(
         {
             LogLaneFailed(logger, lane.Rows[0].Destination, lane.Rows[0].Lane, ex);
         }
-        await ReleaseAsync([.. lane.Rows.Skip(next).Select(r => r.Id)]);
+        // Whatever stopped the lane, what it sent is marked and only what it did not send is handed back. If the mark
+        // fails, those messages are handed back too and sent again under the same ids (at least once).
+        var unsent = lane.Rows.Skip(next).Select(r => r.Id);
+        if (!await TryCompleteAsync(completed))
+        {
+            unsent = completed.Select(c => c.Id).Concat(unsent);
+        }
+        await ReleaseAsync([.. unsent]);
     }
 
-    /// <summary>Sends one message and records the outcome; false when its lane must stop here.</summary>
-    private async Task<bool> DeliverRowAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
+    /// <summary>What a message came to if it is over (delivered, unrouted or dead), or null when it waits for a retry.</summary>
+    private CompletedMessage? Completion(OutboxRow row, RowOutcome outcome, long now)
     {
-        var outcome = await SendAsync(row, targets, cancellationToken);
-        var now = NowMs();
         if (outcome.Status is { } status)
         {
-            await store.CompleteAsync(row.Id, status, row.Attempts, outcome.Error, now, cancellationToken);
             if (status == DeliveryStatus.Dead)
             {
                 LogDead(logger, row.MessageId, row.Destination, row.Attempts, outcome.Error);
@@ -212,25 +267,51 @@ public sealed partial class OutboxDispatcher(
             {
                 LogCompleted(logger, row.MessageId, row.Type, row.Destination, status);
             }
-            return true;
+            return new CompletedMessage(row.Id, status, row.Attempts, outcome.Error);
         }
         // A circuit that refused before any request did not try the partner: that costs no attempt, only time.
-        var attempts = row.Attempts + (outcome.Attempted ? 1 : 0);
+        var attempts = Attempts(row, outcome);
         if (attempts >= options.MaxAttempts || now - row.OccurredMs > (long)options.MaxAge.TotalMilliseconds)
         {
-            await store.CompleteAsync(row.Id, DeliveryStatus.Dead, attempts, outcome.Error, now, cancellationToken);
             LogDead(logger, row.MessageId, row.Destination, attempts, outcome.Error);
-            return true; // the lane goes on past a dead letter
+            return new CompletedMessage(row.Id, DeliveryStatus.Dead, attempts, outcome.Error); // the lane goes on past a dead letter
         }
+        return null;
+    }
+
+    private static int Attempts(OutboxRow row, RowOutcome outcome) => row.Attempts + (outcome.Attempted ? 1 : 0);
+
+    /// <summary>Sets a failed message's retry time (backoff, or the open circuit's break) and releases it.</summary>
+    private async Task RescheduleAsync(OutboxRow row, RowOutcome outcome, CancellationToken cancellationToken)
+    {
+        var attempts = Attempts(row, outcome);
         var backoff = outcome.Attempted ? Backoff(attempts) : TimeSpan.Zero;
         var delay = outcome.CircuitOpenFor is { } open && open > backoff ? open : backoff;
-        await store.RescheduleAsync(row.Id, owner, attempts, now + (long)delay.TotalMilliseconds, outcome.Error!, cancellationToken);
+        var dueMs = NowMs() + (long)delay.TotalMilliseconds;
+        await store.RescheduleAsync(row.Id, owner, attempts, dueMs, outcome.Error!, cancellationToken);
+        NoteRetryAt(dueMs);
         LogRetry(logger, row.MessageId, row.Destination, attempts, delay, outcome.Error);
         if (!outcome.Attempted && outcome.RefusedBy is { } refusedBy)
         {
             await WaitForCircuitsAsync(row.Id, refusedBy, cancellationToken);
         }
-        return false;
+    }
+
+    /// <summary>Marks a batch; not the caller's token: a stopping replica still records what it delivered.</summary>
+    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => store.CompleteAsync(completed, NowMs(), CancellationToken.None);
+
+    private async Task<bool> TryCompleteAsync(IReadOnlyCollection<CompletedMessage> completed)
+    {
+        try
+        {
+            await CompleteAsync(completed);
+            return true;
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            LogCompleteFailed(logger, completed.Count, ex);
+            return false;
+        }
     }
 
     /// <summary>
@@ -431,6 +512,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not make {Count} messages due after their circuit closed; they wait until the break ends")]
     private static partial void LogWakeFailed(ILogger logger, int count, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark {Count} sent messages; they are sent again under the same ids")]
+    private static partial void LogCompleteFailed(ILogger logger, int count, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} claimed messages; they are free again when the claim expires")]
     private static partial void LogReleaseFailed(ILogger logger, int count, Exception ex);

@@ -65,6 +65,31 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
         Assert.Equal(Enumerable.Range(1, 10), lanes["op-b"]);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_rescheduled_message_is_sent_again_when_it_is_due_not_at_the_next_poll(string provider)
+    {
+        var (storage, cluster) = await StartAsync(provider);
+        var options = TestOptions();
+        options.PollInterval = TimeSpan.FromHours(1); // nothing below may be found by polling
+        var node = Node(cluster, 0, options);
+        var partner = await PartnerAsync();
+        await Subscribe(node, "AT", partner);
+        partner.Script(PartnerBehaviour.Fail, PartnerBehaviour.Fail); // the attempt and its in-process retry
+        await node.Publish("AT", "op-1", 1, 2);
+        await node.Dispatcher.StartAsync(CancellationToken.None);
+        node.Dispatcher.Wake(); // SQLite has no NOTIFY
+
+        await Eventually.True(async () => await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE attempts = 1 AND claimed_by IS NULL") == 1,
+            "the first message rescheduled");
+        Assert.Empty(partner.Applied);
+        // The retry is due within RetryBaseDelay (equal jitter): moving the clock there, and no further, sends the lane.
+        Clock.Advance(options.RetryBaseDelay);
+
+        await Eventually.True(() => partner.Applied.Count == 2, "the lane sent once its first message was due");
+        Assert.Equal(Enumerable.Range(1, 2), AppliedPerLane(partner)["op-1"]);
+    }
+
     [Fact]
     public async Task A_replica_that_dies_mid_dispatch_leaves_its_lane_to_another_once_the_claim_expires()
     {
@@ -180,13 +205,22 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
 
     public void Die() => _dead = true;
 
+    /// <summary>Dies when the dispatcher marks its first batch: after it sent the batch, before the database knows.</summary>
+    public bool DiesAtMark { get; set; }
+
     private T Alive<T>(Func<T> call) => _dead ? throw new ReturnOps.Storage.StorageUnavailableException("The replica is dead.") : call();
 
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
         Alive(() => inner.ClaimAsync(owner, nowMs, leaseUntilMs, lanes, perLane, cancellationToken));
 
-    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) =>
-        Alive(() => inner.CompleteAsync(id, status, attempts, error, nowMs, cancellationToken));
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken)
+    {
+        if (DiesAtMark)
+        {
+            Die();
+        }
+        return Alive(() => inner.CompleteAsync(messages, nowMs, cancellationToken));
+    }
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) =>
         Alive(() => inner.RescheduleAsync(id, owner, attempts, nextAttemptMs, error, cancellationToken));

@@ -34,6 +34,14 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
         RETURNING o.id, o.message_id, o.destination, o.lane, o.type, o.payload, o.occurred_ms, o.attempts
         """;
 
+    // One statement for a lane's batch: the arrays are unnested side by side into (id, status, attempts, error) rows.
+    private const string Complete = """
+        UPDATE outbox o SET status = c.status, attempts = c.attempts, last_error = c.error, delivered_ms = @now,
+                            claimed_by = NULL, claimed_until_ms = NULL
+        FROM unnest(@ids, @statuses, @attempts, @errors) AS c(id, status, attempts, error)
+        WHERE o.id = c.id AND o.status = 'pending'
+        """;
+
     private const string Release = """
         UPDATE outbox SET claimed_by = NULL, claimed_until_ms = NULL
         WHERE id = ANY(@ids) AND claimed_by = @owner AND status = 'pending'
@@ -62,14 +70,18 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
             return rows;
         });
 
-    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) => Run(MessagingRows.Complete, c =>
-    {
-        c.Parameters.AddWithValue("id", id);
-        c.Parameters.AddWithValue("attempts", attempts);
-        c.Parameters.AddWithValue("status", status);
-        c.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-        c.Parameters.AddWithValue("now", nowMs);
-    }, cancellationToken);
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken) =>
+        messages.Count == 0 ? Task.CompletedTask : Run(Complete, c =>
+        {
+            c.Parameters.AddWithValue("ids", messages.Select(m => m.Id).ToArray());
+            c.Parameters.AddWithValue("statuses", messages.Select(m => m.Status).ToArray());
+            c.Parameters.AddWithValue("attempts", messages.Select(m => m.Attempts).ToArray());
+            c.Parameters.Add(new NpgsqlParameter("errors", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
+            {
+                Value = messages.Select(m => (object?)m.Error ?? DBNull.Value).ToArray(),
+            });
+            c.Parameters.AddWithValue("now", nowMs);
+        }, cancellationToken);
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Run(MessagingRows.Reschedule, c =>
     {

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ReturnOps.Storage.Sqlite;
 using ReturnOps.Silo.Messaging.Deliveries;
@@ -32,6 +34,16 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
         RETURNING id, message_id, destination, lane, type, payload, occurred_ms, attempts
         """;
 
+    // One statement for a lane's batch, its messages passed as a JSON array of {id, status, attempts, error}.
+    private const string Complete = """
+        UPDATE outbox SET status = c.status, attempts = c.attempts, last_error = c.error, delivered_ms = @now,
+                          claimed_by = NULL, claimed_until_ms = NULL
+        FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.status') AS status,
+                     json_extract(value, '$.attempts') AS attempts, json_extract(value, '$.error') AS error
+              FROM json_each(@messages)) AS c
+        WHERE outbox.id = c.id AND outbox.status = 'pending'
+        """;
+
     private const string Release = """
         UPDATE outbox SET claimed_by = NULL, claimed_until_ms = NULL
         WHERE id IN (SELECT value FROM json_each(@ids)) AND claimed_by = @owner AND status = 'pending'
@@ -60,14 +72,12 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
             return rows;
         }, cancellationToken);
 
-    public Task CompleteAsync(long id, string status, int attempts, string? error, long nowMs, CancellationToken cancellationToken) => Write(MessagingRows.Complete, c =>
-    {
-        c.Parameters.AddWithValue("@id", id);
-        c.Parameters.AddWithValue("@attempts", attempts);
-        c.Parameters.AddWithValue("@status", status);
-        c.Parameters.AddWithValue("@error", (object?)error ?? DBNull.Value);
-        c.Parameters.AddWithValue("@now", nowMs);
-    }, cancellationToken);
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken) =>
+        messages.Count == 0 ? Task.CompletedTask : Write(Complete, c =>
+        {
+            c.Parameters.AddWithValue("@messages", CompletedJson(messages));
+            c.Parameters.AddWithValue("@now", nowMs);
+        }, cancellationToken);
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Write(MessagingRows.Reschedule, c =>
     {
@@ -166,6 +176,26 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
             await effect(connection, tx, cancellationToken);
             return true;
         }, cancellationToken);
+
+    private static string CompletedJson(IReadOnlyCollection<CompletedMessage> messages)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var message in messages)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", message.Id);
+                writer.WriteString("status", message.Status);
+                writer.WriteNumber("attempts", message.Attempts);
+                writer.WriteString("error", message.Error);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
     private Task<int> Write(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
         provider.WriteAsync(async (connection, tx) =>
