@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ReturnOps.Grains.Agreements;
+using ReturnOps.Grains.Costs;
 using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Operations;
@@ -17,6 +18,7 @@ namespace ReturnOps.Grains;
 [JsonSerializable(typeof(FamilyGroupState))]
 [JsonSerializable(typeof(ReadmissionRequestState))]
 [JsonSerializable(typeof(ReturnOperationState))]
+[JsonSerializable(typeof(OperationCostsState))]
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(IncidentNotice))]
 public sealed partial class GrainsJsonContext : JsonSerializerContext;

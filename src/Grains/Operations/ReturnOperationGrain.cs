@@ -142,6 +142,7 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
     /// <summary>Writes the state with its read-model rows: lists and statistics change in the same transaction.</summary>
     private Task Save()
     {
+        RecordCostSeats();
         foreach (var row in ReadModelSchema.OperationRows(Id, S, clock.GetUtcNow()))
         {
             WriteReadModel(row);
