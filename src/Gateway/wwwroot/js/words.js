@@ -29,6 +29,6 @@ export function warningText(warning) {
 const costCategories = { Charter: 'Charter (leg)', StaffTravel: 'Staff travel', Medical: 'Medical staff', Interpreters: 'Interpreters', Other: 'Other' };
 export const costCategoryWord = (code) => costCategories[code] || code;
 export const costCategoryCodes = Object.keys(costCategories);
-// The option's name quoted: the page-policy test (SecurityHeadersTests) reads a bare `{ style:` as an inline style.
+// The option's name is quoted: the page-policy test (SecurityHeadersTests) reads a bare style option as an inline style.
 const eur = new Intl.NumberFormat('en-IE', { currency: 'EUR', ['style']: 'currency' });
 export const euros = (amount) => eur.format(amount);
