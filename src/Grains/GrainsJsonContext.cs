@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ReturnOps.Grains.Agreements;
+using ReturnOps.Grains.Costs;
 using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Operations;
@@ -18,6 +19,7 @@ namespace ReturnOps.Grains;
 [JsonSerializable(typeof(ReadmissionRequestState))]
 [JsonSerializable(typeof(ReturnOperationState))]
 [JsonSerializable(typeof(Booking))]
+[JsonSerializable(typeof(OperationCostsState))]
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(IncidentNotice))]
 public sealed partial class GrainsJsonContext : JsonSerializerContext;

@@ -195,7 +195,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     /// <summary>How a form control is named in the keyboard test's messages: its id, its checkbox value, or its text.</summary>
     private const string ControlName = "c => c.id || (c.name ? `${c.name}=${c.value}` : `${c.localName}: ${c.textContent}`)";
 
-    private static async Task AssertNoViolations(IPage page, string name)
+    internal static async Task AssertNoViolations(IPage page, string name)
     {
         var result = await page.RunAxe(WcagAndBestPractice);
         if (result.Incomplete.Length > 0)

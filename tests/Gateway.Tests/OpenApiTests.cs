@@ -30,6 +30,10 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "GET /api/v1/notifications", "GET /api/v1/readmission-requests/overdue",
         "PUT /api/v1/operations/{id}/bookings/{bookingId}/staff", "POST /api/v1/operations/{id}/no-shows", "POST /api/v1/returnees/import",
         "GET /api/v1/readmission-requests/{id}", "GET /api/v1/bookings",
+        "GET /api/v1/operations/{id}/costs", "POST /api/v1/operations/{id}/costs", "PUT /api/v1/operations/{id}/costs/{lineId}",
+        "DELETE /api/v1/operations/{id}/costs/{lineId}", "POST /api/v1/operations/{id}/co-financing",
+        "PUT /api/v1/operations/{id}/co-financing/{lineId}", "DELETE /api/v1/operations/{id}/co-financing/{lineId}",
+        "GET /api/v1/operations/{id}/costs/statement",
     ];
 
     [Fact]

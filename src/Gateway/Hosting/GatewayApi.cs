@@ -1,5 +1,6 @@
 using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Costs;
 using ReturnOps.Gateway.Countries;
 using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Notifications;
@@ -20,6 +21,7 @@ public static class GatewayApi
         .MapReadmissionApi()
         .MapOperationsApi()
         .MapStateBookingsApi()
+        .MapCostsApi()
         .MapStatisticsApi()
         .MapNotificationsApi()
         .MapSubscriptionsApi()

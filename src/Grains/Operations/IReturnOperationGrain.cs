@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using ReturnOps.Grains.Costs;
 using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Grains.Operations;
@@ -88,4 +89,9 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     /// <summary>A serious incident or complaint from a participant or monitor; reaches role <c>fro</c> at once. Returns its id.</summary>
     [Alias("FileIncident")]
     Task<string> FileIncident(Caller caller, IncidentReport report);
+
+    /// <summary>Organiser, status and the seats each state holds for cost (rule 19), for the operation's cost record.</summary>
+    [ReadOnly]
+    [Alias("GetCostBasis")]
+    Task<CostBasis> GetCostBasis();
 }

@@ -54,6 +54,8 @@ public sealed partial class ReturnOperationGrain
     /// </summary>
     private async Task Persist()
     {
+        // Rule 19: seats held after BookingClosed are counted into the bookings before they are compared with what is stored.
+        RecordCostSeats();
         var changed = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var position = 0; position < S.Bookings.Count; position++)
         {

@@ -132,6 +132,13 @@ public sealed class Booking
     [Id(12)]
     public List<StaffMember> Staff { get; set; } = [];
 
+    /// <summary>
+    /// Rule 19: the most seats this booking held at once from BookingClosed until departure; a seat released after the
+    /// booking closed still counts for cost. Recorded by <see cref="ReturnOperationGrain"/> on every write in that time.
+    /// </summary>
+    [Id(13)]
+    public int CostSeats { get; set; }
+
     /// <summary>Rule 11: every returnee and every staff member takes a seat. Checked: counts are bounded (<see cref="BookingLimits"/>), a wrap would be a bug.</summary>
     public int Seats => checked(ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers);
 

@@ -38,15 +38,21 @@ public static class RuleCode
     /// <summary>Added to the contract: rule 21, the operation's destinations include neither the nationality nor a country that accepted the readmission.</summary>
     public const string DestinationOfReturn = "destination-of-return";
 
+    /// <summary>Added to the contract: rule 19, the operation has ended and its cost statement is final.</summary>
+    public const string CostsFinal = "costs-final";
+
+    /// <summary>Added to the contract: rule 19, co-financing would exceed the operation's costs.</summary>
+    public const string CoFinancingBeyondCosts = "co-financing-beyond-costs";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
-        DestinationOfReturn,
+        DestinationOfReturn, CostsFinal, CoFinancingBeyondCosts,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>
-    public static bool IsConflict(string code) => code is BookingClosed or InvalidTransition or OneMonitorReport;
+    public static bool IsConflict(string code) => code is BookingClosed or InvalidTransition or OneMonitorReport or CostsFinal;
 }

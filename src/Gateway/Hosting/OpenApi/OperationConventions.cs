@@ -39,6 +39,14 @@ public sealed class OperationConventions : IOpenApiOperationTransformer
                 },
             };
         }
+        if (metadata.OfType<CsvAlternativeMetadata>().Any() && operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+        {
+            // ApiExplorer keeps one response type per status (a second Produces replaces the first), so the CSV form is added here.
+            content["text/csv"] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 4180: a header line, CRLF line ends, dot decimals." },
+            };
+        }
         if (metadata.OfType<IfMatchMetadata>().Any())
         {
             (operation.Parameters ??= []).Add(new OpenApiParameter

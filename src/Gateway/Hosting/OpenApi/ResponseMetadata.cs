@@ -12,6 +12,9 @@ public sealed record LocationMetadata;
 /// <summary>The endpoint checks <c>If-Match</c> against the resource's ETag (412 when it does not match).</summary>
 public sealed record IfMatchMetadata;
 
+/// <summary>The endpoint's 200 also comes as CSV (<c>text/csv</c>) when the request's Accept asks for it.</summary>
+public sealed record CsvAlternativeMetadata;
+
 /// <summary>An anonymous endpoint that takes a credential of its own when the operator configures one (the metrics scrape).</summary>
 public sealed record OptionalCredentialMetadata(string Scheme);
 
@@ -35,6 +38,9 @@ public static class ResponseMetadataExtensions
 
     public static TBuilder TakesOptionalCredential<TBuilder>(this TBuilder builder, string scheme) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new OptionalCredentialMetadata(scheme));
+
+    public static TBuilder ProducesCsvAlternative<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new CsvAlternativeMetadata());
 
     /// <summary>A server-sent event stream: <c>text/event-stream</c>, one event per change.</summary>
     public static RouteHandlerBuilder ProducesEventStream(this RouteHandlerBuilder builder) =>

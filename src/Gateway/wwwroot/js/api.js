@@ -33,8 +33,9 @@ export class Problem extends Error {
   }
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, ifMatch) {
   const headers = { Accept: 'application/json' };
+  if (ifMatch) headers['If-Match'] = ifMatch;
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
@@ -49,8 +50,9 @@ async function request(method, path, body) {
 export const api = {
   get: (path) => request('GET', path),
   post: (path, body) => request('POST', path, body ?? {}),
-  put: (path, body) => request('PUT', path, body),
-  del: (path) => request('DELETE', path),
+  // ifMatch: the ETag the change must still find (412 otherwise), for records edited by more than one person.
+  put: (path, body, ifMatch) => request('PUT', path, body, ifMatch),
+  del: (path, ifMatch) => request('DELETE', path, undefined, ifMatch),
 };
 
 // Server-sent events over fetch, so the token travels in a header rather than in the URL.

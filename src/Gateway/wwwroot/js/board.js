@@ -3,6 +3,7 @@ import { el, table, when } from './dom.js';
 import { notificationsPanel } from './notifications.js';
 import { statusWord, typeWord, warningText } from './words.js';
 import { loadMore } from './paging.js';
+import { costsLink } from './costs-link.js';
 
 const OPERATIONS = '/operations?limit=50';
 
@@ -44,7 +45,7 @@ async function board() {
 async function operationRows(summaries) {
   const operations = await Promise.all(summaries.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`)));
   return operations.map((op) => el('tr', { 'data-operation': op.id },
-    el('td', {}, el('strong', {}, op.id), el('br'), typeWord(op.type), ' · ', op.organiser),
+    el('td', {}, el('strong', {}, op.id), el('br'), typeWord(op.type), ' · ', op.organiser, el('br'), costsLink(op.id, 'Cost statement')),
     el('td', {}, el('span', { class: `badge ${op.status}` }, statusWord(op.status))),
     el('td', {}, (op.destinations || []).join(', ')),
     el('td', { class: 'hide-narrow' }, when(op.legs?.[0]?.departure)),

