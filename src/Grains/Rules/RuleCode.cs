@@ -38,13 +38,16 @@ public static class RuleCode
     /// <summary>Added to the contract: rule 21, the operation's destinations include neither the nationality nor a country that accepted the readmission.</summary>
     public const string DestinationOfReturn = "destination-of-return";
 
+    /// <summary>Added to the contract: rule 17, identification and travel documents (no agreement or arrangement, a kind or validity the terms do not accept).</summary>
+    public const string Identification = "identification";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
-        DestinationOfReturn,
+        DestinationOfReturn, Identification,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>
