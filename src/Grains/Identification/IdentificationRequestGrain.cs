@@ -27,16 +27,12 @@ public sealed class IdentificationRequestGrain(
         var partner = await GrainFactory.GetGrain<IReadmissionAgreementsGrain>(IReadmissionAgreementsGrain.Key).Get(submission.Destination)
             ?? throw new DomainRuleException(RuleCode.Identification, $"There is no agreement or arrangement with {submission.Destination}.");
         var terms = partner.IdentificationTerms;
-        if (await GrainFactory.GetGrain<IReturneeGrain>(submission.ReturneeId).Get() is not { Case: { } c } view || view.Owner != submission.Owner)
+        // Whether the document on file is lost, withheld or about to expire is the owning state's call: any of its cases may be sent.
+        if (await GrainFactory.GetGrain<IReturneeGrain>(submission.ReturneeId).Get() is not { Case: not null } view || view.Owner != submission.Owner)
         {
             throw new ResourceNotFoundException($"Returnee {submission.ReturneeId} not found.");
         }
         var now = clock.GetUtcNow();
-        if (c.TravelDocumentValidUntil is { } valid && valid >= Today(now).AddMonths(terms.MinimumValidityMonths))
-        {
-            throw new DomainRuleException(RuleCode.Identification,
-                $"The returnee holds a travel document valid for at least {terms.MinimumValidityMonths} months; no identification is needed.");
-        }
         var due = now.AddDays(terms.ReplyDays);
         state.State.Clock = terms;
         state.State.Request = new IdentificationRequestView(GetPrimaryKeyString(), submission.ReturneeId, submission.Owner, submission.Destination,
