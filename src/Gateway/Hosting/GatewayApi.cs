@@ -1,6 +1,7 @@
 using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Countries;
+using ReturnOps.Gateway.Identification;
 using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Operations;
@@ -18,6 +19,7 @@ public static class GatewayApi
         .MapAgreementsApi()
         .MapReturneesApi()
         .MapReadmissionApi()
+        .MapIdentificationApi()
         .MapOperationsApi()
         .MapStateBookingsApi()
         .MapStatisticsApi()
