@@ -30,6 +30,9 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "GET /api/v1/notifications", "GET /api/v1/readmission-requests/overdue",
         "PUT /api/v1/operations/{id}/bookings/{bookingId}/staff", "POST /api/v1/operations/{id}/no-shows", "POST /api/v1/returnees/import",
         "GET /api/v1/readmission-requests/{id}", "GET /api/v1/bookings",
+        "POST /api/v1/returnees/{id}/identification-requests", "GET /api/v1/identification-requests", "GET /api/v1/identification-requests/overdue",
+        "GET /api/v1/identification-requests/{id}", "POST /api/v1/identification-requests/{id}/confirm", "POST /api/v1/identification-requests/{id}/refuse",
+        "POST /api/v1/identification-requests/{id}/document", "POST /api/v1/identification-requests/{id}/reissue",
     ];
 
     [Fact]

@@ -18,10 +18,23 @@ public sealed record IdentificationListItem(string Id, string ReturneeId, string
 public sealed record IdentificationList(IReadOnlyList<IdentificationListItem> Items, string? NextAfter);
 
 /// <summary>
+/// A request as the API shows it: the grain's view with the refusal and the document flattened (the served schema describes a
+/// nullable nested object or enum as a <c>oneOf</c> that a null does not satisfy).
+/// </summary>
+public sealed record IdentificationResource(string Id, string ReturneeId, string Owner, string Destination, IdentificationStatus Status,
+    DateTimeOffset RequestedAt, DateTimeOffset DueBy, bool Overdue, bool ThroughEmbassy, int Reissues, string? RefusalReason, string? RefusalText,
+    string? DocumentKind, string? DocumentNumber, DateOnly? DocumentValidFrom, DateOnly? DocumentValidUntil, DateTimeOffset? DocumentIssuedAt)
+{
+    public static IdentificationResource From(IdentificationRequestView v) => new(v.Id, v.ReturneeId, v.Owner, v.Destination, v.Status,
+        v.RequestedAt, v.DueBy, v.Overdue, v.ThroughEmbassy, v.Reissues, v.RefusalReason?.ToString(), v.RefusalText,
+        v.Document?.Kind.ToString(), v.Document?.Number, v.Document?.ValidFrom, v.Document?.ValidUntil, v.Document?.IssuedAt);
+}
+
+/// <summary>
 /// One request with the person it is about, as far as the destination needs it to identify them (the same as a readmission
 /// request shows); <see cref="Person"/> is null once the case was erased.
 /// </summary>
-public sealed record IdentificationRequestResource(IdentificationRequestView Request, ReadmissionPerson? Person);
+public sealed record IdentificationRequestResource(IdentificationResource Request, ReadmissionPerson? Person);
 
 /// <summary>Body of <c>POST /returnees/{id}/identification-requests</c>.</summary>
 public sealed record IdentificationRequestInput(string Destination);
@@ -60,7 +73,7 @@ public static class IdentificationApi
         return app;
     }
 
-    private static async Task<Created<IdentificationRequestView>> RequestAsync(string id, IdentificationRequestInput input, HttpContext http, IGrainFactory grains,
+    private static async Task<Created<IdentificationResource>> RequestAsync(string id, IdentificationRequestInput input, HttpContext http, IGrainFactory grains,
         [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
         var destination = ApiConventions.CountryCode(input.Destination, "destination");
@@ -72,7 +85,7 @@ public static class IdentificationApi
         }
         var requestId = ApiConventions.NewId(IdPrefix, clock);
         var view = await grains.GetGrain<IIdentificationRequestGrain>(requestId).Submit(new IdentificationSubmission(id, owner, destination));
-        return TypedResults.Created($"{ApiConventions.BasePath}/identification-requests/{requestId}", view);
+        return TypedResults.Created($"{ApiConventions.BasePath}/identification-requests/{requestId}", IdentificationResource.From(view));
     }
 
     /// <summary>Newest first, in pages: a partner's are those addressed to it, a coordinator's those it sent (optionally about one returnee).</summary>
@@ -121,20 +134,20 @@ public static class IdentificationApi
         var person = returnee?.Case is { } c
             ? new ReadmissionPerson(c.Reference, c.Nationality, c.BirthYear, c.Sex, c.TravelDocumentValidUntil is { } valid && valid >= today)
             : null;
-        return TypedResults.Ok(new IdentificationRequestResource(view, person));
+        return TypedResults.Ok(new IdentificationRequestResource(IdentificationResource.From(view), person));
     }
 
-    private static async Task<Ok<IdentificationRequestView>> ConfirmAsync(string id, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await Request(id, grains).Confirm(http.User.ToCaller()));
+    private static async Task<Ok<IdentificationResource>> ConfirmAsync(string id, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(IdentificationResource.From(await Request(id, grains).Confirm(http.User.ToCaller())));
 
-    private static async Task<Ok<IdentificationRequestView>> RefuseAsync(string id, IdentificationRefusalInput input, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await Request(id, grains).Refuse(http.User.ToCaller(), input.Reason, input.Text));
+    private static async Task<Ok<IdentificationResource>> RefuseAsync(string id, IdentificationRefusalInput input, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(IdentificationResource.From(await Request(id, grains).Refuse(http.User.ToCaller(), input.Reason, input.Text)));
 
-    private static async Task<Ok<IdentificationRequestView>> IssueDocumentAsync(string id, TravelDocumentInput input, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await Request(id, grains).IssueDocument(http.User.ToCaller(), input.Kind, input.Number, input.ValidFrom, input.ValidUntil));
+    private static async Task<Ok<IdentificationResource>> IssueDocumentAsync(string id, TravelDocumentInput input, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(IdentificationResource.From(await Request(id, grains).IssueDocument(http.User.ToCaller(), input.Kind, input.Number, input.ValidFrom, input.ValidUntil)));
 
-    private static async Task<Ok<IdentificationRequestView>> ReissueAsync(string id, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await Request(id, grains).RequestReissue(http.User.ToCaller()));
+    private static async Task<Ok<IdentificationResource>> ReissueAsync(string id, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(IdentificationResource.From(await Request(id, grains).RequestReissue(http.User.ToCaller())));
 
     /// <summary>The grain decides who may act on it: for anyone else the request does not exist (404).</summary>
     private static IIdentificationRequestGrain Request(string id, IGrainFactory grains) =>
