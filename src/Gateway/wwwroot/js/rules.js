@@ -20,6 +20,7 @@ const words = {
   'validation': 'Some values are not valid.',
   'one-monitor-report': 'This operation already has its monitor report: rule 7 asks for one report per operation.',
   'voluntary-only': 'A voluntary-return charter carries only voluntary returnees, and no escorts.',
+  'identification': 'The destination\'s terms refuse this: no agreement or arrangement, a document kind it does not accept, or a validity shorter than it requires.',
   'destination-of-return': 'This operation does not fly to the returnee\'s country of return: book a returnee only on an operation to their nationality, or to a country that accepted their readmission.',
 };
 
