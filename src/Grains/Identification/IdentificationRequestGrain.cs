@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ReturnOps.Grains.Agreements;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Messaging;
@@ -7,7 +8,7 @@ using ReturnOps.Grains.Rules;
 namespace ReturnOps.Grains.Identification;
 
 [GrainType("identification-request")]
-public sealed class IdentificationRequestGrain(
+public sealed partial class IdentificationRequestGrain(
     [PersistentState("state", GrainsModule.StorageName)] IPersistentState<IdentificationRequestState> state,
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     : DomainGrain, IIdentificationRequestGrain, IRemindable
@@ -54,7 +55,7 @@ public sealed class IdentificationRequestGrain(
     public async Task<IdentificationRequestView> Refuse(Caller caller, IdentificationRefusal reason, string text)
     {
         var request = AddressedTo(caller, IdentificationStatus.AwaitingIdentity);
-        if (!Enum.IsDefined(reason) || string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength)
+        if (!Enum.IsDefined(reason) || string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength || text.Any(char.IsControl))
         {
             // The owning state must know why, to supply more evidence or to ask another country.
             throw new DomainRuleException(RuleCode.Validation, $"A refusal needs a known reason code and a text of at most {MaxTextLength} characters.");
@@ -135,9 +136,11 @@ public sealed class IdentificationRequestGrain(
 
     private static void CheckDocument(IdentificationClock terms, TravelDocumentKind kind, string number, DateOnly validFrom, DateOnly validUntil, DateOnly today)
     {
-        if (!Enum.IsDefined(kind) || string.IsNullOrWhiteSpace(number) || number.Trim().Length > MaxNumberLength)
+        if (!Enum.IsDefined(kind) || !DocumentNumber().IsMatch(number.Trim()))
         {
-            throw new DomainRuleException(RuleCode.Validation, $"A document needs a known kind and a number of at most {MaxNumberLength} characters.");
+            // Document numbers are letters and digits (ICAO 9303), some national ones grouped by spaces, hyphens or slashes.
+            throw new DomainRuleException(RuleCode.Validation,
+                $"A document needs a known kind and a number of letters and digits (spaces, hyphens, slashes between), at most {MaxNumberLength} characters.");
         }
         if (kind == TravelDocumentKind.EuTravelDocumentForReturn && !terms.AcceptsEuTravelDocument)
         {
@@ -154,6 +157,9 @@ public sealed class IdentificationRequestGrain(
                 $"The document must be valid for at least {terms.MinimumValidityMonths} months from today ({today.AddMonths(terms.MinimumValidityMonths):yyyy-MM-dd}).");
         }
     }
+
+    [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9 /-]{0,38}[A-Za-z0-9])?$")]
+    private static partial Regex DocumentNumber();
 
     private static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 

@@ -118,6 +118,7 @@ public sealed class IdentificationRequestTests(SharedPostgres postgres) : Domain
         Assert.Equal(RuleCode.Identification, await RuleOf(() => IssueAsync(request, Today.AddMonths(6).AddDays(-1))));
         Assert.Equal(RuleCode.Validation, await RuleOf(() => request.IssueDocument(Caller.PartnerOf("AL"), TravelDocumentKind.Passport, "P1", Today.AddDays(1), Today.AddYears(1))));
         Assert.Equal(RuleCode.Validation, await RuleOf(() => request.IssueDocument(Caller.PartnerOf("AL"), TravelDocumentKind.Passport, "", Today, Today.AddYears(1))));
+        Assert.Equal(RuleCode.Validation, await RuleOf(() => request.IssueDocument(Caller.PartnerOf("AL"), TravelDocumentKind.Passport, "<script>", Today, Today.AddYears(1))));
 
         Assert.Equal(IdentificationStatus.AwaitingDocument, (await request.Get())!.Status);
         Assert.Null((await Grains.GetGrain<IReturneeGrain>(returnee).Get())!.Case!.TravelDocumentValidUntil);
