@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ReturnOps.Grains.Agreements;
 using ReturnOps.Grains.Costs;
 using ReturnOps.Grains.Countries;
+using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Readmission;
@@ -17,6 +18,7 @@ namespace ReturnOps.Grains;
 [JsonSerializable(typeof(ReturneeState))]
 [JsonSerializable(typeof(FamilyGroupState))]
 [JsonSerializable(typeof(ReadmissionRequestState))]
+[JsonSerializable(typeof(IdentificationRequestState))]
 [JsonSerializable(typeof(ReturnOperationState))]
 [JsonSerializable(typeof(Booking))]
 [JsonSerializable(typeof(OperationCostsState))]

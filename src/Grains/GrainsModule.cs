@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.Hosting;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Storage;
 
@@ -13,8 +14,8 @@ public static class GrainsModule
     /// <summary>The grain storage every domain grain names in <c>[PersistentState]</c>: ours, state and effects in one transaction.</summary>
     public const string StorageName = "returnops";
 
-    /// <summary>The domain's read-model tables and the operations' booking rows.</summary>
-    public static IReadOnlyList<Migration> Migrations { get; } = [.. ReadModelSchema.Migrations, .. BookingRows.Migrations];
+    /// <summary>The domain's read-model tables, the operations' booking rows and the identification requests' tables.</summary>
+    public static IReadOnlyList<Migration> Migrations { get; } = [.. ReadModelSchema.Migrations, .. BookingRows.Migrations, .. IdentificationSchema.Migrations];
 
     /// <summary>
     /// Registers the domain grains' storage, their call filters, <see cref="GrainsOptions"/> and the domain's clock

@@ -38,6 +38,10 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
         await host.PostAsync($"/api/v1/operations/{op}/bookings", tokens["hrC"], Demo.Booking([hrReturnee], 2));
         var readmission = (await host.PostAsync($"/api/v1/returnees/{atReturnee}/readmission-requests", tokens["atC"], new { destination = "AL" }))
             .Json.GetProperty("id").GetString();
+        var identification = (await host.PostAsync($"/api/v1/returnees/{atReturnee}/identification-requests", tokens["atC"], new { destination = "AL" }))
+            .Json.GetProperty("id").GetString();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var document = new { kind = "Passport", number = "P-1", validFrom = today.AddDays(-1).ToString("O"), validUntil = today.AddYears(2).ToString("O") };
         const string none = "rt-00000000000000000000000000000000";
 
         Case[] cases =
@@ -57,6 +61,14 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("GET", $"/api/v1/readmission-requests/{readmission}", null, "atC:200 alP:200 hrC:404 deC:404 rsP:404 *:403"),
             new("POST", $"/api/v1/readmission-requests/{readmission}/reply", new { accepted = true }, "alP:200 rsP:404 *:403"),
             new("GET", "/api/v1/readmission-requests/overdue", null, "sec:200 fro:200 admin:200 *:403"),
+            new("POST", $"/api/v1/returnees/{atReturnee}/identification-requests", new { destination = "RS" }, "atC:201 hrC:404 deC:404 *:403"),
+            new("GET", "/api/v1/identification-requests", null, "atC:200 hrC:200 deC:200 alP:200 rsP:200 *:403"),
+            new("GET", $"/api/v1/identification-requests/{identification}", null, "atC:200 alP:200 hrC:404 deC:404 rsP:404 *:403"),
+            new("POST", $"/api/v1/identification-requests/{identification}/confirm", null, "alP:200 rsP:404 *:403"),
+            new("POST", $"/api/v1/identification-requests/{identification}/refuse", new { reason = "NotANational", text = "x" }, "alP:409 rsP:404 *:403"),
+            new("POST", $"/api/v1/identification-requests/{identification}/document", document, "alP:200 rsP:404 *:403"),
+            new("POST", $"/api/v1/identification-requests/{identification}/reissue", null, "atC:200 hrC:404 deC:404 *:403"),
+            new("GET", "/api/v1/identification-requests/overdue", null, "sec:200 fro:200 admin:200 *:403"),
             new("GET", "/api/v1/notifications", null, "mon:403 admin:403 *:200"),
             new("GET", "/api/v1/operations", null, "*:200"),
             new("GET", $"/api/v1/operations/{op}", null, "rsP:404 *:200"),

@@ -34,6 +34,9 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "DELETE /api/v1/operations/{id}/costs/{lineId}", "POST /api/v1/operations/{id}/co-financing",
         "PUT /api/v1/operations/{id}/co-financing/{lineId}", "DELETE /api/v1/operations/{id}/co-financing/{lineId}",
         "GET /api/v1/operations/{id}/costs/statement",
+        "POST /api/v1/returnees/{id}/identification-requests", "GET /api/v1/identification-requests", "GET /api/v1/identification-requests/overdue",
+        "GET /api/v1/identification-requests/{id}", "POST /api/v1/identification-requests/{id}/confirm", "POST /api/v1/identification-requests/{id}/refuse",
+        "POST /api/v1/identification-requests/{id}/document", "POST /api/v1/identification-requests/{id}/reissue",
     ];
 
     [Fact]

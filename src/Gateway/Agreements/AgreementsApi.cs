@@ -6,19 +6,23 @@ using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Agreements;
 
-public sealed record AgreementResource(string Destination, int ReplyDays, int ExtensionDays, bool SilenceMeansAcceptance, int TransferDays);
+/// <param name="Basis">An EU readmission agreement or a practical arrangement (rule 20).</param>
+/// <param name="Identification">The identification and travel-document terms in force (rule 17).</param>
+public sealed record AgreementResource(string Destination, int ReplyDays, int ExtensionDays, bool SilenceMeansAcceptance, int TransferDays,
+    PartnerBasis Basis, IdentificationClock Identification);
 
-/// <summary>Body of <c>PUT /agreements/{destination}</c>.</summary>
-public sealed record AgreementInput(int ReplyDays, int ExtensionDays, bool SilenceMeansAcceptance, int TransferDays);
+/// <summary>Body of <c>PUT /agreements/{destination}</c>; without <see cref="Identification"/> the EU agreements' terms apply.</summary>
+public sealed record AgreementInput(int ReplyDays, int ExtensionDays, bool SilenceMeansAcceptance, int TransferDays,
+    PartnerBasis Basis = PartnerBasis.Agreement, IdentificationClock? Identification = null);
 
-/// <summary>Readmission clocks per destination (rule 12): configurable data.</summary>
+/// <summary>Readmission and identification clocks per destination (rules 12, 17 and 20): configurable data.</summary>
 public static class AgreementsApi
 {
     public static IEndpointRouteBuilder MapAgreementsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/agreements", "Agreements");
-        group.MapGet("/", ListAsync).WithSummary("List readmission agreements");
-        group.MapPut("/{destination}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a destination's readmission clock").ProducesETag();
+        group.MapGet("/", ListAsync).WithSummary("List readmission agreements and practical arrangements");
+        group.MapPut("/{destination}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a destination's readmission and identification clocks").ProducesETag();
         return app;
     }
 
@@ -32,11 +36,12 @@ public static class AgreementsApi
     {
         ApiConventions.CountryCode(destination, "destination");
         var stored = await grains.GetGrain<IReadmissionAgreementsGrain>(IReadmissionAgreementsGrain.Key)
-            .Put(new ReadmissionClock(destination, input.ReplyDays, input.ExtensionDays, input.SilenceMeansAcceptance, input.TransferDays));
+            .Put(new ReadmissionClock(destination, input.ReplyDays, input.ExtensionDays, input.SilenceMeansAcceptance, input.TransferDays, input.Basis, input.Identification));
         var resource = ToResource(stored);
         response.Headers.ETag = ETags.FromContent(resource);
         return TypedResults.Ok(resource);
     }
 
-    private static AgreementResource ToResource(ReadmissionClock c) => new(c.Destination, c.ReplyDays, c.ExtensionDays, c.SilenceMeansAcceptance, c.TransferDays);
+    private static AgreementResource ToResource(ReadmissionClock c) =>
+        new(c.Destination, c.ReplyDays, c.ExtensionDays, c.SilenceMeansAcceptance, c.TransferDays, c.Basis, c.IdentificationTerms);
 }

@@ -2,6 +2,7 @@ using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Costs;
 using ReturnOps.Gateway.Countries;
+using ReturnOps.Gateway.Identification;
 using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Operations;
@@ -19,6 +20,7 @@ public static class GatewayApi
         .MapAgreementsApi()
         .MapReturneesApi()
         .MapReadmissionApi()
+        .MapIdentificationApi()
         .MapOperationsApi()
         .MapStateBookingsApi()
         .MapCostsApi()

@@ -12,6 +12,15 @@ public sealed class ReadmissionAgreementsGrain([PersistentState("state", GrainsM
         {
             throw new DomainRuleException(RuleCode.Validation, "Reply days must be positive, extension and transfer days not negative, destination an ISO code.");
         }
+        if (clock.Identification?.Invalid() is { } invalid)
+        {
+            throw new DomainRuleException(RuleCode.Validation, invalid);
+        }
+        if (clock.Basis == PartnerBasis.Arrangement && clock.SilenceMeansAcceptance)
+        {
+            // Rule 20: a practical arrangement is no treaty; only an explicit reply readmits anyone.
+            throw new DomainRuleException(RuleCode.Validation, "Under a practical arrangement silence never means acceptance.");
+        }
         state.State.Clocks[clock.Destination] = clock;
         await state.WriteStateAsync();
         return clock;

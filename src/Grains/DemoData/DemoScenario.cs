@@ -1,5 +1,6 @@
 using ReturnOps.Grains.Agreements;
 using ReturnOps.Grains.Countries;
+using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.Returnees;
@@ -59,6 +60,21 @@ public static class DemoScenario
         await Operation(grains, "demo-op-6", OperationType.VoluntaryCharter, "FR", ["GE", "PK"], [("CDG", "TBS"), ("TBS", "ISB")], now.AddDays(40), 100, pool, OperationStatus.Draft);
         await Operation(grains, "demo-op-7", OperationType.ScheduledFlight, "CH", ["NG"], [("ZRH", "LOS")], now.AddDays(25), 20, pool, OperationStatus.Announced);
         await ReadmissionRequests(grains, now);
+        await IdentificationRequests(grains);
+    }
+
+    /// <summary>
+    /// Identification requests to Pakistan (rule 17): one waiting for identification, one whose identity Pakistan confirmed and
+    /// whose travel document is due. Both cases hold documents already (the demo's cases are bookable), so nothing is suspended.
+    /// </summary>
+    private static async Task IdentificationRequests(IGrainFactory grains)
+    {
+        await grains.GetGrain<IIdentificationRequestGrain>("demo-ir-1").Submit(new IdentificationSubmission("demo-at-022", "AT", "PK"));
+        var confirmed = grains.GetGrain<IIdentificationRequestGrain>("demo-ir-2");
+        if ((await confirmed.Submit(new IdentificationSubmission("demo-de-019", "DE", "PK"))).Status == IdentificationStatus.AwaitingIdentity)
+        {
+            await confirmed.Confirm(Caller.PartnerOf("PK", "demo"));
+        }
     }
 
     /// <summary>

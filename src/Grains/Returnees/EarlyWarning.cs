@@ -11,9 +11,15 @@ namespace ReturnOps.Grains.Returnees;
 /// </summary>
 public static class EarlyWarning
 {
-    public static async Task<ReturneeUpdate> UpdateReturneeAsync(this IGrainFactory grains, string returneeId, string owner, ReturneeCase returnee)
+    public static async Task<ReturneeUpdate> UpdateReturneeAsync(this IGrainFactory grains, string returneeId, string owner, ReturneeCase returnee) =>
+        await RelayAsync(grains, returneeId, await grains.GetGrain<IReturneeGrain>(returneeId).Update(owner, returnee));
+
+    /// <summary>Records a travel document issued through identification (rule 17); one expiring before departure suspends the seat (rule 6).</summary>
+    public static async Task<ReturneeUpdate> RecordTravelDocumentAsync(this IGrainFactory grains, string returneeId, string owner, DateOnly validUntil) =>
+        await RelayAsync(grains, returneeId, await grains.GetGrain<IReturneeGrain>(returneeId).RecordTravelDocument(owner, validUntil));
+
+    private static async Task<ReturneeUpdate> RelayAsync(IGrainFactory grains, string returneeId, ReturneeUpdate update)
     {
-        var update = await grains.GetGrain<IReturneeGrain>(returneeId).Update(owner, returnee);
         if (update.SuspendedIn is { } booking)
         {
             await grains.GetGrain<IReturnOperationGrain>(booking.OperationId).SuspendReturnee(returneeId, [.. update.Violations.Select(v => v.Rule)]);

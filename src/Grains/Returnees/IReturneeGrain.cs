@@ -39,6 +39,13 @@ public interface IReturneeGrain : IGrainWithStringKey
     [Alias("Erase")]
     Task<bool> Erase(string? unlessBookedElsewhereThan);
 
+    /// <summary>
+    /// Records the end of validity of a travel document issued through identification (called by the request); flags the
+    /// early warning, like <see cref="Update"/>, when a booked returnee's new document expires before departure.
+    /// </summary>
+    [Alias("RecordTravelDocument")]
+    Task<ReturneeUpdate> RecordTravelDocument(string owner, DateOnly validUntil);
+
     /// <summary>Records the state of a readmission request for a destination (called by the request).</summary>
     [Alias("RecordReadmission")]
     Task RecordReadmission(string destination, string status);

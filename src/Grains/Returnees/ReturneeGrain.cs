@@ -40,10 +40,37 @@ public sealed class ReturneeGrain([PersistentState("state", GrainsModule.Storage
             // The booking was accepted for the family as it was (rule 4); a new family must be booked anew.
             violations.Add(new RuleViolation(RuleCode.FamilyUnity, "The family group changed after booking."));
         }
+        var suspended = WarnIfIneligible(owner, violations);
+        await Save();
+        return new ReturneeUpdate(View(), suspended, violations);
+    }
+
+    public async Task<ReturneeUpdate> RecordTravelDocument(string owner, DateOnly validUntil)
+    {
+        if (S.Owner != owner || S.Case is null)
+        {
+            throw S.Erased && S.Owner == owner
+                ? new DomainRuleException(RuleCode.InvalidTransition, "The returnee's case was erased.")
+                : new ResourceNotFoundException($"Returnee {GetPrimaryKeyString()} not found.");
+        }
+        if (S.Case.TravelDocumentValidUntil == validUntil)
+        {
+            // A repeated record (a retried issue): the first one already warned, and its outbox message is durable.
+            return new ReturneeUpdate(View(), null, []);
+        }
+        S.Case = S.Case with { TravelDocumentValidUntil = validUntil };
+        List<RuleViolation> violations = S.BookedFor is null ? [] : [.. Eligibility.Check(S.Case, S.BookedFor, S.Readmission)];
+        var suspended = WarnIfIneligible(owner, violations);
+        await Save();
+        return new ReturneeUpdate(View(), suspended, violations);
+    }
+
+    /// <summary>The early warning (rule 2): a one-way message up to the operation, never a call back into it. Returns the booking suspended.</summary>
+    private BookingRef? WarnIfIneligible(string owner, List<RuleViolation> violations)
+    {
         var suspended = violations.Count > 0 ? S.Booking : null;
         if (suspended is not null)
         {
-            // The early warning (rule 2): a one-way message up to the operation, never a call back into it.
             var now = clock.GetUtcNow();
             var body = new Notification("returnee.ineligible", suspended.OperationId, suspended.BookingId, owner,
                 Rules: [.. violations.Select(v => v.Rule)]);
@@ -51,8 +78,7 @@ public sealed class ReturneeGrain([PersistentState("state", GrainsModule.Storage
                 body with { ReturneeId = GetPrimaryKeyString() }, now));
             EnqueueMessage(Outbox.Message(Destination.Country(owner), suspended.OperationId, body.Subject, body, now));
         }
-        await Save();
-        return new ReturneeUpdate(View(), suspended, violations);
+        return suspended;
     }
 
     public Task<ReturneeView?> Get() => Task.FromResult(S.Owner is null ? null : View());

@@ -44,13 +44,16 @@ public static class RuleCode
     /// <summary>Added to the contract: rule 19, co-financing would exceed the operation's costs.</summary>
     public const string CoFinancingBeyondCosts = "co-financing-beyond-costs";
 
+    /// <summary>Added to the contract: rule 17, identification and travel documents (no agreement or arrangement, a kind or validity the terms do not accept).</summary>
+    public const string Identification = "identification";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
-        DestinationOfReturn, CostsFinal, CoFinancingBeyondCosts,
+        DestinationOfReturn, CostsFinal, CoFinancingBeyondCosts, Identification,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>

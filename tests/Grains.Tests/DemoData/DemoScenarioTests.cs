@@ -35,6 +35,8 @@ public sealed class DemoScenarioTests(SharedPostgres postgres) : DomainTestBase(
         Assert.Equal(2, await Storage.ScalarAsync(
             $"SELECT count(*) FROM readmission_requests WHERE reply_due_ms < {Clock.GetUtcNow().ToUnixTimeMilliseconds()}"));
         Assert.Equal(3, await Storage.ScalarAsync("SELECT count(*) FROM readmission_requests"));
+        Assert.Equal(1, await Storage.ScalarAsync("SELECT count(*) FROM identification_requests WHERE status = 'AwaitingIdentity'"));
+        Assert.Equal(1, await Storage.ScalarAsync("SELECT count(*) FROM identification_requests WHERE status = 'AwaitingDocument'"));
     }
 
     [Fact]

@@ -17,9 +17,10 @@ public sealed class GatewayDocument : IOpenApiDocumentTransformer
     {
         ["Health"] = "Probes and the Prometheus scrape; no user token.",
         ["Countries"] = "Participants and destinations.",
-        ["Agreements"] = "Readmission clocks per destination.",
+        ["Agreements"] = "Readmission and identification clocks per destination: agreements and practical arrangements.",
         ["Returnees"] = "Cases, visible only to the owning country's coordinators.",
         ["Readmission requests"] = "Requests to destinations and their replies.",
+        ["Identification requests"] = "Identity, nationality and travel documents from destinations (rule 17).",
         ["Operations"] = "Return operations, their bookings, manifests, oversight and event streams.",
         ["Statistics"] = "Counts for the secretariat.",
         ["Notifications"] = "The caller's own feed of notices.",

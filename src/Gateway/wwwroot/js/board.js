@@ -8,21 +8,23 @@ import { costsLink } from './costs-link.js';
 const OPERATIONS = '/operations?limit=50';
 
 // The secretariat's view of every operation: status, seats per state, staffing and alerts, and the
-// readmission replies destinations owe.
+// readmission replies, identifications and travel documents destinations owe.
 // It listens to the gateway's event stream and redraws when anything changes, without a reload.
 export async function renderBoard(main, claims, signal) {
   const live = el('p', { id: 'live', class: 'ok', 'aria-live': 'polite' }, 'Live: updates appear as they happen.');
   const overdue = el('section', { class: 'card', id: 'overdue-readmissions', 'aria-labelledby': 'overdue-heading' });
+  const identifications = el('section', { class: 'card', id: 'overdue-identifications', 'aria-labelledby': 'overdue-identification-heading' });
   const holder = el('div', { id: 'board' });
-  main.append(live, overdue, holder);
+  main.append(live, overdue, identifications, holder);
   // The fundamental-rights officer's feed carries incidents and complaints straight from the field (rule 14);
   // the secretariat's, what changed on operations. Admin configures the platform and reads no one's feed.
   if (['fro', 'secretariat'].includes(claims.role)) main.insertBefore(notificationsPanel(signal).element, holder);
   let pending = null;
   const redraw = async () => {
-    const [operations, replies] = await Promise.all([board(), overdueReplies()]);
+    const [operations, replies, late] = await Promise.all([board(), overdueReplies(), overdueIdentifications()]);
     holder.replaceChildren(operations);
     overdue.replaceChildren(...replies);
+    identifications.replaceChildren(...late);
   };
   await redraw();
   subscribe('/events', () => {
@@ -66,6 +68,20 @@ async function overdueReplies() {
       `${d.destination}: ${counts(d)} — oldest due ${when(d.oldestReplyDueBy)}. Waiting: `,
       d.waiting.map((w) => `${w.country} (${counts(w)})`).join('; ')))),
     el('p', { class: 'muted' }, 'Lapsed: no reply by the deadline where silence is not acceptance. They stay listed: the destination never replied.')];
+}
+
+// Identifications and travel documents destinations owe (rule 17): counts per destination and waiting state, no persons.
+async function overdueIdentifications() {
+  const heading = el('h3', { id: 'overdue-identification-heading' }, 'Overdue identifications and travel documents');
+  const report = await api.get('/identification-requests/overdue');
+  if (!report.destinations.length) return [heading, el('p', { class: 'ok' }, 'No identification or travel document is overdue.')];
+  const counts = (x) => [x.awaitingIdentity ? `${x.awaitingIdentity} not identified` : null,
+    x.awaitingDocument ? `${x.awaitingDocument} without document` : null].filter(Boolean).join(', ');
+  return [heading,
+    el('ul', { class: 'alert' }, report.destinations.map((d) => el('li', { 'data-destination': d.destination },
+      `${d.destination}${d.throughEmbassy ? ' (through its embassy)' : ''}: ${counts(d)} — oldest due ${when(d.oldestDueBy)}. Waiting: `,
+      d.waiting.map((w) => `${w.country} (${counts(w)})`).join('; ')))),
+    el('p', { class: 'muted' }, 'Silence never counts as identification: a request stays listed until the destination answers.')];
 }
 
 function seats(op) {

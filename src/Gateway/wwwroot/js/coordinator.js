@@ -11,21 +11,27 @@ import { count, statusWord } from './words.js';
 import { toast } from './app.js';
 import { loadMore } from './paging.js';
 import { endedCostsSection } from './costs-link.js';
+import { identificationRequests, identificationCell, identificationSection } from './coordinator-identification.js';
 
 // Newest cases first; older ones a page at a time under the table (docs/api.md, "Lists and paging").
 const RETURNEES = '/returnees?limit=100';
 
 // A national coordinator: registers cases (one by one or a CSV file), books seats with the booking rules visible in the
-// picker, follows every booking of the state until its operation ends, names its staff, and reads its notifications.
+// picker, follows every booking of the state until its operation ends, asks destinations to identify cases without a
+// valid travel document, names its staff, and reads its notifications.
 export async function renderCoordinator(main, claims, signal) {
-  const [page, operations, countries] = await Promise.all([
+  const [page, operations, countries, identifications] = await Promise.all([
     api.get(RETURNEES),
     api.get('/operations?pageSize=200').then(items),
     api.get('/countries'),
+    identificationRequests(),
   ]);
   const returnees = await cases(page.items);
-  const caseTable = returneeTable(returnees);
-  const more = loadMore(RETURNEES, page.nextAfter, async (next) => caseTable.querySelector('tbody').append(...(await cases(next)).map(returneeRow)));
+  // Rule 17: a case is identified by a destination the JCP returns to, never by a member state.
+  const destinations = countries.filter((c) => c.group === 'ThirdCountry' || c.group === 'WesternBalkans');
+  const rowOf = (r) => returneeRow(r, identificationCell(r, identifications, destinations));
+  const caseTable = returneeTable(returnees.map(rowOf));
+  const more = loadMore(RETURNEES, page.nextAfter, async (next) => caseTable.querySelector('tbody').append(...(await cases(next)).map(rowOf)));
   const notifications = notificationsPanel(signal);
   // A new case changes the picker and the lists: the page is drawn again, and the toast says what happened.
   const again = (text) => { toast(text); window.dispatchEvent(new HashChangeEvent('hashchange')); };
@@ -41,6 +47,7 @@ export async function renderCoordinator(main, claims, signal) {
     el('h3', {}, `Returnees of ${claims.country}`),
     caseTable,
     more,
+    identificationSection(identifications, returnees),
     await staffSection(claims.country));
 }
 
@@ -49,7 +56,7 @@ const items = (data) => (Array.isArray(data) ? data : data?.items || []);
 // The list carries ids and status only; each case (with its eligibility) is read on its own.
 const cases = (list) => Promise.all(list.map((r) => api.get(`/returnees/${encodeURIComponent(r.id)}`)));
 
-function returneeRow(r) {
+function returneeRow(r, identification) {
   // One line per broken rule: the server may give several details for one rule.
   const rules = [...new Set((r.violations || []).map((v) => v.rule))];
   return el('tr', { 'data-returnee': r.id },
@@ -60,10 +67,11 @@ function returneeRow(r) {
     el('td', {}, statusWord(r.status || 'Available')),
     el('td', {}, rules.length
       ? el('ul', { class: 'alert' }, rules.map((rule) => el('li', {}, explainCode(rule))))
-      : el('span', { class: 'ok' }, 'Eligible')));
+      : el('span', { class: 'ok' }, 'Eligible')),
+    identification);
 }
 
-function returneeTable(returnees) {
-  return table(['Case', 'Family group', 'Nationality, born', 'Return', 'Status', 'Eligibility'], returnees.map(returneeRow),
+function returneeTable(rows) {
+  return table(['Case', 'Family group', 'Nationality, born', 'Return', 'Status', 'Eligibility', 'Identification'], rows,
     'Own returnees and why any cannot travel');
 }

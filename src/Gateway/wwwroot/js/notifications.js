@@ -37,6 +37,12 @@ const words = {
   'readmission.accepted': 'Readmission accepted',
   'readmission.refused': 'Readmission refused',
   'readmission.lapsed': 'Readmission request lapsed without a reply',
+  'identification.requested': 'Identification requested',
+  'identification.confirmed': 'Identity and nationality confirmed',
+  'identification.refused': 'Identification refused',
+  'identification.document-issued': 'Travel document issued',
+  'identification.reissue-requested': 'New travel document asked for (transfer slipped)',
+  'identification.overdue': 'Identification request overdue',
 };
 
 export const describe = (type) => words[type] || type;

@@ -22,6 +22,7 @@ const words = {
   'voluntary-only': 'A voluntary-return charter carries only voluntary returnees, and no escorts.',
   'costs-final': 'The operation has ended: its cost statement is final and its costs can no longer change.',
   'co-financing-beyond-costs': 'Co-financing cannot exceed the operation\'s costs.',
+  'identification': 'The destination\'s terms refuse this: no agreement or arrangement, a document kind it does not accept, or a validity shorter than it requires.',
   'destination-of-return': 'This operation does not fly to the returnee\'s country of return: book a returnee only on an operation to their nationality, or to a country that accepted their readmission.',
 };
 

@@ -4,7 +4,19 @@ const statuses = {
   Departed: 'Departed', Completed: 'Completed', Cancelled: 'Cancelled',
   Waitlisted: 'Waitlisted', Suspended: 'Suspended', Available: 'Available', Ineligible: 'Not eligible', Booked: 'Booked',
   Erased: 'Erased', Pending: 'Waiting for a reply', Accepted: 'Accepted', Refused: 'Refused', Lapsed: 'Lapsed (no reply in time)',
+  AwaitingIdentity: 'Waiting for identification', AwaitingDocument: 'Identity confirmed, waiting for the travel document',
+  DocumentIssued: 'Travel document issued',
+  NotANational: 'Not a national', IdentityNotEstablished: 'Identity not established', InsufficientEvidence: 'Evidence insufficient',
+  Other: 'Other reason',
 };
+const documentKinds = {
+  EmergencyTravelDocument: 'Emergency travel document', Passport: 'Passport',
+  EuTravelDocumentForReturn: 'European travel document for return',
+};
+
+// The coded reasons a destination gives for refusing an identification (the API's IdentificationRefusal).
+export const refusalReasons = ['NotANational', 'IdentityNotEstablished', 'InsufficientEvidence', 'Other'];
+export const documentKindWord = (code) => documentKinds[code] || code;
 const types = {
   Joint: 'Joint return operation', National: 'National return operation', Collecting: 'Collecting return operation',
   ScheduledFlight: 'Scheduled-flight return', VoluntaryCharter: 'Voluntary-return charter',

@@ -1,0 +1,81 @@
+using ReturnOps.Storage;
+
+namespace ReturnOps.Grains.Identification;
+
+/// <summary>
+/// The identification requests' read model (module <see cref="Module"/>): one row per request, written with the grain's state,
+/// for the partner's and the coordinator's lists and the secretariat's overdue counts. Ids, codes and times only.
+/// The SQL is the same on PostgreSQL and SQLite (row values, LIMIT, @name parameters).
+/// </summary>
+public static class IdentificationSchema
+{
+    public const string Module = "identification";
+    public const string Table = "identification_requests";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(Module, 1, "identification requests: list per owner and destination, open requests by deadline",
+            PostgresSql: Tables("text", "integer", "bigint"),
+            SqliteSql: Tables("TEXT", "INTEGER", "INTEGER")),
+    ];
+
+    // The lists are per owner or per destination, newest first (ids are UUID v7); the board reads only open requests.
+    private static string Tables(string text, string integer, string bigint) => $"""
+        CREATE TABLE {Table} (
+            id {text} PRIMARY KEY, returnee_id {text} NOT NULL, owner {text} NOT NULL, destination {text} NOT NULL,
+            status {text} NOT NULL, due_ms {bigint} NOT NULL, overdue {integer} NOT NULL, through_embassy {integer} NOT NULL);
+        CREATE INDEX identification_requests_owner ON {Table} (owner, id);
+        CREATE INDEX identification_requests_owner_returnee ON {Table} (owner, returnee_id, id);
+        CREATE INDEX identification_requests_destination ON {Table} (destination, id);
+        CREATE INDEX identification_requests_open ON {Table} (status, due_ms);
+        """;
+
+    internal static ReadModelUpsert Row(IdentificationRequestView r) =>
+        new(Table, r.Id, new Dictionary<string, object?>
+        {
+            ["returnee_id"] = r.ReturneeId,
+            ["owner"] = r.Owner,
+            ["destination"] = r.Destination,
+            ["status"] = r.Status.ToString(),
+            ["due_ms"] = r.DueBy.ToUnixTimeMilliseconds(),
+            ["overdue"] = r.Overdue ? 1 : 0,
+            ["through_embassy"] = r.ThroughEmbassy ? 1 : 0,
+        });
+
+    /// <summary>
+    /// <c>GET /identification-requests</c>: @owner or @destination, and when asked for @status, @returnee (owner only),
+    /// @after_id; @limit. Newest first. Columns: id, returnee_id, owner, destination, status, due_ms, overdue.
+    /// </summary>
+    public static string Page(bool byDestination, bool status, bool returnee, bool after)
+    {
+        var where = new List<string> { byDestination ? "destination = @destination" : "owner = @owner" };
+        if (status)
+        {
+            where.Add("status = @status");
+        }
+        if (returnee)
+        {
+            where.Add("returnee_id = @returnee");
+        }
+        if (after)
+        {
+            where.Add("id < @after_id");
+        }
+        return $"SELECT id, returnee_id, owner, destination, status, due_ms, overdue FROM {Table}\nWHERE {string.Join(" AND ", where)}\nORDER BY id DESC LIMIT @limit";
+    }
+
+    /// <summary>
+    /// <c>GET /identification-requests/overdue</c> at @now_ms, per destination and owning state: open requests past the
+    /// deadline of their step (marked overdue by the reminder, or not yet: the reminder may be a minute late). Counts only.
+    /// </summary>
+    public const string Overdue = $"""
+        SELECT destination, owner,
+               sum(CASE WHEN status = 'AwaitingIdentity' THEN 1 ELSE 0 END) AS awaiting_identity,
+               sum(CASE WHEN status = 'AwaitingDocument' THEN 1 ELSE 0 END) AS awaiting_document,
+               min(due_ms) AS oldest_due_ms,
+               max(through_embassy) AS through_embassy
+        FROM {Table}
+        WHERE status IN ('AwaitingIdentity', 'AwaitingDocument') AND (overdue = 1 OR due_ms < @now_ms)
+        GROUP BY destination, owner ORDER BY destination, owner
+        """;
+}
