@@ -4,6 +4,7 @@ using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.Reintegration;
 using ReturnOps.Grains.Returnees;
 
 namespace ReturnOps.Grains;
@@ -17,6 +18,8 @@ namespace ReturnOps.Grains;
 [JsonSerializable(typeof(FamilyGroupState))]
 [JsonSerializable(typeof(ReadmissionRequestState))]
 [JsonSerializable(typeof(ReturnOperationState))]
+[JsonSerializable(typeof(ReintegrationProvidersState))]
+[JsonSerializable(typeof(ReintegrationReferralState))]
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(IncidentNotice))]
 public sealed partial class GrainsJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.Hosting;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Reintegration;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains;
@@ -13,7 +14,7 @@ public static class GrainsModule
     public const string StorageName = "returnops";
 
     /// <summary>The domain's read-model tables.</summary>
-    public static IReadOnlyList<Migration> Migrations => ReadModelSchema.Migrations;
+    public static IReadOnlyList<Migration> Migrations => [.. ReadModelSchema.Migrations, .. ReintegrationSchema.Migrations];
 
     /// <summary>
     /// Registers the domain grains' storage, their call filters, <see cref="GrainsOptions"/> and the domain's clock

@@ -38,13 +38,19 @@ public static class RuleCode
     /// <summary>Added to the contract: rule 21, the operation's destinations include neither the nationality nor a country that accepted the readmission.</summary>
     public const string DestinationOfReturn = "destination-of-return";
 
+    /// <summary>Added to the contract: rule 18, a reintegration referral needs the returnee's recorded consent, not withdrawn.</summary>
+    public const string ReintegrationConsent = "reintegration-consent";
+
+    /// <summary>Added to the contract: rule 18, the provider must serve the returnee's country of return (nationality or accepted readmission).</summary>
+    public const string ReintegrationProvider = "reintegration-provider";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
-        DestinationOfReturn,
+        DestinationOfReturn, ReintegrationConsent, ReintegrationProvider,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>
