@@ -44,7 +44,9 @@ public static class AuthSetup
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Monitor))
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.Monitor))
             .AddPolicy(Policies.Operators, p => p.RequireRole(Roles.Admin, Roles.Secretariat))
-            .AddPolicy(Policies.FeedReaders, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Secretariat, Roles.Fro))
+            .AddPolicy(Policies.FeedReaders, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Secretariat, Roles.Fro, Roles.Provider))
+            .AddPolicy(Policies.Provider, p => p.RequireRole(Roles.Provider).RequireClaim("provider"))
+            .AddPolicy(Policies.CoordinatorOrProvider, p => p.RequireRole(Roles.Coordinator, Roles.Provider))
             .AddPolicy(Policies.OversightAndSecretariat, p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin));
         return services;
     }
@@ -97,7 +99,7 @@ public static class AuthSetup
         }
         var keys = context.HttpContext.RequestServices.GetRequiredService<IssuerKeys>();
         if (keys.Find(principal.FindFirst("iss")?.Value) is { } issuer
-            && issuer.Refusal(principal.FindFirst("role")!.Value, principal.FindFirst("country")?.Value) is { } refusal)
+            && issuer.Refusal(principal.FindFirst("role")!.Value, principal.FindFirst("country")?.Value, principal.FindFirst("provider")?.Value) is { } refusal)
         {
             context.Fail(refusal);
         }

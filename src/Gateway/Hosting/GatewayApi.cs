@@ -5,6 +5,7 @@ using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Operations;
 using ReturnOps.Gateway.Readmission;
+using ReturnOps.Gateway.Reintegration;
 using ReturnOps.Gateway.Returnees;
 using ReturnOps.Gateway.Statistics;
 
@@ -18,9 +19,12 @@ public static class GatewayApi
         .MapAgreementsApi()
         .MapReturneesApi()
         .MapReadmissionApi()
+        .MapConsentApi()
+        .MapReintegrationApi()
         .MapOperationsApi()
         .MapStateBookingsApi()
         .MapStatisticsApi()
+        .MapReintegrationStatisticsApi()
         .MapNotificationsApi()
         .MapSubscriptionsApi()
         .MapDeliveriesApi()

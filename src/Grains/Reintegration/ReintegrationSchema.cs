@@ -77,10 +77,10 @@ public static class ReintegrationSchema
     }
 
     /// <summary>
-    /// Statistics for @year by owning state and destination (one state's with @owner, every state's when it is null): referrals,
+    /// Statistics for @year by owning state and destination (one state's, @owner, when <paramref name="byOwner"/>): referrals,
     /// accepted, stopped by withdrawal, assistance deliveries and amounts in cents, follow-ups reached at 6 and 12 months.
     /// </summary>
-    public const string Statistics = $"""
+    public static string Statistics(bool byOwner) => $"""
         SELECT owner, destination, count(*) AS referrals, sum(accepted) AS accepted, sum(stopped) AS stopped,
                sum(assistance_count) AS deliveries, sum(assistance_cents) AS cents, sum(cash_cents) AS cash_cents,
                sum(in_kind_cents) AS in_kind_cents,
@@ -88,7 +88,7 @@ public static class ReintegrationSchema
                sum(CASE WHEN follow_up_6 = 'Reached' THEN 1 ELSE 0 END) AS reached_6,
                sum(CASE WHEN follow_up_12 = 'Reached' THEN 1 ELSE 0 END) AS reached_12
         FROM {Referrals}
-        WHERE year = @year AND (@owner IS NULL OR owner = @owner)
+        WHERE year = @year{(byOwner ? " AND owner = @owner" : "")}
         GROUP BY owner, destination ORDER BY owner, destination
         """;
 }
