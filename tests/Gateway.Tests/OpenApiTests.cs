@@ -30,6 +30,11 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "GET /api/v1/notifications", "GET /api/v1/readmission-requests/overdue",
         "PUT /api/v1/operations/{id}/bookings/{bookingId}/staff", "POST /api/v1/operations/{id}/no-shows", "POST /api/v1/returnees/import",
         "GET /api/v1/readmission-requests/{id}", "GET /api/v1/bookings",
+        // Rule 18, reintegration referrals.
+        "GET /api/v1/returnees/{id}/reintegration", "PUT /api/v1/returnees/{id}/reintegration/consent",
+        "POST /api/v1/returnees/{id}/reintegration/consent/withdrawal", "POST /api/v1/returnees/{id}/reintegration-referrals",
+        "GET /api/v1/reintegration-referrals", "GET /api/v1/reintegration-referrals/{id}", "POST /api/v1/reintegration-referrals/{id}/steps",
+        "GET /api/v1/reintegration-providers", "PUT /api/v1/reintegration-providers/{id}", "GET /api/v1/statistics/reintegration",
     ];
 
     [Fact]

@@ -33,7 +33,10 @@ public static class AuthSetup
             o.Events = new JwtBearerEvents { OnMessageReceived = FetchIssuerKeysAsync, OnTokenValidated = CheckClaims };
         });
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            // A reintegration service provider stands outside the return operations (rule 18: it sees only its referrals), so it is
+            // admitted only where an endpoint's policy names its role, never by the fallback.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+                .RequireAssertion(c => !c.User.IsInRole(Roles.Provider)).Build())
             .AddPolicy(Policies.Coordinator, p => p.RequireRole(Roles.Coordinator).RequireClaim("country"))
             .AddPolicy(Policies.Partner, p => p.RequireRole(Roles.Partner).RequireClaim("country"))
             .AddPolicy(Policies.CountryActor, p => p.RequireRole(Roles.Coordinator, Roles.Partner).RequireClaim("country"))
