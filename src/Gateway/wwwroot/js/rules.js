@@ -20,6 +20,8 @@ const words = {
   'validation': 'Some values are not valid.',
   'one-monitor-report': 'This operation already has its monitor report: rule 7 asks for one report per operation.',
   'voluntary-only': 'A voluntary-return charter carries only voluntary returnees, and no escorts.',
+  'reintegration-consent': 'A referral needs the returnee\'s recorded consent, and it must not have been withdrawn.',
+  'reintegration-provider': 'This provider does not work in the returnee\'s country of return (nationality, or a country that accepted the readmission).',
   'destination-of-return': 'This operation does not fly to the returnee\'s country of return: book a returnee only on an operation to their nationality, or to a country that accepted their readmission.',
 };
 

@@ -4,6 +4,10 @@ const statuses = {
   Departed: 'Departed', Completed: 'Completed', Cancelled: 'Cancelled',
   Waitlisted: 'Waitlisted', Suspended: 'Suspended', Available: 'Available', Ineligible: 'Not eligible', Booked: 'Booked',
   Erased: 'Erased', Pending: 'Waiting for a reply', Accepted: 'Accepted', Refused: 'Refused', Lapsed: 'Lapsed (no reply in time)',
+  // Reintegration referrals (rule 18) and their follow-ups.
+  Referred: 'Referred, waiting for the provider', Declined: 'Declined by the provider', Received: 'Received on arrival',
+  Planned: 'Reintegration plan agreed', AssistanceDelivered: 'Assistance delivered', Stopped: 'Stopped: consent withdrawn',
+  Scheduled: 'Scheduled', Due: 'Due now', Overdue: 'Overdue', Reached: 'Reached',
 };
 const types = {
   Joint: 'Joint return operation', National: 'National return operation', Collecting: 'Collecting return operation',
