@@ -94,5 +94,29 @@ public sealed class ReintegrationReferralTests(SharedPostgres postgres) : Gatewa
             mine.Json.GetProperty("referrals")[0].GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
     }
 
+    [Fact]
+    public async Task A_provider_token_names_one_provider_and_no_country_and_opens_nothing_else()
+    {
+        var host = await StartAsync();
+        var provider = host.ProviderToken(Tirana);
+        var bare = host.Tokens.Issue("worker", "provider", null);
+        var withCountry = host.Tokens.Issue("worker", "provider", "AL", provider: Tirana);
+        var coordinatorWithProvider = host.Tokens.Issue("clerk", "coordinator", "AT", provider: Tirana);
+
+        foreach (var refused in new[] { bare, withCountry, coordinatorWithProvider })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.GetAsync("/api/v1/reintegration-referrals", refused)).Status);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/v1/reintegration-referrals", provider)).Status);
+        // The fallback policy admits every role but the provider: operations, cases and countries are not its business.
+        foreach (var path in new[] { "/api/v1/operations", "/api/v1/countries", "/api/v1/returnees", "/api/v1/reintegration-providers" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await host.GetAsync(path, provider)).Status);
+        }
+        var issuer = new ReturnOps.Gateway.Auth.TrustedIssuer { Issuer = "https://idp.al", Roles = ["provider"], Providers = [Tirana] };
+        Assert.Null(issuer.Refusal("provider", null, Tirana));
+        Assert.NotNull(issuer.Refusal("provider", null, "rs-belgrade-reintegration"));
+    }
+
     private static void Ok(Answer answer) => Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
 }

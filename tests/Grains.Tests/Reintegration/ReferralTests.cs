@@ -152,4 +152,41 @@ public sealed class ReferralTests(SharedPostgres postgres) : ReferralTestBase(po
         var followedUp = await referral.Record(Provider(), new ReferralStepInput(ReferralStep.FollowUp, Today, "ignored", Month: 6));
         Assert.Equal(FollowUpState.Reached, followedUp.FollowUps[0].State);
     }
+
+    [Fact]
+    public async Task A_referral_racing_a_withdrawal_never_shares_after_the_withdrawal_answered()
+    {
+        await StartAsync();
+        await ProvidersAsync();
+        var returnees = new List<ReturnOps.Grains.Returnees.IReturneeGrain>();
+        for (var i = 0; i < 20; i++)
+        {
+            returnees.Add(await ConsentingAsync());
+        }
+
+        // Both go to the case at once; the case's single activation takes them one after the other, in either order.
+        var outcomes = await Task.WhenAll(returnees.Select(async (returnee, i) =>
+        {
+            var refer = Task.Run(() => returnee.Refer("AT", $"ri-race-{i}", Lagos, "clerk"));
+            var withdraw = Task.Run(() => returnee.WithdrawConsent("AT", Today));
+            await withdraw;
+            try
+            {
+                await refer;
+                return true;
+            }
+            catch (DomainRuleException ex) when (ex.Rule == RuleCode.ReintegrationConsent)
+            {
+                return false;
+            }
+        }));
+
+        for (var i = 0; i < returnees.Count; i++)
+        {
+            Assert.Null(await returnees[i].SharedWith($"ri-race-{i}"));
+            var referral = await Grains.GetGrain<IReintegrationReferralGrain>($"ri-race-{i}").Get();
+            Assert.Equal(outcomes[i], referral is not null);
+            Assert.True(referral is null || referral.Status == ReferralStatus.Stopped, $"referral {i} is {referral?.Status}");
+        }
+    }
 }
