@@ -10,7 +10,7 @@ public sealed class ReintegrationProvidersGrain([PersistentState("state", Grains
     public async Task<ReintegrationProvider> Put(ReintegrationProvider provider)
     {
         if (!IsProviderId(provider.Id) || provider.Country.Length != 2 || !provider.Country.All(char.IsAsciiLetterUpper)
-            || string.IsNullOrWhiteSpace(provider.Name) || provider.Name.Length > 200)
+            || string.IsNullOrWhiteSpace(provider.Name) || provider.Name.Length > 200 || provider.Name.Any(char.IsControl))
         {
             throw new DomainRuleException(RuleCode.Validation, "A provider needs an id (lower-case letters, digits, dashes), an ISO country code and a name of at most 200 characters.");
         }

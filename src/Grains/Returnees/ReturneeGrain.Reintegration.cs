@@ -16,9 +16,9 @@ public sealed partial class ReturneeGrain
     {
         Owned(owner);
         if (string.IsNullOrWhiteSpace(consent.Scope) || consent.Scope.Length > MaxConsentScopeLength || consent.WithdrawnOn is not null
-            || consent.GivenOn > Today())
+            || consent.GivenOn > Today() || consent.Scope.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
         {
-            throw new DomainRuleException(RuleCode.Validation, $"Consent needs the day it was given (not in the future) and its scope in at most {MaxConsentScopeLength} characters.");
+            throw new DomainRuleException(RuleCode.Validation, $"Consent needs the day it was given (not in the future) and its scope in at most {MaxConsentScopeLength} characters of text.");
         }
         S.Consent = consent with { Scope = consent.Scope.Trim() };
         await Save();
