@@ -6,6 +6,7 @@ using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Readmission;
+using ReturnOps.Grains.Reintegration;
 using ReturnOps.Grains.Returnees;
 
 namespace ReturnOps.Grains;
@@ -22,6 +23,8 @@ namespace ReturnOps.Grains;
 [JsonSerializable(typeof(ReturnOperationState))]
 [JsonSerializable(typeof(Booking))]
 [JsonSerializable(typeof(OperationCostsState))]
+[JsonSerializable(typeof(ReintegrationProvidersState))]
+[JsonSerializable(typeof(ReintegrationReferralState))]
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(IncidentNotice))]
 public sealed partial class GrainsJsonContext : JsonSerializerContext;

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.Hosting;
 using ReturnOps.Grains.Hosting;
-using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Identification;
+using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Reintegration;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains;
@@ -14,8 +15,9 @@ public static class GrainsModule
     /// <summary>The grain storage every domain grain names in <c>[PersistentState]</c>: ours, state and effects in one transaction.</summary>
     public const string StorageName = "returnops";
 
-    /// <summary>The domain's read-model tables, the operations' booking rows and the identification requests' tables.</summary>
-    public static IReadOnlyList<Migration> Migrations { get; } = [.. ReadModelSchema.Migrations, .. BookingRows.Migrations, .. IdentificationSchema.Migrations];
+    /// <summary>The domain's read-model tables, the operations' booking rows, the identification requests' and the reintegration tables.</summary>
+    public static IReadOnlyList<Migration> Migrations { get; } =
+        [.. ReadModelSchema.Migrations, .. BookingRows.Migrations, .. IdentificationSchema.Migrations, .. ReintegrationSchema.Migrations];
 
     /// <summary>
     /// Registers the domain grains' storage, their call filters, <see cref="GrainsOptions"/> and the domain's clock

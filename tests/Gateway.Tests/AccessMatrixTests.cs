@@ -5,11 +5,12 @@ namespace ReturnOps.Gateway.Tests;
 
 /// <summary>
 /// Every role, for its own and another country, against every endpoint: the answer each must get.
-/// The organiser is Austria; Croatia books on the operation; Germany does not; Albania is the destination.
+/// The organiser is Austria; Croatia books on the operation; Germany does not; Albania is the destination. Two reintegration
+/// service providers (rule 18), in Albania and Serbia: Austria refers a case to the Albanian one.
 /// </summary>
 public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase(postgres)
 {
-    private static readonly string[] s_callers = ["atC", "hrC", "deC", "alP", "rsP", "sec", "mon", "fro", "admin"];
+    private static readonly string[] s_callers = ["atC", "hrC", "deC", "alP", "rsP", "sec", "mon", "fro", "admin", "alPr", "rsPr"];
 
     private sealed record Case(string Method, string Path, object? Body, string Expected);
 
@@ -28,6 +29,8 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             ["mon"] = host.Token("monitor", subject: "monitor-x"),
             ["fro"] = host.Token("fro"),
             ["admin"] = host.Token("admin"),
+            ["alPr"] = host.ProviderToken("al-tirana-reintegration"),
+            ["rsPr"] = host.ProviderToken("rs-belgrade-reintegration"),
         };
         var now = TimeProvider.System.GetUtcNow();
         var op = await Demo.CreateOperationAsync(host, tokens["atC"], now, ["AL"]);
@@ -43,12 +46,24 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var document = new { kind = "Passport", number = "P-1", validFrom = today.AddDays(-1).ToString("O"), validUntil = today.AddYears(2).ToString("O") };
         const string none = "rt-00000000000000000000000000000000";
+        var today = now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var consent = new { givenOn = today, scope = "Referral to a reintegration provider in Albania" };
+        foreach (var (id, country) in new[] { ("al-tirana-reintegration", "AL"), ("rs-belgrade-reintegration", "RS") })
+        {
+            await host.SendAsync(HttpMethod.Put, $"/api/v1/reintegration-providers/{id}", tokens["admin"], new { country, name = "Provider " + country });
+        }
+        var referred = await Demo.CreateReturneeAsync(host, tokens["atC"], "AT-3");
+        await host.SendAsync(HttpMethod.Put, $"/api/v1/returnees/{referred}/reintegration/consent", tokens["atC"], consent);
+        var referral = (await host.PostAsync($"/api/v1/returnees/{referred}/reintegration-referrals", tokens["atC"], new { providerId = "al-tirana-reintegration" }))
+            .Json.GetProperty("id").GetString();
+        var withdrawing = await Demo.CreateReturneeAsync(host, tokens["atC"], "AT-4");
+        await host.SendAsync(HttpMethod.Put, $"/api/v1/returnees/{withdrawing}/reintegration/consent", tokens["atC"], consent);
 
         Case[] cases =
         [
-            new("GET", "/api/v1/countries", null, "*:200"),
+            new("GET", "/api/v1/countries", null, "alPr:403 rsPr:403 *:200"),
             new("PUT", "/api/v1/countries/NG", new { name = "Nigeria", group = "ThirdCountry", airports = new[] { "LOS" } }, "admin:200 *:403"),
-            new("GET", "/api/v1/agreements", null, "*:200"),
+            new("GET", "/api/v1/agreements", null, "alPr:403 rsPr:403 *:200"),
             new("PUT", "/api/v1/agreements/AL", new { replyDays = 14, extensionDays = 0, silenceMeansAcceptance = false, transferDays = 90 }, "admin:200 *:403"),
             new("POST", "/api/v1/returnees", Demo.Returnee("NEW-1"), "atC:201 hrC:201 deC:201 *:403"),
             new("POST", "/api/v1/returnees/import", new { csv = "reference,nationality,birthYear,sex\nIMP-1,AL,1990,M\n" }, "atC:201 hrC:201 deC:201 *:403"),
@@ -70,8 +85,8 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("POST", $"/api/v1/identification-requests/{identification}/reissue", null, "atC:200 hrC:404 deC:404 *:403"),
             new("GET", "/api/v1/identification-requests/overdue", null, "sec:200 fro:200 admin:200 *:403"),
             new("GET", "/api/v1/notifications", null, "mon:403 admin:403 *:200"),
-            new("GET", "/api/v1/operations", null, "*:200"),
-            new("GET", $"/api/v1/operations/{op}", null, "rsP:404 *:200"),
+            new("GET", "/api/v1/operations", null, "alPr:403 rsPr:403 *:200"),
+            new("GET", $"/api/v1/operations/{op}", null, "rsP:404 alPr:403 rsPr:403 *:200"),
             new("POST", "/api/v1/operations", Demo.Operation(now, ["RS"]), "atC:201 hrC:201 deC:201 *:403"),
             new("POST", $"/api/v1/operations/{op}/status", new { to = "Completed" }, "atC:409 *:403"),
             new("POST", $"/api/v1/operations/{op}/bookings", Demo.Booking([none], 2), "atC:422 hrC:422 deC:422 *:403"),
@@ -80,7 +95,7 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("DELETE", $"/api/v1/operations/{op}/bookings/bk-unknown", null, "atC:404 hrC:404 deC:404 *:403"),
             new("PUT", $"/api/v1/operations/{op}/bookings/{atBooking}/staff", Demo.Staff("AT", 2, 1), "atC:200 hrC:404 deC:404 *:403"),
             new("POST", $"/api/v1/operations/{op}/no-shows", new { returneeId = atReturnee, reason = "Absconded" }, "atC:409 hrC:404 deC:404 *:403"),
-            new("GET", $"/api/v1/operations/{op}/manifest", null, "atC:200 hrC:200 sec:403 *:404"),
+            new("GET", $"/api/v1/operations/{op}/manifest", null, "atC:200 hrC:200 sec:403 alPr:403 rsPr:403 *:404"),
             new("POST", $"/api/v1/operations/{op}/manifest/share", null, "atC:409 *:403"),
             new("POST", $"/api/v1/operations/{op}/clearance", new { cleared = true }, "alP:409 rsP:404 *:403"),
             new("POST", $"/api/v1/operations/{op}/monitors", new { monitor = "monitor-9" }, "sec:200 atC:200 *:403"),
@@ -106,6 +121,16 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("GET", "/api/v1/deliveries?status=dead", null, "sec:200 admin:200 *:403"),
             new("POST", "/api/v1/deliveries/no-such-message/replay", null, "sec:404 admin:404 *:403"),
             new("GET", "/api/v1/statistics", null, "sec:200 *:403"),
+            new("GET", "/api/v1/statistics/reintegration", null, "sec:200 atC:200 hrC:200 deC:200 *:403"),
+            new("GET", "/api/v1/reintegration-providers", null, "alPr:403 rsPr:403 *:200"),
+            new("PUT", "/api/v1/reintegration-providers/xk-prishtina-reintegration", new { country = "XK", name = "Prishtina" }, "admin:200 *:403"),
+            new("GET", $"/api/v1/returnees/{referred}/reintegration", null, "atC:200 hrC:404 deC:404 *:403"),
+            new("PUT", $"/api/v1/returnees/{referred}/reintegration/consent", consent, "atC:200 hrC:404 deC:404 *:403"),
+            new("POST", $"/api/v1/returnees/{referred}/reintegration-referrals", new { providerId = "al-tirana-reintegration" }, "atC:409 hrC:404 deC:404 *:403"),
+            new("POST", $"/api/v1/returnees/{withdrawing}/reintegration/consent/withdrawal", new { withdrawnOn = today }, "atC:200 hrC:404 deC:404 *:403"),
+            new("GET", "/api/v1/reintegration-referrals", null, "atC:200 hrC:200 deC:200 alPr:200 rsPr:200 *:403"),
+            new("GET", $"/api/v1/reintegration-referrals/{referral}", null, "atC:200 alPr:200 hrC:404 deC:404 rsPr:404 *:403"),
+            new("POST", $"/api/v1/reintegration-referrals/{referral}/steps", new { step = "Accept", on = today }, "alPr:200 rsPr:404 *:403"),
             new("GET", "/api/v1/audit", null, "fro:200 admin:200 *:403"),
             new("GET", "/api/v1/audit/verify", null, "fro:200 admin:200 *:403"),
         ];

@@ -136,6 +136,10 @@ public sealed class GatewayHost : IAsyncDisposable
     public string Token(string role, string? country = null, string? subject = null) =>
         Tokens.Issue(subject ?? role + "-" + (country ?? "x").ToLowerInvariant(), role, country);
 
+    /// <summary>A token of a reintegration service provider (rule 18): its provider id, no country.</summary>
+    public string ProviderToken(string providerId, string? subject = null) =>
+        Tokens.Issue(subject ?? "worker-" + providerId, "provider", null, provider: providerId);
+
     /// <summary>Sends one request; a POST gets a fresh Idempotency-Key unless one is given.</summary>
     public async Task<Answer> SendAsync(HttpMethod method, string path, string? token, object? body = null,
         string contentType = "application/json", string? idempotencyKey = null, string? ifMatch = null)

@@ -37,6 +37,11 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "POST /api/v1/returnees/{id}/identification-requests", "GET /api/v1/identification-requests", "GET /api/v1/identification-requests/overdue",
         "GET /api/v1/identification-requests/{id}", "POST /api/v1/identification-requests/{id}/confirm", "POST /api/v1/identification-requests/{id}/refuse",
         "POST /api/v1/identification-requests/{id}/document", "POST /api/v1/identification-requests/{id}/reissue",
+        // Rule 18, reintegration referrals.
+        "GET /api/v1/returnees/{id}/reintegration", "PUT /api/v1/returnees/{id}/reintegration/consent",
+        "POST /api/v1/returnees/{id}/reintegration/consent/withdrawal", "POST /api/v1/returnees/{id}/reintegration-referrals",
+        "GET /api/v1/reintegration-referrals", "GET /api/v1/reintegration-referrals/{id}", "POST /api/v1/reintegration-referrals/{id}/steps",
+        "GET /api/v1/reintegration-providers", "PUT /api/v1/reintegration-providers/{id}", "GET /api/v1/statistics/reintegration",
     ];
 
     [Fact]

@@ -33,7 +33,10 @@ public static class AuthSetup
             o.Events = new JwtBearerEvents { OnMessageReceived = FetchIssuerKeysAsync, OnTokenValidated = CheckClaims };
         });
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            // A reintegration service provider stands outside the return operations (rule 18: it sees only its referrals), so it is
+            // admitted only where an endpoint's policy names its role, never by the fallback.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+                .RequireAssertion(c => !c.User.IsInRole(Roles.Provider)).Build())
             .AddPolicy(Policies.Coordinator, p => p.RequireRole(Roles.Coordinator).RequireClaim("country"))
             .AddPolicy(Policies.Partner, p => p.RequireRole(Roles.Partner).RequireClaim("country"))
             .AddPolicy(Policies.CountryActor, p => p.RequireRole(Roles.Coordinator, Roles.Partner).RequireClaim("country"))
@@ -44,7 +47,9 @@ public static class AuthSetup
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Monitor))
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.Monitor))
             .AddPolicy(Policies.Operators, p => p.RequireRole(Roles.Admin, Roles.Secretariat))
-            .AddPolicy(Policies.FeedReaders, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Secretariat, Roles.Fro))
+            .AddPolicy(Policies.FeedReaders, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Secretariat, Roles.Fro, Roles.Provider))
+            .AddPolicy(Policies.Provider, p => p.RequireRole(Roles.Provider).RequireClaim("provider"))
+            .AddPolicy(Policies.CoordinatorOrProvider, p => p.RequireRole(Roles.Coordinator, Roles.Provider))
             .AddPolicy(Policies.OversightAndSecretariat, p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin));
         return services;
     }
@@ -97,7 +102,7 @@ public static class AuthSetup
         }
         var keys = context.HttpContext.RequestServices.GetRequiredService<IssuerKeys>();
         if (keys.Find(principal.FindFirst("iss")?.Value) is { } issuer
-            && issuer.Refusal(principal.FindFirst("role")!.Value, principal.FindFirst("country")?.Value) is { } refusal)
+            && issuer.Refusal(principal.FindFirst("role")!.Value, principal.FindFirst("country")?.Value, principal.FindFirst("provider")?.Value) is { } refusal)
         {
             context.Fail(refusal);
         }

@@ -10,10 +10,16 @@ public static class Roles
     public const string Fro = "fro";
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [Coordinator, Secretariat, Partner, Monitor, Fro, Admin];
+    /// <summary>A reintegration service provider of a destination (rule 18); its tokens carry a <c>provider</c> claim.</summary>
+    public const string Provider = "provider";
+
+    public static IReadOnlyList<string> All { get; } = [Coordinator, Secretariat, Partner, Monitor, Fro, Admin, Provider];
 
     /// <summary>Roles that act for one country and must carry a <c>country</c> claim.</summary>
     public static bool NeedsCountry(string role) => role is Coordinator or Partner;
+
+    /// <summary>The one role that acts for a reintegration service provider and must carry a <c>provider</c> claim (and no other may).</summary>
+    public static bool NeedsProvider(string role) => role is Provider;
 }
 
 /// <summary>Authorization policy names: one per set of roles an endpoint admits.</summary>
@@ -31,4 +37,6 @@ public static class Policies
     public const string Operators = "admin-or-secretariat";
     public const string FeedReaders = "coordinator-partner-secretariat-or-fro";
     public const string OversightAndSecretariat = "secretariat-fro-or-admin";
+    public const string Provider = "provider";
+    public const string CoordinatorOrProvider = "coordinator-or-provider";
 }

@@ -1,7 +1,8 @@
 namespace ReturnOps.Gateway.Auth;
 
 /// <summary>
-/// <c>token --role R [--country CC] [--sub NAME] [--hours N]</c> (N at most 12, default 8): prints a JWT signed with Auth:SigningKey.
+/// <c>token --role R [--country CC] [--provider ID] [--sub NAME] [--hours N]</c> (N at most 12, default 8): prints a JWT signed with
+/// Auth:SigningKey. A provider's token names its provider (<c>--provider al-tirana-reintegration</c>) and no country.
 /// The only way to mint a token; the gateway has no token endpoint.
 /// </summary>
 public static class TokenCommand
@@ -15,13 +16,19 @@ public static class TokenCommand
         }
         if (!options.TryGetValue("role", out var role) || !Roles.All.Contains(role))
         {
-            Console.Error.WriteLine("usage: token --role <" + string.Join("|", Roles.All) + "> [--country CC] [--sub NAME] [--hours N]");
+            Console.Error.WriteLine("usage: token --role <" + string.Join("|", Roles.All) + "> [--country CC] [--provider ID] [--sub NAME] [--hours N]");
             return 2;
         }
         var country = options.GetValueOrDefault("country");
         if (Roles.NeedsCountry(role) && (country is null || country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
         {
             Console.Error.WriteLine($"Role {role} needs --country with an ISO 3166 alpha-2 code, e.g. AT.");
+            return 2;
+        }
+        var provider = options.GetValueOrDefault("provider");
+        if (Roles.NeedsProvider(role) != provider is not null || (provider is not null && (country is not null || !Grains.Reintegration.ReintegrationProvidersGrain.IsProviderId(provider))))
+        {
+            Console.Error.WriteLine("Role provider, and only it, needs --provider with a provider id (lower-case letters, digits, dashes) and no --country.");
             return 2;
         }
         var hours = options.TryGetValue("hours", out var h) && int.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 8;
@@ -32,8 +39,8 @@ public static class TokenCommand
         }
         var builder = WebApplication.CreateSlimBuilder();
         var settings = TokenSettings.From(builder.Configuration, builder.Environment.IsDevelopment());
-        var subject = options.GetValueOrDefault("sub") ?? role + (country is null ? "" : "-" + country.ToLowerInvariant());
-        Console.WriteLine(new TokenIssuer(settings, TimeProvider.System).Issue(subject, role, country, TimeSpan.FromHours(hours)));
+        var subject = options.GetValueOrDefault("sub") ?? role + (country is null ? "" : "-" + country.ToLowerInvariant()) + (provider is null ? "" : "-" + provider);
+        Console.WriteLine(new TokenIssuer(settings, TimeProvider.System).Issue(subject, role, country, TimeSpan.FromHours(hours), provider));
         return 0;
     }
 }

@@ -13,7 +13,7 @@ public sealed class TokenIssuer(TokenSettings settings, TimeProvider clock)
     /// <summary>The longest a token may live, <c>exp - iat</c> (docs/api.md): a leaked token is useful for one working day at most.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(12);
 
-    public string Issue(string subject, string role, string? country, TimeSpan? lifetime = null)
+    public string Issue(string subject, string role, string? country, TimeSpan? lifetime = null, string? provider = null)
     {
         if (lifetime > MaxLifetime)
         {
@@ -23,6 +23,10 @@ public sealed class TokenIssuer(TokenSettings settings, TimeProvider clock)
         if (!string.IsNullOrEmpty(country))
         {
             claims["country"] = country;
+        }
+        if (!string.IsNullOrEmpty(provider))
+        {
+            claims["provider"] = provider;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var descriptor = new SecurityTokenDescriptor
@@ -79,6 +83,13 @@ public sealed class TokenIssuer(TokenSettings settings, TimeProvider clock)
         if (Roles.NeedsCountry(role) && (country is null || country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
         {
             return "Role " + role + " needs a country claim (ISO 3166 alpha-2).";
+        }
+        var providers = principal.FindAll("provider").ToList();
+        if (Roles.NeedsProvider(role)
+            ? providers.Count != 1 || !Grains.Reintegration.ReintegrationProvidersGrain.IsProviderId(providers[0].Value) || country is not null
+            : providers.Count != 0)
+        {
+            return "Role provider, and only it, carries one provider claim (lower-case letters, digits, dashes) and no country.";
         }
         return null;
     }

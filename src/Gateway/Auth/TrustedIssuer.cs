@@ -19,6 +19,9 @@ public sealed class TrustedIssuer
     /// <summary>The only values its <c>country</c> claim may take; empty: its tokens may carry no country.</summary>
     public List<string> Countries { get; set; } = [];
 
+    /// <summary>The only values its <c>provider</c> claim may take (reintegration service providers, rule 18); empty: none.</summary>
+    public List<string> Providers { get; set; } = [];
+
     /// <summary>The only roles its tokens may carry.</summary>
     public List<string> Roles { get; set; } = [];
 
@@ -49,12 +52,16 @@ public sealed class TrustedIssuer
         return issuers;
     }
 
-    /// <summary>Why this issuer may not vouch for <paramref name="role"/> in <paramref name="country"/>, or null.</summary>
-    public string? Refusal(string role, string? country)
+    /// <summary>Why this issuer may not vouch for <paramref name="role"/> in <paramref name="country"/> (or for <paramref name="provider"/>), or null.</summary>
+    public string? Refusal(string role, string? country, string? provider = null)
     {
         if (!Roles.Contains(role, StringComparer.Ordinal))
         {
             return $"Issuer {Issuer} may not issue the role {role}.";
+        }
+        if (provider is not null && !Providers.Contains(provider, StringComparer.Ordinal))
+        {
+            return $"Issuer {Issuer} may not issue tokens for provider {provider}.";
         }
         return country is not null && !Countries.Contains(country, StringComparer.Ordinal)
             ? $"Issuer {Issuer} may not issue tokens for country {country}."

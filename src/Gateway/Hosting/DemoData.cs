@@ -7,7 +7,7 @@ namespace ReturnOps.Gateway.Hosting;
 /// <summary>
 /// What an empty database gets at start: always the JCP participants, destinations and readmission clocks
 /// (the contract's <c>GET /countries</c> is "seeded with the JCP participants"); with <c>Gateway:SeedDemoData</c>
-/// also the domain's demo scenario of returnees and operations in every lifecycle state.
+/// also the domain's demo scenario of returnees and operations in every lifecycle state, and demo reintegration providers.
 /// </summary>
 public static class DemoData
 {
@@ -17,6 +17,7 @@ public static class DemoData
         {
             // Idempotent by its fixed ids; it seeds the participants too.
             await DemoScenario.SeedAsync(grains, clock);
+            await DemoProviders.SeedAsync(grains);
             return;
         }
         if ((await grains.GetGrain<ICountryDirectoryGrain>(ICountryDirectoryGrain.Key).List()).Count > 0)

@@ -7,6 +7,7 @@ using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Operations;
 using ReturnOps.Gateway.Readmission;
+using ReturnOps.Gateway.Reintegration;
 using ReturnOps.Gateway.Returnees;
 using ReturnOps.Gateway.Statistics;
 
@@ -21,10 +22,13 @@ public static class GatewayApi
         .MapReturneesApi()
         .MapReadmissionApi()
         .MapIdentificationApi()
+        .MapConsentApi()
+        .MapReintegrationApi()
         .MapOperationsApi()
         .MapStateBookingsApi()
         .MapCostsApi()
         .MapStatisticsApi()
+        .MapReintegrationStatisticsApi()
         .MapNotificationsApi()
         .MapSubscriptionsApi()
         .MapDeliveriesApi()

@@ -37,12 +37,13 @@ public sealed class NotificationFeed(GatewayDatabase database)
 
     /// <summary>
     /// The outbox address whose rows the caller reads: its country's for coordinators and partners, its role's
-    /// for the secretariat and the fundamental-rights officer. Other roles have no feed (the policy keeps them out).
+    /// for the secretariat and the fundamental-rights officer, its own for a reintegration service provider. Other roles have no feed (the policy keeps them out).
     /// </summary>
     public static string DestinationOf(Caller caller) => caller.Role switch
     {
         Roles.Coordinator or Roles.Partner => Destination.Country(caller.CountryOf()),
         Roles.Secretariat or Roles.Fro => Destination.Role(caller.Role),
+        Roles.Provider => Destination.Provider(caller.ProviderOf()),
         _ => throw new AccessDeniedException("This role has no notification feed."),
     };
 

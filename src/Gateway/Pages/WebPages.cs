@@ -80,6 +80,11 @@ public static class WebPages
         {
             yield return Identity($"Partner {country}", Roles.Partner, country);
         }
+        foreach (var provider in DemoProviders.All)
+        {
+            yield return new DemoIdentity($"Reintegration provider {provider.Country}: {provider.Name}", Roles.Provider, provider.Country,
+                issuer.Issue($"demo-provider-{provider.Id}", Roles.Provider, null, provider: provider.Id));
+        }
     }
 
     private sealed record DemoIdentity(string Label, string Role, string? Country, string Token);

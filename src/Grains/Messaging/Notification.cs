@@ -19,7 +19,8 @@ public sealed record Notification(
     [property: Id(5)] string? Reason = null,
     [property: Id(6)] IReadOnlyList<string>? Rules = null,
     [property: Id(7)] int? Seats = null,
-    [property: Id(8)] string? ReturneeId = null);
+    [property: Id(8)] string? ReturneeId = null,
+    [property: Id(20)] string? ReferralId = null);
 
 /// <summary>Where outbox messages go; the dispatcher (src/Silo) resolves these addresses.</summary>
 public static class Destination
@@ -32,6 +33,9 @@ public static class Destination
 
     /// <summary>The carriers (airline and handling agents) of one operation.</summary>
     public static string Carriers(string operationId) => "carriers:" + operationId;
+
+    /// <summary>A reintegration service provider's feed (rule 18), read in the platform.</summary>
+    public static string Provider(string providerId) => "provider:" + providerId;
 
     /// <summary>A one-way durable message to a grain (upward notifications; see docs/domain.md).</summary>
     public static string Grain(string grainType, string key) => $"grain:{grainType}/{key}";

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using ReturnOps.Grains.Reintegration;
 
 namespace ReturnOps.Grains.Returnees;
 
@@ -49,6 +50,28 @@ public interface IReturneeGrain : IGrainWithStringKey
     /// <summary>Records the state of a readmission request for a destination (called by the request).</summary>
     [Alias("RecordReadmission")]
     Task RecordReadmission(string destination, string status);
+
+    /// <summary>Records the returnee's consent to a reintegration referral (rule 18), or replaces a withdrawn or active one.</summary>
+    [Alias("RecordConsent")]
+    Task<ReintegrationCase> RecordConsent(string owner, ReintegrationConsent consent);
+
+    /// <summary>Withdraws consent: every open referral stops at once, before the withdrawal is stored.</summary>
+    [Alias("WithdrawConsent")]
+    Task<ReintegrationCase> WithdrawConsent(string owner, DateOnly withdrawnOn);
+
+    /// <summary>Refers the case to a provider of its country of return; needs active consent and no open referral.</summary>
+    [Alias("Refer")]
+    Task<ReferralView> Refer(string owner, string referralId, string providerId, string referredBy);
+
+    /// <summary>The case's consent and referrals, or null if there is no case.</summary>
+    [ReadOnly]
+    [Alias("Reintegration")]
+    Task<ReintegrationCase?> Reintegration();
+
+    /// <summary>What the provider of <paramref name="referralId"/> may see of the person: null without active consent or once erased.</summary>
+    [ReadOnly]
+    [Alias("SharedWith")]
+    Task<ReferralPerson?> SharedWith(string referralId);
 }
 
 /// <summary>The members of one family group of one owning state (rule 4), keyed <c>{owner}/{group}</c>.</summary>

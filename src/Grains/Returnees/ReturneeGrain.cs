@@ -6,7 +6,7 @@ using ReturnOps.Grains.Hosting;
 namespace ReturnOps.Grains.Returnees;
 
 [GrainType("returnee")]
-public sealed class ReturneeGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturneeState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : DomainGrain, IReturneeGrain
+public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturneeState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : DomainGrain, IReturneeGrain
 {
     private ReturneeState S => state.State;
 
@@ -138,7 +138,10 @@ public sealed class ReturneeGrain([PersistentState("state", GrainsModule.Storage
         {
             await GrainFactory.GetGrain<IFamilyGroupGrain>(FamilyGroupGrain.KeyFor(S.Owner, group)).Leave(GetPrimaryKeyString());
         }
+        // A referral's text about the person goes with the case; its steps and amounts stay as counts (rule 18).
+        await EraseReferrals();
         // Only the owner and the fact of erasure remain: statistics were counted elsewhere, as numbers.
+        S.Consent = null;
         S.Case = null;
         S.Booking = null;
         S.BookedFor = null;

@@ -23,4 +23,12 @@ public sealed class ReturneeState
 
     [Id(5)]
     public bool Erased { get; set; }
+
+    /// <summary>Consent to a reintegration referral (rule 18). Ids from 20 leave room for the case's other concerns.</summary>
+    [Id(20)]
+    public Reintegration.ReintegrationConsent? Consent { get; set; }
+
+    /// <summary>The case's reintegration referrals, oldest first.</summary>
+    [Id(21)]
+    public List<string> Referrals { get; set; } = [];
 }

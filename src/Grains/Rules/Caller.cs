@@ -2,7 +2,8 @@ namespace ReturnOps.Grains.Rules;
 
 /// <summary>
 /// Who makes a call, as the gateway read it from the token: role, country (coordinators and partners)
-/// and subject. Grains decide visibility with it, so that every entry point applies the same rules.
+/// and subject, and for a reintegration service provider its provider id. Grains decide visibility with it, so that
+/// every entry point applies the same rules.
 /// </summary>
 [GenerateSerializer]
 [Immutable]
@@ -10,7 +11,8 @@ namespace ReturnOps.Grains.Rules;
 public sealed record Caller(
     [property: Id(0)] string Role,
     [property: Id(1)] string? Country,
-    [property: Id(2)] string Subject)
+    [property: Id(2)] string Subject,
+    [property: Id(3)] string? Provider = null)
 {
     public const string Coordinator = "coordinator";
     public const string Secretariat = "secretariat";
@@ -18,11 +20,13 @@ public sealed record Caller(
     public const string Monitor = "monitor";
     public const string Fro = "fro";
     public const string Admin = "admin";
+    public const string ProviderRole = "provider";
 
     public static Caller CoordinatorOf(string country, string subject = "clerk") => new(Coordinator, country, subject);
     public static Caller PartnerOf(string country, string subject = "partner") => new(Partner, country, subject);
     public static Caller SecretariatUser(string subject = "secretariat") => new(Secretariat, null, subject);
     public static Caller MonitorUser(string subject) => new(Monitor, null, subject);
+    public static Caller ProviderUser(string providerId, string subject = "provider") => new(ProviderRole, null, subject, providerId);
 
     public bool IsCoordinatorOf(string country) => Role == Coordinator && Country == country;
     public bool IsPartnerOf(string country) => Role == Partner && Country == country;

@@ -47,13 +47,19 @@ public static class RuleCode
     /// <summary>Added to the contract: rule 17, identification and travel documents (no agreement or arrangement, a kind or validity the terms do not accept).</summary>
     public const string Identification = "identification";
 
+    /// <summary>Added to the contract: rule 18, a reintegration referral needs the returnee's recorded consent, not withdrawn.</summary>
+    public const string ReintegrationConsent = "reintegration-consent";
+
+    /// <summary>Added to the contract: rule 18, the provider must serve the returnee's country of return (nationality or accepted readmission).</summary>
+    public const string ReintegrationProvider = "reintegration-provider";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Capacity, BookingClosed, EnforceableDecision, SuspensiveAppeal, NonRefoulement, UnaccompaniedMinorReception,
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
-        DestinationOfReturn, CostsFinal, CoFinancingBeyondCosts, Identification,
+        DestinationOfReturn, CostsFinal, CoFinancingBeyondCosts, Identification, ReintegrationConsent, ReintegrationProvider,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>

@@ -25,9 +25,10 @@ public static partial class Destination
         return true;
     }
 
-    /// <summary><c>role:fro</c>, <c>carriers:OP-17</c>: feeds read inside the platform, with no webhook of their own.</summary>
+    /// <summary><c>role:fro</c>, <c>carriers:OP-17</c>, <c>provider:al-x</c>: feeds read inside the platform, with no webhook of their own.</summary>
     public static bool IsInternalFeed(string destination) =>
-        destination.StartsWith("role:", StringComparison.Ordinal) || destination.StartsWith("carriers:", StringComparison.Ordinal);
+        destination.StartsWith("role:", StringComparison.Ordinal) || destination.StartsWith("carriers:", StringComparison.Ordinal)
+        || destination.StartsWith("provider:", StringComparison.Ordinal);
 
     private const string GrainPrefix = "grain:";
 

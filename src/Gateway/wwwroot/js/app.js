@@ -5,6 +5,7 @@ import { renderCoordinator } from './coordinator.js';
 import { renderOrganiser } from './organiser.js';
 import { renderMonitor } from './monitor.js';
 import { renderPartner } from './partner.js';
+import { renderProvider } from './provider.js';
 import { renderSignIn } from './signin.js';
 
 const main = document.getElementById('main');
@@ -17,10 +18,11 @@ const pages = {
   '#/organiser': { title: 'Operations we organise', roles: ['coordinator'], render: renderOrganiser },
   '#/partner': { title: 'Requests and manifests', roles: ['partner'], render: renderPartner },
   '#/monitor': { title: 'Operations I monitor', roles: ['monitor'], render: renderMonitor },
+  '#/provider': { title: 'Reintegration referrals', roles: ['provider'], render: renderProvider },
 };
 
 function home(role) {
-  return { secretariat: '#/board', fro: '#/board', admin: '#/board', coordinator: '#/coordinator', partner: '#/partner', monitor: '#/monitor' }[role] || '#/board';
+  return { secretariat: '#/board', fro: '#/board', admin: '#/board', coordinator: '#/coordinator', partner: '#/partner', monitor: '#/monitor', provider: '#/provider' }[role] || '#/board';
 }
 
 function renderNav(claims) {
@@ -37,7 +39,7 @@ function renderNav(claims) {
     if (location.hash === hash) link.setAttribute('aria-current', 'page');
     nav.append(link);
   }
-  who.textContent = `Signed in as ${claims.sub} (${claims.role}${claims.country ? ', ' + claims.country : ''}) `;
+  who.textContent = `Signed in as ${claims.sub} (${claims.role}${claims.country ? ', ' + claims.country : ''}${claims.provider ? ', ' + claims.provider : ''}) `;
   const out = document.createElement('button');
   out.className = 'secondary';
   out.textContent = 'Sign out';

@@ -7,6 +7,7 @@ import { registerForm } from './coordinator-register.js';
 import { importForm } from './coordinator-import.js';
 import { bookingForm } from './coordinator-booking.js';
 import { bookingsSection } from './coordinator-bookings.js';
+import { reintegrationSection } from './coordinator-reintegration.js';
 import { count, statusWord } from './words.js';
 import { toast } from './app.js';
 import { loadMore } from './paging.js';
@@ -48,6 +49,7 @@ export async function renderCoordinator(main, claims, signal) {
     caseTable,
     more,
     identificationSection(identifications, returnees),
+    await reintegrationSection(returnees),
     await staffSection(claims.country));
 }
 

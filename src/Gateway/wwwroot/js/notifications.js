@@ -43,6 +43,16 @@ const words = {
   'identification.document-issued': 'Travel document issued',
   'identification.reissue-requested': 'New travel document asked for (transfer slipped)',
   'identification.overdue': 'Identification request overdue',
+  'reintegration.referred': 'New reintegration referral',
+  'reintegration.stopped': 'Referral stopped: the returnee withdrew consent',
+  'reintegration.accept': 'Referral accepted by the provider',
+  'reintegration.decline': 'Referral declined by the provider',
+  'reintegration.reception': 'Returnee received on arrival',
+  'reintegration.plan': 'Reintegration plan agreed',
+  'reintegration.assistance': 'Reintegration assistance delivered',
+  'reintegration.followup': 'Reintegration follow-up recorded',
+  'reintegration.follow-up-due': 'Reintegration follow-up due',
+  'reintegration.follow-up-overdue': 'Reintegration follow-up overdue',
 };
 
 export const describe = (type) => words[type] || type;

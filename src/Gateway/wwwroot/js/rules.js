@@ -23,6 +23,8 @@ const words = {
   'costs-final': 'The operation has ended: its cost statement is final and its costs can no longer change.',
   'co-financing-beyond-costs': 'Co-financing cannot exceed the operation\'s costs.',
   'identification': 'The destination\'s terms refuse this: no agreement or arrangement, a document kind it does not accept, or a validity shorter than it requires.',
+  'reintegration-consent': 'A referral needs the returnee\'s recorded consent, and it must not have been withdrawn.',
+  'reintegration-provider': 'This provider does not work in the returnee\'s country of return (nationality, or a country that accepted the readmission).',
   'destination-of-return': 'This operation does not fly to the returnee\'s country of return: book a returnee only on an operation to their nationality, or to a country that accepted their readmission.',
 };
 

@@ -1,7 +1,7 @@
 import { session, claimsOf } from './api.js';
 import { el, when } from './dom.js';
 
-const ROLES = ['coordinator', 'secretariat', 'partner', 'monitor', 'fro', 'admin'];
+const ROLES = ['coordinator', 'secretariat', 'partner', 'monitor', 'fro', 'admin', 'provider'];
 
 // Sign-in takes a token. In Development the gateway also lists demo identities (one click each).
 export async function renderSignIn(main, done) {
@@ -52,7 +52,7 @@ export async function renderSignIn(main, done) {
 function problemOf(token) {
   const claims = claimsOf(token);
   if (!claims) return 'This is not an access token: a token is three parts separated by dots (header.payload.signature). Paste it whole.';
-  if (!ROLES.includes(claims.role)) return 'This token names no ReturnOps role (coordinator, secretariat, partner, monitor, fro or admin).';
+  if (!ROLES.includes(claims.role)) return 'This token names no ReturnOps role (coordinator, secretariat, partner, monitor, fro, admin or provider).';
   if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) return `This token expired at ${when(new Date(claims.exp * 1000).toISOString())}. Ask for a new one.`;
   return null;
 }

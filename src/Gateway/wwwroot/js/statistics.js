@@ -1,11 +1,11 @@
 import { api } from './api.js';
-import { el } from './dom.js';
+import { el, table } from './dom.js';
 import { statusWord, typeWord } from './words.js';
 
 // Statistics as counts (the secretariat sees no personal data), drawn as inline SVG bar charts.
 export async function renderStatistics(main) {
   const year = new Date().getUTCFullYear();
-  const stats = await api.get(`/statistics?year=${year}`);
+  const [stats, reintegration] = await Promise.all([api.get(`/statistics?year=${year}`), api.get(`/statistics/reintegration?year=${year}`)]);
   const sum = (rows, key, word) => rows.reduce((acc, row) => ({ ...acc, [word(row[key])]: (acc[word(row[key])] || 0) + row.count }), {});
   const pairs = (rows) => Object.fromEntries((rows || []).map((r) => [r.key, r.count]));
   const charts = el('div', { class: 'charts' },
@@ -25,7 +25,22 @@ export async function renderStatistics(main) {
     el('dt', {}, 'Seats suspended (early warnings)'), el('dd', {}, String(stats.suspensions ?? 0)),
     el('dt', {}, 'No-shows (did not board)'), el('dd', {}, String(stats.noShows ?? 0)),
     el('dt', {}, 'Serious incidents and complaints'), el('dd', {}, String(stats.incidents ?? 0)));
-  main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), figures, charts);
+  main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), figures, charts, reintegrationFigures(reintegration));
+}
+
+// Rule 18: referrals, assistance and follow-ups reached, by state and destination.
+function reintegrationFigures(r) {
+  const euro = (n) => `€${Number(n || 0).toFixed(2)}`;
+  const rows = (r.byStateAndDestination || []).map((x) => el('tr', {},
+    el('td', {}, x.state), el('td', {}, x.destination), el('td', {}, String(x.referrals)), el('td', {}, String(x.accepted)),
+    el('td', {}, String(x.stopped)), el('td', {}, `${x.assistanceDeliveries} (${euro(x.assistanceEur)})`),
+    el('td', {}, String(x.followUps6Reached)), el('td', {}, String(x.followUps12Reached))));
+  return el('section', { class: 'card', 'aria-labelledby': 'reintegration-heading' },
+    el('h3', { id: 'reintegration-heading' }, 'Reintegration referrals'),
+    el('p', {}, `${r.referrals} referrals, ${r.accepted} accepted, ${r.assistanceDeliveries} assistance deliveries (${euro(r.assistanceEur)}), `
+      + `follow-ups reached: ${r.followUps6Reached} at 6 months, ${r.followUps12Reached} at 12 months.`),
+    table(['State', 'Destination', 'Referrals', 'Accepted', 'Stopped (consent withdrawn)', 'Assistance', 'Follow-up 6 months', 'Follow-up 12 months'],
+      rows, 'Reintegration referrals by state and destination'));
 }
 
 // Each bar under its label, so that long labels ("Scheduled-flight return") fit and the text stays at 16 units: at the

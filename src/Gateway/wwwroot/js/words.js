@@ -8,6 +8,10 @@ const statuses = {
   DocumentIssued: 'Travel document issued',
   NotANational: 'Not a national', IdentityNotEstablished: 'Identity not established', InsufficientEvidence: 'Evidence insufficient',
   Other: 'Other reason',
+  // Reintegration referrals (rule 18) and their follow-ups.
+  Referred: 'Referred, waiting for the provider', Declined: 'Declined by the provider', Received: 'Received on arrival',
+  Planned: 'Reintegration plan agreed', AssistanceDelivered: 'Assistance delivered', Stopped: 'Stopped: consent withdrawn',
+  Scheduled: 'Scheduled', Due: 'Due now', Overdue: 'Overdue', Reached: 'Reached',
 };
 const documentKinds = {
   EmergencyTravelDocument: 'Emergency travel document', Passport: 'Passport',
