@@ -9,6 +9,9 @@ public sealed class ReturnOpsClientOptions
     /// <summary>The first backoff delay when the gateway gives no Retry-After; it doubles with jitter.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The longest backoff delay: the doubling stops here.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest Retry-After obeyed: a longer one is cut to this.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 

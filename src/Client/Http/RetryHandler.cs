@@ -24,6 +24,7 @@ internal sealed class RetryHandler : DelegatingHandler
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.RetryDelay,
+            MaxDelay = options.MaxRetryDelay,
             ShouldHandle = args => args.Outcome switch
             {
                 { Exception: HttpRequestException or TimeoutRejectedException } => ValueTask.FromResult(true),
