@@ -41,7 +41,7 @@ internal static class OperationEvents
                         continue;
                     }
                     lastId = parser.LastEventId;
-                    if (JsonSerializer.Deserialize<OperationView>(item.Data) is { } view)
+                    if (JsonSerializer.Deserialize<OperationView>(item.Data, ReturnOpsApi.Json) is { } view)
                     {
                         yield return view;
                     }

@@ -28,7 +28,8 @@ internal sealed class ProblemHandler : DelegatingHandler
         var retryAfter = response.Headers.RetryAfter?.Delta;
         try
         {
-            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            // As bytes: the retry handler may have read (and buffered) the body already.
+            using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
             var problem = body.RootElement;
             return new ReturnOpsProblemException(
                 response.StatusCode,

@@ -66,8 +66,8 @@ internal sealed class RetryHandler : DelegatingHandler
     {
         try
         {
-            await response.Content.LoadIntoBufferAsync();
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+            // Read as bytes, not as a stream: a buffered content hands out one stream, and the caller reads the body again.
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
             return problem.RootElement.ValueKind == JsonValueKind.Object && problem.RootElement.TryGetProperty("rule", out _);
         }
         catch (JsonException)

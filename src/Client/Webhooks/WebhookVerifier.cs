@@ -11,7 +11,7 @@ namespace ReturnOps.Client.Webhooks;
 /// Written from that page, not from the sender's code. Several secrets may be given: the platform signs with one secret, so
 /// a receiver accepts the old and the new one for a few minutes around a rotation.
 /// </summary>
-public sealed class WebhookSignature(params IReadOnlyList<string> secrets)
+public sealed class WebhookVerifier(params IReadOnlyList<string> secrets)
 {
     public const string MessageIdHeader = "X-ReturnOps-Message-Id";
     public const string TimestampHeader = "X-ReturnOps-Timestamp";
