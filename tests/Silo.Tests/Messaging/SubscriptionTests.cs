@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ReturnOps.Client.Webhooks;
-using ReturnOps.PartnerSimulator;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.TestSupport;
 
