@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using ReturnOps.Client;
+using ReturnOps.Client.Http;
+using ReturnOps.Client.Problems;
+using ReturnOps.Client.Tokens;
 
 namespace ReturnOps.Cluster.Tests;
 
@@ -45,9 +49,9 @@ public sealed record RushFigures(int Bookings, int Requests, int Retried, int Tr
 
 /// <summary>
 /// One announced operation with limited capacity, eligible returnees of every JCP participant, and a rush of
-/// coordinators booking them concurrently through the gateways (round robin). A request that fails as a
-/// client sees a crash (connection reset or refused, timeout, 5xx, "still in progress") is sent again with
-/// the same Idempotency-Key and body to the other gateway, as a real client behind a load balancer would.
+/// coordinators booking them concurrently through the gateways (round robin) with the typed client. A request that fails
+/// as a client sees a crash (connection reset or refused, timeout, 5xx, "still in progress") is sent again by the client
+/// with the same Idempotency-Key and body, to the other gateway, as a real client behind a load balancer would.
 /// </summary>
 public sealed class BookingRush
 {
@@ -56,8 +60,22 @@ public sealed class BookingRush
     public const int ClerksPerCountry = 3;
     public const string PartnerSecret = "drill-partner-secret-of-at-least-32-characters";
 
-    private static readonly TimeSpan s_giveUpAfter = TimeSpan.FromMinutes(4);
+    /// <summary>
+    /// A client's patience through a replica's death: up to about four minutes of retries, 2 s apart at most, and each attempt
+    /// allowed 60 s, above the gateway's 30 s wait for a duplicate in progress, so a slow answer is not taken for a lost one.
+    /// </summary>
+    private static readonly ReturnOpsClientOptions s_patience = new()
+    {
+        MaxRetries = 120,
+        RetryDelay = TimeSpan.FromMilliseconds(200),
+        MaxRetryDelay = TimeSpan.FromSeconds(2),
+        AttemptTimeout = TimeSpan.FromSeconds(60),
+    };
+
     private readonly List<HttpClient> _clients;
+    private readonly List<Uri> _gateways;
+    private readonly SocketsHttpHandler _sockets = new() { MaxConnectionsPerServer = 64 };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BookingAttempt> _byKey = new();
     private readonly Lock _lock = new();
     private int _requests;
     private int _roundRobin;
@@ -70,6 +88,7 @@ public sealed class BookingRush
 
     public BookingRush(DrillCluster cluster)
     {
+        _gateways = [.. cluster.Gateways.Select(g => g.Address)];
         _clients = [.. cluster.Gateways.Select(g => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
         {
             BaseAddress = g.Address,
@@ -156,12 +175,18 @@ public sealed class BookingRush
     public async Task<RushFigures> RunAsync()
     {
         var started = Stopwatch.StartNew();
+        foreach (var booking in Bookings)
+        {
+            _byKey[booking.Key] = booking;
+        }
         await Task.WhenAll(Bookings.GroupBy(b => b.Clerk).Select(async clerk =>
         {
-            var token = DrillCluster.Token("coordinator", clerk.First().Country, clerk.Key);
+            var token = new StaticToken(DrillCluster.Token("coordinator", clerk.First().Country, clerk.Key));
+            using var client = ReturnOpsClient.Create(_gateways[0], token, s_patience,
+                new GatewayFailover(this, _gateways, Interlocked.Increment(ref _roundRobin)) { InnerHandler = _sockets });
             foreach (var booking in clerk)
             {
-                await BookAsync(booking, token);
+                await BookAsync(booking, client);
             }
         }));
         return new RushFigures(Bookings.Count, _requests, Bookings.Count(b => b.Retried), _transport, _serverErrors, _inProgress,
@@ -169,57 +194,60 @@ public sealed class BookingRush
             string.Join(" ", _retriedStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
     }
 
-    private async Task BookAsync(BookingAttempt booking, string token)
+    /// <summary>
+    /// One booking through the typed client (src/Client), as a member state's system sends it: the client keeps the
+    /// Idempotency-Key and body over its retries; <see cref="GatewayFailover"/> beneath it sends each attempt after a failure
+    /// to the other gateway and records what every attempt met.
+    /// </summary>
+    private async Task BookAsync(BookingAttempt booking, ReturnOpsClient client)
     {
-        var gateway = Interlocked.Increment(ref _roundRobin) % _clients.Count;
-        var body = new { returnees = booking.Returnees, escorts = booking.Escorts };
-        var giveUp = Stopwatch.StartNew();
-        var backoff = TimeSpan.FromMilliseconds(200);
         booking.SentAt = TimeProvider.System.GetTimestamp();
-        while (true)
+        try
+        {
+            using var key = IdempotencyKey.Use(booking.Key);
+            var answer = await client.Api.BookingsBookAsync(OperationId, null, new BookingInput { Returnees = [.. booking.Returnees], Escorts = booking.Escorts });
+            booking.Status = (HttpStatusCode)answer.StatusCode;
+            booking.Replayed = answer.Replayed();
+            booking.BookingId = answer.Result.Id;
+            booking.BookingStatus = answer.Result.Status.ToString();
+        }
+        catch (ReturnOpsProblemException refused)
+        {
+            booking.Status = refused.Status;
+            booking.Body = refused.Message;
+        }
+        booking.AnsweredAt = TimeProvider.System.GetTimestamp();
+        Interlocked.Increment(ref _answered);
+    }
+
+    /// <summary>What one attempt met, from <see cref="GatewayFailover"/>: a final answer's time, or why it is tried again.</summary>
+    internal void Record(string key, int gateway, HttpStatusCode? status, string? body, Exception? failed, TimeSpan took)
+    {
+        var booking = _byKey[key];
+        lock (booking)
         {
             booking.Attempts++;
-            Interlocked.Increment(ref _requests);
-            string failure;
-            try
+        }
+        Interlocked.Increment(ref _requests);
+        if (failed is not null)
+        {
+            Interlocked.Increment(ref _transport);
+            lock (booking)
             {
-                using var request = DrillCluster.Request(HttpMethod.Post, $"/api/v1/operations/{OperationId}/bookings", token, body, booking.Key);
-                var sent = TimeProvider.System.GetTimestamp();
-                using var response = await _clients[gateway].SendAsync(request);
-                var text = await response.Content.ReadAsStringAsync();
-                if (!IsRetryable(response.StatusCode, text))
-                {
-                    RecordAnswerTime(TimeProvider.System.GetElapsedTime(sent));
-                    booking.Status = response.StatusCode;
-                    booking.Body = text;
-                    booking.Replayed = response.Headers.Contains("Idempotent-Replayed");
-                    if (response.IsSuccessStatusCode)
-                    {
-                        using var json = JsonDocument.Parse(text);
-                        booking.BookingId = json.RootElement.GetProperty("id").GetString();
-                        booking.BookingStatus = json.RootElement.GetProperty("status").GetString();
-                    }
-                    booking.AnsweredAt = TimeProvider.System.GetTimestamp();
-                    Interlocked.Increment(ref _answered);
-                    return;
-                }
-                failure = $"{(int)response.StatusCode} from gateway-{gateway + 1}";
-                _retriedStatuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
-                Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Conflict ? ref _inProgress : ref _serverErrors);
+                booking.Failures.Add($"{failed.GetType().Name} from gateway-{gateway + 1}: {failed.Message}");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                failure = $"{e.GetType().Name} from gateway-{gateway + 1}: {e.Message}";
-                Interlocked.Increment(ref _transport);
-            }
-            booking.Failures.Add(failure);
-            if (giveUp.Elapsed > s_giveUpAfter)
-            {
-                throw new TimeoutException($"Booking {booking.Key} gave up after {booking.Attempts} attempts: {string.Join("; ", booking.Failures)}");
-            }
-            gateway = (gateway + 1) % _clients.Count;
-            await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(100)));
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
+            return;
+        }
+        if (!IsRetryable(status!.Value, body ?? ""))
+        {
+            RecordAnswerTime(took);
+            return;
+        }
+        _retriedStatuses.AddOrUpdate((int)status.Value, 1, (_, n) => n + 1);
+        Interlocked.Increment(ref status == HttpStatusCode.Conflict ? ref _inProgress : ref _serverErrors);
+        lock (booking)
+        {
+            booking.Failures.Add($"{(int)status.Value} from gateway-{gateway + 1}");
         }
     }
 
@@ -245,7 +273,7 @@ public sealed class BookingRush
     }
 
     /// <summary>Transient as a client sees it: 5xx, 429, and the 409 of a key still in progress (no rule: not a business conflict).</summary>
-    private static bool IsRetryable(HttpStatusCode status, string body)
+    internal static bool IsRetryable(HttpStatusCode status, string body)
     {
         if ((int)status >= 500 || status == HttpStatusCode.TooManyRequests)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ReturnOps.Client.Webhooks;
 
 namespace ReturnOps.PartnerSimulator;
 
@@ -22,7 +23,7 @@ public sealed class Partner : IAsyncDisposable
     private readonly List<ReceivedDelivery> _received = [];
     private readonly List<ReceivedDelivery> _applied = [];
     private readonly HashSet<string> _appliedIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<Rejection, int> _rejections = [];
+    private readonly Dictionary<WebhookCheck, int> _rejections = [];
     private WebApplication? _app;
     private TaskCompletionSource _hangRelease = NewSignal();
     private TaskCompletionSource _hangArrived = NewSignal();
@@ -72,7 +73,7 @@ public sealed class Partner : IAsyncDisposable
         }
     }
 
-    public int Rejected(Rejection reason)
+    public int Rejected(WebhookCheck reason)
     {
         lock (_lock)
         {
@@ -152,8 +153,10 @@ public sealed class Partner : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var body = buffer.ToArray();
         var headers = context.Request.Headers;
-        var rejection = SignatureCheck.Verify(_secret, headers["X-ReturnOps-Timestamp"], headers["X-ReturnOps-Signature"], body, _clock.GetUtcNow(), Tolerance);
-        if (rejection != Rejection.None)
+        // The member states' own check: the typed client's verifier, written from docs/messaging.md, not from the sender's code.
+        var rejection = new WebhookVerifier(_secret) { Tolerance = Tolerance }
+            .Verify(headers[WebhookVerifier.TimestampHeader], headers[WebhookVerifier.SignatureHeader], body, _clock.GetUtcNow());
+        if (rejection != WebhookCheck.Valid)
         {
             lock (_lock)
             {

@@ -20,7 +20,12 @@ public static class GatewayApp
     /// <summary>Builds the application; <paramref name="configure"/> lets tests replace settings and services.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = PublishedContentRoot() });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = PublishedContentRoot(),
+            EnvironmentName = WritingDocumentAtBuild ? Environments.Development : null,
+        });
         configure?.Invoke(builder);
         var services = builder.Services;
         var tokens = TokenSettings.From(builder.Configuration, builder.Environment.IsDevelopment());
@@ -60,6 +65,15 @@ public static class GatewayApp
         });
         services.AddGatewayOpenApi();
 
+        if (WritingDocumentAtBuild)
+        {
+            // The document tool starts the app (a no-op server in place of Kestrel) so that Program maps the endpoints. Nothing
+            // else may start: no silo on loopback ports, no database file, no demo data.
+            foreach (var started in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name != "GenericWebHostService").ToList())
+            {
+                services.Remove(started);
+            }
+        }
         var app = builder.Build();
         app.UseSecurityHeaders();
         app.UseMiddleware<RequestMetricsMiddleware>();
@@ -81,6 +95,15 @@ public static class GatewayApp
         app.MapWebPages(app.Environment);
         return app;
     }
+
+    /// <summary>
+    /// The build writes the served OpenAPI document for src/Client: Microsoft.Extensions.ApiDescription.Server runs this entry
+    /// point inside its GetDocument.Insider host, which starts the web host on a no-op server. It cannot pass an environment,
+    /// and outside Development the app refuses to build without a signing key, so that run is Development: its document is
+    /// the one served.
+    /// </summary>
+    private static bool WritingDocumentAtBuild =>
+        string.Equals(System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name, "GetDocument.Insider", StringComparison.Ordinal);
 
     /// <summary>
     /// A published build (<c>dotnet publish -o</c>) carries its pages and settings beside the assembly, and is started from

@@ -34,7 +34,8 @@ public static class MetricsEndpoint
             await refresh(context);
             await scrape.Value(context);
         };
-        return app.MapGet("/metrics", handler).Produces<string>(StatusCodes.Status200OK, "text/plain");
+        // Named: a lambda's compiler-made method name would be its operationId ("<>c__DisplayClass0_0...").
+        return app.MapGet("/metrics", handler).WithName("metricsScrape").Produces<string>(StatusCodes.Status200OK, "text/plain");
     }
 
     private static Task Problem(HttpContext context, int status, string detail) =>

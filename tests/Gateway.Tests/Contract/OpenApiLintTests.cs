@@ -53,6 +53,11 @@ public sealed class OpenApiLintTests(SharedPostgres postgres) : GatewayTestBase(
                 {
                     problems.Add($"{name}: operationId {id} is also {operationIds[id]}'s");
                 }
+                else if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[a-z][A-Za-z0-9]*$"))
+                {
+                    // The typed client's method names (src/Client): a lambda's compiler-made name is no identifier.
+                    problems.Add($"{name}: operationId {id} is not a camelCase identifier");
+                }
                 var tags = operation["tags"]?.AsArray().Select(t => (string)t!).ToList() ?? [];
                 if (tags.Count == 0)
                 {

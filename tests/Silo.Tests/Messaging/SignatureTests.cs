@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ReturnOps.Client.Webhooks;
 using ReturnOps.PartnerSimulator;
 using ReturnOps.Silo.Messaging.Webhooks;
 using ReturnOps.TestSupport;
@@ -27,8 +28,8 @@ public sealed class SignatureTests(SharedPostgres postgres) : MessagingTestBase(
         Assert.Equal(401, await Post(http, partner, Body, stale, WebhookSignature.Compute(Secret, stale, Encoding.UTF8.GetBytes(Body))));
         Assert.Equal(401, await Post(http, partner, Body, now, WebhookSignature.Compute(Secret + "x", now, Encoding.UTF8.GetBytes(Body))));
 
-        Assert.Equal(1, partner.Rejected(Rejection.StaleTimestamp));
-        Assert.Equal(2, partner.Rejected(Rejection.BadSignature));
+        Assert.Equal(1, partner.Rejected(WebhookCheck.StaleTimestamp));
+        Assert.Equal(2, partner.Rejected(WebhookCheck.BadSignature));
         Assert.Equal(["m-1", "m-1"], partner.Received.Select(r => r.MessageId));
         Assert.Equal(["m-1"], partner.Applied.Select(r => r.MessageId));
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ReturnOps.PartnerSimulator;
+using ReturnOps.Client.Webhooks;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.TestSupport;
 
@@ -62,7 +62,7 @@ public sealed class SubscriptionTests(SharedPostgres postgres) : MessagingTestBa
         Assert.NotNull(await node.Subscriptions.RotateSecretAsync("AT", id, Secret + "-rotated"));
         await node.Publish("AT", "op-1", 1, 1);
         await node.Dispatcher.DispatchOnceAsync();
-        Assert.True(partner.Rejected(Rejection.BadSignature) > 0);
+        Assert.True(partner.Rejected(WebhookCheck.BadSignature) > 0);
         await node.Subscriptions.RotateSecretAsync("AT", id, Secret);
         await DrainAsync(node, storage);
         Assert.Equal([1], AppliedPerLane(partner)["op-1"]);
