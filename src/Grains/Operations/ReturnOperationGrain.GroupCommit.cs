@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Orleans.Storage;
+using ReturnOps.Grains.Rules;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Operations;
@@ -14,12 +15,23 @@ namespace ReturnOps.Grains.Operations;
 /// </summary>
 public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
 {
+    /// <summary>Decided, waiting for the next write.</summary>
     private BookingBatch? _pending;
+
+    /// <summary>The batch whose booking is being decided now: its messages go into the batch (<see cref="Notify"/>).</summary>
     private BookingBatch? _deciding;
+
+    /// <summary>The write loop, while a write is in flight.</summary>
     private Task? _committing;
+
+    /// <summary>Decided bookings not yet stored, by id: a retry of one is answered when its batch is stored.</summary>
     private readonly Dictionary<string, BookingBatch> _unstored = new(StringComparer.Ordinal);
+
+    /// <summary>Held by every call that is not a booking, while it waits and runs; decisions wait for it.</summary>
     private TaskCompletionSource? _gate;
     private int _gateHolders;
+
+    /// <summary>Memory may be ahead of storage: nothing more is decided until the activation is gone.</summary>
     private Exception? _broken;
 
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
@@ -39,7 +51,7 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
             ThrowIfBroken();
             await context.Invoke();
         }
-        catch (Exception ex) when (ex is not Rules.RefusalException)
+        catch (Exception ex) when (ex is not RefusalException)
         {
             // The call may have changed memory it did not store (TurnFilter drops the activation): no booking may build on it.
             _broken ??= ex;
@@ -86,7 +98,7 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
         }
         if (existing.Country != country || !existing.Returnees.Select(r => r.Id).SequenceEqual(returnees))
         {
-            throw new Rules.DomainRuleException(Rules.RuleCode.Validation, "This booking id is already used for another booking.");
+            throw new DomainRuleException(RuleCode.Validation, "This booking id is already used for another booking.");
         }
         return _unstored.TryGetValue(bookingId, out var batch) ? batch.Answer(bookingId) : Task.FromResult(ViewOf(existing, withReturnees: true));
     }
