@@ -14,6 +14,12 @@ using ReturnOps.TestSupport;
 // scenario (20 × clerks clients on one hot operation for --steady-seconds, each booking then cancelling). --grain: also the grain
 // called directly, on one silo. --quick: seconds, for a smoke run (durability off, one silo, unless given).
 // --audit: only the audit-chain probe (appends/s with 20 × clerks concurrent appenders), no rush.
+if (args.Contains("--runs") || Option("--clerks")?.Contains(',', StringComparison.Ordinal) == true)
+{
+    // The form before the matrix (--clerks 1,4,16 --runs 2) would otherwise fail on parsing, or be silently ignored.
+    Console.Error.WriteLine("--clerks takes one number now (clients = 20 × clerks, default 10) and --runs is gone: one run measures each cell of the matrix once.");
+    return 2;
+}
 var quick = args.Contains("--quick");
 var bookings = Int("--bookings", quick ? 100 : 600);
 var clerks = Int("--clerks", quick ? 2 : 10);
