@@ -43,8 +43,8 @@ public sealed class TimedStore(IMessagingStore inner) : IMessagingStore
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
         Time("claim", () => inner.ClaimAsync(owner, nowMs, leaseUntilMs, lanes, perLane, cancellationToken), r => r.Count);
 
-    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken) =>
-        Time("mark", () => inner.CompleteAsync(messages, nowMs, cancellationToken), messages.Count);
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, CancellationToken cancellationToken) =>
+        Time("mark", () => inner.CompleteAsync(messages, cancellationToken), messages.Count);
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) =>
         Time("reschedule", () => inner.RescheduleAsync(id, owner, attempts, nextAttemptMs, error, cancellationToken), 1);

@@ -15,10 +15,10 @@ public interface IOutboxStore
     Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Ends pending messages, each with its status (delivered, unrouted or dead), its count of failed attempts and its
-    /// last error, in one statement: a lane's batch is marked together after its last message was answered.
+    /// Ends pending messages, each with its status (delivered, unrouted or dead), its count of failed attempts, its
+    /// last error and the time it ended, in one statement: a lane's batch is marked together when the lane stops.
     /// </summary>
-    Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken);
+    Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>Releases a claimed message to be tried again at <paramref name="nextAttemptMs"/>, if still ours.</summary>
     Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken);

@@ -267,14 +267,14 @@ public sealed partial class OutboxDispatcher(
             {
                 LogCompleted(logger, row.MessageId, row.Type, row.Destination, status);
             }
-            return new CompletedMessage(row.Id, status, row.Attempts, outcome.Error);
+            return new CompletedMessage(row.Id, status, row.Attempts, outcome.Error, now);
         }
         // A circuit that refused before any request did not try the partner: that costs no attempt, only time.
         var attempts = Attempts(row, outcome);
         if (attempts >= options.MaxAttempts || now - row.OccurredMs > (long)options.MaxAge.TotalMilliseconds)
         {
             LogDead(logger, row.MessageId, row.Destination, attempts, outcome.Error);
-            return new CompletedMessage(row.Id, DeliveryStatus.Dead, attempts, outcome.Error); // the lane goes on past a dead letter
+            return new CompletedMessage(row.Id, DeliveryStatus.Dead, attempts, outcome.Error, now); // the lane goes on past a dead letter
         }
         return null;
     }
@@ -298,7 +298,7 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Marks a batch; not the caller's token: a stopping replica still records what it delivered.</summary>
-    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => store.CompleteAsync(completed, NowMs(), CancellationToken.None);
+    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => store.CompleteAsync(completed, CancellationToken.None);
 
     private async Task<bool> TryCompleteAsync(IReadOnlyCollection<CompletedMessage> completed)
     {

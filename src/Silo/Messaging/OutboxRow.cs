@@ -11,8 +11,11 @@ public sealed record OutboxRow(
     long OccurredMs,
     int Attempts);
 
-/// <summary>A claimed message that came to an end: <see cref="DeliveryStatus.Delivered"/>, unrouted or dead, not yet written.</summary>
-public sealed record CompletedMessage(long Id, string Status, int Attempts, string? Error);
+/// <summary>
+/// A claimed message that came to an end — <see cref="DeliveryStatus.Delivered"/>, unrouted or dead — at
+/// <paramref name="AtMs"/>, not yet written.
+/// </summary>
+public sealed record CompletedMessage(long Id, string Status, int Attempts, string? Error, long AtMs);
 
 /// <summary>The values of <c>outbox.status</c>.</summary>
 public static class DeliveryStatus

@@ -213,13 +213,13 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
     public Task<IReadOnlyList<OutboxRow>> ClaimAsync(string owner, long nowMs, long leaseUntilMs, int lanes, int perLane, CancellationToken cancellationToken) =>
         Alive(() => inner.ClaimAsync(owner, nowMs, leaseUntilMs, lanes, perLane, cancellationToken));
 
-    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken)
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, CancellationToken cancellationToken)
     {
         if (DiesAtMark)
         {
             Die();
         }
-        return Alive(() => inner.CompleteAsync(messages, nowMs, cancellationToken));
+        return Alive(() => inner.CompleteAsync(messages, cancellationToken));
     }
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) =>

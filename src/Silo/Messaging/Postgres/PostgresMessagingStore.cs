@@ -34,11 +34,11 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
         RETURNING o.id, o.message_id, o.destination, o.lane, o.type, o.payload, o.occurred_ms, o.attempts
         """;
 
-    // One statement for a lane's batch: the arrays are unnested side by side into (id, status, attempts, error) rows.
+    // One statement for a lane's batch: the arrays are unnested side by side into (id, status, attempts, error, at) rows.
     private const string Complete = """
-        UPDATE outbox o SET status = c.status, attempts = c.attempts, last_error = c.error, delivered_ms = @now,
+        UPDATE outbox o SET status = c.status, attempts = c.attempts, last_error = c.error, delivered_ms = c.at,
                             claimed_by = NULL, claimed_until_ms = NULL
-        FROM unnest(@ids, @statuses, @attempts, @errors) AS c(id, status, attempts, error)
+        FROM unnest(@ids, @statuses, @attempts, @errors, @at) AS c(id, status, attempts, error, at)
         WHERE o.id = c.id AND o.status = 'pending'
         """;
 
@@ -70,7 +70,7 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
             return rows;
         });
 
-    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken) =>
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, CancellationToken cancellationToken) =>
         messages.Count == 0 ? Task.CompletedTask : Run(Complete, c =>
         {
             c.Parameters.AddWithValue("ids", messages.Select(m => m.Id).ToArray());
@@ -80,7 +80,7 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
             {
                 Value = messages.Select(m => (object?)m.Error ?? DBNull.Value).ToArray(),
             });
-            c.Parameters.AddWithValue("now", nowMs);
+            c.Parameters.AddWithValue("at", messages.Select(m => m.AtMs).ToArray());
         }, cancellationToken);
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Run(MessagingRows.Reschedule, c =>

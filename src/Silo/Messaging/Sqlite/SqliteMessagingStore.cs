@@ -34,12 +34,13 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
         RETURNING id, message_id, destination, lane, type, payload, occurred_ms, attempts
         """;
 
-    // One statement for a lane's batch, its messages passed as a JSON array of {id, status, attempts, error}.
+    // One statement for a lane's batch, its messages passed as a JSON array of {id, status, attempts, error, at}.
     private const string Complete = """
-        UPDATE outbox SET status = c.status, attempts = c.attempts, last_error = c.error, delivered_ms = @now,
+        UPDATE outbox SET status = c.status, attempts = c.attempts, last_error = c.error, delivered_ms = c.at,
                           claimed_by = NULL, claimed_until_ms = NULL
         FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.status') AS status,
-                     json_extract(value, '$.attempts') AS attempts, json_extract(value, '$.error') AS error
+                     json_extract(value, '$.attempts') AS attempts, json_extract(value, '$.error') AS error,
+                     json_extract(value, '$.at') AS at
               FROM json_each(@messages)) AS c
         WHERE outbox.id = c.id AND outbox.status = 'pending'
         """;
@@ -72,12 +73,8 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
             return rows;
         }, cancellationToken);
 
-    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, long nowMs, CancellationToken cancellationToken) =>
-        messages.Count == 0 ? Task.CompletedTask : Write(Complete, c =>
-        {
-            c.Parameters.AddWithValue("@messages", CompletedJson(messages));
-            c.Parameters.AddWithValue("@now", nowMs);
-        }, cancellationToken);
+    public Task CompleteAsync(IReadOnlyCollection<CompletedMessage> messages, CancellationToken cancellationToken) =>
+        messages.Count == 0 ? Task.CompletedTask : Write(Complete, c => c.Parameters.AddWithValue("@messages", CompletedJson(messages)), cancellationToken);
 
     public Task RescheduleAsync(long id, string owner, int attempts, long nextAttemptMs, string error, CancellationToken cancellationToken) => Write(MessagingRows.Reschedule, c =>
     {
@@ -190,6 +187,7 @@ internal sealed class SqliteMessagingStore(SqliteStorageProvider provider) : IMe
                 writer.WriteString("status", message.Status);
                 writer.WriteNumber("attempts", message.Attempts);
                 writer.WriteString("error", message.Error);
+                writer.WriteNumber("at", message.AtMs);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
