@@ -92,6 +92,17 @@ public sealed class ReintegrationReferralTests(SharedPostgres postgres) : Gatewa
         var mine = await host.GetAsync($"/api/v1/returnees/{returnee}/reintegration", at);
         Assert.Equal(["Refer", "Accept", "Reception", "Plan", "Assistance", "Assistance"],
             mine.Json.GetProperty("referrals")[0].GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
+
+        // Erasure (rule 15) takes the person and the plan's text from the referral; the outcomes keep counting.
+        Assert.Equal(HttpStatusCode.NoContent, (await host.SendAsync(HttpMethod.Delete, $"/api/v1/returnees/{returnee}", at)).Status);
+        var erased = await host.GetAsync($"/api/v1/reintegration-referrals/{id}", provider);
+        Ok(erased);
+        Assert.Equal(JsonValueKind.Null, erased.Json.GetProperty("person").ValueKind);
+        Assert.Equal(JsonValueKind.Null, erased.Json.GetProperty("referral").GetProperty("planSummary").ValueKind);
+        Assert.True(erased.Json.GetProperty("referral").GetProperty("erased").GetBoolean());
+        Assert.DoesNotContain("Bakery", erased.Body);
+        var kept = (await host.GetAsync("/api/v1/statistics/reintegration", host.Token("secretariat"))).Json;
+        Assert.Equal((1, 0.30m), (kept.GetProperty("referrals").GetInt64(), kept.GetProperty("assistanceEur").GetDecimal()));
     }
 
     [Fact]
