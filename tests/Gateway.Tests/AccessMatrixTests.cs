@@ -46,8 +46,8 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var document = new { kind = "Passport", number = "P-1", validFrom = today.AddDays(-1).ToString("O"), validUntil = today.AddYears(2).ToString("O") };
         const string none = "rt-00000000000000000000000000000000";
-        var today = now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var consent = new { givenOn = today, scope = "Referral to a reintegration provider in Albania" };
+        var onDay = now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var consent = new { givenOn = onDay, scope = "Referral to a reintegration provider in Albania" };
         foreach (var (id, country) in new[] { ("al-tirana-reintegration", "AL"), ("rs-belgrade-reintegration", "RS") })
         {
             await host.SendAsync(HttpMethod.Put, $"/api/v1/reintegration-providers/{id}", tokens["admin"], new { country, name = "Provider " + country });
@@ -127,10 +127,10 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("GET", $"/api/v1/returnees/{referred}/reintegration", null, "atC:200 hrC:404 deC:404 *:403"),
             new("PUT", $"/api/v1/returnees/{referred}/reintegration/consent", consent, "atC:200 hrC:404 deC:404 *:403"),
             new("POST", $"/api/v1/returnees/{referred}/reintegration-referrals", new { providerId = "al-tirana-reintegration" }, "atC:409 hrC:404 deC:404 *:403"),
-            new("POST", $"/api/v1/returnees/{withdrawing}/reintegration/consent/withdrawal", new { withdrawnOn = today }, "atC:200 hrC:404 deC:404 *:403"),
+            new("POST", $"/api/v1/returnees/{withdrawing}/reintegration/consent/withdrawal", new { withdrawnOn = onDay }, "atC:200 hrC:404 deC:404 *:403"),
             new("GET", "/api/v1/reintegration-referrals", null, "atC:200 hrC:200 deC:200 alPr:200 rsPr:200 *:403"),
             new("GET", $"/api/v1/reintegration-referrals/{referral}", null, "atC:200 alPr:200 hrC:404 deC:404 rsPr:404 *:403"),
-            new("POST", $"/api/v1/reintegration-referrals/{referral}/steps", new { step = "Accept", on = today }, "alPr:200 rsPr:404 *:403"),
+            new("POST", $"/api/v1/reintegration-referrals/{referral}/steps", new { step = "Accept", on = onDay }, "alPr:200 rsPr:404 *:403"),
             new("GET", "/api/v1/audit", null, "fro:200 admin:200 *:403"),
             new("GET", "/api/v1/audit/verify", null, "fro:200 admin:200 *:403"),
         ];
