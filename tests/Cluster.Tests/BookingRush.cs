@@ -179,16 +179,25 @@ public sealed class BookingRush
         {
             _byKey[booking.Key] = booking;
         }
-        await Task.WhenAll(Bookings.GroupBy(b => b.Clerk).Select(async clerk =>
+        // One client per clerk (each with its own token), all over one connection pool: the clients are disposed only after
+        // every clerk has finished, since disposing one disposes the pool beneath it.
+        var clerks = Bookings.GroupBy(b => b.Clerk).Select(clerk => (Bookings: clerk.ToList(), Client: ReturnOpsClient.Create(_gateways[0],
+            new StaticToken(DrillCluster.Token("coordinator", clerk.First().Country, clerk.Key)), s_patience,
+            new GatewayFailover(this, _gateways, Interlocked.Increment(ref _roundRobin)) { InnerHandler = _sockets }))).ToList();
+        try
         {
-            var token = new StaticToken(DrillCluster.Token("coordinator", clerk.First().Country, clerk.Key));
-            using var client = ReturnOpsClient.Create(_gateways[0], token, s_patience,
-                new GatewayFailover(this, _gateways, Interlocked.Increment(ref _roundRobin)) { InnerHandler = _sockets });
-            foreach (var booking in clerk)
+            await Task.WhenAll(clerks.Select(async clerk =>
             {
-                await BookAsync(booking, client);
-            }
-        }));
+                foreach (var booking in clerk.Bookings)
+                {
+                    await BookAsync(booking, clerk.Client);
+                }
+            }));
+        }
+        finally
+        {
+            clerks.ForEach(clerk => clerk.Client.Dispose());
+        }
         return new RushFigures(Bookings.Count, _requests, Bookings.Count(b => b.Retried), _transport, _serverErrors, _inProgress,
             Bookings.Count(b => b.Replayed), started.Elapsed, TimeSpan.FromTicks(Interlocked.Read(ref _slowestAnswerTicks)),
             string.Join(" ", _retriedStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
