@@ -48,6 +48,10 @@ public sealed class GatewayProcess : IAsyncDisposable
     public static string Token(string role, string? country = null, string? subject = null) =>
         TestTokens.Issue(SigningKey, role, country, subject ?? $"{role}-{country ?? "jcp"}".ToLowerInvariant());
 
+    /// <summary>A reintegration provider's token (rule 18): the provider claim and no country.</summary>
+    public static string ProviderToken(string providerId) =>
+        TestTokens.Issue(SigningKey, "provider", null, "worker-" + providerId, providerId);
+
     public async Task<JsonElement> GetAsync(string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -66,6 +70,15 @@ public sealed class GatewayProcess : IAsyncDisposable
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>A PUT with a JSON body.</summary>
+    public async Task<HttpStatusCode> PutAsync(string path, string token, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        return response.StatusCode;
     }
 
     /// <summary>A JSON merge patch (as a member state's system sends a case change).</summary>
