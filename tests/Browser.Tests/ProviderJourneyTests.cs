@@ -39,7 +39,6 @@ public sealed class ProviderJourneyTests(BrowserFixture fixture)
         await Expect(row).ToContainTextAsync("AL national, born 1987, female; voluntary return");
         await Expect(row).ToContainTextAsync("Needs: pregnancy");
         await Expect(row).Not.ToContainTextAsync("AT-provider-journey");
-        await AccessibilityTests.AssertNoViolations(page, "provider (referrals)");
 
         await row.GetByLabel("Step").SelectOptionAsync("Accept");
         await row.GetByRole(AriaRole.Button, new() { Name = "Record step" }).ClickAsync();
@@ -51,5 +50,7 @@ public sealed class ProviderJourneyTests(BrowserFixture fixture)
         var stopped = page.Locator($"tr[data-referral='{referralId}']");
         await Expect(stopped).ToContainTextAsync("Consent withdrawn: nothing is shared any more");
         await Expect(stopped).Not.ToContainTextAsync("born 1987");
+        // Last: the check closes the page.
+        await AccessibilityTests.AssertNoViolations(page, "provider (referrals)");
     }
 }
