@@ -129,11 +129,7 @@ public static class IdentificationApi
         {
             throw new ResourceNotFoundException();
         }
-        var returnee = await grains.GetGrain<IReturneeGrain>(view.ReturneeId).Get();
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var person = returnee?.Case is { } c
-            ? new ReadmissionPerson(c.Reference, c.Nationality, c.BirthYear, c.Sex, c.TravelDocumentValidUntil is { } valid && valid >= today)
-            : null;
+        var person = await ReadmissionPerson.ReadAsync(grains, view.ReturneeId, clock);
         return TypedResults.Ok(new IdentificationRequestResource(IdentificationResource.From(view), person));
     }
 

@@ -19,7 +19,21 @@ public sealed record ReadmissionList(IReadOnlyList<ReadmissionListItem> Items, s
 /// Whom a request is about, as far as the destination needs it to identify the person: the owning state's case reference
 /// (to answer it by), the nationality claimed, year of birth, sex and whether a valid travel document is held. No more.
 /// </summary>
-public sealed record ReadmissionPerson(string Reference, string Nationality, int BirthYear, string Sex, bool TravelDocument);
+public sealed record ReadmissionPerson(string Reference, string Nationality, int BirthYear, string Sex, bool TravelDocument)
+{
+    /// <summary>
+    /// Whom a request to a destination (readmission, identification) is about, as the destination may see it: no more than
+    /// reference, nationality, birth year, sex and whether a valid document is held today; null once the case is erased.
+    /// </summary>
+    public static async Task<ReadmissionPerson?> ReadAsync(IGrainFactory grains, string returneeId, TimeProvider clock)
+    {
+        var returnee = await grains.GetGrain<IReturneeGrain>(returneeId).Get();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return returnee?.Case is { } c
+            ? new ReadmissionPerson(c.Reference, c.Nationality, c.BirthYear, c.Sex, c.TravelDocumentValidUntil is { } valid && valid >= today)
+            : null;
+    }
+}
 
 /// <summary>One request with the person it is about (<see cref="Person"/> is null once the case was erased).</summary>
 public sealed record ReadmissionRequestResource(ReadmissionRequestView Request, ReadmissionPerson? Person);
@@ -93,11 +107,7 @@ public static class ReadmissionApi
         {
             throw new ResourceNotFoundException();
         }
-        var returnee = await grains.GetGrain<IReturneeGrain>(view.ReturneeId).Get();
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var person = returnee?.Case is { } c
-            ? new ReadmissionPerson(c.Reference, c.Nationality, c.BirthYear, c.Sex, c.TravelDocumentValidUntil is { } valid && valid >= today)
-            : null;
+        var person = await ReadmissionPerson.ReadAsync(grains, view.ReturneeId, clock);
         return TypedResults.Ok(new ReadmissionRequestResource(view, person));
     }
 
