@@ -13,7 +13,8 @@ using ReturnOps.TestSupport;
 // scenarios: the burst (bookings split over 20 countries × clerks clients, on one hot operation and spread over 20) and the steady
 // scenario (20 × clerks clients on one hot operation for --steady-seconds, each booking then cancelling). --grain: also the grain
 // called directly, on one silo. --quick: seconds, for a smoke run (durability off, one silo, unless given).
-// --audit: only the audit-chain probe (appends/s with 20 × clerks concurrent appenders), no rush.
+// --audit: only the audit-chain probe (appends/s with 20 × clerks concurrent appenders), no rush. --statements: pg_stat_statements
+// after every cell, statements and execution time per request (the server preloads it; it costs a little in every cell).
 if (args.Contains("--runs") || Option("--clerks")?.Contains(',', StringComparison.Ordinal) == true)
 {
     // The form before the matrix (--clerks 1,4,16 --runs 2) would otherwise fail on parsing, or be silently ignored.
@@ -30,6 +31,7 @@ var durabilities = List("--durability", quick ? "off" : "on,off");
 var topologies = List("--topologies", quick ? "one" : "one,two");
 var scenarios = List("--scenarios", "burst,steady");
 var withGrain = args.Contains("--grain");
+var statements = args.Contains("--statements");
 var outFile = Option("--out");
 
 var report = new Report();
@@ -53,7 +55,7 @@ var results = new List<RushResult>();
 var reads = new List<ReadRates>();
 foreach (var durability in durabilities)
 {
-    await using var server = await PostgresServer.StartAsync(durable: durability == "on");
+    await using var server = await PostgresServer.StartAsync(durable: durability == "on", statistics: statements);
     var postmaster = CpuReading.FindPostmaster(server.Port);
     foreach (var topology in topologies)
     {
@@ -91,6 +93,10 @@ foreach (var durability in durabilities)
                         IPlan plan = scenario == "burst" ? RushPlan.Make(bookings, layout == "hot" ? 1 : 20, seed: 100 + clerks) : new SteadyPlan(clerks);
                         var system = await StartAsync(kind, plan);
                         await Measure.WaitForQuietAsync(postmaster);
+                        if (statements)
+                        {
+                            await StatementCount.ResetAsync(server);
+                        }
                         var result = plan is RushPlan rush
                             ? await RushRun.RunAsync(system, rush, setting, clerks, postmaster)
                             : await SteadyRun.RunAsync(system, (SteadyPlan)plan, setting, steady, postmaster);
@@ -98,6 +104,11 @@ foreach (var durability in durabilities)
                         Console.Error.WriteLine($"{Now()} {durability} {names} {scenario} {layout} {result.Clients,3} clients {result.System,-21} {result.PerSecond,8:N0}/s " +
                             $"p50 {result.P50:N1} p99 {result.P99:N1} ms, {result.Confirmed}+{result.Waitlisted} booked, {result.Cancelled} cancelled, " +
                             $"{result.Refused} refused, {result.Errors} errors, check {result.Check}, others {Measure.Percent(result.OthersCpu)}, load {result.Load:N1}");
+                        if (statements)
+                        {
+                            await StatementCount.ReportAsync(server, report, $"{durability} {names} {scenario} {layout} {result.System}",
+                                result.Confirmed + result.Waitlisted + result.Refused + result.Errors + result.Cancelled);
+                        }
                         foreach (var problem in system.Problems)
                         {
                             Console.Error.WriteLine("  first problems: " + problem);

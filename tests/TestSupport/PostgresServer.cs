@@ -17,6 +17,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _directory;
     private int _databases;
     private bool _durable;
+    private bool _statistics;
 
     private PostgresServer(string directory, int port)
     {
@@ -32,7 +33,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public static Task<PostgresServer> StartAsync() => StartAsync(durable: false);
 
     /// <param name="durable">fsync and synchronous commits on, as in production (benchmarks); tests run without them.</param>
-    public static async Task<PostgresServer> StartAsync(bool durable)
+    /// <param name="statistics">pg_stat_statements loaded (a benchmark's count of statements per booking; extension created per database).</param>
+    public static async Task<PostgresServer> StartAsync(bool durable, bool statistics = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "returnops-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
@@ -43,6 +45,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await Run(Path.Combine(BinDirectory, "initdb"), $"-D {directory}/data -U postgres --auth=trust --no-sync -E UTF8 --locale=C", asPostgres: true);
         var server = new PostgresServer(directory, FreePort());
         server._durable = durable;
+        server._statistics = statistics;
         await server.StartServerAsync();
         return server;
     }
@@ -65,7 +68,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StartServerAsync() =>
         Run(Path.Combine(BinDirectory, "pg_ctl"),
             $"-D {_directory}/data -l {_directory}/server.log -w -t 60 -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 " +
-            (_durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") + "-c max_connections=300 -c shared_buffers=128MB\" start",
+            (_durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") +
+            (_statistics ? "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all " : "") + "-c max_connections=300 -c shared_buffers=128MB\" start",
             asPostgres: true);
 
     public async ValueTask DisposeAsync()

@@ -16,6 +16,13 @@ public sealed partial class ReturnOperationGrain
     /// <summary>The status stored last: when it moves, every booking-list row carries the new operation status.</summary>
     private OperationStatus _storedStatus;
 
+    /// <summary>
+    /// Each country's participation row as this activation stored it last: a write sends only the rows whose values moved
+    /// (spread over 20 operations, every batch rewrote every country's row, 6 rows per booking). Empty after activation, so
+    /// the first write sends them all.
+    /// </summary>
+    private readonly Dictionary<string, IReadOnlyDictionary<string, object?>> _storedParticipants = new(StringComparer.Ordinal);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.LegacyBookings is { } legacy)
@@ -68,8 +75,17 @@ public sealed partial class ReturnOperationGrain
             }
         }
         var statusMoved = S.Status != _storedStatus;
+        var participants = new List<ReadModelUpsert>();
         foreach (var row in ReadModelSchema.OperationRows(Id, S, clock.GetUtcNow(), b => statusMoved || changed.ContainsKey(b.Id)))
         {
+            if (row is ReadModelUpsert { Table: ReadModelSchema.Participants } participant)
+            {
+                if (_storedParticipants.TryGetValue(participant.Id, out var stored) && SameColumns(stored, participant.Columns))
+                {
+                    continue;
+                }
+                participants.Add(participant);
+            }
             WriteReadModel(row);
         }
         var status = S.Status;
@@ -78,6 +94,13 @@ public sealed partial class ReturnOperationGrain
         {
             _storedBookings[id] = json;
         }
+        foreach (var participant in participants)
+        {
+            _storedParticipants[participant.Id] = participant.Columns;
+        }
         _storedStatus = status;
     }
+
+    private static bool SameColumns(IReadOnlyDictionary<string, object?> stored, IReadOnlyDictionary<string, object?> next) =>
+        stored.Count == next.Count && next.All(c => stored.TryGetValue(c.Key, out var value) && Equals(value, c.Value));
 }

@@ -36,7 +36,7 @@ internal sealed partial class PostgresChangeFeed(PostgresStorageProvider provide
 
     private async Task<NpgsqlConnection> Listen(Action<StateChange> onChange, CancellationToken cancellationToken)
     {
-        var connection = await provider.Guard(async () => await provider.Npgsql.OpenConnectionAsync(cancellationToken));
+        var connection = await provider.Guard(async () => await provider.Listening.OpenConnectionAsync(cancellationToken));
         connection.Notification += (_, e) =>
         {
             foreach (var change in Decode(e.Payload))

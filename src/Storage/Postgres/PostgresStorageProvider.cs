@@ -11,12 +11,23 @@ public sealed class PostgresStorageProvider : IStorageProvider
     private const long MigrationLockKey = 0x52_65_74_4F_70_73;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _listening;
 
     public PostgresStorageProvider(string connectionString, string origin, ILoggerFactory loggerFactory)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseLoggerFactory(loggerFactory);
+        // A pooled connection goes back without DISCARD ALL: nothing here leaves session state behind (no session SET, no
+        // session advisory lock, no temporary table; LISTEN has its own connections below). The reset was 8 statements per
+        // booking in the rush (issue 13, bench --statements).
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         _dataSource = builder.Build();
+        // A LISTEN lives as long as its connection: listeners get connections of their own that close for good, so that
+        // a pooled connection never carries a listen to its next user.
+        var listening = new NpgsqlDataSourceBuilder(connectionString);
+        listening.UseLoggerFactory(loggerFactory);
+        listening.ConnectionStringBuilder.Pooling = false;
+        _listening = listening.Build();
         GrainStorage = new PostgresGrainStateStore(this, origin);
         ChangeFeed = new PostgresChangeFeed(this, loggerFactory.CreateLogger<PostgresChangeFeed>());
         OutboxSignal = new PostgresOutboxSignal(this, loggerFactory.CreateLogger<PostgresOutboxSignal>());
@@ -26,6 +37,9 @@ public sealed class PostgresStorageProvider : IStorageProvider
     public IGrainStateStore GrainStorage { get; }
     public IChangeFeed ChangeFeed { get; }
     internal NpgsqlDataSource Npgsql => _dataSource;
+
+    /// <summary>Unpooled connections for LISTEN (the change feed, the outbox signal).</summary>
+    internal NpgsqlDataSource Listening => _listening;
 
     public System.Data.Common.DbDataSource DataSource => _dataSource;
     internal PostgresOutboxSignal OutboxSignal { get; }
@@ -74,7 +88,11 @@ public sealed class PostgresStorageProvider : IStorageProvider
         return 0;
     });
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _listening.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
     /// <summary>
     /// Runs a database operation, turning "cannot reach the database" into <see cref="StorageUnavailableException"/>

@@ -140,7 +140,7 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
         {
             try
             {
-                await using var connection = await provider.Guard(async () => await provider.Npgsql.OpenConnectionAsync(cancellationToken));
+                await using var connection = await provider.Guard(async () => await provider.Listening.OpenConnectionAsync(cancellationToken));
                 connection.Notification += (_, _) => onSignal();
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresOutboxSignal.Channel}", connection))
                 {
