@@ -5,14 +5,25 @@ using NpgsqlTypes;
 namespace ReturnOps.Storage.Postgres;
 
 /// <summary>
-/// State, outbox rows and read-model rows go to the server as one batch inside one transaction:
-/// one round trip for the statements and one for the commit, whatever the number of messages.
+/// State, outbox rows and read-model rows go to the server in one transaction: alone, one batch and the commit, whatever
+/// the number of messages; with other grains' writes that arrive meanwhile, in a group commit (<see cref="StateWriteGroup"/>).
 /// </summary>
-internal sealed class PostgresGrainStateStore(PostgresStorageProvider provider, string origin) : IGrainStateStore
+internal sealed class PostgresGrainStateStore : IGrainStateStore
 {
-    public Task<StoredState> ReadAsync(GrainKey id, CancellationToken cancellationToken) => provider.Guard(async () =>
+    private readonly PostgresStorageProvider _provider;
+    private readonly string _origin;
+    private readonly StateWriteGroup _group;
+
+    public PostgresGrainStateStore(PostgresStorageProvider provider, string origin)
     {
-        await using var command = provider.Npgsql.CreateCommand(SqlStatements.ReadState);
+        _provider = provider;
+        _origin = origin;
+        _group = new StateWriteGroup(provider, WriteAloneAsync, Stored);
+    }
+
+    public Task<StoredState> ReadAsync(GrainKey id, CancellationToken cancellationToken) => _provider.Guard(async () =>
+    {
+        await using var command = _provider.Npgsql.CreateCommand(SqlStatements.ReadState);
         command.Parameters.AddWithValue("type", id.Type);
         command.Parameters.AddWithValue("key", id.Key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -21,52 +32,69 @@ internal sealed class PostgresGrainStateStore(PostgresStorageProvider provider, 
             : new StoredState(null, 0);
     });
 
+    /// <summary>Joins the next group commit (<see cref="StateWriteGroup"/>); a write that arrives alone goes alone.</summary>
     public Task<long> WriteAsync(GrainKey id, long expectedVersion, string? payload, TurnEffects effects, CancellationToken cancellationToken) =>
-        provider.Guard(async () =>
+        _group.WriteAsync(new StateWrite(id, expectedVersion, payload, effects));
+
+    private Task<long> WriteAloneAsync(StateWrite write) =>
+        _provider.Guard(async () =>
         {
-            await using var connection = await provider.Npgsql.OpenConnectionAsync(cancellationToken);
+            await using var connection = await _provider.Npgsql.OpenConnectionAsync();
             await using var batch = new NpgsqlBatch(connection);
-            var state = new NpgsqlBatchCommand(expectedVersion == 0 ? SqlStatements.InsertState : SqlStatements.UpdateState);
-            state.Parameters.AddWithValue("type", id.Type);
-            state.Parameters.AddWithValue("key", id.Key);
-            state.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Text) { Value = (object?)payload ?? DBNull.Value });
-            if (expectedVersion != 0)
-            {
-                state.Parameters.AddWithValue("version", expectedVersion);
-            }
+            var state = StateCommand(write.Id, write.ExpectedVersion, write.Payload);
             batch.BatchCommands.Add(state);
-            AddEffects(batch, effects);
+            AddEffects(batch, write.Effects);
 
             // A lone statement commits by itself; with effects, the batch is one transaction we commit
             // only after seeing that the version check matched.
-            await using var tx = effects.IsEmpty ? null : await connection.BeginTransactionAsync(cancellationToken);
+            await using var tx = write.Effects.IsEmpty ? null : await connection.BeginTransactionAsync();
             batch.Transaction = tx;
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await batch.ExecuteNonQueryAsync();
             if (state.RecordsAffected != 1)
             {
                 if (tx is not null)
                 {
-                    await tx.RollbackAsync(cancellationToken);
+                    await tx.RollbackAsync();
                 }
-                throw new InconsistentStateException($"Grain {id}: stored version is not {expectedVersion}.");
+                throw new InconsistentStateException($"Grain {write.Id}: stored version is not {write.ExpectedVersion}.");
             }
             if (tx is not null)
             {
-                await tx.CommitAsync(cancellationToken);
+                await tx.CommitAsync();
             }
-            RingIfMessages(effects);
-            var version = expectedVersion + 1;
-            provider.ChangeFeed.Publish(new StateChange(id, version, origin));
+            var version = write.ExpectedVersion + 1;
+            Stored(write, version);
             return version;
         });
 
-    public Task WriteEffectsAsync(TurnEffects effects, CancellationToken cancellationToken) => provider.Guard(async () =>
+    /// <summary>After the commit: the dispatcher looks at once if there are messages, and event streams hear of the write.</summary>
+    private void Stored(StateWrite write, long version)
+    {
+        RingIfMessages(write.Effects);
+        _provider.ChangeFeed.Publish(new StateChange(write.Id, version, _origin));
+    }
+
+    /// <summary>The version-checked insert (first write) or update of a grain's row.</summary>
+    internal static NpgsqlBatchCommand StateCommand(GrainKey id, long expectedVersion, string? payload)
+    {
+        var state = new NpgsqlBatchCommand(expectedVersion == 0 ? SqlStatements.InsertState : SqlStatements.UpdateState);
+        state.Parameters.AddWithValue("type", id.Type);
+        state.Parameters.AddWithValue("key", id.Key);
+        state.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Text) { Value = (object?)payload ?? DBNull.Value });
+        if (expectedVersion != 0)
+        {
+            state.Parameters.AddWithValue("version", expectedVersion);
+        }
+        return state;
+    }
+
+    public Task WriteEffectsAsync(TurnEffects effects, CancellationToken cancellationToken) => _provider.Guard(async () =>
     {
         if (effects.IsEmpty)
         {
             return 0;
         }
-        await using var connection = await provider.Npgsql.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _provider.Npgsql.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, tx);
         AddEffects(batch, effects);
@@ -80,11 +108,11 @@ internal sealed class PostgresGrainStateStore(PostgresStorageProvider provider, 
     {
         if (effects.Messages.Count > 0)
         {
-            provider.OutboxSignal.Ring();
+            _provider.OutboxSignal.Ring();
         }
     }
 
-    private static void AddEffects(NpgsqlBatch batch, TurnEffects effects)
+    internal static void AddEffects(NpgsqlBatch batch, TurnEffects effects)
     {
         foreach (var message in effects.Messages)
         {
