@@ -95,6 +95,62 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_read_during_the_rush_shows_only_stored_bookings_never_one_whose_write_failed(string provider)
+    {
+        await StartProbedAsync(provider);
+        var operation = await AnnouncedAsync(Plan(capacity: 200));
+        var requests = await RequestsAsync(60, _ => 0);
+        Probe.FailNextWrites(OperationType);
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        using var rushOver = new CancellationTokenSource();
+
+        // Readers ask for the bookings again and again while the bookings are decided, batched, stored or failed.
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var reads = 0;
+            while (!rushOver.IsCancellationRequested || reads == 0)
+            {
+                try
+                {
+                    foreach (var booking in await operation.GetBookings(Caller.CoordinatorOf("AT")))
+                    {
+                        seen.TryAdd(booking.Id, 0);
+                    }
+                    reads++;
+                }
+                catch (Exception ex) when (ex.ToString().Contains(nameof(StorageUnavailableException), StringComparison.Ordinal))
+                {
+                    // The activation is reloading after the failed write: asked again, it reads storage.
+                }
+            }
+            return reads;
+        })).ToArray();
+        var outcomes = await Task.WhenAll(requests.Select(r => Task.Run(async () =>
+        {
+            try
+            {
+                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request);
+                return true;
+            }
+            catch (Exception ex) when (ex is not RefusalException)
+            {
+                return false;
+            }
+        })));
+        await rushOver.CancelAsync();
+        Assert.All(await Task.WhenAll(readers), reads => Assert.True(reads > 0));
+
+        var lost = requests.Where((_, i) => !outcomes[i]).Select(r => r.Request.BookingId).ToHashSet();
+        Assert.NotEmpty(lost);
+        await Cluster.DeactivateDomainGrainsAsync();
+        var stored = (await operation.GetBookings(Caller.CoordinatorOf("AT"))).Select(b => b.Id).ToHashSet();
+        // What a reader saw was stored; a booking whose write failed was never shown.
+        Assert.Subset(stored, seen.Keys.ToHashSet());
+        Assert.Empty(lost.Intersect(seen.Keys));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Of_two_bookings_carrying_the_same_revision_exactly_one_passes(string provider)
     {
         await StartAsync(provider);
