@@ -3,8 +3,8 @@ using ReturnOps.Storage;
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>
-/// Bookings decided in memory and stored by one write (group commit, issue 13): each caller's answer, fixed when its
-/// booking was decided, is given once the write commits; if it fails, every caller of the batch gets the failure.
+/// Bookings and cancellations decided in memory and stored by one write (group commit, issue 13): each caller's answer,
+/// fixed when its booking was decided, is given once the write commits; if it fails, every caller of the batch gets the failure.
 /// </summary>
 internal sealed class BookingBatch
 {
@@ -16,6 +16,9 @@ internal sealed class BookingBatch
 
     public IEnumerable<string> BookingIds => _answers.Keys;
 
+    /// <summary>The bookings whose cancellation the batch stores.</summary>
+    public List<string> Cancelled { get; } = [];
+
     public void Add(BookingView decided) => _answers.Add(decided.Id, decided);
 
     /// <summary>The answer to the booking <paramref name="bookingId"/> once the batch is stored; the write's failure if not.</summary>
@@ -24,6 +27,9 @@ internal sealed class BookingBatch
         await _stored.Task;
         return _answers[bookingId];
     }
+
+    /// <summary>Completes when the batch is stored; throws the write's failure if not.</summary>
+    public Task WhenStored() => _stored.Task;
 
     public void Stored() => _stored.SetResult();
 

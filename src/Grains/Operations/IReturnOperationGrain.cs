@@ -31,7 +31,12 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     Task<BookingView> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null);
 
     /// <summary>Cancels one of the caller's country's bookings and gives its seats to the waitlist.</summary>
-    /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked when the cancellation is decided. Null: no precondition.</param>
+    /// <remarks>
+    /// Interleaves like a booking (group commit): decided in arrival order among the bookings, stored in their batch, and
+    /// answered once stored and its returnees are let go.
+    /// </remarks>
+    [AlwaysInterleave]
     [Alias("CancelBooking")]
     Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null);
 

@@ -110,23 +110,45 @@ public sealed partial class ReturnOperationGrain
 
     public async Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null)
     {
+        await PassGate();
+        ThrowIfBroken();
         _ = Plan;
-        CheckExpectedVersion(expectedVersion);
+        while (_unstored.TryGetValue(bookingId, out var booked))
+        {
+            // Its booking is still being stored (its caller has no answer yet): cancelled after that write.
+            await booked.WhenStored();
+            await PassGate();
+            ThrowIfBroken();
+        }
         var booking = OwnBooking(caller, bookingId);
         if (booking.Status == BookingStatus.Cancelled)
         {
+            // Cancelled before, or a retry of a cancellation being stored: answered once stored, its returnees let go
+            // again (a first attempt may have failed between the write and the release; a release is idempotent).
+            if (_cancelling.TryGetValue(bookingId, out var pending))
+            {
+                await pending.WhenStored();
+            }
+            await ReleaseAll(booking);
             return;
         }
+        CheckExpectedVersion(expectedVersion);
         if (S.Status is OperationStatus.Departed or OperationStatus.Completed or OperationStatus.Cancelled)
         {
             throw new DomainRuleException(RuleCode.InvalidTransition, $"A booking cannot be cancelled once the operation is {S.Status}.");
         }
-        var wasConfirmed = booking.Status == BookingStatus.Confirmed;
-        booking.Status = BookingStatus.Cancelled;
+        // Decided in one synchronous step, like a booking: the freed seats go to the waitlist in the same batch.
+        var batch = EnlistCancellation(bookingId, () =>
+        {
+            var wasConfirmed = booking.Status == BookingStatus.Confirmed;
+            booking.Status = BookingStatus.Cancelled;
+            NotifyBooking(booking, "booking.cancelled");
+            FreeSeats(wasConfirmed);
+            S.Revision++;
+        });
+        await batch.WhenStored();
+        // Only a stored cancellation lets its returnees go: a failed write keeps the booking, and them with it.
         await ReleaseAll(booking);
-        NotifyBooking(booking, "booking.cancelled");
-        FreeSeats(wasConfirmed);
-        await Save();
     }
 
     public async Task<BookingView> ReinstateBooking(Caller caller, string bookingId, long? expectedVersion = null)

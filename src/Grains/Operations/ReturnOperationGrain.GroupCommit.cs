@@ -27,6 +27,9 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
     /// <summary>Decided bookings not yet stored, by id: a retry of one is answered when its batch is stored.</summary>
     private readonly Dictionary<string, BookingBatch> _unstored = new(StringComparer.Ordinal);
 
+    /// <summary>Decided cancellations not yet stored, by booking id: a retry of one is answered when its batch is stored.</summary>
+    private readonly Dictionary<string, BookingBatch> _cancelling = new(StringComparer.Ordinal);
+
     /// <summary>Held by every call that is not a booking, while it waits and runs; decisions wait for it.</summary>
     private TaskCompletionSource? _gate;
     private int _gateHolders;
@@ -106,6 +109,24 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
     /// <summary>Adds the decided booking to the pending batch, starting a write if none is in flight.</summary>
     private BookingBatch Enlist(Booking booking, Action decide)
     {
+        var batch = Join(decide);
+        batch.Add(ViewOf(booking, withReturnees: true));
+        _unstored[booking.Id] = batch;
+        return batch;
+    }
+
+    /// <summary>Adds the decided cancellation of <paramref name="bookingId"/> to the pending batch.</summary>
+    private BookingBatch EnlistCancellation(string bookingId, Action decide)
+    {
+        var batch = Join(decide);
+        batch.Cancelled.Add(bookingId);
+        _cancelling[bookingId] = batch;
+        return batch;
+    }
+
+    /// <summary>Decides into the pending batch (its messages join the batch) and starts a write if none is in flight.</summary>
+    private BookingBatch Join(Action decide)
+    {
         var batch = _pending ??= new BookingBatch();
         _deciding = batch;
         try
@@ -116,8 +137,6 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
         {
             _deciding = null;
         }
-        batch.Add(ViewOf(booking, withReturnees: true));
-        _unstored[booking.Id] = batch;
         _committing ??= CommitLoop();
         return batch;
     }
@@ -143,6 +162,7 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
             {
                 _unstored.Remove(id);
             }
+            batch.Cancelled.ForEach(id => _cancelling.Remove(id));
             batch.Stored();
         }
         _committing = null;

@@ -178,6 +178,54 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         Assert.Equal(read + 1, (await operation.GetView())!.Version);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Cancellations_at_once_share_writes_promote_the_waitlist_in_order_and_a_failed_one_keeps_its_booking(string provider)
+    {
+        await StartProbedAsync(provider);
+        const int capacity = 10;
+        var operation = await AnnouncedAsync(Plan(capacity: capacity));
+        var requests = await RequestsAsync(2 * capacity + 1, _ => 0);
+        foreach (var (country, request) in requests)
+        {
+            await operation.RequestBooking(Caller.CoordinatorOf(country), request);
+        }
+        var confirmed = requests.Take(capacity).ToList();
+        var writesBefore = Probe.Written(OperationType).Writes;
+
+        // The confirmed bookings but one are cancelled at once: decided like bookings, stored together.
+        await Task.WhenAll(confirmed.Skip(1).Select(r => Task.Run(() => operation.CancelBooking(Caller.CoordinatorOf(r.Country), r.Request.BookingId))));
+
+        Assert.True(Probe.Written(OperationType).Writes - writesBefore < capacity - 1, "cancellations at once were stored together");
+        await Cluster.DeactivateDomainGrainsAsync();
+        var stored = (await operation.GetBookings(Caller.CoordinatorOf("AT"))).ToDictionary(b => b.Id);
+        // The waitlist moved up in arrival order into exactly the seats freed; the last request still waits.
+        Assert.All(requests.Skip(capacity).Take(capacity - 1), r => Assert.Equal(BookingStatus.Confirmed, stored[r.Request.BookingId].Status));
+        Assert.Equal(BookingStatus.Waitlisted, stored[requests[^2].Request.BookingId].Status);
+        Assert.Equal(BookingStatus.Waitlisted, stored[requests[^1].Request.BookingId].Status);
+        Assert.Equal(capacity, stored.Values.Where(b => b.Status == BookingStatus.Confirmed).Sum(b => b.Seats));
+        foreach (var (_, request) in confirmed.Skip(1))
+        {
+            Assert.Equal(BookingStatus.Cancelled, stored[request.BookingId].Status);
+            Assert.Null((await Grains.GetGrain<IReturneeGrain>(request.Returnees[0]).Get())!.Booking);
+        }
+
+        // A cancellation whose write fails changes nothing: the booking keeps its seat and its returnee.
+        var (keptCountry, kept) = confirmed[0];
+        Probe.FailNextWrites(OperationType);
+        await Assert.ThrowsAnyAsync<Exception>(() => operation.CancelBooking(Caller.CoordinatorOf(keptCountry), kept.BookingId));
+        await Cluster.DeactivateDomainGrainsAsync();
+        Assert.Equal(BookingStatus.Confirmed, (await operation.GetBookings(Caller.CoordinatorOf("AT"))).Single(b => b.Id == kept.BookingId).Status);
+        Assert.Equal(kept.BookingId, (await Grains.GetGrain<IReturneeGrain>(kept.Returnees[0]).Get())!.Booking!.BookingId);
+
+        // Sent again, it is cancelled, and so is a retry of it.
+        await operation.CancelBooking(Caller.CoordinatorOf(keptCountry), kept.BookingId);
+        await operation.CancelBooking(Caller.CoordinatorOf(keptCountry), kept.BookingId);
+        Assert.Equal(BookingStatus.Cancelled, (await operation.GetBookings(Caller.CoordinatorOf("AT"))).Single(b => b.Id == kept.BookingId).Status);
+        Assert.Null((await Grains.GetGrain<IReturneeGrain>(kept.Returnees[0]).Get())!.Booking);
+        Assert.Equal(BookingStatus.Confirmed, (await operation.GetBookings(Caller.CoordinatorOf("AT"))).Single(b => b.Id == requests[^2].Request.BookingId).Status);
+    }
+
     private async Task AssertStoredAsync(IReturnOperationGrain operation, IReadOnlySet<string> expected)
     {
         var stored = await operation.GetBookings(Caller.CoordinatorOf("AT"));
