@@ -22,6 +22,7 @@ public sealed partial class OutboxDispatcher(
     IGrainFactory? grains = null,
     GrainMessageRoutes? routes = null) : IAsyncDisposable
 {
+    private readonly OutboxMarks _marks = new(store);
     private readonly Lock _randomLock = new();
     private readonly System.Threading.Channels.Channel<bool> _wake =
         System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
@@ -38,6 +39,9 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>Names this replica in claims.</summary>
     public string Owner => owner;
+
+    /// <summary>The group commit of this replica's marks.</summary>
+    internal OutboxMarks Marks => _marks;
 
     /// <summary>Makes the background loop look at the outbox now instead of at its next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -209,7 +213,8 @@ public sealed partial class OutboxDispatcher(
     /// <summary>
     /// Sends a lane's claimed messages one after another: each only after the one before it was answered (acknowledged by
     /// every matching subscription, or ended as unrouted or dead). What they came to is kept in memory and written for the
-    /// whole batch in one statement when the lane stops: at its end, at its first failure, or when the replica stops.
+    /// whole batch when the lane stops (at its end, at its first failure, or when the replica stops), in one statement with
+    /// the batches of the other lanes that stop meanwhile (<see cref="OutboxMarks"/>).
     /// </summary>
     private async Task DeliverLaneAsync(Lane lane, CancellationToken cancellationToken)
     {
@@ -297,8 +302,8 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>Marks a batch; not the caller's token: a stopping replica still records what it delivered.</summary>
-    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => store.CompleteAsync(completed, CancellationToken.None);
+    /// <summary>Marks a batch with other lanes' (group commit); uncancelled: a stopping replica still records what it delivered.</summary>
+    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => _marks.MarkAsync([.. completed]);
 
     private async Task<bool> TryCompleteAsync(IReadOnlyCollection<CompletedMessage> completed)
     {
