@@ -20,9 +20,11 @@ public sealed partial class OutboxDispatcher(
     string owner,
     ILogger<OutboxDispatcher> logger,
     IGrainFactory? grains = null,
-    GrainMessageRoutes? routes = null) : IAsyncDisposable
+    GrainMessageRoutes? routes = null,
+    SubscriptionCache? subscriptions = null) : IAsyncDisposable
 {
     private readonly OutboxMarks _marks = new(store);
+    private readonly SubscriptionCache _subscriptions = subscriptions ?? new(store, options, clock);
     private readonly Lock _randomLock = new();
     private readonly System.Threading.Channels.Channel<bool> _wake =
         System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
@@ -39,6 +41,9 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>Names this replica in claims.</summary>
     public string Owner => owner;
+
+    /// <summary>The subscriptions this dispatcher sends to; a <see cref="SubscriptionService"/> in this process forgets changes in it.</summary>
+    public SubscriptionCache Subscriptions => _subscriptions;
 
     /// <summary>The group commit of this replica's marks.</summary>
     internal OutboxMarks Marks => _marks;
@@ -203,7 +208,7 @@ public sealed partial class OutboxDispatcher(
         var targets = new Dictionary<string, IReadOnlyList<SubscriptionTarget>>(StringComparer.Ordinal);
         foreach (var country in rows.Select(r => Destination.TryParseCountry(r.Destination, out var c) ? c : null).OfType<string>().Distinct())
         {
-            targets[country] = await store.ForCountryAsync(country, cancellationToken);
+            targets[country] = await _subscriptions.ForCountryAsync(country, cancellationToken);
         }
         return [.. rows
             .GroupBy(r => (r.Destination, r.Lane))
