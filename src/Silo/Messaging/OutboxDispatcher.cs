@@ -416,6 +416,12 @@ public sealed partial class OutboxDispatcher(
         var matching = targets.GetValueOrDefault(country, []).Where(t => t.Events.Matches(row.Type)).ToList();
         if (matching.Count == 0)
         {
+            // Unrouted is final, so it is decided only on subscriptions read after the message was written: a subscription
+            // made elsewhere a moment before the message must get it, although the kept list is up to a second old.
+            matching = [.. (await _subscriptions.ReadAfterAsync(country, row.OccurredMs, cancellationToken)).Where(t => t.Events.Matches(row.Type))];
+        }
+        if (matching.Count == 0)
+        {
             return RowOutcome.Final(DeliveryStatus.Unrouted, $"no subscription of {country} takes {row.Type}");
         }
         var sends = await Task.WhenAll(matching.Select(async t =>

@@ -113,6 +113,31 @@ public sealed class SubscriptionTests(SharedPostgres postgres) : MessagingTestBa
         Assert.Equal([1, 2], AppliedPerLane(before)["op-1"]);
     }
 
+    /// <summary>
+    /// Unrouted is final, so the kept subscriptions are not enough to decide it: a country without subscriptions when the
+    /// dispatcher last read them subscribes through another process, and its next message is delivered, not unrouted,
+    /// although the kept (empty) list is younger than <see cref="MessagingOptions.SubscriptionsCachedFor"/>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_message_is_unrouted_only_on_subscriptions_read_after_it_was_written(string provider)
+    {
+        var (storage, cluster) = await StartAsync(provider);
+        var node = Node(cluster, 0);
+        var gateway = new SubscriptionService(node.Store, new WebhookDestinationPolicy(TestOptions()), Clock, NullLogger<SubscriptionService>.Instance);
+        var partner = await PartnerAsync();
+        await node.Publish("AT", "op-1", 1, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+        Assert.Equal(1, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'unrouted'"));
+
+        await gateway.CreateAsync("AT", "AT", new CreateSubscription(partner.Url.ToString(), Secret, ["*"]));
+        await node.Publish("AT", "op-1", 2, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+
+        Assert.Equal([2], AppliedPerLane(partner)["op-1"]);
+        Assert.Equal(1, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'unrouted'"));
+    }
+
     [Theory]
     [InlineData("booking.*", "booking.confirmed", true)]
     [InlineData("booking.*", "booking.seat.released", true)]

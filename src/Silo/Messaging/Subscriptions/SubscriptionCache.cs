@@ -16,10 +16,18 @@ public sealed class SubscriptionCache(ISubscriptionStore store, MessagingOptions
     private long _changes; // counts Forget calls: a read that overlapped a change must not be kept as current
 
     /// <summary>The country's subscriptions, secrets included: for signing only, never for output.</summary>
-    public async Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken) =>
+        ReadAfterAsync(country, long.MinValue, cancellationToken);
+
+    /// <summary>
+    /// The country's subscriptions as read after <paramref name="afterMs"/>: the kept ones if they were read later than
+    /// that, otherwise read again. Deciding that a message written at <paramref name="afterMs"/> has no subscription (it is
+    /// then unrouted, for good) needs a list that includes every subscription made before it.
+    /// </summary>
+    public async Task<IReadOnlyList<SubscriptionTarget>> ReadAfterAsync(string country, long afterMs, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_entries.TryGetValue(country, out var entry) && now < entry.UntilMs)
+        if (_entries.TryGetValue(country, out var entry) && now < entry.UntilMs && entry.ReadAtMs > afterMs)
         {
             return entry.Targets;
         }
@@ -29,7 +37,7 @@ public sealed class SubscriptionCache(ISubscriptionStore store, MessagingOptions
         {
             if (_changes == changesBefore)
             {
-                _entries[country] = new Entry(targets, now + (long)options.SubscriptionsCachedFor.TotalMilliseconds);
+                _entries[country] = new Entry(targets, now, now + (long)options.SubscriptionsCachedFor.TotalMilliseconds);
             }
         }
         return targets;
@@ -45,5 +53,6 @@ public sealed class SubscriptionCache(ISubscriptionStore store, MessagingOptions
         }
     }
 
-    private sealed record Entry(IReadOnlyList<SubscriptionTarget> Targets, long UntilMs);
+    /// <param name="ReadAtMs">When the read began: it saw every change committed before then.</param>
+    private sealed record Entry(IReadOnlyList<SubscriptionTarget> Targets, long ReadAtMs, long UntilMs);
 }
