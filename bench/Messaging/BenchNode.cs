@@ -54,8 +54,9 @@ public sealed class BenchNode : IAsyncDisposable
         var store = new TimedStore(MessagingServiceCollectionExtensions.For(storage, NullLoggerFactory.Instance));
         var destinations = new WebhookDestinationPolicy(options);
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, TimeProvider.System);
-        var dispatcher = new OutboxDispatcher(store, sender, options, TimeProvider.System, "bench", NullLogger<OutboxDispatcher>.Instance);
-        var subscriptions = new SubscriptionService(store, destinations, TimeProvider.System, NullLogger<SubscriptionService>.Instance);
+        var cache = new SubscriptionCache(store, options, TimeProvider.System);
+        var dispatcher = new OutboxDispatcher(store, sender, options, TimeProvider.System, "bench", NullLogger<OutboxDispatcher>.Instance, subscriptions: cache);
+        var subscriptions = new SubscriptionService(store, destinations, TimeProvider.System, NullLogger<SubscriptionService>.Instance, cache);
         return new BenchNode(storage, store, sender, dispatcher, subscriptions, connectionString);
     }
 

@@ -15,6 +15,13 @@ public sealed class MessagingOptions
     /// <summary>A claim not completed by then is free for another replica; longer than a lane's work.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long the dispatcher uses a country's subscriptions before it reads them again. A change made through this
+    /// process's <see cref="Subscriptions.SubscriptionService"/> takes effect at the next claim; one made by another
+    /// process (a gateway replica) at most this much later. Zero reads them at every claim.
+    /// </summary>
+    public TimeSpan SubscriptionsCachedFor { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the outbox is read when no NOTIFY arrives.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

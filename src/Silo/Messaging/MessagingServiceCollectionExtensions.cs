@@ -42,13 +42,15 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton(sp => new WebhookDestinationPolicy(Options(sp)));
         services.AddSingleton(sp => new WebhookSender(CreateHttpClient(sp.GetRequiredService<WebhookDestinationPolicy>()), Options(sp), Clock(sp)));
+        // One per process: the dispatcher reads through it, and the subscription service forgets what it changes.
+        services.AddSingleton(sp => new SubscriptionCache(sp.GetRequiredService<ISubscriptionStore>(), Options(sp), Clock(sp)));
         services.AddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<IMessagingStore>(), sp.GetRequiredService<WebhookSender>(), Options(sp), Clock(sp),
             sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>(),
-            sp.GetService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>()));
+            sp.GetService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>(), sp.GetRequiredService<SubscriptionCache>()));
         services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(),
             sp.GetRequiredService<WebhookDestinationPolicy>(), Clock(sp),
-            Loggers(sp).CreateLogger<SubscriptionService>()));
+            Loggers(sp).CreateLogger<SubscriptionService>(), sp.GetRequiredService<SubscriptionCache>()));
         services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
         services.AddSingleton(sp => new InboxService(sp.GetRequiredService<IInboxStore>(), Clock(sp)));
         return services;

@@ -20,8 +20,11 @@ public sealed partial class OutboxDispatcher(
     string owner,
     ILogger<OutboxDispatcher> logger,
     IGrainFactory? grains = null,
-    GrainMessageRoutes? routes = null) : IAsyncDisposable
+    GrainMessageRoutes? routes = null,
+    SubscriptionCache? subscriptions = null) : IAsyncDisposable
 {
+    private readonly OutboxMarks _marks = new(store);
+    private readonly SubscriptionCache _subscriptions = subscriptions ?? new(store, options, clock);
     private readonly Lock _randomLock = new();
     private readonly System.Threading.Channels.Channel<bool> _wake =
         System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
@@ -38,6 +41,12 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>Names this replica in claims.</summary>
     public string Owner => owner;
+
+    /// <summary>The subscriptions this dispatcher sends to; a <see cref="SubscriptionService"/> in this process forgets changes in it.</summary>
+    public SubscriptionCache Subscriptions => _subscriptions;
+
+    /// <summary>The group commit of this replica's marks.</summary>
+    internal OutboxMarks Marks => _marks;
 
     /// <summary>Makes the background loop look at the outbox now instead of at its next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -199,7 +208,7 @@ public sealed partial class OutboxDispatcher(
         var targets = new Dictionary<string, IReadOnlyList<SubscriptionTarget>>(StringComparer.Ordinal);
         foreach (var country in rows.Select(r => Destination.TryParseCountry(r.Destination, out var c) ? c : null).OfType<string>().Distinct())
         {
-            targets[country] = await store.ForCountryAsync(country, cancellationToken);
+            targets[country] = await _subscriptions.ForCountryAsync(country, cancellationToken);
         }
         return [.. rows
             .GroupBy(r => (r.Destination, r.Lane))
@@ -209,7 +218,8 @@ public sealed partial class OutboxDispatcher(
     /// <summary>
     /// Sends a lane's claimed messages one after another: each only after the one before it was answered (acknowledged by
     /// every matching subscription, or ended as unrouted or dead). What they came to is kept in memory and written for the
-    /// whole batch in one statement when the lane stops: at its end, at its first failure, or when the replica stops.
+    /// whole batch when the lane stops (at its end, at its first failure, or when the replica stops), in one statement with
+    /// the batches of the other lanes that stop meanwhile (<see cref="OutboxMarks"/>).
     /// </summary>
     private async Task DeliverLaneAsync(Lane lane, CancellationToken cancellationToken)
     {
@@ -297,8 +307,8 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>Marks a batch; not the caller's token: a stopping replica still records what it delivered.</summary>
-    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => store.CompleteAsync(completed, CancellationToken.None);
+    /// <summary>Marks a batch with other lanes' (group commit); uncancelled: a stopping replica still records what it delivered.</summary>
+    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => _marks.MarkAsync([.. completed]);
 
     private async Task<bool> TryCompleteAsync(IReadOnlyCollection<CompletedMessage> completed)
     {
@@ -404,6 +414,12 @@ public sealed partial class OutboxDispatcher(
             return RowOutcome.Final(DeliveryStatus.Dead, "payload is not JSON");
         }
         var matching = targets.GetValueOrDefault(country, []).Where(t => t.Events.Matches(row.Type)).ToList();
+        if (matching.Count == 0)
+        {
+            // Unrouted is final, so it is decided only on subscriptions read after the message was written: a subscription
+            // made elsewhere a moment before the message must get it, although the kept list is up to a second old.
+            matching = [.. (await _subscriptions.ReadAfterAsync(country, row.OccurredMs, cancellationToken)).Where(t => t.Events.Matches(row.Type))];
+        }
         if (matching.Count == 0)
         {
             return RowOutcome.Final(DeliveryStatus.Unrouted, $"no subscription of {country} takes {row.Type}");

@@ -62,6 +62,26 @@ public sealed class LaneBatchTests(SharedPostgres postgres) : MessagingTestBase(
         Assert.Equal(2, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'delivered'"));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_claim_takes_the_first_messages_of_each_free_lane_up_to_the_batch_size_and_skips_claimed_lanes(string provider)
+    {
+        var (storage, cluster) = await StartAsync(provider);
+        var node = Node(cluster, 0);
+        await node.Publish("AT", "op-1", 1, 5);
+        await node.Publish("AT", "op-2", 1, 5);
+        await node.Publish("AT", "op-3", 1, 5);
+        var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+        var first = await node.Store.ClaimAsync("silo-1", now, now + 60_000, lanes: 2, perLane: 3, CancellationToken.None);
+        var second = await node.Store.ClaimAsync("silo-2", now, now + 60_000, lanes: 2, perLane: 3, CancellationToken.None);
+
+        Assert.Equal(["op-1-1", "op-1-2", "op-1-3", "op-2-1", "op-2-2", "op-2-3"], first.OrderBy(r => r.Id).Select(r => r.MessageId));
+        // op-1 and op-2 are held by their heads' claims: only op-3 is free, although op-1-4 and op-2-4 are unclaimed.
+        Assert.Equal(["op-3-1", "op-3-2", "op-3-3"], second.OrderBy(r => r.Id).Select(r => r.MessageId));
+        Assert.Equal(6, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'pending' AND claimed_by IS NULL"));
+    }
+
     [Fact]
     public async Task A_replica_that_dies_after_sending_a_batch_but_before_marking_it_leaves_it_to_be_sent_again_and_applied_once()
     {

@@ -25,7 +25,8 @@ public sealed class MessagingNode(IGrainFactory grains, IMessagingStore store, W
     public IMessagingStore Store { get; } = store;
     public OutboxDispatcher Dispatcher { get; } = dispatcher;
     public WebhookSender Sender { get; } = sender;
-    public SubscriptionService Subscriptions { get; } = new(store, destinations, clock, NullLogger<SubscriptionService>.Instance);
+    /// <summary>In the dispatcher's process, as <c>AddMessaging</c> wires it: a change is seen at the dispatcher's next claim.</summary>
+    public SubscriptionService Subscriptions { get; } = new(store, destinations, clock, NullLogger<SubscriptionService>.Instance, dispatcher.Subscriptions);
     public DeliveryService Deliveries { get; } = new(store, dispatcher, clock);
     public InboxService Inbox { get; } = new(store, clock);
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReturnOps.Client.Webhooks;
+using ReturnOps.Silo.Messaging;
 using ReturnOps.Silo.Messaging.Subscriptions;
+using ReturnOps.Silo.Messaging.Webhooks;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Silo.Tests.Messaging;
@@ -72,6 +75,66 @@ public sealed class SubscriptionTests(SharedPostgres postgres) : MessagingTestBa
         await DrainAsync(node, storage);
         Assert.Empty(await node.Subscriptions.ListAsync("AT"));
         Assert.Equal([1], AppliedPerLane(partner)["op-1"]);
+        Assert.Equal(1, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'unrouted'"));
+    }
+
+    /// <summary>
+    /// The dispatcher keeps a country's subscriptions for <see cref="MessagingOptions.SubscriptionsCachedFor"/> instead of
+    /// reading them at every claim. A change made by another process (a gateway replica, whose service does not share this
+    /// dispatcher's cache) is therefore sent to from the first claim after that time, and not before.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_subscription_changed_by_another_process_is_used_from_the_first_claim_after_the_cache_time(string provider)
+    {
+        var (_, cluster) = await StartAsync(provider);
+        var node = Node(cluster, 0);
+        var gateway = new SubscriptionService(node.Store, new WebhookDestinationPolicy(TestOptions()), Clock, NullLogger<SubscriptionService>.Instance);
+        var before = await PartnerAsync();
+        var after = await PartnerAsync();
+        var old = await node.Subscriptions.CreateAsync("AT", "AT", new CreateSubscription(before.Url.ToString(), Secret, ["*"]));
+        await node.Publish("AT", "op-1", 1, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+
+        Assert.True(await gateway.DeleteAsync("AT", old.Id));
+        await gateway.CreateAsync("AT", "AT", new CreateSubscription(after.Url.ToString(), Secret, ["*"]));
+        await node.Publish("AT", "op-1", 2, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+
+        // Within the cache time the dispatcher still sends to what it read (as a batch claimed before a change does).
+        Assert.Equal([1, 2], AppliedPerLane(before)["op-1"]);
+        Assert.Empty(after.Applied);
+
+        Clock.Advance(TestOptions().SubscriptionsCachedFor);
+        await node.Publish("AT", "op-1", 3, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+
+        Assert.Equal([3], AppliedPerLane(after)["op-1"]);
+        Assert.Equal([1, 2], AppliedPerLane(before)["op-1"]);
+    }
+
+    /// <summary>
+    /// Unrouted is final, so the kept subscriptions are not enough to decide it: a country without subscriptions when the
+    /// dispatcher last read them subscribes through another process, and its next message is delivered, not unrouted,
+    /// although the kept (empty) list is younger than <see cref="MessagingOptions.SubscriptionsCachedFor"/>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_message_is_unrouted_only_on_subscriptions_read_after_it_was_written(string provider)
+    {
+        var (storage, cluster) = await StartAsync(provider);
+        var node = Node(cluster, 0);
+        var gateway = new SubscriptionService(node.Store, new WebhookDestinationPolicy(TestOptions()), Clock, NullLogger<SubscriptionService>.Instance);
+        var partner = await PartnerAsync();
+        await node.Publish("AT", "op-1", 1, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+        Assert.Equal(1, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'unrouted'"));
+
+        await gateway.CreateAsync("AT", "AT", new CreateSubscription(partner.Url.ToString(), Secret, ["*"]));
+        await node.Publish("AT", "op-1", 2, 1);
+        await node.Dispatcher.DispatchOnceAsync();
+
+        Assert.Equal([2], AppliedPerLane(partner)["op-1"]);
         Assert.Equal(1, await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'unrouted'"));
     }
 

@@ -13,7 +13,10 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
     // Heads are the first pending message of each lane. Locking them with SKIP LOCKED lets replicas claim at
     // once without waiting on each other, and whoever holds a lane's head is the only one that claims the rest
     // of that lane, so two replicas never send one lane concurrently (until a lease expires). The NOT EXISTS
-    // probes outbox_lane (destination, lane, id) WHERE pending: one index lookup per candidate head.
+    // probes outbox_lane (destination, lane, id) WHERE pending: one index lookup per candidate head. A lane's rows are
+    // read from the same index with LIMIT per head (LATERAL), not numbered over the whole lane: with a backlog of 200
+    // per lane numbering all of them made the claim about three times slower (37 ms against 12 ms for 32 lanes × 20,
+    // docs/performance.md, issue 13 §3). SQLite has no LATERAL; its claim numbers the rows.
     private const string Claim = """
         WITH heads AS (
             SELECT o.id, o.destination, o.lane FROM outbox o
@@ -25,12 +28,14 @@ internal sealed partial class PostgresMessagingStore(PostgresStorageProvider pro
             LIMIT @lanes
             FOR UPDATE OF o SKIP LOCKED),
         lane_rows AS (
-            SELECT o.id, row_number() OVER (PARTITION BY o.destination, o.lane ORDER BY o.id) AS position
-            FROM outbox o JOIN heads h ON o.destination = h.destination AND o.lane = h.lane
-            WHERE o.status = 'pending' AND o.id >= h.id)
+            SELECT l.id FROM heads h CROSS JOIN LATERAL (
+                SELECT o.id FROM outbox o
+                WHERE o.status = 'pending' AND o.destination = h.destination AND o.lane = h.lane AND o.id >= h.id
+                ORDER BY o.id
+                LIMIT @per_lane) l)
         UPDATE outbox o SET claimed_by = @owner, claimed_until_ms = @lease
         FROM lane_rows r
-        WHERE o.id = r.id AND r.position <= @per_lane AND o.status = 'pending'
+        WHERE o.id = r.id AND o.status = 'pending'
         RETURNING o.id, o.message_id, o.destination, o.lane, o.type, o.payload, o.occurred_ms, o.attempts
         """;
 

@@ -7,8 +7,9 @@ namespace ReturnOps.Silo.Messaging.Subscriptions;
 /// <c>POST /subscriptions</c>: a coordinator or partner registers its own country's system for webhooks.
 /// The gateway authenticates the caller and passes the country from its token; this class enforces the rules.
 /// </summary>
+/// <param name="cache">This process's dispatcher's subscriptions, forgotten after each change so that its next claim reads them.</param>
 public sealed partial class SubscriptionService(ISubscriptionStore store, WebhookDestinationPolicy destinations, TimeProvider clock,
-    ILogger<SubscriptionService> logger)
+    ILogger<SubscriptionService> logger, SubscriptionCache? cache = null)
 {
     /// <summary>Shorter secrets are guessable offline from one signed delivery.</summary>
     public const int MinSecretLength = 32;
@@ -38,13 +39,15 @@ public sealed partial class SubscriptionService(ISubscriptionStore store, Webhoo
         var target = new SubscriptionTarget("sub_" + Guid.NewGuid().ToString("N"), country, url, request.Secret, events,
             clock.GetUtcNow().ToUnixTimeMilliseconds());
         await store.InsertAsync(target, cancellationToken);
+        cache?.Forget(country);
         LogCreated(logger, target.Id, country, url.Host, events.ToStored());
         return target.ToPublic();
     }
 
     /// <summary>
     /// Ends a subscription of the caller's country. Lanes already claimed finish their batch with the targets they read;
-    /// from the next claim on, the country's messages are no longer sent to it (unrouted if no subscription is left).
+    /// from the next claim on (on other processes' dispatchers within <see cref="MessagingOptions.SubscriptionsCachedFor"/>),
+    /// the country's messages are no longer sent to it (unrouted if no subscription is left).
     /// </summary>
     /// <returns>False when the country has no subscription with that id (another country's is not found either).</returns>
     public async Task<bool> DeleteAsync(string callerCountry, string id, CancellationToken cancellationToken = default)
@@ -53,13 +56,15 @@ public sealed partial class SubscriptionService(ISubscriptionStore store, Webhoo
         {
             return false;
         }
+        cache?.Forget(callerCountry);
         LogDeleted(logger, id, callerCountry);
         return true;
     }
 
     /// <summary>
     /// Replaces the signing secret (a leaked secret, or routine rotation). Deliveries from the next lane claim on are
-    /// signed with the new one; there is no overlap window, so the receiver should accept both secrets for a few minutes.
+    /// signed with the new one (on other processes' dispatchers within <see cref="MessagingOptions.SubscriptionsCachedFor"/>);
+    /// there is no overlap window, so the receiver should accept both secrets for a few minutes.
     /// </summary>
     /// <returns>The subscription without its secret, or null when the country has none with that id.</returns>
     public async Task<Subscription?> RotateSecretAsync(string callerCountry, string id, string? secret, CancellationToken cancellationToken = default)
@@ -72,6 +77,7 @@ public sealed partial class SubscriptionService(ISubscriptionStore store, Webhoo
         {
             return null;
         }
+        cache?.Forget(callerCountry);
         LogRotated(logger, id, callerCountry);
         return (await store.ForCountryAsync(callerCountry, cancellationToken)).SingleOrDefault(s => s.Id == id)?.ToPublic();
     }
