@@ -36,6 +36,31 @@ public sealed class AuditGroupCommitTests(SharedPostgres postgres) : GatewayTest
     }
 
     /// <summary>
+    /// Each gateway remembers the head its last group left and writes its next group in one round trip from there; after
+    /// another replica has appended, that memory is stale: the group must write nothing from it and go the locked way.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_gateway_whose_remembered_head_is_stale_appends_after_the_other_replica_s_rows(string provider)
+    {
+        var host = await StartAsync(provider);
+        var log = host.Services.GetRequiredService<AuditLog>();
+        await using var replicaStorage = host.Storage.CreateProvider("second-gateway");
+        var replica = new AuditLog(new GatewayDatabase(replicaStorage), TimeProvider.System);
+
+        foreach (var (writer, resource) in new[] { (log, "a1"), (log, "a2"), (replica, "b1"), (log, "a3"), (replica, "b2"), (replica, "b3"), (log, "a4") })
+        {
+            await AppendAsync(writer, resource);
+        }
+
+        var entries = await log.ListAsync(newestFirst: false, 0, 50, null, null, CancellationToken.None);
+        Assert.Equal(["a1", "a2", "b1", "a3", "b2", "b3", "a4"], entries.Select(e => e.Resource));
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], entries.Select(e => e.Seq));
+        var verification = await replica.VerifyAsync(CancellationToken.None);
+        Assert.True(verification.Valid, verification.Reason);
+    }
+
+    /// <summary>
     /// A trigger refuses one entry, so the group that holds it fails in the database: whoever was told its entry is written
     /// finds it in the log, whoever was told it failed does not, and the chain still verifies.
     /// </summary>

@@ -21,67 +21,16 @@ public sealed record AuditVerification(bool Valid, long Rows, long? BrokenAtSeq,
 /// </summary>
 public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
 {
-    /// <summary>
-    /// At most this many entries per transaction: 10 parameters a row keeps a group's INSERT under 2,000 parameters, far
-    /// below either engine's limit, and 64 concurrent readers (bench/BookingRush) fit in one group.
-    /// </summary>
-    private const int MaxGroup = 200;
-
-    private readonly CommitGroup<AuditFields, long> _appends = new(entries => WriteAsync(database, clock, entries), MaxGroup);
-
-    private sealed record AuditFields(string Subject, string Role, string Country, string Action, string Resource, string Outcome);
+    private readonly AuditAppender _appender = new(database, clock);
 
     /// <summary>
     /// Appends one entry and returns once it is committed. Appenders that arrive while a commit is under way are written
-    /// together by the next one, in arrival order, in one transaction (<see cref="CommitGroup{TWrite, TResult}"/>): on
-    /// PostgreSQL with fsync on, one commit per audited request held every audited list at 150-240 req/s at 8 connections
-    /// (issue 16, bench/TenYears), whatever the query cost. The chain is the same as entry by entry.
+    /// together by the next one, in arrival order, in one transaction (<see cref="AuditAppender"/>): on PostgreSQL with
+    /// fsync on, one commit per audited request held every audited list at 150-240 req/s at 8 connections (issue 16,
+    /// bench/TenYears), whatever the query cost. The chain is the same as entry by entry.
     /// </summary>
     public Task AppendAsync(string subject, string role, string country, string action, string resource, string outcome, CancellationToken cancellationToken) =>
-        _appends.WriteAsync(new AuditFields(subject, role, country, action, resource, outcome), cancellationToken);
-
-    /// <summary>
-    /// One group in three round trips, whatever its size: the head row's UPDATE locks the chain (it serialises replicas)
-    /// and hands over the last sequence number and hash; one multi-row INSERT and the head's new hash go together in one
-    /// batch; then the commit. Entry by entry, a group of 64 took 67 round trips.
-    /// </summary>
-    private static Task<IReadOnlyList<long>> WriteAsync(GatewayDatabase database, TimeProvider clock, IReadOnlyList<AuditFields> entries) =>
-        database.RunAsync<IReadOnlyList<long>>(async connection =>
-        {
-            await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
-            long last;
-            string prev;
-            await using (var head = GatewayDatabase.Command(connection, "UPDATE gateway_audit_head SET seq = seq + @n WHERE id = 1 RETURNING seq, hash",
-                ("@n", (long)entries.Count)))
-            {
-                head.Transaction = tx;
-                await using var reader = await head.ExecuteReaderAsync(CancellationToken.None);
-                await reader.ReadAsync(CancellationToken.None);
-                last = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-                prev = reader.GetString(1);
-            }
-            var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var first = last - entries.Count + 1;
-            var rows = new List<string>(entries.Count);
-            var parameters = new List<(string, object?)>(entries.Count * 9 + 1) { ("@at", at) };
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var (seq, e) = (first + i, entries[i]);
-                var hash = Hash(prev, seq, at, e.Subject, e.Role, e.Country, e.Action, e.Resource, e.Outcome);
-                rows.Add($"(@s{i}, @at, @u{i}, @r{i}, @c{i}, @a{i}, @x{i}, @o{i}, @p{i}, @h{i})");
-                parameters.AddRange([($"@s{i}", seq), ($"@u{i}", e.Subject), ($"@r{i}", e.Role), ($"@c{i}", e.Country), ($"@a{i}", e.Action),
-                    ($"@x{i}", e.Resource), ($"@o{i}", e.Outcome), ($"@p{i}", prev), ($"@h{i}", hash)]);
-                prev = hash;
-            }
-            await GatewayDatabase.WriteTogetherAsync(connection, tx,
-            [
-                new Statement("INSERT INTO gateway_audit (seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash) VALUES "
-                    + string.Join(", ", rows), [.. parameters]),
-                new Statement("UPDATE gateway_audit_head SET hash = @hash WHERE id = 1", ("@hash", prev)),
-            ], CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
-            return [.. Enumerable.Range(0, entries.Count).Select(i => first + i)];
-        }, CancellationToken.None);
+        _appender.AppendAsync(new AuditFields(subject, role, country, action, resource, outcome), cancellationToken);
 
     /// <summary>
     /// A page of the log: newest first below sequence <paramref name="from"/> (the list's default), or oldest first above it
@@ -165,7 +114,7 @@ public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(Domain
         r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9));
 
     /// <summary>A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.</summary>
-    private static string Hash(string prev, long seq, long atMs, string subject, string role, string country, string action, string resource, string outcome)
+    internal static string Hash(string prev, long seq, long atMs, string subject, string role, string country, string action, string resource, string outcome)
     {
         var canonical = JsonSerializer.Serialize(new object[] { prev, seq, atMs, subject, role, country, action, resource, outcome });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
