@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using ReturnOps.Gateway.Hosting;
 
 namespace ReturnOps.Gateway.Tests;
@@ -102,6 +104,47 @@ public sealed class CommitGroupTests
         Assert.Equal(4, await kept.WaitAsync(s_wait));
         await first.WaitAsync(s_wait);
         Assert.Equal([[0], [2]], Groups(commit));
+    }
+
+    /// <summary>
+    /// Any number of writes queued behind a held commit, any group size, any writes whose group the database refuses: the
+    /// groups are the queue cut in arrival order (none larger than the cap, every write in exactly one), and each write is
+    /// answered with its own result, or with the failure of its group exactly when that group holds a refused write.
+    /// </summary>
+    [Fact]
+    public void Any_queue_cap_and_refusals_answer_every_write_once_with_its_own_group_s_outcome()
+    {
+        var cases =
+            from count in Gen.Choose(1, 60)
+            from cap in Gen.Choose(1, 20)
+            from refused in Gen.SubListOf(Enumerable.Range(0, 60))
+            select (Count: count, Cap: cap, Refused: refused.ToHashSet());
+        var property = Prop.ForAll(Arb.From(cases), c => CheckAsync(c.Count, c.Cap, c.Refused).GetAwaiter().GetResult());
+        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(200).WithQuietOnSuccess(true), property);
+    }
+
+    private static async Task CheckAsync(int count, int cap, HashSet<int> refused)
+    {
+        var groups = new List<int[]>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var group = new CommitGroup<int, int>(async writes =>
+        {
+            groups.Add([.. writes]);
+            await release.Task;
+            return writes.Any(refused.Contains) ? throw new InvalidOperationException("refused") : [.. writes.Select(w => w * 2)];
+        }, cap);
+        var writes = Enumerable.Range(0, count).Select(i => group.WriteAsync(i, CancellationToken.None)).ToList();
+        release.SetResult();
+        await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(s_wait);
+
+        Assert.Equal(Enumerable.Range(0, count), groups.SelectMany(g => g));
+        Assert.All(groups, g => Assert.InRange(g.Length, 1, cap));
+        foreach (var g in groups)
+        {
+            var failed = g.Any(refused.Contains);
+            Assert.All(g, w => Assert.Equal(failed ? TaskStatus.Faulted : TaskStatus.RanToCompletion, writes[w].Status));
+            Assert.All(g.Where(_ => !failed), w => Assert.Equal(w * 2, writes[w].Result));
+        }
     }
 
     /// <summary>Many writers on many threads: each write is committed exactly once and answered with its own result.</summary>
