@@ -21,95 +21,16 @@ public sealed record AuditVerification(bool Valid, long Rows, long? BrokenAtSeq,
 /// </summary>
 public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
 {
-    private readonly SemaphoreSlim _appendGate = new(1, 1);
-    private readonly Lock _queueLock = new();
-    private List<(object[] Fields, TaskCompletionSource Written)> _queued = [];
+    private readonly AuditAppender _appender = new(database, clock);
 
     /// <summary>
     /// Appends one entry and returns once it is committed. Appenders that arrive while a commit is under way are written
-    /// together by the next one, in arrival order, in one transaction (group commit): on PostgreSQL with fsync on, one
-    /// commit per audited request held every audited list at 150-240 req/s at 8 connections (issue 16, bench/TenYears),
-    /// whatever the query cost. The chain is the same as entry by entry.
+    /// together by the next one, in arrival order, in one transaction (<see cref="AuditAppender"/>): on PostgreSQL with
+    /// fsync on, one commit per audited request held every audited list at 150-240 req/s at 8 connections (issue 16,
+    /// bench/TenYears), whatever the query cost. The chain is the same as entry by entry.
     /// </summary>
-    public async Task AppendAsync(string subject, string role, string country, string action, string resource, string outcome, CancellationToken cancellationToken)
-    {
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_queueLock)
-        {
-            _queued.Add(([subject, role, country, action, resource, outcome], written));
-        }
-        // The gate spares the database from queueing this replica's appenders; the head row's lock serialises replicas.
-        await _appendGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!written.Task.IsCompleted)
-            {
-                List<(object[] Fields, TaskCompletionSource Written)> batch;
-                lock (_queueLock)
-                {
-                    (batch, _queued) = (_queued, []);
-                }
-                try
-                {
-                    // Not the caller's token: the batch holds other callers' entries too.
-                    await WriteAsync([.. batch.Select(b => b.Fields)], CancellationToken.None);
-                    batch.ForEach(b => b.Written.TrySetResult());
-                }
-                catch (Exception ex)
-                {
-                    batch.ForEach(b => b.Written.TrySetException(ex));
-                }
-            }
-        }
-        finally
-        {
-            _appendGate.Release();
-        }
-        await written.Task;
-    }
-
-    private Task WriteAsync(IReadOnlyList<object[]> entries, CancellationToken cancellationToken) =>
-        database.RunAsync(async connection =>
-        {
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            long last;
-            string prev;
-            await using (var head = GatewayDatabase.Command(connection, "UPDATE gateway_audit_head SET seq = seq + @n WHERE id = 1 RETURNING seq, hash",
-                ("@n", (long)entries.Count)))
-            {
-                head.Transaction = tx;
-                await using var reader = await head.ExecuteReaderAsync(cancellationToken);
-                await reader.ReadAsync(cancellationToken);
-                last = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-                prev = reader.GetString(1);
-            }
-            var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var seq = last - entries.Count;
-            foreach (var fields in entries)
-            {
-                seq++;
-                var (subject, role, country, action, resource, outcome) =
-                    ((string)fields[0], (string)fields[1], (string)fields[2], (string)fields[3], (string)fields[4], (string)fields[5]);
-                var hash = Hash(prev, seq, at, subject, role, country, action, resource, outcome);
-                await using var insert = GatewayDatabase.Command(connection,
-                    """
-                    INSERT INTO gateway_audit (seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash)
-                    VALUES (@seq, @at, @subject, @role, @country, @action, @resource, @outcome, @prev, @hash)
-                    """,
-                    ("@seq", seq), ("@at", at), ("@subject", subject), ("@role", role), ("@country", country), ("@action", action),
-                    ("@resource", resource), ("@outcome", outcome), ("@prev", prev), ("@hash", hash));
-                insert.Transaction = tx;
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-                prev = hash;
-            }
-            await using (var move = GatewayDatabase.Command(connection, "UPDATE gateway_audit_head SET hash = @hash WHERE id = 1", ("@hash", prev)))
-            {
-                move.Transaction = tx;
-                await move.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await tx.CommitAsync(cancellationToken);
-            return last;
-        }, cancellationToken);
+    public Task AppendAsync(string subject, string role, string country, string action, string resource, string outcome, CancellationToken cancellationToken) =>
+        _appender.AppendAsync(new AuditFields(subject, role, country, action, resource, outcome), cancellationToken);
 
     /// <summary>
     /// A page of the log: newest first below sequence <paramref name="from"/> (the list's default), or oldest first above it
@@ -193,7 +114,7 @@ public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(Domain
         r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), r.GetString(9));
 
     /// <summary>A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.</summary>
-    private static string Hash(string prev, long seq, long atMs, string subject, string role, string country, string action, string resource, string outcome)
+    internal static string Hash(string prev, long seq, long atMs, string subject, string role, string country, string action, string resource, string outcome)
     {
         var canonical = JsonSerializer.Serialize(new object[] { prev, seq, atMs, subject, role, country, action, resource, outcome });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));

@@ -7,7 +7,7 @@ namespace ReturnOps.Gateway.Hosting;
 /// Connections to the gateway's tables (and the read models) through the database's data source. Every database
 /// failure surfaces as <see cref="StorageUnavailableException"/>, which the problem mapper answers with 503.
 /// </summary>
-public sealed class GatewayDatabase(IStorageProvider storage)
+public sealed partial class GatewayDatabase(IStorageProvider storage)
 {
     public string Provider => storage.Name;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Hosting;
 
@@ -20,46 +21,97 @@ public abstract record KeyState
 /// <summary>
 /// Idempotency keys, race-free: the key row is inserted first (the primary key decides which request
 /// acts), the response is stored when it is known, and duplicates read it. Never check-then-insert.
+/// Leases and stored answers are group-committed (<see cref="CommitGroup{TWrite, TResult}"/>): concurrent requests share
+/// one transaction and, on PostgreSQL, one round trip for their leases, and another for their answers, instead of an
+/// autocommit each in series with the request (issue 13: 140 bookings/s over HTTP where the grain alone takes 311/s).
 /// </summary>
 public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
 {
+    /// <summary>Most writes per group: 5 parameters a lease keeps a group's statements near 1,000 parameters.</summary>
+    private const int MaxGroup = 200;
+
+    private readonly CommitGroup<Lease, KeyState> _leases = new(group => LeaseAsync(database, clock, group), MaxGroup);
+    private readonly CommitGroup<Answer, int> _answers = new(group => StoreAnswersAsync(database, group), MaxGroup);
+
+    private sealed record Lease(string Caller, string Key, string RequestHash);
+
+    private sealed record Answer(string Caller, string Key, StoredResponse Response);
+
+    /// <summary>Claims the key for this request, or tells what holds it: another request in progress, or the stored answer.</summary>
     public Task<KeyState> BeginAsync(string caller, string key, string requestHash, CancellationToken cancellationToken) =>
-        database.RunAsync<KeyState>(async connection =>
+        _leases.WriteAsync(new Lease(caller, key, requestHash), cancellationToken);
+
+    /// <summary>Keeps the answer of the request that owns the key; duplicates replay it from now on.</summary>
+    public Task CompleteAsync(string caller, string key, StoredResponse response, CancellationToken cancellationToken) =>
+        _answers.WriteAsync(new Answer(caller, key, response), cancellationToken);
+
+    /// <summary>
+    /// One group of leases in one unit: a multi-row INSERT ... ON CONFLICT DO NOTHING whose RETURNING names the keys this
+    /// group now owns (the primary key decides, as row by row), then one SELECT of every key of the group for the others.
+    /// Keys go in in one order (caller, key) so that two replicas' groups wait for each other's uncommitted keys in the same
+    /// order and cannot deadlock. Two leases of one key in one group (the same request sent twice at once): the first
+    /// inserts, the second reads the first's row, as if it had come a moment later.
+    /// </summary>
+    private static async Task<IReadOnlyList<KeyState>> LeaseAsync(GatewayDatabase database, TimeProvider clock, IReadOnlyList<Lease> leases)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var keys = leases.DistinctBy(l => (l.Caller, l.Key))
+            .OrderBy(l => l.Caller, StringComparer.Ordinal).ThenBy(l => l.Key, StringComparer.Ordinal).ToList();
+        var values = new List<string>(keys.Count);
+        var pairs = new List<string>(keys.Count);
+        var insert = new List<(string, object?)>(keys.Count * 3 + 1) { ("@now", now) };
+        var select = new List<(string, object?)>(keys.Count * 2);
+        for (var i = 0; i < keys.Count; i++)
         {
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            await using (var insert = GatewayDatabase.Command(connection,
+            values.Add($"(@c{i}, @k{i}, @h{i}, 'pending', @now, @now)");
+            pairs.Add($"(@c{i}, @k{i})");
+            insert.AddRange([($"@c{i}", keys[i].Caller), ($"@k{i}", keys[i].Key), ($"@h{i}", keys[i].RequestHash)]);
+            select.AddRange([($"@c{i}", keys[i].Caller), ($"@k{i}", keys[i].Key)]);
+        }
+        var results = await database.RunAsync(connection => GatewayDatabase.QueryTogetherAsync(connection, null,
+        [
+            new Statement("INSERT INTO gateway_idempotency (caller, idem_key, request_hash, state, created_ms, claimed_ms) VALUES "
+                + string.Join(", ", values) + " ON CONFLICT DO NOTHING RETURNING caller, idem_key", [.. insert]),
+            new Statement("SELECT caller, idem_key, request_hash, state, status_code, content_type, location, etag, body, claimed_ms "
+                + "FROM gateway_idempotency WHERE (caller, idem_key) IN (VALUES " + string.Join(", ", pairs) + ")", [.. select]),
+        ], CancellationToken.None), CancellationToken.None);
+        var inserted = results[0].Select(r => ((string)r[0]!, (string)r[1]!)).ToHashSet();
+        var rows = results[1].ToDictionary(r => ((string)r[0]!, (string)r[1]!));
+        var states = new List<KeyState>(leases.Count);
+        foreach (var lease in leases)
+        {
+            // Remove: of two leases of one key in this group, only the first owns it.
+            states.Add(inserted.Remove((lease.Caller, lease.Key)) ? new KeyState.Owned()
+                : rows.TryGetValue((lease.Caller, lease.Key), out var row) ? StateOf(row)
+                // Abandoned between the insert that lost and the read: the next attempt inserts it.
+                : new KeyState.InProgress(lease.RequestHash, 0));
+        }
+        return states;
+    }
+
+    private static KeyState StateOf(object?[] row)
+    {
+        var hash = (string)row[2]!;
+        if ((string)row[3]! == "pending")
+        {
+            return new KeyState.InProgress(hash, Convert.ToInt64(row[9], CultureInfo.InvariantCulture));
+        }
+        return new KeyState.Completed(hash, new StoredResponse(
+            Convert.ToInt32(row[4], CultureInfo.InvariantCulture), (string?)row[5], (string?)row[6], (string?)row[7], (string?)row[8] ?? ""));
+    }
+
+    /// <summary>One group of answers in one unit: an UPDATE each, in one round trip where the provider batches.</summary>
+    private static async Task<IReadOnlyList<int>> StoreAnswersAsync(GatewayDatabase database, IReadOnlyList<Answer> answers) =>
+        await database.RunAsync(connection => GatewayDatabase.WriteTogetherAsync(connection, null,
+        [
+            .. answers.Select(a => new Statement(
                 """
-                INSERT INTO gateway_idempotency (caller, idem_key, request_hash, state, created_ms, claimed_ms)
-                VALUES (@caller, @key, @hash, 'pending', @now, @now) ON CONFLICT DO NOTHING
+                UPDATE gateway_idempotency SET state = 'done', status_code = @status, content_type = @type, location = @location, etag = @etag, body = @body
+                WHERE caller = @caller AND idem_key = @key
                 """,
-                ("@caller", caller), ("@key", key), ("@hash", requestHash), ("@now", now)))
-            {
-                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-                {
-                    return new KeyState.Owned();
-                }
-            }
-            await using var read = GatewayDatabase.Command(connection,
-                "SELECT request_hash, state, status_code, content_type, location, etag, body, claimed_ms FROM gateway_idempotency WHERE caller = @caller AND idem_key = @key",
-                ("@caller", caller), ("@key", key));
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                // Abandoned between our insert and read: the next attempt inserts it.
-                return new KeyState.InProgress(requestHash, 0);
-            }
-            var hash = reader.GetString(0);
-            if (reader.GetString(1) == "pending")
-            {
-                return new KeyState.InProgress(hash, Convert.ToInt64(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture));
-            }
-            return new KeyState.Completed(hash, new StoredResponse(
-                Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? "" : reader.GetString(6)));
-        }, cancellationToken);
+                ("@status", (long)a.Response.StatusCode), ("@type", a.Response.ContentType), ("@location", a.Response.Location), ("@etag", a.Response.ETag),
+                ("@body", a.Response.Body), ("@caller", a.Caller), ("@key", a.Key))),
+        ], CancellationToken.None), CancellationToken.None);
 
     /// <summary>Takes over a key whose owner stopped (crashed replica) without completing it; true if this caller won it.</summary>
     public Task<bool> TakeOverAsync(string caller, string key, long claimedMs, CancellationToken cancellationToken) =>
@@ -69,19 +121,6 @@ public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedService
                 "UPDATE gateway_idempotency SET claimed_ms = @now WHERE caller = @caller AND idem_key = @key AND state = 'pending' AND claimed_ms = @claimed",
                 ("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@caller", caller), ("@key", key), ("@claimed", claimedMs));
             return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }, cancellationToken);
-
-    public Task CompleteAsync(string caller, string key, StoredResponse response, CancellationToken cancellationToken) =>
-        database.RunAsync(async connection =>
-        {
-            await using var update = GatewayDatabase.Command(connection,
-                """
-                UPDATE gateway_idempotency SET state = 'done', status_code = @status, content_type = @type, location = @location, etag = @etag, body = @body
-                WHERE caller = @caller AND idem_key = @key
-                """,
-                ("@status", (long)response.StatusCode), ("@type", response.ContentType), ("@location", response.Location), ("@etag", response.ETag),
-                ("@body", response.Body), ("@caller", caller), ("@key", key));
-            return await update.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
     /// <summary>

@@ -1,0 +1,131 @@
+using System.Globalization;
+using ReturnOps.Gateway.Hosting;
+using ReturnOps.Storage;
+
+namespace ReturnOps.Gateway.Audit;
+
+/// <summary>The fields of one entry, as the caller gives them.</summary>
+internal sealed record AuditFields(string Subject, string Role, string Country, string Action, string Resource, string Outcome);
+
+/// <summary>
+/// Writes the audit chain in groups (<see cref="CommitGroup{TWrite, TResult}"/>): each group is one multi-row INSERT and the
+/// head row's move, in one transaction, hashed as entry by entry. This gateway remembers the head its last group left; while
+/// no other replica has appended since, a group is one round trip (hashed before it, so no lock is held while hashing): the
+/// head moves only from the remembered head, and the rows go in only if the head is then this group's last row. A stale
+/// memory so writes nothing (or fails on the sequence's primary key), and the group is written the locked way: the head read
+/// under its row lock, which serialises replicas, then the rows and the head's hash.
+/// Entry by entry, one INSERT a row, 200 appenders at once got 1,381 appends/s (bench/BookingRush --audit, fsync on).
+/// </summary>
+internal sealed class AuditAppender
+{
+    /// <summary>At most this many entries per group: 10 parameters a row keep a group's INSERT near 2,000 parameters.</summary>
+    private const int MaxGroup = 200;
+
+    private readonly GatewayDatabase _database;
+    private readonly TimeProvider _clock;
+    private readonly CommitGroup<AuditFields, long> _appends;
+
+    /// <summary>The head this gateway's last group left, if it knows it; only the group in flight (one at a time) uses it.</summary>
+    private Head? _head;
+
+    private sealed record Head(long Seq, string Hash);
+
+    private sealed record Row(long Seq, string Prev, string Hash, AuditFields Fields);
+
+    public AuditAppender(GatewayDatabase database, TimeProvider clock)
+    {
+        _database = database;
+        _clock = clock;
+        _appends = new CommitGroup<AuditFields, long>(WriteAsync, MaxGroup);
+    }
+
+    public Task AppendAsync(AuditFields fields, CancellationToken cancellationToken) => _appends.WriteAsync(fields, cancellationToken);
+
+    private async Task<IReadOnlyList<long>> WriteAsync(IReadOnlyList<AuditFields> entries)
+    {
+        var at = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_head is { } head)
+        {
+            _head = null;
+            var rows = Chain(head, at, entries);
+            var last = rows[^1];
+            try
+            {
+                var changed = await _database.RunAsync(connection => GatewayDatabase.WriteTogetherAsync(connection, null,
+                [
+                    new Statement("UPDATE gateway_audit_head SET seq = @last, hash = @hash WHERE id = 1 AND seq = @seq AND hash = @prev",
+                        ("@last", last.Seq), ("@hash", last.Hash), ("@seq", head.Seq), ("@prev", head.Hash)),
+                    Insert(rows, at, " AS v WHERE EXISTS (SELECT 1 FROM gateway_audit_head WHERE id = 1 AND seq = @last AND hash = @hash)",
+                        ("@last", last.Seq), ("@hash", last.Hash)),
+                ], CancellationToken.None), CancellationToken.None);
+                if (changed[1] == rows.Count)
+                {
+                    _head = new Head(last.Seq, last.Hash);
+                    return [.. rows.Select(r => r.Seq)];
+                }
+            }
+            catch (StorageUnavailableException)
+            {
+                // Another replica's rows hold these sequence numbers, or the database failed: the locked way tells which.
+            }
+        }
+        return await WriteLockedAsync(at, entries);
+    }
+
+    private Task<IReadOnlyList<long>> WriteLockedAsync(long at, IReadOnlyList<AuditFields> entries) =>
+        _database.RunAsync<IReadOnlyList<long>>(async connection =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
+            Head head;
+            await using (var move = GatewayDatabase.Command(connection, "UPDATE gateway_audit_head SET seq = seq + @n WHERE id = 1 RETURNING seq, hash",
+                ("@n", (long)entries.Count)))
+            {
+                move.Transaction = tx;
+                await using var reader = await move.ExecuteReaderAsync(CancellationToken.None);
+                await reader.ReadAsync(CancellationToken.None);
+                head = new Head(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) - entries.Count, reader.GetString(1));
+            }
+            var rows = Chain(head, at, entries);
+            await GatewayDatabase.WriteTogetherAsync(connection, tx,
+            [
+                Insert(rows, at, ""),
+                new Statement("UPDATE gateway_audit_head SET hash = @hash WHERE id = 1", ("@hash", rows[^1].Hash)),
+            ], CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+            _head = new Head(rows[^1].Seq, rows[^1].Hash);
+            return [.. rows.Select(r => r.Seq)];
+        }, CancellationToken.None);
+
+    /// <summary>The group's rows after <paramref name="head"/>, each linked to the one before and hashed as <see cref="AuditLog.Hash"/>.</summary>
+    private static List<Row> Chain(Head head, long at, IReadOnlyList<AuditFields> entries)
+    {
+        var rows = new List<Row>(entries.Count);
+        var prev = head.Hash;
+        foreach (var e in entries)
+        {
+            var seq = head.Seq + rows.Count + 1;
+            var hash = AuditLog.Hash(prev, seq, at, e.Subject, e.Role, e.Country, e.Action, e.Resource, e.Outcome);
+            rows.Add(new Row(seq, prev, hash, e));
+            prev = hash;
+        }
+        return rows;
+    }
+
+    /// <summary>One INSERT of every row of the group, from a VALUES list that <paramref name="condition"/> may guard.</summary>
+    private static Statement Insert(List<Row> rows, long at, string condition, params (string, object?)[] extra)
+    {
+        var values = new List<string>(rows.Count);
+        var parameters = new List<(string, object?)>(rows.Count * 9 + 1 + extra.Length) { ("@at", at) };
+        parameters.AddRange(extra);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (r, f) = (rows[i], rows[i].Fields);
+            values.Add($"(@s{i}, @at, @u{i}, @r{i}, @c{i}, @a{i}, @x{i}, @o{i}, @p{i}, @h{i})");
+            parameters.AddRange([($"@s{i}", r.Seq), ($"@u{i}", f.Subject), ($"@r{i}", f.Role), ($"@c{i}", f.Country), ($"@a{i}", f.Action),
+                ($"@x{i}", f.Resource), ($"@o{i}", f.Outcome), ($"@p{i}", r.Prev), ($"@h{i}", r.Hash)]);
+        }
+        var list = "VALUES " + string.Join(", ", values);
+        return new Statement("INSERT INTO gateway_audit (seq, at_ms, subject, role, country, action, resource, outcome, prev_hash, hash) "
+            + (condition.Length == 0 ? list : "SELECT * FROM (" + list + ")" + condition), [.. parameters]);
+    }
+}
