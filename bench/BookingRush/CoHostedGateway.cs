@@ -15,9 +15,14 @@ namespace ReturnOps.BookingRush;
 public sealed class CoHostedGateway : IReturnOpsHost
 {
     private readonly string _connectionString;
+    private readonly bool _dashboard;
     private WebApplication _app = null!;
 
-    private CoHostedGateway(string connectionString) => _connectionString = connectionString;
+    private CoHostedGateway(string connectionString, bool dashboard)
+    {
+        _connectionString = connectionString;
+        _dashboard = dashboard;
+    }
 
     public string Topology => "one silo";
 
@@ -27,9 +32,10 @@ public sealed class CoHostedGateway : IReturnOpsHost
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<CoHostedGateway> StartAsync(string connectionString)
+    /// <param name="dashboard">Orleans' dashboard collecting (<c>Silo:Dashboard</c>, on as deployed); off with <c>--dashboard off</c>.</param>
+    public static async Task<CoHostedGateway> StartAsync(string connectionString, bool dashboard = true)
     {
-        var host = new CoHostedGateway(connectionString);
+        var host = new CoHostedGateway(connectionString, dashboard);
         await host.StartAppAsync();
         return host;
     }
@@ -55,6 +61,7 @@ public sealed class CoHostedGateway : IReturnOpsHost
                 // Per caller (one token per country here); the default would refuse a clerk room's worth of requests.
                 ["Gateway:RateLimitPermits"] = "100000000",
                 ["Gateway:SeedDemoData"] = "false",
+                ["Silo:Dashboard"] = _dashboard ? "true" : "false",
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();

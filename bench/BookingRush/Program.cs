@@ -15,6 +15,7 @@ using ReturnOps.TestSupport;
 // called directly, on one silo. --quick: seconds, for a smoke run (durability off, one silo, unless given).
 // --audit: only the audit-chain probe (appends/s with 20 × clerks concurrent appenders), no rush. --statements: pg_stat_statements
 // after every cell, statements and execution time per request (the server preloads it; it costs a little in every cell).
+// --dashboard off: the co-hosted silo without Orleans' dashboard (Silo:Dashboard=false), to measure what it costs.
 if (args.Contains("--runs") || Option("--clerks")?.Contains(',', StringComparison.Ordinal) == true)
 {
     // The form before the matrix (--clerks 1,4,16 --runs 2) would otherwise fail on parsing, or be silently ignored.
@@ -32,6 +33,7 @@ var topologies = List("--topologies", quick ? "one" : "one,two");
 var scenarios = List("--scenarios", "burst,steady");
 var withGrain = args.Contains("--grain");
 var statements = args.Contains("--statements");
+var dashboard = Option("--dashboard") != "off";
 var outFile = Option("--out");
 
 var report = new Report();
@@ -39,7 +41,7 @@ var started = Stopwatch.GetTimestamp();
 report.Line($"Booking rush at {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} CPUs, {RuntimeInformation.OSDescription}, " +
     $".NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; durability {string.Join("/", durabilities)}, " +
     $"topology {string.Join("/", topologies)}, scenarios {string.Join("/", scenarios)}; burst {bookings} bookings, {RushPlan.Countries.Length * clerks} clients; " +
-    $"steady {steady.TotalSeconds:N0} s; load average at the start {Load.Now().ToString("N1", CultureInfo.InvariantCulture)}.");
+    $"steady {steady.TotalSeconds:N0} s; Orleans dashboard {(dashboard ? "on" : "off")} (one silo); load average at the start {Load.Now().ToString("N1", CultureInfo.InvariantCulture)}.");
 report.Line();
 
 if (args.Contains("--audit"))
@@ -146,7 +148,7 @@ foreach (var durability in durabilities)
         {
             "baseline" => await BaselineSystem.StartAsync(server, plan, topology == "two" ? 2 : 1),
             _ when cluster is not null => await ReturnOpsSystem.StartAsync(cluster, plan, viaHttp: true, ownsHost: false),
-            _ => await ReturnOpsSystem.StartAsync(await CoHostedGateway.StartAsync(await server.CreateDatabaseAsync()), plan, viaHttp: kind == "http", ownsHost: true),
+            _ => await ReturnOpsSystem.StartAsync(await CoHostedGateway.StartAsync(await server.CreateDatabaseAsync(), dashboard), plan, viaHttp: kind == "http", ownsHost: true),
         };
     }
 }

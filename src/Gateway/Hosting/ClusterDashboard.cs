@@ -13,6 +13,11 @@ public static class ClusterDashboard
 
     public static IEndpointRouteBuilder MapClusterDashboard(this IEndpointRouteBuilder app)
     {
+        if (!app.ServiceProvider.GetRequiredService<ReturnOps.Silo.Hosting.SiloOptions>().Dashboard)
+        {
+            // Switched off (Silo:Dashboard): nothing collects for it, so nothing is served.
+            return app;
+        }
         // A tool beside the API, not part of its contract: left out of the OpenAPI document.
         app.MapOrleansDashboard(routePrefix: Path).RequireAuthorization(Policies.Admin).ExcludeFromDescription();
         return app;

@@ -66,7 +66,10 @@ public static class SiloHosting
             // A grain call continues the caller's trace (HTTP request → grain → SQL): Orleans' call filters carry the activity.
             orleans.AddActivityPropagation();
             // The dashboard's statistics of this silo (activations, calls); a gateway shows them to admins (/dashboard).
-            orleans.AddDashboard();
+            if (silo.Dashboard)
+            {
+                orleans.AddDashboard();
+            }
             orleans.AddReturnOpsGrains(o => GrainsSettings.Bind(configuration, o));
             configure?.Invoke(orleans);
         });
@@ -96,7 +99,12 @@ public static class SiloHosting
         {
             throw new InvalidOperationException("A gateway without a silo finds the cluster in PostgreSQL: set Cluster:Membership=AdoNet and Storage:Provider=Postgres.");
         }
-        var silo = new SiloOptions { Dispatcher = false, Name = configuration[$"{SiloOptions.Section}:Name"] };
+        var silo = new SiloOptions
+        {
+            Dispatcher = false,
+            Name = configuration[$"{SiloOptions.Section}:Name"],
+            Dashboard = configuration.GetValue($"{SiloOptions.Section}:Dashboard", true),
+        };
         var services = builder.Services;
         services.AddSingleton(silo);
         services.AddSingleton(cluster);
@@ -119,7 +127,10 @@ public static class SiloHosting
             client.Configure<ClientMessagingOptions>(cluster.ApplyTo);
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
             client.AddActivityPropagation();
-            client.AddDashboard();
+            if (silo.Dashboard)
+            {
+                client.AddDashboard();
+            }
             client.AddReturnOpsGrainClient();
         });
         services.Configure<Messaging.MessagingOptions>(configuration.GetSection(MessagingSection));
