@@ -13,11 +13,13 @@ public static class OperationAccess
 {
     public const string IdPrefix = "op-";
 
-    public static bool CanSee(Caller caller, OperationView view) => caller.Role switch
+    public static bool CanSee(Caller caller, OperationView view) => CanSee(caller, view.Organiser, view.Destinations, view.Status);
+
+    private static bool CanSee(Caller caller, string organiser, IReadOnlyList<string> destinations, OperationStatus status) => caller.Role switch
     {
-        Roles.Partner => view.Destinations.Contains(caller.Country ?? ""),
-        Roles.Coordinator => view.Status != OperationStatus.Draft || caller.Country == view.Organiser,
-        Roles.Monitor => view.Status != OperationStatus.Draft,
+        Roles.Partner => destinations.Contains(caller.Country ?? ""),
+        Roles.Coordinator => status != OperationStatus.Draft || caller.Country == organiser,
+        Roles.Monitor => status != OperationStatus.Draft,
         _ => true,
     };
 
@@ -36,9 +38,20 @@ public static class OperationAccess
     /// The grain to change and the version its If-Match names (null: no precondition). The grain checks that
     /// version inside its turn, so of two writers holding the same ETag only the first gets through.
     /// </summary>
+    /// <remarks>
+    /// Reads <see cref="IReturnOperationGrain.GetAccess"/>, not the whole view: on an operation being booked that call
+    /// neither waits for the write in flight nor holds the bookings back (issue 13: every booking made it first).
+    /// </remarks>
     public static async Task<(IReturnOperationGrain Operation, long? ExpectedVersion)> ChangeableAsync(IGrainFactory grains, string id, HttpContext http)
     {
-        var view = await VisibleAsync(grains, id, http.User.ToCaller());
-        return (grains.GetGrain<IReturnOperationGrain>(id), ETags.ExpectedVersion(http.Request, view.Version));
+        if (!ApiConventions.IsId(id))
+        {
+            throw new ResourceNotFoundException();
+        }
+        var operation = grains.GetGrain<IReturnOperationGrain>(id);
+        var access = await operation.GetAccess();
+        return access is not null && CanSee(http.User.ToCaller(), access.Organiser, access.Destinations, access.Status)
+            ? (operation, ETags.ExpectedVersion(http.Request, access.Version))
+            : throw new ResourceNotFoundException();
     }
 }

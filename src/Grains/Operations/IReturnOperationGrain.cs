@@ -17,6 +17,16 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<OperationView?> GetView();
 
+    /// <summary>Who may see the operation and its revision, or null if it does not exist: the gateway's check before a change.</summary>
+    /// <remarks>
+    /// Interleaves (issue 13): answered from memory between two decisions, never waiting for a write in flight or holding
+    /// back the bookings, as <see cref="GetView"/> does. The revision may count decisions not yet stored; the change itself
+    /// checks If-Match again when it is decided, so nothing is granted on it.
+    /// </remarks>
+    [AlwaysInterleave]
+    [Alias("GetAccess")]
+    Task<OperationAccessView?> GetAccess();
+
     /// <summary>Moves the lifecycle (organiser only), with the guards of each step.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked in this turn. Null: no precondition.</param>
     /// <exception cref="PreconditionFailedException">The operation's version is not <paramref name="expectedVersion"/>.</exception>

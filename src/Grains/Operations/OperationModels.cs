@@ -154,6 +154,19 @@ public sealed record OperationView(
     [property: Id(16)] bool ManifestShared,
     [property: Id(17)] bool MonitorReportFiled = false);
 
+/// <summary>
+/// What the gateway checks before it asks for a change: who may see the operation (its organiser, destinations and status)
+/// and the revision an If-Match must name. No sums over the bookings, so it costs the same at the 1st and the 600th.
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("ReturnOps.OperationAccessView")]
+public sealed record OperationAccessView(
+    [property: Id(0)] string Organiser,
+    [property: Id(1)] IReadOnlyList<string> Destinations,
+    [property: Id(2)] OperationStatus Status,
+    [property: Id(3)] long Version);
+
 /// <summary>A lifecycle step asked for by the organiser. Confirming without clearance needs <see cref="OverrideClearance"/> and a reason.</summary>
 [GenerateSerializer]
 [Immutable]

@@ -32,6 +32,9 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
 
     public Task<OperationView?> GetView() => Task.FromResult(S.Plan is null ? null : View());
 
+    public Task<OperationAccessView?> GetAccess() =>
+        Task.FromResult(S.Plan is { } plan ? new OperationAccessView(plan.Organiser, plan.Destinations, S.Status, Version) : null);
+
     private void Validate(OperationPlan plan)
     {
         var problems = new List<string>();

@@ -226,6 +226,36 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         Assert.Equal(BookingStatus.Confirmed, (await operation.GetBookings(Caller.CoordinatorOf("AT"))).Single(b => b.Id == requests[^2].Request.BookingId).Status);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_access_check_before_a_change_answers_while_a_write_is_in_flight_and_the_view_waits_for_it(string provider)
+    {
+        await StartProbedAsync(provider);
+        var operation = await AnnouncedAsync(Plan(capacity: 10));
+        var before = (await operation.GetView())!.Version;
+        var (country, request) = (await RequestsAsync(1, _ => 0))[0];
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Probe.HoldNextWrite(OperationType, release.Task);
+
+        var booking = operation.RequestBooking(Caller.CoordinatorOf(country), request);
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        // The booking is decided and its write waits: the gateway's check before the next change answers from memory at once,
+        // with the revision the pending booking moved; the view (a read of stored state) waits for the write.
+        var access = await operation.GetAccess().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((before + 1, OperationStatus.Announced, "AT"), (access!.Version, access.Status, access.Organiser));
+        var view = operation.GetView();
+        var viewAfterTheWrite = view.ContinueWith(_ => release.Task.IsCompleted, TaskScheduler.Default);
+        // Asked after the view, answered at once again: the grain took its messages while the view waits.
+        Assert.Equal(before + 1, (await operation.GetAccess().WaitAsync(TimeSpan.FromSeconds(30)))!.Version);
+        Assert.False(booking.IsCompleted, "the booking is answered after its write");
+
+        release.SetResult();
+        Assert.Equal(BookingStatus.Confirmed, (await booking).Status);
+        Assert.True(await viewAfterTheWrite, "the view waited for the write in flight");
+        Assert.Equal(before + 1, (await view)!.Version);
+        Assert.Null(await Grains.GetGrain<IReturnOperationGrain>("op-none").GetAccess());
+    }
+
     private async Task AssertStoredAsync(IReturnOperationGrain operation, IReadOnlySet<string> expected)
     {
         var stored = await operation.GetBookings(Caller.CoordinatorOf("AT"));

@@ -16,6 +16,7 @@ internal sealed class ProbedStorage(IStorageProvider inner) : IStorageProvider, 
     private readonly Dictionary<string, (long Bytes, long Writes)> _written = new(StringComparer.Ordinal);
     private string? _failType;
     private int _failures;
+    private (string Type, TaskCompletionSource Started, Task Release)? _hold;
 
     public string Name => inner.Name;
     public IGrainStateStore GrainStorage => this;
@@ -41,6 +42,20 @@ internal sealed class ProbedStorage(IStorageProvider inner) : IStorageProvider, 
         }
     }
 
+    /// <summary>
+    /// The next state write of a grain of <paramref name="grainType"/> waits, before it reaches the database, until
+    /// <paramref name="release"/> completes; the returned task completes when that write has started waiting.
+    /// </summary>
+    public Task HoldNextWrite(string grainType, Task release)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _hold = (grainType, started, release);
+        }
+        return started.Task;
+    }
+
     public Task<StoredState> ReadAsync(GrainKey id, CancellationToken cancellationToken) => inner.GrainStorage.ReadAsync(id, cancellationToken);
 
     public async Task<long> WriteAsync(GrainKey id, long expectedVersion, string? payload, TurnEffects effects, CancellationToken cancellationToken)
@@ -52,6 +67,20 @@ internal sealed class ProbedStorage(IStorageProvider inner) : IStorageProvider, 
                 _failures--;
                 throw new StorageUnavailableException("Injected: the database went away during the write.");
             }
+        }
+        (string Type, TaskCompletionSource Started, Task Release)? hold = null;
+        lock (_lock)
+        {
+            if (_hold is { } held && held.Type == id.Type)
+            {
+                hold = held;
+                _hold = null;
+            }
+        }
+        if (hold is { } waiting)
+        {
+            waiting.Started.SetResult();
+            await waiting.Release;
         }
         var version = await inner.GrainStorage.WriteAsync(id, expectedVersion, payload, effects, cancellationToken);
         Count(id.Type, Encoding.UTF8.GetByteCount(payload ?? "") + SizeOf(effects));
