@@ -66,7 +66,15 @@ internal sealed class StateWriteGroup(PostgresStorageProvider provider, Func<Sta
                     _waiting.RemoveRange(0, MaxWrites);
                 }
             }
-            await (group.Count == 1 ? Alone(group[0]) : Together(group));
+            try
+            {
+                await (group.Count == 1 ? Alone(group[0]) : Together(group));
+            }
+            catch (Exception ex)
+            {
+                // Whatever went wrong, the loop goes on (it serves every grain of the silo) and no writer waits forever.
+                group.ForEach(w => w.Done.TrySetException(ex));
+            }
         }
     }
 
@@ -99,6 +107,12 @@ internal sealed class StateWriteGroup(PostgresStorageProvider provider, Func<Sta
         {
             // Nothing of the group was stored: alone, each write succeeds or fails on its own account.
             await Task.WhenAll(group.Select(Alone));
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Not the database's answer (the provider shutting down, say): the group was not stored, and its writers learn why.
+            group.ForEach(w => w.Done.TrySetException(ex));
             return;
         }
         for (var i = 0; i < group.Count; i++)
