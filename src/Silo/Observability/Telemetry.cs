@@ -43,7 +43,7 @@ public static class Telemetry
             })
             .WithTracing(tracing =>
             {
-                // Recording every span costs the hot path (3–4 % of a booking's CPU, issue 13) even with nowhere to send it.
+                // Recording a span for every request, grain call and statement is work on the hot path even with nowhere to send it.
                 // A caller that asks for a trace (a sampled W3C traceparent) always gets one; traces the platform starts itself
                 // are recorded at TraceSampleRatio when a collector is set, and not at all when none is.
                 tracing.SetSampler(new ParentBasedSampler(settings.OtlpUri is null ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(settings.TraceSampleRatio)));
