@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using ReturnOps.Gateway.Hosting;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Tests;
 

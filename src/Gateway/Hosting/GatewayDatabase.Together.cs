@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Hosting;
 

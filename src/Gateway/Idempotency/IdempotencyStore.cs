@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Storage;
 using ReturnOps.Grains.Hosting;
 
 namespace ReturnOps.Gateway.Idempotency;

@@ -1,7 +1,8 @@
-namespace ReturnOps.Gateway.Hosting;
+namespace ReturnOps.Storage;
 
 /// <summary>
-/// Group commit for the gateway's own durable writes (the audit chain, idempotency leases and answers): writes that arrive
+/// Group commit for durable writes that fail or succeed as a group (the gateway's audit chain, idempotency leases and
+/// answers; the dispatcher's marks of delivered messages): writes that arrive
 /// while a group is being committed wait and are committed together by the next one, in arrival order, in one
 /// transaction. Each caller returns once the transaction that holds its write has committed, with its own result, or
 /// with the group's failure: a group that fails has written nothing and fails every write in it.
@@ -17,6 +18,18 @@ public sealed class CommitGroup<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Tas
     private readonly List<Queued> _queued = [];
 
     private sealed record Queued(TWrite Write, TaskCompletionSource<TResult> Done);
+
+    /// <summary>Writes waiting for the group in flight (tests read it to let writers meet).</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_queueLock)
+            {
+                return _queued.Count;
+            }
+        }
+    }
 
     /// <summary>
     /// Queues <paramref name="write"/> and returns its result once its group has committed. Cancelled while still queued,
