@@ -1,140 +1,104 @@
+using System.Runtime.ExceptionServices;
 using Npgsql;
 using Orleans.Storage;
 
 namespace ReturnOps.Storage.Postgres;
 
-/// <summary>One grain's write waiting for its group: the state, its version check, its effects, and its caller.</summary>
-internal sealed record StateWrite(GrainKey Id, long ExpectedVersion, string? Payload, TurnEffects Effects)
-{
-    public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
+/// <summary>One grain's write: the state, its version check and its effects.</summary>
+internal sealed record StateWrite(GrainKey Id, long ExpectedVersion, string? Payload, TurnEffects Effects);
 
 /// <summary>
 /// Group commit across grains (issue 13). In a booking rush every booking reserves its returnees, and each reservation is
 /// its own grain's write: 2.4 transactions per booking, each with its round trips and its commit. Writes that arrive while
-/// a group is being stored wait and go together in the next one: the version checks in one batch, then the effects of
-/// the writes whose check matched in a second, then one commit. Each write keeps its own outcome: a stale version fails
-/// that write alone (<see cref="InconsistentStateException"/>) and writes none of its effects; the others commit. If the
-/// group's transaction fails for any other reason (one write's effect breaks a constraint, a deadlock), nothing of it was
-/// stored and each write is tried again alone, so that only the one at fault fails. A lone write goes as before.
+/// a group is being stored wait and go together in the next one (<see cref="CommitGroup{TWrite, TResult}"/>): the version
+/// checks in one batch, then the effects of the writes whose check matched in a second, then one commit. Unlike the
+/// groups that stand or fall together, each write keeps its own outcome: a stale version fails that write alone
+/// (<see cref="InconsistentStateException"/>) and writes none of its effects; the others commit. If the group's
+/// transaction fails for any other reason (one write's effect breaks a constraint, a deadlock), nothing of it was stored
+/// and each write is tried again alone, so that only the one at fault fails. A lone write goes as before.
 /// </summary>
-internal sealed class StateWriteGroup(PostgresStorageProvider provider, Func<StateWrite, Task<long>> writeAlone, Action<StateWrite, long> stored)
+internal sealed class StateWriteGroup
 {
     /// <summary>Enough to share a commit among a rush's writes, few enough that one batch stays small.</summary>
     public const int MaxWrites = 256;
 
-    private readonly Lock _lock = new();
-    private List<StateWrite> _waiting = [];
-    private bool _flushing;
+    private readonly PostgresStorageProvider _provider;
+    private readonly Func<StateWrite, Task<long>> _writeAlone;
+    private readonly Action<StateWrite, long> _stored;
+    private readonly CommitGroup<StateWrite, Outcome> _group;
 
-    public Task<long> WriteAsync(StateWrite write)
+    /// <summary>A write's own result in its group: the new version, or why it failed.</summary>
+    private sealed record Outcome(long Version, ExceptionDispatchInfo? Failure);
+
+    public StateWriteGroup(PostgresStorageProvider provider, Func<StateWrite, Task<long>> writeAlone, Action<StateWrite, long> stored)
     {
-        lock (_lock)
-        {
-            _waiting.Add(write);
-            if (_flushing)
-            {
-                return write.Done.Task;
-            }
-            _flushing = true;
-        }
-        // On the thread pool, never on the calling grain's scheduler: the loop serves every grain of the silo.
-        _ = Task.Run(FlushLoop);
-        return write.Done.Task;
+        _provider = provider;
+        _writeAlone = writeAlone;
+        _stored = stored;
+        _group = new CommitGroup<StateWrite, Outcome>(WriteGroupAsync, MaxWrites);
     }
 
-    private async Task FlushLoop()
+    public async Task<long> WriteAsync(StateWrite write)
     {
-        while (true)
-        {
-            List<StateWrite> group;
-            lock (_lock)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _flushing = false;
-                    return;
-                }
-                if (_waiting.Count <= MaxWrites)
-                {
-                    group = _waiting;
-                    _waiting = [];
-                }
-                else
-                {
-                    group = _waiting[..MaxWrites];
-                    _waiting.RemoveRange(0, MaxWrites);
-                }
-            }
-            try
-            {
-                await (group.Count == 1 ? Alone(group[0]) : Together(group));
-            }
-            catch (Exception ex)
-            {
-                // Whatever went wrong, the loop goes on (it serves every grain of the silo) and no writer waits forever.
-                group.ForEach(w => w.Done.TrySetException(ex));
-            }
-        }
+        var outcome = await _group.WriteAsync(write, CancellationToken.None);
+        outcome.Failure?.Throw();
+        return outcome.Version;
     }
 
-    private async Task Alone(StateWrite write)
+    private async Task<IReadOnlyList<Outcome>> WriteGroupAsync(IReadOnlyList<StateWrite> group)
     {
-        try
+        if (group.Count == 1)
         {
-            write.Done.SetResult(await writeAlone(write));
+            return [await AloneAsync(group[0])];
         }
-        catch (Exception ex)
-        {
-            write.Done.SetException(ex);
-        }
-    }
-
-    private async Task Together(List<StateWrite> group)
-    {
         bool[] matched;
         try
         {
-            matched = await provider.Guard(() => StoreAsync(group));
-        }
-        catch (StorageUnavailableException ex)
-        {
-            // The server is gone (or the commit's outcome is unknown): every write of the group learns it, as it would alone.
-            group.ForEach(w => w.Done.SetException(ex));
-            return;
+            matched = await _provider.Guard(() => StoreAsync(group));
         }
         catch (Exception ex) when (ex is NpgsqlException)
         {
             // Nothing of the group was stored: alone, each write succeeds or fails on its own account.
-            await Task.WhenAll(group.Select(Alone));
-            return;
+            return await Task.WhenAll(group.Select(AloneAsync));
         }
-        catch (Exception ex)
-        {
-            // Not the database's answer (the provider shutting down, say): the group was not stored, and its writers learn why.
-            group.ForEach(w => w.Done.TrySetException(ex));
-            return;
-        }
+        // The server gone, or a commit whose outcome is unknown, fails the whole group (CommitGroup), as it would each alone.
+        var outcomes = new Outcome[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
             var write = group[i];
             if (matched[i])
             {
                 var version = write.ExpectedVersion + 1;
-                stored(write, version);
-                write.Done.SetResult(version);
+                _stored(write, version);
+                outcomes[i] = new Outcome(version, null);
             }
             else
             {
-                write.Done.SetException(new InconsistentStateException($"Grain {write.Id}: stored version is not {write.ExpectedVersion}."));
+                outcomes[i] = Failed(new InconsistentStateException($"Grain {write.Id}: stored version is not {write.ExpectedVersion}."));
             }
+        }
+        return outcomes;
+    }
+
+    private async Task<Outcome> AloneAsync(StateWrite write)
+    {
+        try
+        {
+            return new Outcome(await _writeAlone(write), null);
+        }
+        catch (Exception ex)
+        {
+            // Not swallowed: the write's caller gets it, with its stack, from WriteAsync.
+            return Failed(ex);
         }
     }
 
+    private static Outcome Failed(Exception ex) => new(0, ExceptionDispatchInfo.Capture(ex));
+
     /// <summary>The version checks, then the effects of the writes that passed, then one commit; true where a check passed.</summary>
-    private async Task<bool[]> StoreAsync(List<StateWrite> group)
+    private async Task<bool[]> StoreAsync(IReadOnlyList<StateWrite> group)
     {
-        await using var connection = await provider.Npgsql.OpenConnectionAsync();
+        await using var connection = await _provider.Npgsql.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await using var states = new NpgsqlBatch(connection, tx);
         foreach (var write in group)
