@@ -192,11 +192,26 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         }
         var confirmed = requests.Take(capacity).ToList();
         var writesBefore = Probe.Written(OperationType).Writes;
+        var revisionBefore = (await operation.GetAccess())!.Version;
 
-        // The confirmed bookings but one are cancelled at once: decided like bookings, stored together.
-        await Task.WhenAll(confirmed.Skip(1).Select(r => Task.Run(() => operation.CancelBooking(Caller.CoordinatorOf(r.Country), r.Request.BookingId))));
+        // The confirmed bookings but one are cancelled at once: decided like bookings, stored together. The first one's
+        // write is held until the others are decided (the access check reads the revision they moved), so the test does
+        // not depend on how fast the calls arrive.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Probe.HoldNextWrite(OperationType, release.Task);
+        Task Cancel((string Country, BookingRequest Request) r) => operation.CancelBooking(Caller.CoordinatorOf(r.Country), r.Request.BookingId);
+        var first = Cancel(confirmed[1]);
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        var others = confirmed.Skip(2).Select(r => Task.Run(() => Cancel(r))).ToList();
+        while ((await operation.GetAccess())!.Version < revisionBefore + capacity - 1)
+        {
+            Assert.DoesNotContain(others, o => o.IsFaulted);
+        }
+        Assert.False(first.IsCompleted, "a cancellation is answered after its write");
+        release.SetResult();
+        await Task.WhenAll([first, .. others]);
 
-        Assert.True(Probe.Written(OperationType).Writes - writesBefore < capacity - 1, "cancellations at once were stored together");
+        Assert.Equal(2, Probe.Written(OperationType).Writes - writesBefore);
         await Cluster.DeactivateDomainGrainsAsync();
         var stored = (await operation.GetBookings(Caller.CoordinatorOf("AT"))).ToDictionary(b => b.Id);
         // The waitlist moved up in arrival order into exactly the seats freed; the last request still waits.
