@@ -33,16 +33,12 @@ public sealed partial class ReturnOperationGrain
         CheckExpectedVersion(expectedVersion);
         CheckOpenForBookings();
         var booking = NewBooking(country, request);
-        var assessed = await Task.WhenAll(request.Returnees.Select(id => Returnee(id).Assess(Context())));
-        var violations = CheckBooking(booking, assessed, country);
-        violations.AddRange(await CheckFamilies(country, request.Returnees, assessed));
-        if (violations.Count > 0)
-        {
-            throw new DomainRuleException(violations);
-        }
-        // Reservations of different bookings overlap: this call interleaves with the other bookings at every await.
-        await ReserveAll(booking.Id, request.Returnees, country);
-        var batch = await Decide(booking, assessed, expectedVersion);
+        // One call per returnee judges and reserves it (a returnee that fails its own rules is not reserved); the rules of
+        // the whole booking are checked on those answers, and a refusal lets the reserved ones go. Reservations of different
+        // bookings overlap: this call interleaves with the other bookings at every await.
+        var reserved = await ReserveAll(booking.Id, request.Returnees, country);
+        await Refuse(booking, reserved, [.. CheckBooking(booking, reserved, country), .. await CheckFamilies(country, request.Returnees, reserved)]);
+        var batch = await Decide(booking, reserved, expectedVersion);
         if (batch is null)
         {
             return await Decided(request.BookingId, country, request.Returnees)!;
@@ -65,7 +61,7 @@ public sealed partial class ReturnOperationGrain
     /// changed; null if the same booking id was decided meanwhile (a retry racing its first attempt, which holds the returnees).
     /// A refusal here lets the returnees go.
     /// </summary>
-    private async Task<BookingBatch?> Decide(Booking booking, Reservation[] assessed, long? expectedVersion)
+    private async Task<BookingBatch?> Decide(Booking booking, Reservation[] reserved, long? expectedVersion)
     {
         await PassGate();
         try
@@ -77,19 +73,19 @@ public sealed partial class ReturnOperationGrain
             }
             CheckExpectedVersion(expectedVersion);
             CheckOpenForBookings();
-            if (CheckBooking(booking, assessed, booking.Country) is { Count: > 0 } violations)
+            if (CheckBooking(booking, reserved, booking.Country) is { Count: > 0 } violations)
             {
                 throw new DomainRuleException(violations);
             }
         }
         catch (Exception)
         {
-            await Task.WhenAll(assessed.Select(r => Returnee(r.ReturneeId).Release(new BookingRef(Id, booking.Id))));
+            await ReleaseReserved(booking.Id, reserved);
             throw;
         }
         return Enlist(booking, () =>
         {
-            booking.Returnees = [.. assessed.Select(r => new BookedReturnee { Id = r.ReturneeId, FamilyGroup = r.FamilyGroup, Forced = r.Forced })];
+            booking.Returnees = [.. reserved.Select(r => new BookedReturnee { Id = r.ReturneeId, FamilyGroup = r.FamilyGroup, Forced = r.Forced })];
             booking.Recount();
             booking.Sequence = ++S.NextSequence;
             S.Bookings.Add(booking);
@@ -255,17 +251,25 @@ public sealed partial class ReturnOperationGrain
         Observers = request.Observers,
     };
 
-    /// <summary>Holds every returnee; if one was taken meanwhile, lets the others go and refuses the booking.</summary>
-    private async Task ReserveAll(string bookingId, IReadOnlyList<string> returnees, string country)
+    /// <summary>Each returnee judged and, if it passes its own rules, reserved for the booking: one call per returnee.</summary>
+    private Task<Reservation[]> ReserveAll(string bookingId, IReadOnlyList<string> returnees, string country)
     {
         var reference = new BookingRef(Id, bookingId);
-        var results = await Task.WhenAll(returnees.Select(id => Returnee(id).Reserve(reference, country, Context())));
-        if (results.Any(r => !r.Reserved))
+        return Task.WhenAll(returnees.Select(id => Returnee(id).Reserve(reference, country, Context())));
+    }
+
+    /// <summary>The booking is refused for <paramref name="violations"/>, if any: its reserved returnees are let go first.</summary>
+    private async Task Refuse(Booking booking, Reservation[] reserved, List<RuleViolation> violations)
+    {
+        if (violations.Count > 0)
         {
-            await Task.WhenAll(results.Where(r => r.Reserved).Select(r => Returnee(r.ReturneeId).Release(reference)));
-            throw new DomainRuleException([.. results.SelectMany(r => r.Violations)]);
+            await ReleaseReserved(booking.Id, reserved);
+            throw new DomainRuleException(violations);
         }
     }
+
+    private Task ReleaseReserved(string bookingId, Reservation[] reserved) =>
+        Task.WhenAll(reserved.Where(r => r.Reserved).Select(r => Returnee(r.ReturneeId).Release(new BookingRef(Id, bookingId))));
 
     private Task ReleaseAll(Booking booking) =>
         Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Release(new BookingRef(Id, booking.Id))));

@@ -25,7 +25,7 @@ public interface IReturneeGrain : IGrainWithStringKey
     [Alias("Assess")]
     Task<Reservation> Assess(EligibilityContext context);
 
-    /// <summary>Holds the returnee for one booking if eligible and free; idempotent per booking.</summary>
+    /// <summary>Judges the returnee for one booking and holds it if eligible and free (the judgment comes back either way); idempotent per booking.</summary>
     [Alias("Reserve")]
     Task<Reservation> Reserve(BookingRef booking, string bookingCountry, EligibilityContext context);
 

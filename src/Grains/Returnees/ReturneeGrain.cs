@@ -87,18 +87,20 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
 
     public async Task<Reservation> Reserve(BookingRef booking, string bookingCountry, EligibilityContext context)
     {
-        if (S.Owner is null || S.Case is null || S.Owner != bookingCountry)
+        if (S.Owner is null || S.Owner != bookingCountry)
         {
             return Refuse(RuleCode.Validation, "Returnee not found for this country.");
         }
-        if (S.Booking is not null && S.Booking != booking)
-        {
-            return Refuse(RuleCode.AlreadyBooked, "The returnee already holds a seat in another booking.");
-        }
+        // The whole judgment comes back even when the returnee is not reserved: the operation checks the booking's own
+        // rules (escorts for the forced, families, destinations) on it and names every violation in one refusal.
         var judged = Judge(context, reserved: false);
         if (judged.Violations.Count > 0)
         {
             return judged;
+        }
+        if (S.Booking is not null && S.Booking != booking)
+        {
+            return judged with { Violations = [new RuleViolation(RuleCode.AlreadyBooked, "The returnee already holds a seat in another booking.")] };
         }
         if (S.Booking != booking)
         {

@@ -148,6 +148,11 @@ public sealed class BookingPropertyTests(SharedPostgres postgres) : DomainTestBa
         if (refusal is not null)
         {
             Assert.Contains(refusal, await RulesOf(() => operation.RequestBooking(Caller.CoordinatorOf(country), request)));
+            // Each returnee was judged and reserved in one call; the booking's own rules refused it, so none stays held.
+            foreach (var returnee in returnees)
+            {
+                Assert.Null((await Grains.GetGrain<IReturneeGrain>(returnee).Get())!.Booking);
+            }
             return null;
         }
         await operation.RequestBooking(Caller.CoordinatorOf(country), request);
