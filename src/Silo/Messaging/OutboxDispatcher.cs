@@ -32,6 +32,13 @@ public sealed partial class OutboxDispatcher(
             FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
         });
     private readonly ConcurrentDictionary<Task, byte> _runningLanes = new();
+
+    /// <summary>
+    /// Lanes sending now. <see cref="MessagingOptions.MaxConcurrentLanes"/> bounds these, not the lanes that have sent and
+    /// only wait for their mark: a claim fills a slot while the last lane's mark is in flight. The marked lane cannot be
+    /// claimed again meanwhile (its rows are still leased to this replica), so per-lane order is unchanged.
+    /// </summary>
+    private int _sendingLanes;
     private readonly ConcurrentDictionary<string, CircuitWaiters> _circuitWaiters = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stopping;
     private Task? _loop;
@@ -93,7 +100,7 @@ public sealed partial class OutboxDispatcher(
     {
         while (!stopping.IsCancellationRequested)
         {
-            var free = Math.Min(options.MaxConcurrentLanes - _runningLanes.Count, options.LanesPerClaim);
+            var free = Math.Min(options.MaxConcurrentLanes - Volatile.Read(ref _sendingLanes), options.LanesPerClaim);
             var claimed = 0;
             if (free > 0)
             {
@@ -133,11 +140,22 @@ public sealed partial class OutboxDispatcher(
 
     private void StartLane(Lane lane, CancellationToken stopping)
     {
-        var task = Task.Run(() => DeliverLaneAsync(lane, stopping), CancellationToken.None);
+        Interlocked.Increment(ref _sendingLanes);
+        var slotFreed = 0;
+        void FreeSlot()
+        {
+            if (Interlocked.Exchange(ref slotFreed, 1) == 0)
+            {
+                Interlocked.Decrement(ref _sendingLanes);
+                Wake();
+            }
+        }
+        var task = Task.Run(() => DeliverLaneAsync(lane, cancellationToken: stopping, sent: FreeSlot), CancellationToken.None);
         _runningLanes.TryAdd(task, 0);
         task.ContinueWith(t =>
         {
             _runningLanes.TryRemove(t, out _);
+            FreeSlot();
             Wake();
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -219,9 +237,10 @@ public sealed partial class OutboxDispatcher(
     /// Sends a lane's claimed messages one after another: each only after the one before it was answered (acknowledged by
     /// every matching subscription, or ended as unrouted or dead). What they came to is kept in memory and written for the
     /// whole batch when the lane stops (at its end, at its first failure, or when the replica stops), in one statement with
-    /// the batches of the other lanes that stop meanwhile (<see cref="OutboxMarks"/>).
+    /// the batches of the other lanes that stop meanwhile (<see cref="OutboxMarks"/>). <paramref name="sent"/> is called when
+    /// the lane stops sending, before that mark.
     /// </summary>
-    private async Task DeliverLaneAsync(Lane lane, CancellationToken cancellationToken)
+    private async Task DeliverLaneAsync(Lane lane, CancellationToken cancellationToken, Action? sent = null)
     {
         var completed = new List<CompletedMessage>(lane.Rows.Count);
         var next = 0; // the first row neither completed nor rescheduled
@@ -254,6 +273,7 @@ public sealed partial class OutboxDispatcher(
         {
             LogLaneFailed(logger, lane.Rows[0].Destination, lane.Rows[0].Lane, ex);
         }
+        sent?.Invoke();
         // Whatever stopped the lane, what it sent is marked and only what it did not send is handed back. If the mark
         // fails, those messages are handed back too and sent again under the same ids (at least once).
         var unsent = lane.Rows.Skip(next).Select(r => r.Id);

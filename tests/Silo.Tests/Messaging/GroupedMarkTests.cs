@@ -88,6 +88,48 @@ public sealed class GroupedMarkTests(SharedPostgres postgres) : MessagingTestBas
     }
 
     /// <summary>
+    /// A lane that has sent its batch and waits for its mark no longer holds one of <c>MaxConcurrentLanes</c>: another lane is
+    /// claimed and sent meanwhile. The lane being marked is not claimed again (its rows stay leased until the mark), so
+    /// nothing is sent twice and order per lane holds.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_lane_waiting_for_its_mark_frees_its_slot_for_another_lane_and_is_not_claimed_again(string provider)
+    {
+        var (storage, cluster) = await StartAsync(provider);
+        var options = TestOptions();
+        options.MaxConcurrentLanes = 1;
+        options.LanesPerClaim = 1;
+        MarkingStore? marks = null;
+        var node = Node(cluster, 0, options, wrap: s => marks = new MarkingStore(s));
+        var partner = await PartnerAsync();
+        await Subscribe(node, "AT", partner);
+        await node.Publish("AT", "op-1", 1, 3);
+        await node.Publish("AT", "op-2", 1, 3);
+        marks!.HoldFirst();
+
+        await node.Dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            // The one slot sent the first lane, whose mark is held, then went on to the second lane.
+            await Eventually.True(() => partner.Received.Count == 6, "the second lane sent while the first lane's mark was held");
+            Assert.Equal(3, Assert.Single(marks.Calls).Count);
+        }
+        finally
+        {
+            // Released on failure too: the dispatcher's stop waits for the held lane.
+            marks.Release();
+        }
+        await Eventually.True(async () => await storage.ScalarAsync("SELECT count(*) FROM outbox WHERE status = 'delivered' AND claimed_by IS NULL") == 6,
+            "both lanes marked delivered");
+        await node.Dispatcher.StopAsync();
+
+        Assert.Equal(6, partner.Received.Count); // none sent twice
+        var applied = AppliedPerLane(partner);
+        Assert.All(Enumerable.Range(1, 2), lane => Assert.Equal([1, 2, 3], applied[$"op-{lane}"]));
+    }
+
+    /// <summary>
     /// Any lanes, partner answers and failing marks, with every claimed lane sending at once (so their marks meet): each
     /// message ends delivered and is applied once, in its lane's order, and every failed mark left its rows pending.
     /// </summary>
