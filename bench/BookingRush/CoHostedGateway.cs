@@ -1,15 +1,13 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using ReturnOps.Bench;
 using ReturnOps.Gateway.Hosting;
 
 namespace ReturnOps.BookingRush;
 
 /// <summary>
-/// One silo co-hosted with the gateway (<see cref="GatewayApp.Build"/>, Production environment) on Kestrel in this
-/// process, over a database of its own. Restarted before the rush, so that the rush meets cold grains as it would days
+/// One silo co-hosted with the gateway (<see cref="GatewayApp.Build"/>, started as every bench starts it:
+/// <see cref="BenchGatewayApp"/>) in this process, over a database of its own. Restarted before the rush, so that the rush meets cold grains as it would days
 /// after registration.
 /// </summary>
 public sealed class CoHostedGateway : IReturnOpsHost
@@ -48,32 +46,9 @@ public sealed class CoHostedGateway : IReturnOpsHost
 
     public ValueTask DisposeAsync() => new(StopAppAsync());
 
-    private async Task StartAppAsync()
-    {
-        _app = GatewayApp.Build([], builder =>
-        {
-            builder.Environment.EnvironmentName = "Production";
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = "Postgres",
-                ["Storage:ConnectionString"] = _connectionString,
-                ["Auth:SigningKey"] = IReturnOpsHost.SigningKey,
-                // Per caller (one token per country here); the default would refuse a clerk room's worth of requests.
-                ["Gateway:RateLimitPermits"] = "100000000",
-                ["Gateway:SeedDemoData"] = "false",
-                ["Silo:Dashboard"] = _dashboard ? "true" : "false",
-            });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            // Errors only (to standard error), so that a 503 or 500 in a run can be traced to its cause.
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Error).SetMinimumLevel(LogLevel.Error);
-        });
-        await _app.StartAsync();
-    }
+    private async Task StartAppAsync() =>
+        _app = await BenchGatewayApp.StartAsync("Postgres", _connectionString, IReturnOpsHost.SigningKey,
+            new Dictionary<string, string?> { ["Silo:Dashboard"] = _dashboard ? "true" : "false" });
 
-    private async Task StopAppAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    private Task StopAppAsync() => BenchGatewayApp.StopAsync(_app);
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -5,7 +6,7 @@ using Npgsql;
 namespace ReturnOps.Storage.Postgres;
 
 /// <summary>PostgreSQL behind the runtime: the production and multi-replica provider.</summary>
-public sealed class PostgresStorageProvider : IStorageProvider
+public sealed class PostgresStorageProvider : IStorageProvider, IGrainStateDatabase
 {
     // Any constant shared by every replica: migrations run under this advisory lock, one replica at a time.
     private const long MigrationLockKey = 0x52_65_74_4F_70_73;
@@ -28,7 +29,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
         listening.UseLoggerFactory(loggerFactory);
         listening.ConnectionStringBuilder.Pooling = false;
         _listening = listening.Build();
-        GrainStorage = new PostgresGrainStateStore(this, origin);
+        GrainStorage = new GrainStateStore(this, origin, groupCommits: true);
         ChangeFeed = new PostgresChangeFeed(this, loggerFactory.CreateLogger<PostgresChangeFeed>());
         OutboxSignal = new PostgresOutboxSignal(this, loggerFactory.CreateLogger<PostgresOutboxSignal>());
     }
@@ -41,7 +42,7 @@ public sealed class PostgresStorageProvider : IStorageProvider
     /// <summary>Unpooled connections for LISTEN (the change feed, the outbox signal).</summary>
     internal NpgsqlDataSource Listening => _listening;
 
-    public System.Data.Common.DbDataSource DataSource => _dataSource;
+    public DbDataSource DataSource => _dataSource;
     internal PostgresOutboxSignal OutboxSignal { get; }
 
     public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
@@ -87,6 +88,29 @@ public sealed class PostgresStorageProvider : IStorageProvider
         await command.ExecuteScalarAsync(cancellationToken);
         return 0;
     });
+
+    Task<T> IGrainStateDatabase.ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await read(connection);
+    });
+
+    Task<T> IGrainStateDatabase.WriteAsync<T>(bool transaction, Func<DbConnection, DbTransaction?, Task<T>> write,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // Npgsql sends BEGIN with the first batch and COMMIT on its own: a transaction costs the commit's round trip, which a
+        // lone statement, committing by itself, does without. Disposed uncommitted (the write threw), it rolls back.
+        await using var tx = transaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var result = await write(connection, tx);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(cancellationToken);
+        }
+        return result;
+    });
+
+    void IGrainStateDatabase.MessagesStored() => OutboxSignal.Ring();
 
     public async ValueTask DisposeAsync()
     {

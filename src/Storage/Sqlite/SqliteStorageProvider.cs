@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace ReturnOps.Storage.Sqlite;
@@ -7,7 +8,7 @@ namespace ReturnOps.Storage.Sqlite;
 /// (BEGIN IMMEDIATE) so that two writers never deadlock upgrading a read lock, and an in-process gate
 /// queues them instead of letting them spin on SQLITE_BUSY.
 /// </summary>
-public sealed class SqliteStorageProvider : IStorageProvider
+public sealed class SqliteStorageProvider : IStorageProvider, IGrainStateDatabase
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -17,7 +18,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         _connectionString = builder.ToString();
         DataSource = SqliteFactory.Instance.CreateDataSource(_connectionString);
-        GrainStorage = new SqliteGrainStateStore(this, origin);
+        GrainStorage = new GrainStateStore(this, origin, groupCommits: false);
         ChangeFeed = InProcessChangeFeed.For(Path.GetFullPath(builder.DataSource));
     }
 
@@ -29,7 +30,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
     /// Plain access to the database file. Writers here bypass the in-process write gate and rely on
     /// SQLite's busy timeout instead; keep their transactions short.
     /// </summary>
-    public System.Data.Common.DbDataSource DataSource { get; }
+    public DbDataSource DataSource { get; }
 
     public async Task MigrateAsync(IEnumerable<Migration> migrations, CancellationToken cancellationToken)
     {
@@ -113,6 +114,21 @@ public sealed class SqliteStorageProvider : IStorageProvider
         {
             _writeGate.Release();
         }
+    }
+
+    async Task<T> IGrainStateDatabase.ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await read(connection);
+    }
+
+    /// <summary>Always in an immediate transaction behind the write gate: here that is how writers take turns, not a cost.</summary>
+    Task<T> IGrainStateDatabase.WriteAsync<T>(bool transaction, Func<DbConnection, DbTransaction?, Task<T>> write,
+        CancellationToken cancellationToken) => WriteAsync((connection, tx) => write(connection, tx), cancellationToken);
+
+    /// <summary>Nobody to wake: SQLite's dispatcher is in this process and polls (<c>SqliteMessagingStore.ListenAsync</c>).</summary>
+    void IGrainStateDatabase.MessagesStored()
+    {
     }
 
     internal static async Task Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken)

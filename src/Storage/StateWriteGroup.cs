@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Runtime.ExceptionServices;
-using Npgsql;
 using Orleans.Storage;
 
-namespace ReturnOps.Storage.Postgres;
+namespace ReturnOps.Storage;
 
 /// <summary>One grain's write: the state, its version check and its effects.</summary>
 internal sealed record StateWrite(GrainKey Id, long ExpectedVersion, string? Payload, TurnEffects Effects);
@@ -15,14 +15,15 @@ internal sealed record StateWrite(GrainKey Id, long ExpectedVersion, string? Pay
 /// groups that stand or fall together, each write keeps its own outcome: a stale version fails that write alone
 /// (<see cref="InconsistentStateException"/>) and writes none of its effects; the others commit. If the group's
 /// transaction fails for any other reason (one write's effect breaks a constraint, a deadlock), nothing of it was stored
-/// and each write is tried again alone, so that only the one at fault fails. A lone write goes as before.
+/// and each write is tried again alone, so that only the one at fault fails. A lone write goes as before. The statements
+/// are the store's (<see cref="GrainStateCommands"/>); the connection, its transaction and its failures are the database's.
 /// </summary>
 internal sealed class StateWriteGroup
 {
     /// <summary>Enough to share a commit among a rush's writes, few enough that one batch stays small.</summary>
     public const int MaxWrites = 256;
 
-    private readonly PostgresStorageProvider _provider;
+    private readonly IGrainStateDatabase _database;
     private readonly Func<StateWrite, Task<long>> _writeAlone;
     private readonly Action<StateWrite, long> _stored;
     private readonly CommitGroup<StateWrite, Outcome> _group;
@@ -30,9 +31,9 @@ internal sealed class StateWriteGroup
     /// <summary>A write's own result in its group: the new version, or why it failed.</summary>
     private sealed record Outcome(long Version, ExceptionDispatchInfo? Failure);
 
-    public StateWriteGroup(PostgresStorageProvider provider, Func<StateWrite, Task<long>> writeAlone, Action<StateWrite, long> stored)
+    public StateWriteGroup(IGrainStateDatabase database, Func<StateWrite, Task<long>> writeAlone, Action<StateWrite, long> stored)
     {
-        _provider = provider;
+        _database = database;
         _writeAlone = writeAlone;
         _stored = stored;
         _group = new CommitGroup<StateWrite, Outcome>(WriteGroupAsync, MaxWrites);
@@ -54,9 +55,9 @@ internal sealed class StateWriteGroup
         bool[] matched;
         try
         {
-            matched = await _provider.Guard(() => StoreAsync(group));
+            matched = await _database.WriteAsync(transaction: true, (connection, tx) => StoreAsync(connection, tx, group), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is NpgsqlException)
+        catch (DbException)
         {
             // Nothing of the group was stored: alone, each write succeeds or fails on its own account.
             return await Task.WhenAll(group.Select(AloneAsync));
@@ -74,7 +75,7 @@ internal sealed class StateWriteGroup
             }
             else
             {
-                outcomes[i] = Failed(new InconsistentStateException($"Grain {write.Id}: stored version is not {write.ExpectedVersion}."));
+                outcomes[i] = Failed(GrainStateStore.Stale(write));
             }
         }
         return outcomes;
@@ -95,35 +96,13 @@ internal sealed class StateWriteGroup
 
     private static Outcome Failed(Exception ex) => new(0, ExceptionDispatchInfo.Capture(ex));
 
-    /// <summary>The version checks, then the effects of the writes that passed, then one commit; true where a check passed.</summary>
-    private async Task<bool[]> StoreAsync(IReadOnlyList<StateWrite> group)
+    /// <summary>The version checks, then the effects of the writes that passed, in the group's transaction; true where a check passed.</summary>
+    private static async Task<bool[]> StoreAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<StateWrite> group)
     {
-        await using var connection = await _provider.Npgsql.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using var states = new NpgsqlBatch(connection, tx);
-        foreach (var write in group)
-        {
-            states.BatchCommands.Add(PostgresGrainStateStore.StateCommand(write.Id, write.ExpectedVersion, write.Payload));
-        }
-        await states.ExecuteNonQueryAsync();
-        var matched = new bool[group.Count];
-        for (var i = 0; i < group.Count; i++)
-        {
-            matched[i] = states.BatchCommands[i].RecordsAffected == 1;
-        }
-        await using var effects = new NpgsqlBatch(connection, tx);
-        for (var i = 0; i < group.Count; i++)
-        {
-            if (matched[i])
-            {
-                PostgresGrainStateStore.AddEffects(effects, group[i].Effects);
-            }
-        }
-        if (effects.BatchCommands.Count > 0)
-        {
-            await effects.ExecuteNonQueryAsync();
-        }
-        await tx.CommitAsync();
+        var checks = await GrainStateCommands.RunAsync(connection, transaction, [.. group.Select(GrainStateCommands.State)], CancellationToken.None);
+        var matched = checks.Select(rows => rows == 1).ToArray();
+        await GrainStateCommands.RunAsync(connection, transaction,
+            [.. group.Where((_, i) => matched[i]).SelectMany(write => GrainStateCommands.Effects(write.Effects))], CancellationToken.None);
         return matched;
     }
 }
