@@ -1,3 +1,4 @@
+using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
@@ -140,6 +141,10 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         }
         // A referral's text about the person goes with the case; its steps and amounts stay as counts (rule 18).
         await EraseReferrals();
+        foreach (var request in S.IdentificationRequests)
+        {
+            await GrainFactory.GetGrain<IIdentificationRequestGrain>(request).Erase();
+        }
         // Only the owner and the fact of erasure remain: statistics were counted elsewhere, as numbers.
         S.Consent = null;
         S.Case = null;
@@ -149,6 +154,16 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         S.Erased = true;
         await Save();
         return true;
+    }
+
+    public async Task RecordIdentificationRequest(string requestId)
+    {
+        if (S.Erased || S.IdentificationRequests.Contains(requestId))
+        {
+            return;
+        }
+        S.IdentificationRequests.Add(requestId);
+        await Save();
     }
 
     public async Task RecordReadmission(string destination, string status)

@@ -5,7 +5,7 @@ const statuses = {
   Waitlisted: 'Waitlisted', Suspended: 'Suspended', Available: 'Available', Ineligible: 'Not eligible', Booked: 'Booked',
   Erased: 'Erased', Pending: 'Waiting for a reply', Accepted: 'Accepted', Refused: 'Refused', Lapsed: 'Lapsed (no reply in time)',
   AwaitingIdentity: 'Waiting for identification', AwaitingDocument: 'Identity confirmed, waiting for the travel document',
-  DocumentIssued: 'Travel document issued',
+  DocumentIssued: 'Travel document issued', Withdrawn: 'Withdrawn: the case was erased',
   NotANational: 'Not a national', IdentityNotEstablished: 'Identity not established', InsufficientEvidence: 'Evidence insufficient',
   Other: 'Other reason',
   // Reintegration referrals (rule 18) and their follow-ups.
