@@ -61,6 +61,39 @@ public sealed class IdentificationErasureTests(SharedPostgres postgres) : Gatewa
         Assert.Equal(0, await host.Storage.ScalarAsync("SELECT COUNT(*) FROM grain_state WHERE payload LIKE '%P-ERASE-77%'"));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Retention_reaches_the_identification_requests_of_the_cases_it_erases(string provider)
+    {
+        var clock = GatewayHost.NewClock();
+        var host = await StartAsync(provider, clock, settings: new Dictionary<string, string?> { ["Grains:RetentionDays"] = "3" });
+        var at = host.Token("coordinator", "AT");
+        var al = host.Token("partner", "AL");
+        var operation = await Demo.CreateOperationAsync(host, at, clock.GetUtcNow(), ["AL"]);
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-RET-ID-1");
+        var id = await SendAsync(host, at, returnee, "AL");
+        Ok(await host.PostAsync($"/api/v1/identification-requests/{id}/confirm", al, new { }));
+        Ok(await host.PostAsync($"/api/v1/identification-requests/{id}/document", al,
+            new { kind = "Passport", number = "P-RET-88", validFrom = Day(clock.GetUtcNow()), validUntil = Day(clock.GetUtcNow().AddYears(2)) }));
+        Assert.Equal(HttpStatusCode.Created, (await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, Demo.Booking([returnee], 2, 1))).Status);
+        Ok(await host.PostAsync($"/api/v1/operations/{operation}/status", at, new { to = "Cancelled", reason = "aircraft unavailable" }));
+
+        // Retention runs in the operation, which never calls a request: the case's durable message carries the erasure to it.
+        clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        await Eventually.True(async () =>
+        {
+            // The dispatcher's poll waits on the domain clock (SQLite has no wake-up signal): a few seconds of it pass per look.
+            clock.Advance(TimeSpan.FromSeconds(5));
+            await host.FireDueRemindersAsync();
+            var answer = await host.GetAsync($"/api/v1/identification-requests/{id}", al);
+            return answer.Json.GetProperty("request").GetProperty("documentNumber").ValueKind == JsonValueKind.Null;
+        }, "the erasure of the case reaching its identification request");
+        var read = await host.GetAsync($"/api/v1/identification-requests/{id}", at);
+        Assert.Equal(JsonValueKind.Null, read.Json.GetProperty("person").ValueKind);
+        Assert.DoesNotContain("P-RET-88", read.Body);
+        Assert.Equal(0, await host.Storage.ScalarAsync("SELECT COUNT(*) FROM grain_state WHERE payload LIKE '%P-RET-88%'"));
+    }
+
     private static async Task<string> SendAsync(GatewayHost host, string token, string returnee, string destination)
     {
         var answer = await host.PostAsync($"/api/v1/returnees/{returnee}/identification-requests", token, new { destination });

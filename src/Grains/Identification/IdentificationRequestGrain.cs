@@ -13,6 +13,9 @@ public sealed partial class IdentificationRequestGrain(
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     : DomainGrain, IIdentificationRequestGrain, IRemindable
 {
+    /// <summary>The route of <c>grain:identification-request/{id}</c>: the case's erasure (<c>returnee.erased</c>).</summary>
+    public const string Route = "identification-request";
+
     private const string StepDue = "step-due";
     private const int MaxNumberLength = 40;
     private const int MaxTextLength = 1000;

@@ -51,6 +51,11 @@ public interface IReturneeGrain : IGrainWithStringKey
     [Alias("RecordIdentificationRequest")]
     Task RecordIdentificationRequest(string requestId);
 
+    /// <summary>The ids of the identification requests about the case, also after erasure (ids are no personal data).</summary>
+    [ReadOnly]
+    [Alias("IdentificationRequests")]
+    Task<IReadOnlyList<string>> IdentificationRequests();
+
     /// <summary>Records the state of a readmission request for a destination (called by the request).</summary>
     [Alias("RecordReadmission")]
     Task RecordReadmission(string destination, string status);

@@ -82,6 +82,8 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         return suspended;
     }
 
+    public Task<IReadOnlyList<string>> IdentificationRequests() => Task.FromResult<IReadOnlyList<string>>([.. S.IdentificationRequests]);
+
     public Task<ReturneeView?> Get() => Task.FromResult(S.Owner is null ? null : View());
 
     public Task<Reservation> Assess(EligibilityContext context) => Task.FromResult(Judge(context, reserved: false));
@@ -141,9 +143,12 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         }
         // A referral's text about the person goes with the case; its steps and amounts stay as counts (rule 18).
         await EraseReferrals();
+        // An identification request calls the case (and through it the operation), so it is never called from here: a durable
+        // message in the same write as the erasure reaches it, and the caller relays at once (CaseErasure).
         foreach (var request in S.IdentificationRequests)
         {
-            await GrainFactory.GetGrain<IIdentificationRequestGrain>(request).Erase();
+            EnqueueMessage(Outbox.Message(Destination.Grain(IdentificationRequestGrain.Route, request), request, "returnee.erased",
+                new Notification("returnee.erased", ReturneeId: GetPrimaryKeyString()), clock.GetUtcNow()));
         }
         // Only the owner and the fact of erasure remain: statistics were counted elsewhere, as numbers.
         S.Consent = null;
@@ -158,7 +163,12 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
 
     public async Task RecordIdentificationRequest(string requestId)
     {
-        if (S.Erased || S.IdentificationRequests.Contains(requestId))
+        if (S.Erased || S.Owner is null)
+        {
+            // Erased between the request's check and this call: no request may be opened about it.
+            throw new ResourceNotFoundException($"Returnee {GetPrimaryKeyString()} not found.");
+        }
+        if (S.IdentificationRequests.Contains(requestId))
         {
             return;
         }
