@@ -53,6 +53,8 @@ public sealed class IdentificationErasureTests(SharedPostgres postgres) : Gatewa
                 Assert.DoesNotContain("P-ERASE-77", answer.Body);
             }
         }
+        Assert.Contains("identification.withdrawn", (await host.GetAsync("/api/v1/notifications", rs)).Body);
+        Assert.DoesNotContain("identification.withdrawn", (await host.GetAsync("/api/v1/notifications", al)).Body);
         // The withdrawn request takes no answer: nothing about the person can be recorded on it again.
         var late = await host.PostAsync($"/api/v1/identification-requests/{open}/confirm", rs, new { });
         Assert.True(late.Status == HttpStatusCode.Conflict, late.ToString());

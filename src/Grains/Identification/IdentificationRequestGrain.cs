@@ -122,6 +122,12 @@ public sealed partial class IdentificationRequestGrain(
             Document = null,
         };
         await ForgetReminder(StepDue);
+        if (open)
+        {
+            // The destination may be asking its embassy or registers: it is told to stop (ids and status only).
+            await Save("identification.withdrawn", request.Destination);
+            return;
+        }
         WriteReadModel(IdentificationSchema.Row(state.State.Request));
         await state.WriteStateAsync();
     }
