@@ -13,6 +13,8 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture)
     [InlineData(null, null, "#/")]
     [InlineData("secretariat", null, "#/board")]
     [InlineData("secretariat", null, "#/statistics")]
+    [InlineData("admin", null, "#/statistics")]
+    [InlineData("admin", null, "#/reintegration-providers")]
     [InlineData("coordinator", "AT", "#/coordinator")]
     [InlineData("coordinator", "AT", "#/organiser")]
     [InlineData("partner", "NG", "#/partner")]

@@ -28,10 +28,10 @@ public static class Policies
     public const string Coordinator = "coordinator";
     public const string Partner = "partner";
     public const string Admin = "admin";
-    public const string Secretariat = "secretariat";
     public const string Oversight = "fro-or-admin";
     public const string CountryActor = "coordinator-or-partner";
     public const string Staffing = "secretariat-or-coordinator";
+    public const string StaffingAndAdmin = "secretariat-coordinator-or-admin";
     public const string Participant = "coordinator-partner-or-monitor";
     public const string Monitor = "monitor";
     public const string Operators = "admin-or-secretariat";

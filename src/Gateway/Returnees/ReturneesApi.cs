@@ -151,7 +151,7 @@ public static class ReturneesApi
     private static async Task<NoContent> EraseAsync(string id, HttpContext http, IGrainFactory grains, IdempotencyStore replays)
     {
         await OwnedAsync(id, http, grains);
-        await grains.GetGrain<IReturneeGrain>(id).Erase(null);
+        await grains.EraseReturneeAsync(id);
         await replays.ForgetResponsesMentioningAsync(id, http.RequestAborted);
         return TypedResults.NoContent();
     }

@@ -26,7 +26,7 @@ public sealed record ReintegrationCount(
     long FollowUps6Reached,
     long FollowUps12Reached);
 
-/// <summary>A year's reintegration figures: every state's for the secretariat, the caller's own for a coordinator.</summary>
+/// <summary>A year's reintegration figures: every state's for the secretariat and the admin, the caller's own for a coordinator.</summary>
 public sealed record ReintegrationStatistics(int Year, long Referrals, long Accepted, long AssistanceDeliveries, decimal AssistanceEur,
     long FollowUps6Reached, long FollowUps12Reached, IReadOnlyList<ReintegrationCount> ByStateAndDestination);
 
@@ -34,7 +34,7 @@ public static class ReintegrationStatisticsApi
 {
     public static IEndpointRouteBuilder MapReintegrationStatisticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapApiGroup("/statistics", "Statistics").MapGet("/reintegration", GetAsync).RequireAuthorization(Policies.Staffing)
+        app.MapApiGroup("/statistics", "Statistics").MapGet("/reintegration", GetAsync).RequireAuthorization(Policies.StaffingAndAdmin)
             .WithSummary("A year's reintegration referrals, assistance and follow-ups by state and destination");
         return app;
     }
@@ -48,7 +48,7 @@ public static class ReintegrationStatisticsApi
             throw RequestProblemException.BadRequest("year must be between 2000 and 2200.");
         }
         var caller = http.User.ToCaller();
-        // A coordinator sees its own state's figures; the secretariat every state's.
+        // A coordinator sees its own state's figures; the secretariat and the admin (the statistics page's oversight) every state's.
         var owner = caller.Role == Roles.Coordinator ? caller.CountryOf() : null;
         var rows = await database.RunAsync(async connection =>
         {

@@ -42,7 +42,9 @@ public static class StatisticsApi
 {
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapApiGroup("/statistics", "Statistics").MapGet("/", GetAsync).RequireAuthorization(Policies.Secretariat).WithSummary("A year's counts for the secretariat");
+        // The admin's oversight opens the same statistics page as the secretariat: counts only, no personal data (domain rule 16).
+        app.MapApiGroup("/statistics", "Statistics").MapGet("/", GetAsync).RequireAuthorization(Policies.Operators)
+            .WithSummary("A year's counts for the secretariat and the admin");
         return app;
     }
 

@@ -27,6 +27,13 @@ public interface IIdentificationRequestGrain : IGrainWithStringKey
     [Alias("RequestReissue")]
     Task<IdentificationRequestView> RequestReissue(Caller caller);
 
+    /// <summary>
+    /// The case was erased (rule 15): the document's number and dates and the refusal's text go; ids, status, codes and times
+    /// stay as counts. The request takes no further step.
+    /// </summary>
+    [Alias("Erase")]
+    Task Erase();
+
     /// <summary>The request, or null.</summary>
     [ReadOnly]
     [Alias("Get")]

@@ -16,6 +16,9 @@ public enum IdentificationStatus
 
     /// <summary>A travel document was issued or accepted and recorded on the case.</summary>
     DocumentIssued,
+
+    /// <summary>The case was erased (rule 15) while the request was open: the destination has nothing left to answer.</summary>
+    Withdrawn,
 }
 
 /// <summary>Why a destination refuses an identification, coded so that owning states can count and act on it.</summary>

@@ -13,6 +13,9 @@ public sealed partial class IdentificationRequestGrain(
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     : DomainGrain, IIdentificationRequestGrain, IRemindable
 {
+    /// <summary>The route of <c>grain:identification-request/{id}</c>: the case's erasure (<c>returnee.erased</c>).</summary>
+    public const string Route = "identification-request";
+
     private const string StepDue = "step-due";
     private const int MaxNumberLength = 40;
     private const int MaxTextLength = 1000;
@@ -33,6 +36,8 @@ public sealed partial class IdentificationRequestGrain(
         {
             throw new ResourceNotFoundException($"Returnee {submission.ReturneeId} not found.");
         }
+        // Registered on the case first, so that an erasure of the case always reaches the request (a retry registers it again, harmlessly).
+        await GrainFactory.GetGrain<IReturneeGrain>(submission.ReturneeId).RecordIdentificationRequest(GetPrimaryKeyString());
         var now = clock.GetUtcNow();
         var due = now.AddDays(terms.ReplyDays);
         state.State.Clock = terms;
@@ -89,7 +94,7 @@ public sealed partial class IdentificationRequestGrain(
         {
             throw new ResourceNotFoundException($"Identification request {GetPrimaryKeyString()} not found.");
         }
-        if (request.Status != IdentificationStatus.DocumentIssued)
+        if (request.Status != IdentificationStatus.DocumentIssued || state.State.Erased)
         {
             throw new DomainRuleException(RuleCode.InvalidTransition, $"Only an issued document can be re-issued; the request is {request.Status}.");
         }
@@ -98,6 +103,33 @@ public sealed partial class IdentificationRequestGrain(
         state.State.Request = request with { Status = IdentificationStatus.AwaitingDocument, DueBy = due, Overdue = false, Reissues = request.Reissues + 1 };
         await RemindIn(StepDue, due - now);
         return await Save("identification.reissue-requested", request.Destination);
+    }
+
+    public async Task Erase()
+    {
+        if (state.State.Erased || state.State.Request is not { } request)
+        {
+            return;
+        }
+        state.State.Erased = true;
+        // An open request leaves the destination's queue and the overdue counts; a settled one keeps its outcome as a count.
+        var open = request.Status is IdentificationStatus.AwaitingIdentity or IdentificationStatus.AwaitingDocument;
+        state.State.Request = request with
+        {
+            Status = open ? IdentificationStatus.Withdrawn : request.Status,
+            Overdue = false,
+            RefusalText = null,
+            Document = null,
+        };
+        await ForgetReminder(StepDue);
+        if (open)
+        {
+            // The destination may be asking its embassy or registers: it is told to stop (ids and status only).
+            await Save("identification.withdrawn", request.Destination);
+            return;
+        }
+        WriteReadModel(IdentificationSchema.Row(state.State.Request));
+        await state.WriteStateAsync();
     }
 
     public Task<IdentificationRequestView?> Get() => Task.FromResult(state.State.Request);
@@ -128,6 +160,10 @@ public sealed partial class IdentificationRequestGrain(
         if (state.State.Request is not { } request || !caller.IsPartnerOf(request.Destination))
         {
             throw new ResourceNotFoundException($"Identification request {GetPrimaryKeyString()} not found.");
+        }
+        if (state.State.Erased)
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition, "The case was erased; the request takes no further step.");
         }
         return request.Status == expected
             ? request

@@ -13,4 +13,8 @@ public sealed class IdentificationRequestState
     /// <summary>The terms at submission: a later change of the agreement does not move a running clock.</summary>
     [Id(1)]
     public IdentificationClock? Clock { get; set; }
+
+    /// <summary>The case was erased: what the request recorded about the person is gone and no step is taken any more.</summary>
+    [Id(2)]
+    public bool Erased { get; set; }
 }

@@ -47,6 +47,15 @@ public interface IReturneeGrain : IGrainWithStringKey
     [Alias("RecordTravelDocument")]
     Task<ReturneeUpdate> RecordTravelDocument(string owner, DateOnly validUntil);
 
+    /// <summary>Records an identification request about the case (called by the request), so that erasure reaches it.</summary>
+    [Alias("RecordIdentificationRequest")]
+    Task RecordIdentificationRequest(string requestId);
+
+    /// <summary>The ids of the identification requests about the case, also after erasure (ids are no personal data).</summary>
+    [ReadOnly]
+    [Alias("IdentificationRequests")]
+    Task<IReadOnlyList<string>> IdentificationRequests();
+
     /// <summary>Records the state of a readmission request for a destination (called by the request).</summary>
     [Alias("RecordReadmission")]
     Task RecordReadmission(string destination, string status);

@@ -1,3 +1,4 @@
+using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
@@ -81,6 +82,8 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         return suspended;
     }
 
+    public Task<IReadOnlyList<string>> IdentificationRequests() => Task.FromResult<IReadOnlyList<string>>([.. S.IdentificationRequests]);
+
     public Task<ReturneeView?> Get() => Task.FromResult(S.Owner is null ? null : View());
 
     public Task<Reservation> Assess(EligibilityContext context) => Task.FromResult(Judge(context, reserved: false));
@@ -142,6 +145,13 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         }
         // A referral's text about the person goes with the case; its steps and amounts stay as counts (rule 18).
         await EraseReferrals();
+        // An identification request calls the case (and through it the operation), so it is never called from here: a durable
+        // message in the same write as the erasure reaches it, and the caller relays at once (CaseErasure).
+        foreach (var request in S.IdentificationRequests)
+        {
+            EnqueueMessage(Outbox.Message(Destination.Grain(IdentificationRequestGrain.Route, request), request, "returnee.erased",
+                new Notification("returnee.erased", ReturneeId: GetPrimaryKeyString()), clock.GetUtcNow()));
+        }
         // Only the owner and the fact of erasure remain: statistics were counted elsewhere, as numbers.
         S.Consent = null;
         S.Case = null;
@@ -151,6 +161,21 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         S.Erased = true;
         await Save();
         return true;
+    }
+
+    public async Task RecordIdentificationRequest(string requestId)
+    {
+        if (S.Erased || S.Owner is null)
+        {
+            // Erased between the request's check and this call: no request may be opened about it.
+            throw new ResourceNotFoundException($"Returnee {GetPrimaryKeyString()} not found.");
+        }
+        if (S.IdentificationRequests.Contains(requestId))
+        {
+            return;
+        }
+        S.IdentificationRequests.Add(requestId);
+        await Save();
     }
 
     public async Task RecordReadmission(string destination, string status)

@@ -31,4 +31,8 @@ public sealed class ReturneeState
     /// <summary>The case's reintegration referrals, oldest first.</summary>
     [Id(21)]
     public List<string> Referrals { get; set; } = [];
+
+    /// <summary>The case's identification requests (rule 17), so that erasing the case reaches the document they recorded.</summary>
+    [Id(22)]
+    public List<string> IdentificationRequests { get; set; } = [];
 }

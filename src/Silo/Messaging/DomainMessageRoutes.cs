@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReturnOps.Grains;
+using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.Operations;
 
 namespace ReturnOps.Silo.Messaging;
@@ -22,5 +23,8 @@ public static class DomainMessageRoutes
         return body?.ReturneeId is { Length: > 0 } returneeId
             ? grains.GetGrain<IReturnOperationGrain>(message.Key).SuspendReturnee(returneeId, body.Rules ?? [])
             : Task.CompletedTask;
-    });
+    })
+        // The case's erasure (rule 15) reaching its identification requests; Erase is idempotent, so the gateway's relay and this
+        // delivery apply once, and retention (which the operation runs and must not call a request) relies on this delivery alone.
+        .Map(IdentificationRequestGrain.Route, (grains, message) => grains.GetGrain<IIdentificationRequestGrain>(message.Key).Erase());
 }

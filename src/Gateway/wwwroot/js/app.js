@@ -6,6 +6,7 @@ import { renderOrganiser } from './organiser.js';
 import { renderMonitor } from './monitor.js';
 import { renderPartner } from './partner.js';
 import { renderProvider } from './provider.js';
+import { renderProviders } from './admin-providers.js';
 import { renderSignIn } from './signin.js';
 
 const main = document.getElementById('main');
@@ -19,6 +20,7 @@ const pages = {
   '#/partner': { title: 'Requests and manifests', roles: ['partner'], render: renderPartner },
   '#/monitor': { title: 'Operations I monitor', roles: ['monitor'], render: renderMonitor },
   '#/provider': { title: 'Reintegration referrals', roles: ['provider'], render: renderProvider },
+  '#/reintegration-providers': { title: 'Reintegration providers', roles: ['admin'], render: renderProviders },
 };
 
 function home(role) {

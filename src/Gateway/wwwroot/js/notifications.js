@@ -43,6 +43,7 @@ const words = {
   'identification.document-issued': 'Travel document issued',
   'identification.reissue-requested': 'New travel document asked for (transfer slipped)',
   'identification.overdue': 'Identification request overdue',
+  'identification.withdrawn': 'Identification request withdrawn: the case was erased',
   'reintegration.referred': 'New reintegration referral',
   'reintegration.stopped': 'Referral stopped: the returnee withdrew consent',
   'reintegration.accept': 'Referral accepted by the provider',

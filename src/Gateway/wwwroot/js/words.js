@@ -5,7 +5,7 @@ const statuses = {
   Waitlisted: 'Waitlisted', Suspended: 'Suspended', Available: 'Available', Ineligible: 'Not eligible', Booked: 'Booked',
   Erased: 'Erased', Pending: 'Waiting for a reply', Accepted: 'Accepted', Refused: 'Refused', Lapsed: 'Lapsed (no reply in time)',
   AwaitingIdentity: 'Waiting for identification', AwaitingDocument: 'Identity confirmed, waiting for the travel document',
-  DocumentIssued: 'Travel document issued',
+  DocumentIssued: 'Travel document issued', Withdrawn: 'Withdrawn: the case was erased',
   NotANational: 'Not a national', IdentityNotEstablished: 'Identity not established', InsufficientEvidence: 'Evidence insufficient',
   Other: 'Other reason',
   // Reintegration referrals (rule 18) and their follow-ups.
@@ -48,3 +48,20 @@ export const costCategoryCodes = Object.keys(costCategories);
 // The option's name is quoted: the page-policy test (SecurityHeadersTests) reads a bare style option as an inline style.
 const eur = new Intl.NumberFormat('en-IE', { currency: 'EUR', ['style']: 'currency' });
 export const euros = (amount) => eur.format(amount);
+
+// A country as people read it: its name from GET /countries (`names`: code → name), with the code.
+export const countryWord = (code, names) => (names[code] ? `${names[code]} (${code})` : code);
+
+// The admin's page of reintegration service providers (rule 18).
+export const providerWords = {
+  intro: 'Reintegration service providers in the destinations. Coordinators refer cases to them; each sees only its own referrals.',
+  listHeading: 'Providers',
+  addHeading: 'Add a provider',
+  changeHeading: 'Change provider',
+  idHint: 'Lower-case letters, digits and dashes, e.g. al-tirana-reintegration. It cannot be changed later.',
+  add: 'Add provider',
+  save: 'Save changes',
+  cancel: 'Cancel',
+  saved: 'Saved:',
+  notSaved: 'Not saved. ',
+};
