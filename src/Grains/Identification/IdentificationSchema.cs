@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Identification;
@@ -41,6 +42,38 @@ public static class IdentificationSchema
             ["overdue"] = r.Overdue ? 1 : 0,
             ["through_embassy"] = r.ThroughEmbassy ? 1 : 0,
         });
+
+    /// <summary>
+    /// The ids of every request about one case, from the list rows (written in the same transaction as each request's
+    /// state). Erasure reads them besides the case's own list, which only holds requests opened since the case kept one.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RequestsAboutAsync(DbDataSource database, string owner, string returneeId)
+    {
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT id FROM {Table} WHERE owner = @owner AND returnee_id = @returnee ORDER BY id";
+            foreach (var (name, value) in new[] { ("@owner", owner), ("@returnee", returneeId) })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+            await using var reader = await command.ExecuteReaderAsync();
+            var ids = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+            return ids;
+        }
+        catch (DbException ex)
+        {
+            throw new StorageUnavailableException("The case's identification requests could not be read.", ex);
+        }
+    }
 
     /// <summary>
     /// <c>GET /identification-requests</c>: @owner or @destination, and when asked for @status, @returnee (owner only),

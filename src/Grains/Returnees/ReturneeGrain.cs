@@ -3,6 +3,7 @@ using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Grains.Hosting;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Returnees;
 
@@ -145,6 +146,9 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         }
         // A referral's text about the person goes with the case; its steps and amounts stay as counts (rule 18).
         await EraseReferrals();
+        // Requests opened before the case kept its list are found by their list rows, so that the erasure reaches them too.
+        var about = await IdentificationSchema.RequestsAboutAsync(ServiceProvider.GetRequiredService<IStorageProvider>().DataSource, S.Owner, GetPrimaryKeyString());
+        S.IdentificationRequests.AddRange(about.Except(S.IdentificationRequests, StringComparer.Ordinal));
         // An identification request calls the case (and through it the operation), so it is never called from here: a durable
         // message in the same write as the erasure reaches it, and the caller relays at once (CaseErasure).
         foreach (var request in S.IdentificationRequests)

@@ -30,6 +30,33 @@ public sealed class IdentificationRequestTests(SharedPostgres postgres) : Domain
     private async Task<IReadOnlyList<string>> ViolationsOf(string returnee) =>
         [.. (await Grains.GetGrain<IReturneeGrain>(returnee).Get())!.Violations.Select(v => v.Rule)];
 
+    /// <summary>
+    /// Rule 15: a request opened before the case kept a list of its requests (stored state from before that list) is reached
+    /// by the case's erasure all the same, through the requests' list rows, and keeps nothing about the person.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Erasure_reaches_a_request_the_case_does_not_list(string provider)
+    {
+        await StartAsync(provider);
+        var returnee = await Returnee("AT", c => c with { TravelDocumentValidUntil = null });
+        var request = await RequestAsync(returnee, id: "ir-unlisted");
+        await request.Confirm(Caller.PartnerOf("AL"));
+        await IssueAsync(request, Today.AddMonths(6));
+        await Cluster.DeactivateDomainGrainsAsync();
+        // The case's state as it was stored before it listed its requests.
+        Assert.Equal(1, await Storage.ExecuteAsync(
+            "UPDATE grain_state SET payload = replace(payload, '\"identificationRequests\":[\"ir-unlisted\"]', '\"identificationRequests\":[]') " +
+            $"WHERE grain_key = '{returnee}' AND payload LIKE '%\"identificationRequests\":[\"ir-unlisted\"]%'"));
+        Assert.Empty(await Grains.GetGrain<IReturneeGrain>(returnee).IdentificationRequests());
+
+        await Grains.EraseReturneeAsync(returnee);
+
+        var erased = (await request.Get())!;
+        Assert.Null(erased.Document);
+        Assert.Equal(0, await Storage.ScalarAsync("SELECT count(*) FROM grain_state WHERE payload LIKE '%ETD-0042%'"));
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Identification_confirmed_then_document_issued_satisfies_rule_6_and_notifies_both_sides(string provider)
