@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace ReturnOps.TenYears;
 
-/// <summary>What the reachability check saw, and two cursors the measurement reuses.</summary>
+/// <summary>
+/// What the reachability check saw, and two cursors the measurement reuses: each empty when its list fits one page (a small
+/// data set), and the page measured is then the first.
+/// </summary>
 public sealed record ReachabilityResult(string Summary, string MiddleCursorDe, string LastOperationsCursor);
 
 /// <summary>
@@ -33,7 +36,7 @@ public static class Reachability
             }
             if (owner.Key == "DE")
             {
-                middle = cursors[cursors.Count / 2];
+                middle = cursors.Count > 0 ? cursors[cursors.Count / 2] : "";
             }
         }
         var random = new Random(7);
@@ -56,7 +59,7 @@ public static class Reachability
         }
         var summary = $"Reachability: all {data.Cases.Count:N0} cases listed exactly once to their owners ({pages} pages of 1,000, {watch.Elapsed.TotalSeconds:F0} s); " +
             $"{SampledCases} sampled cases 404 to another state and 200 to their owner; all {operations.Count:N0} operations reached in pages of 50.";
-        return new ReachabilityResult(summary, middle, operationCursors[^1]);
+        return new ReachabilityResult(summary, middle, operationCursors.Count > 0 ? operationCursors[^1] : "");
     }
 
     /// <summary>Follows the cursors from <paramref name="path"/>; returns the ids, the pages, and each page's cursor (of its next).</summary>

@@ -54,10 +54,10 @@ public static class VolumeRun
             ("/returnees?nationality=AL (DE)", "/api/v1/returnees?nationality=AL", de),
             ("/returnees?reference=DE-2021-12 (DE)", "/api/v1/returnees?reference=DE-2021-12", de),
             ($"/returnees?operation= (DE, one operation)", $"/api/v1/returnees?operation={booked.Id}", de),
-            ("/returnees (DE), a page in the middle", "/api/v1/returnees?includeErased=true&after=" + Uri.EscapeDataString(reach.MiddleCursorDe), de),
+            ("/returnees (DE), a page in the middle", After("/api/v1/returnees?includeErased=true", reach.MiddleCursorDe), de),
             ("/returnees (SI), first page", "/api/v1/returnees", gateway.Coordinator("SI")),
             ("/operations, first page", "/api/v1/operations", secretariat),
-            ("/operations, last page (cursor)", "/api/v1/operations?after=" + Uri.EscapeDataString(reach.LastOperationsCursor), secretariat),
+            ("/operations, last page (cursor)", After("/api/v1/operations", reach.LastOperationsCursor), secretariat),
             ("/operations?page=60 (offset)", "/api/v1/operations?page=60&pageSize=50", secretariat),
             ("/operations?status=Completed", "/api/v1/operations?status=Completed", secretariat),
             ("/operations?organiser=DE (DE)", "/api/v1/operations?organiser=DE", de),
@@ -106,6 +106,10 @@ public static class VolumeRun
     }
 
     private static Task<long> ExecuteAsync(string provider, string connectionString, string sql) => ScalarAsync(provider, connectionString, sql);
+
+    /// <summary><paramref name="path"/> from <paramref name="cursor"/> on, or its first page when the cursor is empty.</summary>
+    private static string After(string path, string cursor) =>
+        cursor.Length == 0 ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "after=" + Uri.EscapeDataString(cursor);
 
     public static async Task<JsonElement> GetAsync(HttpClient http, string path, string token, HttpStatusCode expected = HttpStatusCode.OK)
     {

@@ -67,7 +67,7 @@ public sealed partial class ReturnOperationGrain
         try
         {
             ThrowIfBroken();
-            if (S.Bookings.Exists(b => b.Id == booking.Id))
+            if (BookingById(booking.Id) is not null)
             {
                 return null;
             }
@@ -275,8 +275,23 @@ public sealed partial class ReturnOperationGrain
         Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Release(new BookingRef(Id, booking.Id))));
 
     private Booking OwnBooking(Caller caller, string bookingId) =>
-        S.Bookings.Find(b => b.Id == bookingId && caller.IsCoordinatorOf(b.Country))
-        ?? throw new ResourceNotFoundException($"Booking {bookingId} not found.");
+        BookingById(bookingId) is { } booking && caller.IsCoordinatorOf(booking.Country)
+            ? booking
+            : throw new ResourceNotFoundException($"Booking {bookingId} not found.");
+
+    /// <summary>Bookings by id. They are only ever appended to <c>S.Bookings</c>, so the index catches up with the list's tail.</summary>
+    private readonly Dictionary<string, Booking> _bookingsById = new(StringComparer.Ordinal);
+    private int _bookingsIndexed;
+
+    private Booking? BookingById(string bookingId)
+    {
+        for (; _bookingsIndexed < S.Bookings.Count; _bookingsIndexed++)
+        {
+            // The first booking of an id wins, as List.Find did.
+            _bookingsById.TryAdd(S.Bookings[_bookingsIndexed].Id, S.Bookings[_bookingsIndexed]);
+        }
+        return _bookingsById.GetValueOrDefault(bookingId);
+    }
 
     /// <summary>Seats came free: the waitlist moves up while the manifest is still open.</summary>
     private void FreeSeats(bool confirmedSetChanged)

@@ -95,7 +95,7 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
     /// <summary>The booking already decided under this id, answered when its batch is stored (at once if it is).</summary>
     private Task<BookingView>? Decided(string bookingId, string country, IReadOnlyList<string> returnees)
     {
-        if (S.Bookings.Find(b => b.Id == bookingId) is not { } existing)
+        if (BookingById(bookingId) is not { } existing)
         {
             return null;
         }
