@@ -2,7 +2,8 @@ namespace ReturnOps.Storage;
 
 /// <summary>
 /// One schema change. <paramref name="Module"/> separates the runtime's schema from the domain's;
-/// versions are applied in order within a module, each exactly once, in its own transaction.
+/// versions are applied in order within a module, each exactly once; the ones a database lacks are applied together in one
+/// transaction (<see cref="MigrationRunner"/>).
 /// </summary>
 public sealed record Migration(string Module, int Version, string Name, string PostgresSql, string SqliteSql)
 {

@@ -52,31 +52,7 @@ public sealed class PostgresStorageProvider : IStorageProvider, IGrainStateDatab
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", cancellationToken);
-            await Execute(connection, tx,
-                "CREATE TABLE IF NOT EXISTS schema_migrations (module text NOT NULL, version integer NOT NULL, name text NOT NULL, PRIMARY KEY (module, version))",
-                cancellationToken);
-            var applied = new HashSet<(string, int)>();
-            await using (var read = new NpgsqlCommand("SELECT module, version FROM schema_migrations", connection, tx))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    applied.Add((reader.GetString(0), reader.GetInt32(1)));
-                }
-            }
-            foreach (var migration in migrations.OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version))
-            {
-                if (applied.Contains((migration.Module, migration.Version)))
-                {
-                    continue;
-                }
-                await Execute(connection, tx, migration.PostgresSql, cancellationToken);
-                await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (module, version, name) VALUES (@m, @v, @n)", connection, tx);
-                record.Parameters.AddWithValue("m", migration.Module);
-                record.Parameters.AddWithValue("v", migration.Version);
-                record.Parameters.AddWithValue("n", migration.Name);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await MigrationRunner.ApplyAsync(connection, tx, migrations, m => m.PostgresSql, cancellationToken);
             await tx.CommitAsync(cancellationToken);
             return 0;
         });

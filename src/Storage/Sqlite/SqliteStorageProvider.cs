@@ -38,31 +38,7 @@ public sealed class SqliteStorageProvider : IStorageProvider, IGrainStateDatabas
         await Execute(connection, null, "PRAGMA journal_mode=WAL", cancellationToken);
         await WriteAsync(async (c, tx) =>
         {
-            await Execute(c, tx,
-                "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (module, version))",
-                cancellationToken);
-            var applied = new HashSet<(string, long)>();
-            await using (var read = new SqliteCommand("SELECT module, version FROM schema_migrations", c, tx))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    applied.Add((reader.GetString(0), reader.GetInt64(1)));
-                }
-            }
-            foreach (var migration in migrations.OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version))
-            {
-                if (applied.Contains((migration.Module, migration.Version)))
-                {
-                    continue;
-                }
-                await Execute(c, tx, migration.SqliteSql, cancellationToken);
-                await using var record = new SqliteCommand("INSERT INTO schema_migrations (module, version, name) VALUES (@m, @v, @n)", c, tx);
-                record.Parameters.AddWithValue("@m", migration.Module);
-                record.Parameters.AddWithValue("@v", migration.Version);
-                record.Parameters.AddWithValue("@n", migration.Name);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await MigrationRunner.ApplyAsync(c, tx, migrations, m => m.SqliteSql, cancellationToken);
             return 0;
         }, cancellationToken);
     }
