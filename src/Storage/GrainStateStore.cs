@@ -29,7 +29,7 @@ internal sealed class GrainStateStore : IGrainStateStore
 
     public Task<StoredState> ReadAsync(GrainKey id, CancellationToken cancellationToken) => _database.ReadAsync(async connection =>
     {
-        await using var command = GrainStateCommands.Command(connection, null, GrainStateCommands.Read(id));
+        await using var command = StatementBatch.Command(connection, null, GrainStateCommands.Read(id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new StoredState(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1))
@@ -49,7 +49,7 @@ internal sealed class GrainStateStore : IGrainStateStore
             return;
         }
         await _database.WriteAsync(transaction: true, (connection, tx) =>
-            GrainStateCommands.RunAsync(connection, tx, [.. GrainStateCommands.Effects(effects)], cancellationToken), cancellationToken);
+            StatementBatch.WriteAsync(connection, tx, [.. GrainStateCommands.Effects(effects)], cancellationToken), cancellationToken);
         RingIfMessages(effects);
     }
 

@@ -99,9 +99,9 @@ internal sealed class StateWriteGroup
     /// <summary>The version checks, then the effects of the writes that passed, in the group's transaction; true where a check passed.</summary>
     private static async Task<bool[]> StoreAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<StateWrite> group)
     {
-        var checks = await GrainStateCommands.RunAsync(connection, transaction, [.. group.Select(GrainStateCommands.State)], CancellationToken.None);
+        var checks = await StatementBatch.WriteAsync(connection, transaction, [.. group.Select(GrainStateCommands.State)], CancellationToken.None);
         var matched = checks.Select(rows => rows == 1).ToArray();
-        await GrainStateCommands.RunAsync(connection, transaction,
+        await StatementBatch.WriteAsync(connection, transaction,
             [.. group.Where((_, i) => matched[i]).SelectMany(write => GrainStateCommands.Effects(write.Effects))], CancellationToken.None);
         return matched;
     }

@@ -100,9 +100,9 @@ public sealed class IdempotencyGroupCommitTests(SharedPostgres postgres) : Gatew
             ("@c", Caller), ("@k", key));
 
         await Assert.ThrowsAsync<StorageUnavailableException>(() => database.RunAsync(c =>
-            GatewayDatabase.WriteTogetherAsync(c, null, [Insert("first"), Insert("poison")], CancellationToken.None), CancellationToken.None));
+            StatementBatch.WriteAsync(c, null, [Insert("first"), Insert("poison")], CancellationToken.None), CancellationToken.None));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => database.RunAsync(c =>
-            GatewayDatabase.QueryTogetherAsync(c, null, [new Statement(Insert("second").Sql + " RETURNING idem_key", Insert("second").Parameters),
+            StatementBatch.QueryAsync(c, null, [new Statement(Insert("second").Sql + " RETURNING idem_key", Insert("second").Parameters),
                 new Statement(Insert("poison").Sql + " RETURNING idem_key", Insert("poison").Parameters)], CancellationToken.None), CancellationToken.None));
 
         Assert.Empty(await StoredKeysAsync(host.Storage));

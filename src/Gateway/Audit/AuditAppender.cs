@@ -60,7 +60,7 @@ internal sealed class AuditAppender
             var last = rows[^1];
             try
             {
-                var changed = await _database.RunAsync(connection => GatewayDatabase.WriteTogetherAsync(connection, null,
+                var changed = await _database.RunAsync(connection => StatementBatch.WriteAsync(connection, null,
                 [
                     new Statement("UPDATE gateway_audit_head SET seq = @last, hash = @hash WHERE id = 1 AND seq = @seq AND hash = @prev",
                         ("@last", last.Seq), ("@hash", last.Hash), ("@seq", head.Seq), ("@prev", head.Hash)),
@@ -95,7 +95,7 @@ internal sealed class AuditAppender
                 head = new Head(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) - entries.Count, reader.GetString(1));
             }
             var rows = Chain(head, at, entries);
-            await GatewayDatabase.WriteTogetherAsync(connection, tx,
+            await StatementBatch.WriteAsync(connection, tx,
             [
                 Insert(rows, at, ""),
                 new Statement("UPDATE gateway_audit_head SET hash = @hash WHERE id = 1", ("@hash", rows[^1].Hash)),

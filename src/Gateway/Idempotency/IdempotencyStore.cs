@@ -69,7 +69,7 @@ public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedService
             insert.AddRange([($"@c{i}", keys[i].Caller), ($"@k{i}", keys[i].Key), ($"@h{i}", keys[i].RequestHash)]);
             select.AddRange([($"@c{i}", keys[i].Caller), ($"@k{i}", keys[i].Key)]);
         }
-        var results = await database.RunAsync(connection => GatewayDatabase.QueryTogetherAsync(connection, null,
+        var results = await database.RunAsync(connection => StatementBatch.QueryAsync(connection, null,
         [
             new Statement("INSERT INTO gateway_idempotency (caller, idem_key, request_hash, state, created_ms, claimed_ms) VALUES "
                 + string.Join(", ", values) + " ON CONFLICT DO NOTHING RETURNING caller, idem_key", [.. insert]),
@@ -103,7 +103,7 @@ public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedService
 
     /// <summary>One group of answers in one unit: an UPDATE each, in one round trip where the provider batches.</summary>
     private static async Task<IReadOnlyList<int>> StoreAnswersAsync(GatewayDatabase database, IReadOnlyList<Answer> answers) =>
-        await database.RunAsync(connection => GatewayDatabase.WriteTogetherAsync(connection, null,
+        await database.RunAsync(connection => StatementBatch.WriteAsync(connection, null,
         [
             .. answers.Select(a => new Statement(
                 """
