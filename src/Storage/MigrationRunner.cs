@@ -15,10 +15,10 @@ internal static class MigrationRunner
         Func<Migration, string> sqlOf, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction,
-            "CREATE TABLE IF NOT EXISTS schema_migrations (module text NOT NULL, version integer NOT NULL, name text NOT NULL, PRIMARY KEY (module, version))",
-            [], cancellationToken);
+            new("CREATE TABLE IF NOT EXISTS schema_migrations (module text NOT NULL, version integer NOT NULL, name text NOT NULL, PRIMARY KEY (module, version))"),
+            cancellationToken);
         var applied = new HashSet<(string, long)>();
-        await using (var read = Command(connection, transaction, "SELECT module, version FROM schema_migrations", []))
+        await using (var read = StatementBatch.Command(connection, transaction, new Statement("SELECT module, version FROM schema_migrations")))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -32,31 +32,16 @@ internal static class MigrationRunner
             {
                 continue;
             }
-            await ExecuteAsync(connection, transaction, sqlOf(migration), [], cancellationToken);
-            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (module, version, name) VALUES (@m, @v, @n)",
-                [("@m", migration.Module), ("@v", migration.Version), ("@n", migration.Name)], cancellationToken);
+            await ExecuteAsync(connection, transaction, new(sqlOf(migration)), cancellationToken);
+            await ExecuteAsync(connection, transaction, new("INSERT INTO schema_migrations (module, version, name) VALUES (@m, @v, @n)",
+                ("@m", migration.Module), ("@v", migration.Version), ("@n", migration.Name)), cancellationToken);
         }
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql,
-        IReadOnlyList<(string Name, object Value)> parameters, CancellationToken cancellationToken)
+    /// <summary>As a command, not a batch: a migration's text may hold several statements.</summary>
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, Statement statement, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, sql, parameters);
+        await using var command = StatementBatch.Command(connection, transaction, statement);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, IReadOnlyList<(string Name, object Value)> parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
     }
 }

@@ -37,17 +37,6 @@ public sealed partial class GatewayDatabase(IStorageProvider storage)
         }
     }
 
-    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-        return command;
-    }
+    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        StatementBatch.Command(connection, null, new Statement(sql, parameters));
 }

@@ -52,15 +52,8 @@ public static class IdentificationSchema
         try
         {
             await using var connection = await database.OpenConnectionAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT id FROM {Table} WHERE owner = @owner AND returnee_id = @returnee ORDER BY id";
-            foreach (var (name, value) in new[] { ("@owner", owner), ("@returnee", returneeId) })
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
+            await using var command = StatementBatch.Command(connection, null,
+                new Statement($"SELECT id FROM {Table} WHERE owner = @owner AND returnee_id = @returnee ORDER BY id", ("@owner", owner), ("@returnee", returneeId)));
             await using var reader = await command.ExecuteReaderAsync();
             var ids = new List<string>();
             while (await reader.ReadAsync())
