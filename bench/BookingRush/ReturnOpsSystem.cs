@@ -5,6 +5,7 @@ using System.Text.Json;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
+using ReturnOps.TestSupport;
 
 namespace ReturnOps.BookingRush;
 
@@ -79,7 +80,7 @@ public sealed class ReturnOpsSystem : BookingSystem
         var request = new BookingRequest(ApiConventions.NewId("bk-", TimeProvider.System), returnees, booking.Escorts, 0, 0, 0, 0);
         try
         {
-            var view = await grain.RequestBooking(Coordinator(booking.Country), request);
+            var view = await grain.RequestBooking(Coordinator(booking.Country), request).Booking();
             return view.Status switch
             {
                 BookingStatus.Confirmed => new Answer(Outcome.Confirmed, view.Id),

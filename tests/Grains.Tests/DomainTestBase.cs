@@ -62,7 +62,7 @@ public abstract class DomainTestBase(SharedPostgres postgres) : IAsyncLifetime
     }
 
     protected static Task<BookingView> Book(IReturnOperationGrain operation, string country, string bookingId, string[] returnees, int escorts, int medical = 0, int monitors = 0, int interpreters = 0) =>
-        operation.RequestBooking(Caller.CoordinatorOf(country), new BookingRequest(bookingId, returnees, escorts, medical, monitors, interpreters));
+        operation.RequestBooking(Caller.CoordinatorOf(country), new BookingRequest(bookingId, returnees, escorts, medical, monitors, interpreters)).Booking();
 
     /// <summary>Rule 6: every confirmed booking names its staff, each with a document valid a year past departure.</summary>
     protected async Task NameStaffAsync(IReturnOperationGrain operation)

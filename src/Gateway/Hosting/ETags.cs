@@ -48,4 +48,29 @@ public static class ETags
             ? read
             : throw RequestProblemException.PreconditionFailed($"If-Match {ifMatch} does not match the current ETag {current}.");
     }
+
+    /// <summary>
+    /// The If-Match of a change the grain checks alone, without the gateway reading the version first (a booking, issue 22):
+    /// null when there is none or it is <c>*</c>, the version when it names one; false when it names several, which only a
+    /// read of the current version can resolve (<see cref="ExpectedVersion"/>). A tag that is no version can never match.
+    /// </summary>
+    public static bool TryExpectedVersion(HttpRequest request, out long? expected)
+    {
+        expected = null;
+        var accepted = request.Headers.IfMatch.ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (accepted.Length == 0 || accepted.Contains("*"))
+        {
+            return true;
+        }
+        if (accepted.Length > 1)
+        {
+            return false;
+        }
+        var tag = accepted[0];
+        expected = tag.Length > 2 && tag[0] == '"' && tag[^1] == '"'
+            && long.TryParse(tag.AsSpan(1, tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+                ? version
+                : -1;
+        return true;
+    }
 }

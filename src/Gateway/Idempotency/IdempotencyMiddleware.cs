@@ -37,6 +37,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         {
             throw RequestProblemException.BadRequest("POST requests need an Idempotency-Key header of 1 to 200 visible ASCII characters.");
         }
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentInGrainAttribute>() is not null)
+        {
+            // The grain keeps this endpoint's keys with what they decided, in the same commit: no lease, no stored answer here.
+            await next(context);
+            return;
+        }
         // The full identity, not sub alone: a caller of another role or country with the same sub has keys of its own.
         var caller = context.User.IdentityKey();
         var hash = await RequestHashAsync(context);

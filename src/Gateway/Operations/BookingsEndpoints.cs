@@ -18,7 +18,7 @@ public static class BookingsEndpoints
 
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
-        operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.create")
+        operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.create").IdempotentInGrain()
             .WithSummary("Book seats for the caller's country, all or nothing").ProducesETag().ProducesLocation().AcceptsIfMatch();
         operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list")
             .WithSummary("List the bookings the caller may see");
@@ -55,26 +55,42 @@ public static class BookingsEndpoints
         return TypedResults.Ok(booking);
     }
 
+    /// <summary>
+    /// One grain call (issue 22): the operation checks visibility, If-Match and the booking together, and answers a retry of
+    /// the same key itself, from any gateway, with the booking's first answer (<see cref="IdempotencyMiddleware"/> leaves this
+    /// endpoint's keys to it).
+    /// </summary>
     private static async Task<Created<BookingView>> BookAsync(string id, BookingInput input, HttpContext http, IGrainFactory grains)
     {
         if (input.Returnees.Count > BookingLimits.MaxReturneesPerBooking || input.Returnees.Distinct().Count() != input.Returnees.Count || !input.Returnees.All(ApiConventions.IsId))
         {
             throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {BookingLimits.MaxReturneesPerBooking} distinct returnee ids.");
         }
-        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        if (!ApiConventions.IsId(id))
+        {
+            throw new ResourceNotFoundException();
+        }
+        var operation = grains.GetGrain<IReturnOperationGrain>(id);
+        if (!ETags.TryExpectedVersion(http.Request, out var expected))
+        {
+            (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        }
         var request = new BookingRequest(BookingId(id, http), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
             input.Interpreters, input.Observers);
-        var booking = await operation.RequestBooking(http.User.ToCaller(), request, expected);
-        http.Response.Headers.ETag = ETags.FromContent(booking);
-        return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}/bookings", booking);
+        var answer = await operation.RequestBooking(http.User.ToCaller(), request, expected);
+        if (answer.Replayed)
+        {
+            http.Response.Headers[IdempotencyMiddleware.ReplayedHeader] = "true";
+        }
+        http.Response.Headers.ETag = ETags.FromContent(answer.Booking);
+        return TypedResults.Created($"{ApiConventions.BasePath}/operations/{id}/bookings", answer.Booking);
     }
 
     /// <summary>
     /// The booking's id follows from the operation, the caller and its Idempotency-Key, so that every attempt of one
-    /// request names the same booking. A gateway killed after the operation stored the booking (or after its returnees
-    /// were reserved) leaves the key pending; the retry that takes the key over then finds the booking (or its own
-    /// reservations) and is answered as the first attempt would have been, instead of "already-booked" by itself
-    /// (docs/reliability.md). Keys are per caller (role, country and sub, as idempotency keys) and a key with another body is refused before this runs.
+    /// request names the same booking, through whichever gateway it comes: the operation answers a retry with the booking's
+    /// first answer, or waits for the batch it is in (docs/reliability.md). Keys are per caller (role, country and sub, as
+    /// idempotency keys); the same key with another booking is refused by the operation (422 idempotency-key-reuse).
     /// </summary>
     private static string BookingId(string operationId, HttpContext http)
     {

@@ -15,13 +15,8 @@ public static class OperationAccess
 
     public static bool CanSee(Caller caller, OperationView view) => CanSee(caller, view.Organiser, view.Destinations, view.Status);
 
-    private static bool CanSee(Caller caller, string organiser, IReadOnlyList<string> destinations, OperationStatus status) => caller.Role switch
-    {
-        Roles.Partner => destinations.Contains(caller.Country ?? ""),
-        Roles.Coordinator => status != OperationStatus.Draft || caller.Country == organiser,
-        Roles.Monitor => status != OperationStatus.Draft,
-        _ => true,
-    };
+    private static bool CanSee(Caller caller, string organiser, IReadOnlyList<string> destinations, OperationStatus status) =>
+        OperationVisibility.CanSee(caller, organiser, destinations, status);
 
     /// <summary>The operation as the caller may see it, or 404.</summary>
     public static async Task<OperationView> VisibleAsync(IGrainFactory grains, string id, Caller caller)

@@ -33,12 +33,16 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     [Alias("ChangeStatus")]
     Task<OperationView> ChangeStatus(Caller caller, StatusChange change, long? expectedVersion = null);
 
-    /// <summary>Books seats for the caller's country: confirmed or waitlisted whole, or refused with a rule.</summary>
+    /// <summary>
+    /// Books seats for the caller's country: confirmed or waitlisted whole, or refused with a rule. The gateway's one call for a
+    /// booking (issue 22): an operation the caller may not see is not found, and a request whose booking id was decided before
+    /// (the same Idempotency-Key, through any gateway) gets that booking's first answer, marked replayed.
+    /// </summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked when the booking is decided. Null: no precondition.</param>
     /// <remarks>Interleaves with other bookings (group commit): each is decided in arrival order and answered once stored.</remarks>
     [AlwaysInterleave]
     [Alias("RequestBooking")]
-    Task<BookingView> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null);
+    Task<BookingAnswer> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null);
 
     /// <summary>Cancels one of the caller's country's bookings and gives its seats to the waitlist.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked when the cancellation is decided. Null: no precondition.</param>

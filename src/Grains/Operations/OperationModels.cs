@@ -72,6 +72,13 @@ public sealed record BookingRequest(
     [property: Id(5)] int Interpreters = 0,
     [property: Id(6)] int Observers = 0);
 
+/// <summary>The answer to a booking request: the booking as decided, and whether this request repeated one decided before.</summary>
+[GenerateSerializer]
+[Alias("ReturnOps.BookingAnswer")]
+public sealed record BookingAnswer(
+    [property: Id(0)] BookingView Booking,
+    [property: Id(1)] bool Replayed);
+
 /// <summary>
 /// A booking as a viewer may see it; <see cref="Returnees"/>, <see cref="SuspendedReturnees"/> and <see cref="Staff"/> are empty for
 /// another country's booking. <see cref="ReturneeCount"/> and <see cref="Seats"/> count only returnees holding a seat: a suspended

@@ -18,9 +18,6 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
     /// <summary>Decided, waiting for the next write.</summary>
     private BookingBatch? _pending;
 
-    /// <summary>The batch whose booking is being decided now: its messages go into the batch (<see cref="Notify"/>).</summary>
-    private BookingBatch? _deciding;
-
     /// <summary>The write loop, while a write is in flight.</summary>
     private Task? _committing;
 
@@ -92,51 +89,29 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
         }
     }
 
-    /// <summary>The booking already decided under this id, answered when its batch is stored (at once if it is).</summary>
-    private Task<BookingView>? Decided(string bookingId, string country, IReadOnlyList<string> returnees)
+    /// <summary>Adds a decided booking to the pending batch, with its messages, starting a write if none is in flight.</summary>
+    private BookingBatch Enlist(string bookingId, BookingDecision decision)
     {
-        if (BookingById(bookingId) is not { } existing)
-        {
-            return null;
-        }
-        if (existing.Country != country || !existing.Returnees.Select(r => r.Id).SequenceEqual(returnees))
-        {
-            throw new DomainRuleException(RuleCode.Validation, "This booking id is already used for another booking.");
-        }
-        return _unstored.TryGetValue(bookingId, out var batch) ? batch.Answer(bookingId) : Task.FromResult(ViewOf(existing, withReturnees: true));
-    }
-
-    /// <summary>Adds the decided booking to the pending batch, starting a write if none is in flight.</summary>
-    private BookingBatch Enlist(Booking booking, Action decide)
-    {
-        var batch = Join(decide);
-        batch.Add(ViewOf(booking, withReturnees: true));
-        _unstored[booking.Id] = batch;
+        var batch = Join(decision);
+        batch.BookingIds.Add(bookingId);
+        _unstored[bookingId] = batch;
         return batch;
     }
 
     /// <summary>Adds the decided cancellation of <paramref name="bookingId"/> to the pending batch.</summary>
-    private BookingBatch EnlistCancellation(string bookingId, Action decide)
+    private BookingBatch EnlistCancellation(string bookingId, BookingDecision decision)
     {
-        var batch = Join(decide);
+        var batch = Join(decision);
         batch.Cancelled.Add(bookingId);
         _cancelling[bookingId] = batch;
         return batch;
     }
 
-    /// <summary>Decides into the pending batch (its messages join the batch) and starts a write if none is in flight.</summary>
-    private BookingBatch Join(Action decide)
+    /// <summary>The decision's messages join the pending batch, and a write starts if none is in flight.</summary>
+    private BookingBatch Join(BookingDecision decision)
     {
         var batch = _pending ??= new BookingBatch();
-        _deciding = batch;
-        try
-        {
-            decide();
-        }
-        finally
-        {
-            _deciding = null;
-        }
+        batch.Messages.AddRange(decision.Notices.Select(n => Message(n.Destination, n.Body)));
         _committing ??= CommitLoop();
         return batch;
     }

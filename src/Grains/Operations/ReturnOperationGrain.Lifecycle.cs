@@ -105,7 +105,7 @@ public sealed partial class ReturnOperationGrain
         {
             var forcedInBooking = booking.Travelling.Count(r => forcedNow[r.Id]);
             forced += forcedInBooking;
-            violations.AddRange(CheckEscorts(booking, booking.Country, forcedInBooking).Select(v => v with { Detail = $"Booking {booking.Id}: {v.Detail}" }));
+            violations.AddRange(BookingRules.Escorts(Plan, S.EscortsPerReturnee, booking, forcedInBooking).Select(v => v with { Detail = $"Booking {booking.Id}: {v.Detail}" }));
         }
         if (forced > 0 && S.AssignedMonitors.Count == 0 && confirmed.Sum(b => b.Monitors) == 0)
         {
@@ -126,8 +126,8 @@ public sealed partial class ReturnOperationGrain
             violations.Add(new(RuleCode.ManifestClearance, "Every destination must clear the current manifest, or the organiser overrides with a reason."));
         }
         violations.AddRange(assessed.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" })));
-        violations.AddRange(CheckVoluntaryOnly(assessed));
-        violations.AddRange(CheckDestinationOfReturn(assessed));
+        violations.AddRange(BookingRules.VoluntaryOnly(Plan, assessed));
+        violations.AddRange(BookingRules.DestinationOfReturn(Plan, assessed));
         violations.AddRange(CheckStaffNamed(confirmed));
         if (violations.Count > 0)
         {

@@ -36,7 +36,7 @@ public sealed partial class ReturnOperationGrain
         }
         // The clearance stays valid: the destination verifies the returnees; staff references are not part of the cleared version.
         booking.Staff = [.. staff];
-        NotifyBooking(booking, "booking.staff-named");
+        Bookings.Announce(booking, "booking.staff-named").ForEach(n => Notify(n.Destination, n.Body));
         await Save();
         return ViewOf(booking, withReturnees: true);
     }

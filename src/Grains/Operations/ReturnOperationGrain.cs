@@ -1,8 +1,8 @@
-using System.Globalization;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Grains.Hosting;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Operations;
 
@@ -89,14 +89,7 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
     private long Version => S.Revision;
 
     /// <summary>The If-Match precondition, checked in the turn before anything changes: null is no precondition.</summary>
-    private void CheckExpectedVersion(long? expectedVersion)
-    {
-        if (expectedVersion is { } expected && expected != Version)
-        {
-            throw new PreconditionFailedException(
-                $"If-Match \"{expected.ToString(CultureInfo.InvariantCulture)}\" does not match the current ETag \"{Version.ToString(CultureInfo.InvariantCulture)}\".");
-        }
-    }
+    private void CheckExpectedVersion(long? expectedVersion) => Bookings.CheckRevision(expectedVersion);
 
     private List<ParticipantSummary> Participants() =>
         [.. S.Bookings.Where(b => b.Holds).GroupBy(b => b.Country).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
@@ -130,27 +123,15 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
         return warnings;
     }
 
-    private BookingView ViewOf(Booking b, bool withReturnees) =>
-        new(b.Id, b.Country, b.Status, b.Seats, b.Sequence, b.ReturneeCount, b.ForcedCount, withReturnees ? [.. b.Returnees.Select(r => r.Id)] : [],
-            b.Escorts, b.Medical, b.Monitors, b.Interpreters, b.Observers,
-            b.Returnees.Count(r => r.Suspended), withReturnees ? [.. b.Returnees.Where(r => r.Suspended).Select(r => r.Id)] : [],
-            b.Staff.Count, withReturnees ? [.. b.Staff] : []);
+    private static BookingView ViewOf(Booking b, bool withReturnees) => OperationBookings.View(b, withReturnees);
 
     private EligibilityContext Context() => new(Departure, Plan.Destinations, options.FitToTravelWindowDays);
 
-    private void Notify(string destination, Notification body)
-    {
-        var message = Outbox.Message(destination, Id, body.Subject, body with { OperationId = Id }, clock.GetUtcNow());
-        if (_deciding is { } batch)
-        {
-            // A booking being decided: its messages wait in its batch and are written with it.
-            batch.Messages.Add(message);
-        }
-        else
-        {
-            EnqueueMessage(message);
-        }
-    }
+    /// <summary>Stages a message for the next write, outside a booking batch (whose messages travel with the batch).</summary>
+    private void Notify(string destination, Notification body) => EnqueueMessage(Message(destination, body));
+
+    private OutboxMessage Message(string destination, Notification body) =>
+        Outbox.Message(destination, Id, body.Subject, body with { OperationId = Id }, clock.GetUtcNow());
 
     private bool IsOrganiser(Caller caller) => caller.IsCoordinatorOf(Plan.Organiser);
 

@@ -139,6 +139,14 @@ public sealed class Booking
     [Id(13)]
     public int CostSeats { get; set; }
 
+    /// <summary>
+    /// What the booking's caller was answered when it was decided: a retry of the same request (same Idempotency-Key) gets
+    /// this answer again, whatever happened to the booking since. Null for bookings decided before it was kept.
+    /// </summary>
+    [Id(14)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DecidedAnswer? Decided { get; set; }
+
     /// <summary>Rule 11: every returnee and every staff member takes a seat. Checked: counts are bounded (<see cref="BookingLimits"/>), a wrap would be a bug.</summary>
     public int Seats => checked(ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers);
 
@@ -154,6 +162,15 @@ public sealed class Booking
         ForcedCount = Returnees.Count(r => !r.Suspended && r.Forced);
     }
 }
+
+/// <summary>The parts of a booking's first answer that later decisions change (promotion, suspension, reinstatement).</summary>
+[GenerateSerializer]
+[Alias("ReturnOps.DecidedAnswer")]
+public sealed record DecidedAnswer(
+    [property: Id(0)] BookingStatus Status,
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] int ReturneeCount,
+    [property: Id(3)] int ForcedCount);
 
 [GenerateSerializer]
 [Alias("ReturnOps.BookedReturnee")]

@@ -43,7 +43,7 @@ public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(p
         var operation = await AnnouncedAsync(Plan(capacity: 7));
 
         var booking = await operation.RequestBooking(Caller.CoordinatorOf("AT"),
-            new BookingRequest("b1", [await Returnee("AT")], Escorts: 2, Medical: 1, Monitors: 1, Interpreters: 1, Observers: 1));
+            new BookingRequest("b1", [await Returnee("AT")], Escorts: 2, Medical: 1, Monitors: 1, Interpreters: 1, Observers: 1)).Booking();
         var staffOnly = await Book(operation, "DE", "b2", [], escorts: 0, medical: 1);
 
         Assert.Equal(7, booking.Seats);

@@ -36,7 +36,7 @@ public sealed class ConcurrentBookingTests(SharedPostgres postgres) : DomainTest
         // Calls start in every silo in turn; Orleans routes them all to the operation's one activation, so each is
         // answered on its first attempt: no caller retries, and no version race reaches anyone.
         var results = await Task.WhenAll(requests.Select((r, i) => Task.Run(() =>
-            Cluster[i % silos].GetGrain<IReturnOperationGrain>("op-1").RequestBooking(Caller.CoordinatorOf(r.Country), r.Request))));
+            Cluster[i % silos].GetGrain<IReturnOperationGrain>("op-1").RequestBooking(Caller.CoordinatorOf(r.Country), r.Request).Booking())));
 
         Assert.Equal(1, await Cluster.ActivationCountAsync(Grains.GetGrain<IReturnOperationGrain>("op-1")));
         var requested = requests.Sum(r => r.Request.Returnees.Count + r.Request.Escorts + r.Request.Observers);

@@ -72,6 +72,6 @@ public sealed class GroupCommitPropertyTests(SharedPostgres postgres) : DomainTe
     {
         var country = s_countries[request.Country];
         var returnee = await Returnee(country, c => c with { Voluntary = true });
-        return await operation.RequestBooking(Caller.CoordinatorOf(country), new BookingRequest(bookingId, [returnee], 0, Observers: request.Observers));
+        return await operation.RequestBooking(Caller.CoordinatorOf(country), new BookingRequest(bookingId, [returnee], 0, Observers: request.Observers)).Booking();
     }
 }

@@ -34,7 +34,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         var writesBefore = Probe.Written(OperationType).Writes;
 
         var answers = await Task.WhenAll(requests.Select(r => Task.Run(() =>
-            operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request))));
+            operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request).Booking())));
 
         var writes = Probe.Written(OperationType).Writes - writesBefore;
         Assert.True(writes < requests.Count, $"{requests.Count} bookings took {writes} writes: none were stored together");
@@ -63,7 +63,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         {
             try
             {
-                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request);
+                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request).Booking();
                 return null;
             }
             catch (Exception ex) when (ex is not RefusalException)
@@ -88,7 +88,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         // The same booking ids, sent again, are booked now.
         foreach (var (country, request) in failed)
         {
-            Assert.Equal(BookingStatus.Confirmed, (await operation.RequestBooking(Caller.CoordinatorOf(country), request)).Status);
+            Assert.Equal(BookingStatus.Confirmed, (await operation.RequestBooking(Caller.CoordinatorOf(country), request).Booking()).Status);
         }
         await AssertStoredAsync(operation, requests.Select(r => r.Request.BookingId).ToHashSet());
     }
@@ -129,7 +129,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         {
             try
             {
-                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request);
+                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request).Booking();
                 return true;
             }
             catch (Exception ex) when (ex is not RefusalException)
@@ -162,7 +162,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         {
             try
             {
-                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request, read);
+                await operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request, read).Booking();
                 return true;
             }
             catch (PreconditionFailedException)
@@ -188,7 +188,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         var requests = await RequestsAsync(2 * capacity + 1, _ => 0);
         foreach (var (country, request) in requests)
         {
-            await operation.RequestBooking(Caller.CoordinatorOf(country), request);
+            await operation.RequestBooking(Caller.CoordinatorOf(country), request).Booking();
         }
         var confirmed = requests.Take(capacity).ToList();
         var writesBefore = Probe.Written(OperationType).Writes;
@@ -260,7 +260,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var held = Probe.HoldNextWrite(OperationType, release.Task);
 
-        var booking = operation.RequestBooking(Caller.CoordinatorOf(country), request);
+        var booking = operation.RequestBooking(Caller.CoordinatorOf(country), request).Booking();
         await held.WaitAsync(TimeSpan.FromSeconds(30));
         // The booking is decided and its write waits: the gateway's check before the next change answers from memory at once,
         // with the revision the pending booking moved; the view (a read of stored state) waits for the write.

@@ -14,7 +14,7 @@ public sealed class PreconditionTests(SharedPostgres postgres) : DomainTestBase(
         var operation = await AnnouncedAsync();
         var read = (await operation.GetView())!.Version;
         var first = await Returnee("AT");
-        var booked = await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b-1", [first], 2), read);
+        var booked = await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b-1", [first], 2), read).Booking();
         Assert.Equal(BookingStatus.Confirmed, booked.Status);
         var after = (await operation.GetView())!;
         Assert.NotEqual(read, after.Version);
@@ -22,7 +22,7 @@ public sealed class PreconditionTests(SharedPostgres postgres) : DomainTestBase(
         // Every call that takes a precondition refuses the version read before the booking.
         var second = await Returnee("AT");
         await Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b-2", [second], 2), read));
+            operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b-2", [second], 2), read).Booking());
         await Assert.ThrowsAsync<PreconditionFailedException>(() => operation.AssignMonitor(Caller.SecretariatUser(), "m1", read));
         await Assert.ThrowsAsync<PreconditionFailedException>(() =>
             operation.ChangeStatus(Caller.CoordinatorOf("AT"), new StatusChange(OperationStatus.Cancelled), read));
@@ -35,7 +35,7 @@ public sealed class PreconditionTests(SharedPostgres postgres) : DomainTestBase(
         var bookings = await operation.GetBookings(Caller.CoordinatorOf("AT"));
         Assert.Equal(BookingStatus.Confirmed, Assert.Single(bookings).Status);
         // The refused booking reserved nothing: the returnee books freely afterwards, with the current version.
-        var later = await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b-3", [second], 2), unchanged.Version);
+        var later = await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b-3", [second], 2), unchanged.Version).Booking();
         Assert.Equal(BookingStatus.Confirmed, later.Status);
     }
 

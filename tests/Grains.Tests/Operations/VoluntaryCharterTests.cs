@@ -38,7 +38,7 @@ public sealed class VoluntaryCharterTests(SharedPostgres postgres) : DomainTestB
         var voluntary = await Returnee("AT", c => c with { Voluntary = true });
 
         Assert.Equal(RuleCode.VoluntaryOnly, await RuleOf(() => Book(operation, "AT", "b1", [voluntary], escorts: 1)));
-        var booked = await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b2", [voluntary], Escorts: 0, Observers: 1));
+        var booked = await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b2", [voluntary], Escorts: 0, Observers: 1)).Booking();
 
         Assert.Equal((BookingStatus.Confirmed, 2), (booked.Status, booked.Seats));
     }

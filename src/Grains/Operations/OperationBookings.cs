@@ -1,0 +1,263 @@
+using System.Globalization;
+using ReturnOps.Grains.Messaging;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+
+namespace ReturnOps.Grains.Operations;
+
+/// <summary>A message a decision sends: where to, and what. The grain turns it into an outbox row of the decision's write.</summary>
+public sealed record Notice(string Destination, Notification Body);
+
+/// <summary>What one decision changed: the booking it decided, as its caller sees it, and the messages it sends.</summary>
+public sealed record BookingDecision(BookingView Booking, IReadOnlyList<Notice> Notices);
+
+/// <summary>
+/// An operation's bookings and the decisions on them (rules 2, 4, 8, 11, 21 and the waitlist): booking, cancelling, suspending
+/// and reinstating, each deciding in one synchronous step over the operation's state and giving back what it sends. Plain code,
+/// no grain and no I/O: the grain gathers the returnees' judgments and their families first, then asks here, then stores what
+/// changed. A refusal throws before anything changes; so an accepted decision is all of its change.
+/// </summary>
+public sealed class OperationBookings(string operationId, ReturnOperationState state)
+{
+    /// <summary>Bookings by id. They are only ever appended to the state's list, so the index catches up with the list's tail.</summary>
+    private readonly Dictionary<string, Booking> _byId = new(StringComparer.Ordinal);
+    private int _indexed;
+
+    private OperationPlan Plan => state.Plan ?? throw new InvalidOperationException("An operation without a plan has no bookings.");
+
+    /// <summary>The booking with this id, if any.</summary>
+    public Booking? Find(string bookingId)
+    {
+        for (; _indexed < state.Bookings.Count; _indexed++)
+        {
+            // The first booking of an id wins, as a search of the list would.
+            _byId.TryAdd(state.Bookings[_indexed].Id, state.Bookings[_indexed]);
+        }
+        return _byId.GetValueOrDefault(bookingId);
+    }
+
+    /// <summary>
+    /// The booking already decided under <paramref name="request"/>'s id, or null. The same id with another request (the
+    /// booking id follows from the Idempotency-Key) is the key used for a different request.
+    /// </summary>
+    public Booking? Existing(string country, BookingRequest request)
+    {
+        if (Find(request.BookingId) is not { } existing)
+        {
+            return null;
+        }
+        return existing.Country == country && existing.Escorts == request.Escorts && existing.Medical == request.Medical
+            && existing.Monitors == request.Monitors && existing.Interpreters == request.Interpreters && existing.Observers == request.Observers
+            && (state.PersonalDataErased || existing.Returnees.Select(r => r.Id).SequenceEqual(request.Returnees))
+            ? existing
+            : throw new DomainRuleException(RuleCode.IdempotencyKeyReuse, "This Idempotency-Key was used for a different booking.");
+    }
+
+    /// <summary>The operation takes bookings: announced, and its booking deadline not yet reached.</summary>
+    public void CheckOpen(DateTimeOffset now)
+    {
+        if (state.Status != OperationStatus.Announced || now >= Plan.BookingDeadline)
+        {
+            throw new DomainRuleException(RuleCode.BookingClosed, "The operation does not take bookings now.");
+        }
+    }
+
+    /// <summary>The If-Match precondition: null is none; otherwise the revision the caller read must still be the current one.</summary>
+    public void CheckRevision(long? expected)
+    {
+        if (expected is { } version && version != state.Revision)
+        {
+            throw new PreconditionFailedException(
+                $"If-Match \"{version.ToString(CultureInfo.InvariantCulture)}\" does not match the current ETag \"{state.Revision.ToString(CultureInfo.InvariantCulture)}\".");
+        }
+    }
+
+    /// <summary>
+    /// Decides a booking for <paramref name="country"/> on its returnees' judgments (each held for it if it passed its own rules)
+    /// and the members of their families: refused with every broken rule, or placed whole, confirmed if its seats are free now,
+    /// else at the end of the waitlist (rule 11).
+    /// </summary>
+    public BookingDecision Book(string country, BookingRequest request, IReadOnlyList<Reservation> judged,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> families, DateTimeOffset now, long? expectedRevision)
+    {
+        CheckRevision(expectedRevision);
+        CheckOpen(now);
+        var booking = New(country, request);
+        if (BookingRules.Check(Plan, state.EscortsPerReturnee, booking, judged, families) is { Count: > 0 } violations)
+        {
+            throw new DomainRuleException(violations);
+        }
+        if (Find(request.BookingId) is not null)
+        {
+            throw new InvalidOperationException($"Booking {request.BookingId} is decided already: ask Existing first.");
+        }
+        booking.Returnees = [.. judged.Select(r => new BookedReturnee { Id = r.ReturneeId, FamilyGroup = r.FamilyGroup, Forced = r.Forced })];
+        booking.Recount();
+        booking.Sequence = ++state.NextSequence;
+        state.Bookings.Add(booking);
+        SeatAllocation.Place(booking, state.Bookings, Plan.SeatCapacity);
+        if (booking.Status == BookingStatus.Confirmed)
+        {
+            state.ManifestVersion++;
+        }
+        state.Revision++;
+        var view = View(booking, withReturnees: true);
+        booking.Decided = new DecidedAnswer(booking.Status, booking.Sequence, booking.ReturneeCount, booking.ForcedCount);
+        return new(view, Announce(booking, "booking." + booking.Status.ToString().ToLowerInvariant()));
+    }
+
+    /// <summary>Cancels a booking the caller's country holds; its seats go to the waitlist in the same decision.</summary>
+    public BookingDecision Cancel(Booking booking, long? expectedRevision)
+    {
+        CheckRevision(expectedRevision);
+        if (state.Status is OperationStatus.Departed or OperationStatus.Completed or OperationStatus.Cancelled)
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition, $"A booking cannot be cancelled once the operation is {state.Status}.");
+        }
+        var wasConfirmed = booking.Status == BookingStatus.Confirmed;
+        booking.Status = BookingStatus.Cancelled;
+        var notices = Announce(booking, "booking.cancelled");
+        notices.AddRange(FreeSeats(wasConfirmed));
+        state.Revision++;
+        return new(View(booking, withReturnees: true), notices);
+    }
+
+    /// <summary>
+    /// Early warning (rule 2): a booked returnee became ineligible. Its seat is suspended, not the booking: the country's other
+    /// returnees keep theirs. Rule 4: its family in this booking stops too. A booking left with nobody to escort stops whole.
+    /// Null when the returnee holds no seat here or the operation has left.
+    /// </summary>
+    public BookingDecision? Suspend(string returneeId, IReadOnlyList<string> rules)
+    {
+        var booking = state.Bookings.Find(b => b.Holds && b.Travelling.Any(r => r.Id == returneeId));
+        if (booking is null || state.Status is OperationStatus.Departed or OperationStatus.Completed or OperationStatus.Cancelled)
+        {
+            return null;
+        }
+        var ineligible = booking.Returnees.Single(r => r.Id == returneeId);
+        var stopping = booking.Travelling.Where(r => r == ineligible || (ineligible.FamilyGroup is not null && r.FamilyGroup == ineligible.FamilyGroup)).ToList();
+        var wasConfirmed = booking.Status == BookingStatus.Confirmed;
+        var seatsBefore = booking.Seats;
+        stopping.ForEach(r => r.Suspended = true);
+        booking.Recount();
+        if (booking.ReturneeCount == 0)
+        {
+            booking.Status = BookingStatus.Suspended;
+        }
+        state.Suspensions++;
+        var freed = booking.Status == BookingStatus.Suspended ? seatsBefore : seatsBefore - booking.Seats;
+        var warning = new Notification("booking.suspended", BookingId: booking.Id, Country: booking.Country, Status: booking.Status.ToString(),
+            Rules: rules, Seats: freed);
+        var notices = new List<Notice> { new(Destination.Country(Plan.Organiser), warning) };
+        if (booking.Country != Plan.Organiser)
+        {
+            notices.Add(new(Destination.Country(booking.Country), warning));
+        }
+        notices.Add(new(Destination.Carriers(operationId), warning));
+        notices.AddRange(FreeSeats(wasConfirmed));
+        state.Revision++;
+        return new(View(booking, withReturnees: true), notices);
+    }
+
+    /// <summary>
+    /// Brings a booking's suspended returnees back on their judgments now: eligibility, the escort ratio and the destination are
+    /// judged again, and they come back only into seats that are free now; a booking suspended whole arrives again, behind
+    /// every booking already waiting.
+    /// </summary>
+    public BookingDecision Reinstate(Booking booking, IReadOnlyList<Reservation> judged, long? expectedRevision)
+    {
+        CheckRevision(expectedRevision);
+        var suspended = booking.Returnees.Where(r => r.Suspended).ToList();
+        if (booking.Status == BookingStatus.Cancelled || suspended.Count == 0 || state.Status is not (OperationStatus.Announced or OperationStatus.BookingClosed))
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition,
+                "Only a booking with suspended returnees, on an operation still being booked, can be reinstated.");
+        }
+        var assessed = judged.ToDictionary(r => r.ReturneeId);
+        var forced = booking.Travelling.Count(r => r.Forced) + judged.Count(r => r.Forced);
+        var violations = judged.SelectMany(r => r.Violations.Select(v => v with { Detail = $"{r.ReturneeId}: {v.Detail}" }))
+            .Concat(BookingRules.Escorts(Plan, state.EscortsPerReturnee, booking, forced)).Concat(BookingRules.VoluntaryOnly(Plan, judged))
+            .Concat(BookingRules.DestinationOfReturn(Plan, judged)).ToList();
+        var free = checked(Plan.SeatCapacity - SeatAllocation.ConfirmedSeats(state.Bookings));
+        if (booking.Status == BookingStatus.Confirmed && suspended.Count > free)
+        {
+            violations.Add(new(RuleCode.Capacity, $"{suspended.Count} seats are needed to bring the suspended returnees back, {free} are free."));
+        }
+        if (violations.Count > 0)
+        {
+            throw new DomainRuleException(violations);
+        }
+        foreach (var returnee in suspended)
+        {
+            returnee.Suspended = false;
+            returnee.Forced = assessed[returnee.Id].Forced;
+        }
+        booking.Recount();
+        if (booking.Status == BookingStatus.Suspended)
+        {
+            booking.Sequence = ++state.NextSequence;
+            SeatAllocation.Place(booking, state.Bookings, Plan.SeatCapacity);
+        }
+        if (booking.Status == BookingStatus.Confirmed)
+        {
+            state.ManifestVersion++;
+        }
+        state.Revision++;
+        return new(View(booking, withReturnees: true), Announce(booking, "booking.reinstated"));
+    }
+
+    /// <summary>The answer the booking's caller got when it was decided, for a retry of the same request.</summary>
+    public static BookingView FirstAnswer(Booking booking) => booking.Decided is { } decided
+        ? View(booking, withReturnees: true) with
+        {
+            Status = decided.Status, Sequence = decided.Sequence, ReturneeCount = decided.ReturneeCount, ForcedReturnees = decided.ForcedCount,
+            Seats = checked(decided.ReturneeCount + booking.Escorts + booking.Medical + booking.Monitors + booking.Interpreters + booking.Observers),
+            SuspendedReturneeCount = 0, SuspendedReturnees = [], NamedStaff = 0, Staff = [],
+        }
+        : View(booking, withReturnees: true);
+
+    /// <summary>A booking as a viewer sees it: with its returnee ids and staff only for its own country.</summary>
+    public static BookingView View(Booking b, bool withReturnees) =>
+        new(b.Id, b.Country, b.Status, b.Seats, b.Sequence, b.ReturneeCount, b.ForcedCount, withReturnees ? [.. b.Returnees.Select(r => r.Id)] : [],
+            b.Escorts, b.Medical, b.Monitors, b.Interpreters, b.Observers,
+            b.Returnees.Count(r => r.Suspended), withReturnees ? [.. b.Returnees.Where(r => r.Suspended).Select(r => r.Id)] : [],
+            b.Staff.Count, withReturnees ? [.. b.Staff] : []);
+
+    /// <summary>Seats came free: the waitlist moves up while the manifest is still open.</summary>
+    private List<Notice> FreeSeats(bool confirmedSetChanged)
+    {
+        var promoted = state.Status is OperationStatus.Announced or OperationStatus.BookingClosed
+            ? SeatAllocation.Promote(state.Bookings, Plan.SeatCapacity)
+            : [];
+        if (confirmedSetChanged || promoted.Count > 0)
+        {
+            state.ManifestVersion++;
+        }
+        return [.. promoted.SelectMany(booking => Announce(booking, "booking.promoted"))];
+    }
+
+    /// <summary>A booking's news: to its country, the organiser, and the secretariat's feed (counts and statuses only: rule 16).</summary>
+    public List<Notice> Announce(Booking booking, string subject)
+    {
+        var body = new Notification(subject, BookingId: booking.Id, Country: booking.Country, Status: booking.Status.ToString(), Seats: booking.Seats);
+        var notices = new List<Notice> { new(Destination.Country(booking.Country), body) };
+        if (booking.Country != Plan.Organiser)
+        {
+            notices.Add(new(Destination.Country(Plan.Organiser), body));
+        }
+        notices.Add(new(Destination.Role(Caller.Secretariat), body));
+        return notices;
+    }
+
+    private static Booking New(string country, BookingRequest request) => new()
+    {
+        Id = request.BookingId,
+        Country = country,
+        ReturneeCount = request.Returnees.Count,
+        Escorts = request.Escorts,
+        Medical = request.Medical,
+        Monitors = request.Monitors,
+        Interpreters = request.Interpreters,
+        Observers = request.Observers,
+    };
+}
