@@ -40,10 +40,10 @@ public sealed class IdempotencyTests(SharedPostgres postgres) : GatewayTestBase(
     }
 
     /// <summary>
-    /// Found by the failure drill (docs/reliability.md): a gateway SIGKILLed after the operation stored a booking but
-    /// before the answer was stored leaves the key pending; the client's retry takes it over once its lease has passed
-    /// and acts again. With a fresh booking id each time, the grain refused the retry as "already-booked" (its own
-    /// returnees) and the client never learnt of its booking.
+    /// Found by the failure drill (docs/reliability.md): a gateway SIGKILLed after the operation stored a booking but before
+    /// it answered left the key pending for a 60 s lease, and a retry with a fresh booking id was refused as "already-booked"
+    /// by its own returnees. Now the operation keeps a booking's key (the booking id follows from it) with the booking: the
+    /// gateway keeps nothing, and the retry through any gateway is the first answer, marked replayed.
     /// </summary>
     [Theory]
     [MemberData(nameof(Providers))]
@@ -56,17 +56,41 @@ public sealed class IdempotencyTests(SharedPostgres postgres) : GatewayTestBase(
         var body = Demo.Booking([returnee], escorts: 2);
         var first = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, body, idempotencyKey: "died-unanswered");
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        // What the killed replica leaves behind: the booking stored, its key pending with a lease long past.
-        Assert.Equal(1, await host.Storage.ExecuteAsync(
-            "UPDATE gateway_idempotency SET state = 'pending', status_code = NULL, body = NULL, claimed_ms = 1 WHERE idem_key = 'died-unanswered'"));
+        Assert.Null(first.Header("Idempotent-Replayed"));
+        // Nothing of the key is the gateway's to lose: a killed gateway leaves no lease behind.
+        Assert.Equal(0, await host.Storage.ScalarAsync("SELECT COUNT(*) FROM gateway_idempotency WHERE idem_key = 'died-unanswered'"));
 
         var retry = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, body, idempotencyKey: "died-unanswered");
 
         Assert.True(retry.Status == HttpStatusCode.Created, retry.ToString());
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
         Assert.Equal(first.Json.GetProperty("id").GetString(), retry.Json.GetProperty("id").GetString());
-        Assert.Equal("Confirmed", retry.Json.GetProperty("status").GetString());
+        Assert.Equal(first.Body, retry.Body);
+        Assert.Equal(first.Header("ETag"), retry.Header("ETag"));
         var bookings = await host.GetAsync($"/api/v1/operations/{operation}/bookings", at);
         Assert.Equal(1, bookings.Json.GetProperty("items").GetArrayLength());
+    }
+
+    /// <summary>The operation's answer to a retried key is the first one, even when the booking changed since (issue 22).</summary>
+    [Fact]
+    public async Task A_booking_retried_after_it_was_cancelled_gets_its_first_answer_and_another_body_is_422()
+    {
+        var host = await StartAsync();
+        var at = host.Token("coordinator", "AT");
+        var operation = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"]);
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-2026-2");
+        var body = Demo.Booking([returnee], escorts: 2);
+        var first = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, body, idempotencyKey: "cancelled-later");
+        var id = first.Json.GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await host.SendAsync(HttpMethod.Delete, $"/api/v1/operations/{operation}/bookings/{id}", at)).Status);
+
+        var retry = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, body, idempotencyKey: "cancelled-later");
+        var reused = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, Demo.Booking([returnee], escorts: 3), idempotencyKey: "cancelled-later");
+
+        Assert.Equal((HttpStatusCode.Created, "Confirmed", "true"), (retry.Status, retry.Json.GetProperty("status").GetString(), retry.Header("Idempotent-Replayed")));
+        Assert.Equal(first.Body, retry.Body);
+        Assert.Equal(422, reused.Code);
+        Assert.Equal("idempotency-key-reuse", reused.Json.GetProperty("rule").GetString());
     }
 
     [Fact]
