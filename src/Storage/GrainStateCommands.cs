@@ -17,29 +17,74 @@ internal static class GrainStateCommands
         : new(SqlStatements.UpdateState, [Text("@type", write.Id.Type), Text("@key", write.Id.Key), Text("@payload", write.Payload),
             new("@version", write.ExpectedVersion, DbType.Int64)]);
 
-    /// <summary>The outbox rows, then the read-model rows, of one turn.</summary>
-    public static IEnumerable<Statement> Effects(TurnEffects effects)
+    /// <summary>Most rows in one multi-row statement: 6 parameters an outbox row, up to ~14 a read-model row, far below either database's limit.</summary>
+    public const int RowsPerStatement = 200;
+
+    /// <summary>
+    /// The outbox rows, then the read-model rows, of one turn or of a group of turns, as few statements as the rows allow
+    /// (issue 22): every outbox row in one INSERT, and the read-model rows in one upsert or DELETE per table and column set.
+    /// A booking batch wrote one statement per row before (three notifications, a booking row and a list row per booking).
+    /// The writes keep their order where it matters: a row written twice, or a table both upserted and deleted from, goes
+    /// statement by statement in the order given.
+    /// </summary>
+    public static IEnumerable<Statement> Effects(TurnEffects effects) => Effects([effects]);
+
+    /// <inheritdoc cref="Effects(TurnEffects)"/>
+    public static IEnumerable<Statement> Effects(IReadOnlyList<TurnEffects> turns)
     {
-        foreach (var message in effects.Messages)
+        foreach (var chunk in turns.SelectMany(t => t.Messages).Chunk(RowsPerStatement))
         {
-            yield return new(SqlStatements.InsertOutbox,
+            yield return new(SqlStatements.InsertOutboxRows(chunk.Length),
             [
-                Text("@id", message.MessageId), Text("@destination", message.Destination), Text("@lane", message.Lane),
-                Text("@type", message.Type), Text("@payload", message.Payload),
-                new("@occurred", message.OccurredAt.ToUnixTimeMilliseconds(), DbType.Int64),
+                .. chunk.SelectMany((message, i) => new[]
+                {
+                    Text("@i" + i, message.MessageId), Text("@d" + i, message.Destination), Text("@l" + i, message.Lane),
+                    Text("@t" + i, message.Type), Text("@p" + i, message.Payload),
+                    new StatementParameter("@o" + i, message.OccurredAt.ToUnixTimeMilliseconds(), DbType.Int64),
+                }),
             ]);
         }
-        foreach (var write in effects.ReadModel)
+        var writes = turns.SelectMany(t => t.ReadModel).ToList();
+        if (!CanGroup(writes))
         {
-            yield return write switch
+            foreach (var write in writes)
             {
-                ReadModelUpsert upsert => new(SqlStatements.ReadModelUpsert(upsert),
-                    [Text("@id", upsert.Id), .. upsert.Columns.Values.Select((value, i) => new StatementParameter("@c" + i, value))]),
-                ReadModelDelete delete => new(SqlStatements.ReadModelDelete(delete), [Text("@id", delete.Id)]),
-                _ => throw new ArgumentOutOfRangeException(nameof(effects), write.GetType().Name, "Unknown read-model write."),
-            };
+                yield return Single(write);
+            }
+            yield break;
+        }
+        foreach (var shape in writes.GroupBy(w => (w.Table, Shape(w))))
+        {
+            foreach (var chunk in shape.Chunk(RowsPerStatement))
+            {
+                yield return chunk[0] switch
+                {
+                    ReadModelUpsert first => new(SqlStatements.ReadModelUpsertRows(first, chunk.Length),
+                    [
+                        .. chunk.Cast<ReadModelUpsert>().SelectMany((upsert, i) => upsert.Columns.Values
+                            .Select((value, c) => new StatementParameter($"@c{i}_{c}", value)).Prepend(Text("@id" + i, upsert.Id))),
+                    ]),
+                    _ => new(SqlStatements.ReadModelDeleteRows(chunk[0].Table, chunk.Length), [.. chunk.Select((d, i) => Text("@id" + i, d.Id))]),
+                };
+            }
         }
     }
+
+    /// <summary>Rows may be written together in any order when no row is written twice and no table is both upserted and deleted from.</summary>
+    private static bool CanGroup(List<ReadModelWrite> writes) =>
+        writes.Select(w => (w.Table, w.Id)).Distinct().Count() == writes.Count
+        && writes.GroupBy(w => w.Table).All(t => t.Select(w => w is ReadModelDelete).Distinct().Count() == 1);
+
+    /// <summary>Writes of one shape share a statement: deletes of a table, or upserts of a table with the same columns.</summary>
+    private static string Shape(ReadModelWrite write) => write is ReadModelUpsert upsert ? "upsert:" + string.Join(',', upsert.Columns.Keys) : "delete";
+
+    private static Statement Single(ReadModelWrite write) => write switch
+    {
+        ReadModelUpsert upsert => new(SqlStatements.ReadModelUpsert(upsert),
+            [Text("@id", upsert.Id), .. upsert.Columns.Values.Select((value, i) => new StatementParameter("@c" + i, value))]),
+        ReadModelDelete delete => new(SqlStatements.ReadModelDelete(delete), [Text("@id", delete.Id)]),
+        _ => throw new ArgumentOutOfRangeException(nameof(write), write.GetType().Name, "Unknown read-model write."),
+    };
 
     /// <summary>
     /// A grain's write, its version check then its effects; true when the check passed. Batched, the effects travel with the

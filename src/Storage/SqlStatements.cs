@@ -19,11 +19,33 @@ internal static partial class SqlStatements
     public const string ReadState =
         "SELECT payload, version FROM grain_state WHERE grain_type = @type AND grain_key = @key";
 
-    public const string InsertOutbox =
-        "INSERT INTO outbox (message_id, destination, lane, type, payload, occurred_ms, next_attempt_ms) " +
-        "VALUES (@id, @destination, @lane, @type, @payload, @occurred, @occurred)";
-
     private static readonly ConcurrentDictionary<(string Table, string Columns), string> s_upserts = new();
+    private static readonly ConcurrentDictionary<(string Table, string Columns, int Rows), string> s_upsertRows = new();
+    private static readonly ConcurrentDictionary<(string Table, int Rows), string> s_deleteRows = new();
+    private static readonly ConcurrentDictionary<int, string> s_outboxRows = new();
+
+    /// <summary>An INSERT of <paramref name="rows"/> outbox rows: parameters <c>@i{n} @d{n} @l{n} @t{n} @p{n} @o{n}</c> per row.</summary>
+    public static string InsertOutboxRows(int rows) => s_outboxRows.GetOrAdd(rows, static n =>
+        "INSERT INTO outbox (message_id, destination, lane, type, payload, occurred_ms, next_attempt_ms) VALUES "
+        + string.Join(", ", Enumerable.Range(0, n).Select(i => $"(@i{i}, @d{i}, @l{i}, @t{i}, @p{i}, @o{i}, @o{i})")));
+
+    /// <summary>
+    /// An upsert of <paramref name="rows"/> rows shaped as <paramref name="write"/> (parameters <c>@id{n}</c> and <c>@c{n}_{column}</c>):
+    /// one statement however many rows. The rows' ids must be distinct (PostgreSQL refuses to update a row twice in one statement).
+    /// </summary>
+    public static string ReadModelUpsertRows(ReadModelUpsert write, int rows) =>
+        s_upsertRows.GetOrAdd((write.Table, string.Join(',', write.Columns.Keys), rows), static (shape, w) =>
+        {
+            var names = w.Columns.Keys.Select(Identifier).ToList();
+            var values = Enumerable.Range(0, shape.Rows)
+                .Select(i => $"(@id{i}" + string.Concat(Enumerable.Range(0, names.Count).Select(c => $", @c{i}_{c}")) + ")");
+            return $"INSERT INTO {Identifier(w.Table)} (id" + string.Concat(names.Select(n => ", " + n)) + ") VALUES " + string.Join(", ", values)
+                + " ON CONFLICT (id) DO " + (names.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", names.Select(n => $"{n} = excluded.{n}")));
+        }, write);
+
+    /// <summary>A DELETE of <paramref name="rows"/> rows of <paramref name="table"/> by id (<c>@id{n}</c>).</summary>
+    public static string ReadModelDeleteRows(string table, int rows) => s_deleteRows.GetOrAdd((table, rows), static shape =>
+        $"DELETE FROM {Identifier(shape.Table)} WHERE id IN (" + string.Join(", ", Enumerable.Range(0, shape.Rows).Select(i => "@id" + i)) + ")");
 
     /// <summary>An upsert for a read-model row; identifiers are checked because they become SQL text.</summary>
     public static string ReadModelUpsert(ReadModelUpsert write) =>

@@ -102,7 +102,7 @@ internal sealed class StateWriteGroup
         var checks = await StatementBatch.WriteAsync(connection, transaction, [.. group.Select(GrainStateCommands.State)], CancellationToken.None);
         var matched = checks.Select(rows => rows == 1).ToArray();
         await StatementBatch.WriteAsync(connection, transaction,
-            [.. group.Where((_, i) => matched[i]).SelectMany(write => GrainStateCommands.Effects(write.Effects))], CancellationToken.None);
+            [.. GrainStateCommands.Effects([.. group.Where((_, i) => matched[i]).Select(write => write.Effects)])], CancellationToken.None);
         return matched;
     }
 }

@@ -75,6 +75,64 @@ public sealed class GrainStateStoreTests(SharedPostgres postgres)
         await stop.CancelAsync();
     }
 
+    /// <summary>
+    /// A batch's effects go as multi-row statements (issue 22): 250 messages in two INSERTs (200 rows a statement), the rows of
+    /// a table and column set in one upsert. Every row lands with its own values, NULLs too, on both databases.
+    /// </summary>
+    [Theory]
+    [InlineData("Postgres")]
+    [InlineData("Sqlite")]
+    public async Task Many_effects_go_in_few_statements_and_each_row_keeps_its_values(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var storage = Open(database);
+        await using (var create = storage.DataSource.CreateCommand("CREATE TABLE probe_rows (id text PRIMARY KEY, n bigint)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        var effects = new TurnEffects();
+        for (var i = 0; i < 250; i++)
+        {
+            effects.Add(new OutboxMessage($"m-{i}", "grain:store-probe", "lane-" + (i % 3), "probe", $"{{\"i\":{i}}}", DateTimeOffset.FromUnixTimeMilliseconds(i)));
+        }
+        for (var i = 0; i < 30; i++)
+        {
+            effects.Add(Upsert("r-" + i, i % 5 == 0 ? null : i));
+        }
+
+        Assert.Equal(3, GrainStateCommands.Effects(effects).Count());
+        await storage.GrainStorage.WriteAsync(Grain, 0, "{}", effects, CancellationToken.None);
+
+        Assert.Equal(250L, await database.ScalarAsync("SELECT count(*) FROM outbox WHERE occurred_ms = next_attempt_ms"));
+        Assert.Equal(249L * 250 / 2, await database.ScalarAsync("SELECT sum(occurred_ms) FROM outbox"));
+        Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM outbox WHERE message_id = 'm-249' AND lane = 'lane-0' AND payload = '{\"i\":249}'"));
+        Assert.Equal(6L, await database.ScalarAsync("SELECT count(*) FROM probe_rows WHERE n IS NULL"));
+        Assert.Equal(29L, await database.ScalarAsync("SELECT n FROM probe_rows WHERE id = 'r-29'"));
+    }
+
+    /// <summary>A row written twice in one batch, or a table both upserted and deleted from, keeps the order of its writes.</summary>
+    [Fact]
+    public void Writes_whose_order_matters_go_one_by_one_in_their_order()
+    {
+        var twice = new TurnEffects();
+        twice.Add(Upsert("a", 1));
+        twice.Add(Upsert("b", 2));
+        twice.Add(Upsert("a", 3));
+        var mixed = new TurnEffects();
+        mixed.Add(new ReadModelDelete("probe_rows", "a"));
+        mixed.Add(Upsert("b", 2));
+        var apart = new TurnEffects();
+        apart.Add(Upsert("a", 1));
+        apart.Add(new ReadModelDelete("other_rows", "a"));
+        apart.Add(Upsert("b", 2));
+
+        Assert.Equal(["@c0", "@c0", "@c0"], GrainStateCommands.Effects(twice).Select(s => s.Parameters[1].Name));
+        Assert.Equal([3L], GrainStateCommands.Effects(twice).Last().Parameters.Skip(1).Select(p => p.Value));
+        Assert.Equal(2, GrainStateCommands.Effects(mixed).Count());
+        Assert.StartsWith("DELETE", GrainStateCommands.Effects(mixed).First().Sql, StringComparison.Ordinal);
+        Assert.Equal(2, GrainStateCommands.Effects(apart).Count());
+    }
+
     private static IStorageProvider Open(TestDatabase database) => database.Provider == "Postgres"
         ? new PostgresStorageProvider(database.ConnectionString, "store-tests", NullLoggerFactory.Instance)
         : new SqliteStorageProvider(database.ConnectionString, "store-tests");
