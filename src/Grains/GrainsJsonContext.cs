@@ -25,6 +25,7 @@ namespace ReturnOps.Grains;
 [JsonSerializable(typeof(OperationCostsState))]
 [JsonSerializable(typeof(ReintegrationProvidersState))]
 [JsonSerializable(typeof(ReintegrationReferralState))]
+[JsonSerializable(typeof(EligibilityContext))]
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(IncidentNotice))]
 public sealed partial class GrainsJsonContext : JsonSerializerContext;

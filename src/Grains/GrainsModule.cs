@@ -5,6 +5,7 @@ using ReturnOps.Grains.Identification;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Reintegration;
+using ReturnOps.Grains.Returnees;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains;
@@ -17,7 +18,7 @@ public static class GrainsModule
 
     /// <summary>The domain's read-model tables, the operations' booking rows, the identification requests' and the reintegration tables.</summary>
     public static IReadOnlyList<Migration> Migrations { get; } =
-        [.. ReadModelSchema.Migrations, .. BookingRows.Migrations, .. IdentificationSchema.Migrations, .. ReintegrationSchema.Migrations];
+        [.. ReadModelSchema.Migrations, .. BookingRows.Migrations, .. ReturneeHolds.Migrations, .. IdentificationSchema.Migrations, .. ReintegrationSchema.Migrations];
 
     /// <summary>
     /// Registers the domain grains' storage, their call filters, <see cref="GrainsOptions"/> and the domain's clock

@@ -53,36 +53,46 @@ internal static class GrainStateCommands
             }
             yield break;
         }
-        foreach (var shape in writes.GroupBy(w => (w.Table, Shape(w))))
+        // Deletes first: a row deleted and another inserted in one write never meet on a unique key (ids are distinct here).
+        foreach (var shape in writes.GroupBy(w => (w.Table, Shape(w))).OrderBy(g => g.First() is ReadModelDelete ? 0 : 1))
         {
             foreach (var chunk in shape.Chunk(RowsPerStatement))
             {
                 yield return chunk[0] switch
                 {
-                    ReadModelUpsert first => new(SqlStatements.ReadModelUpsertRows(first, chunk.Length),
-                    [
-                        .. chunk.Cast<ReadModelUpsert>().SelectMany((upsert, i) => upsert.Columns.Values
-                            .Select((value, c) => new StatementParameter($"@c{i}_{c}", value)).Prepend(Text("@id" + i, upsert.Id))),
-                    ]),
+                    ReadModelUpsert first => new(SqlStatements.ReadModelUpsertRows(first, chunk.Length), RowParameters(chunk, w => ((ReadModelUpsert)w).Columns.Values)),
+                    ReadModelInsert first => new(SqlStatements.ReadModelInsertRows(first, chunk.Length), RowParameters(chunk, w => ((ReadModelInsert)w).Columns.Values)),
+                    ReadModelUpdate first => new(SqlStatements.ReadModelUpdateRows(first, chunk.Length), RowParameters(chunk, w => ((ReadModelUpdate)w).Columns.Values)),
                     _ => new(SqlStatements.ReadModelDeleteRows(chunk[0].Table, chunk.Length), [.. chunk.Select((d, i) => Text("@id" + i, d.Id))]),
                 };
             }
         }
     }
 
-    /// <summary>Rows may be written together in any order when no row is written twice and no table is both upserted and deleted from.</summary>
-    private static bool CanGroup(List<ReadModelWrite> writes) =>
-        writes.Select(w => (w.Table, w.Id)).Distinct().Count() == writes.Count
-        && writes.GroupBy(w => w.Table).All(t => t.Select(w => w is ReadModelDelete).Distinct().Count() == 1);
+    /// <summary>Each row's id (<c>@id{n}</c>) and column values (<c>@c{n}_{column}</c>), row after row.</summary>
+    private static List<StatementParameter> RowParameters(ReadModelWrite[] rows, Func<ReadModelWrite, IEnumerable<object?>> values) =>
+    [
+        .. rows.SelectMany((row, i) => values(row).Select((value, c) => new StatementParameter($"@c{i}_{c}", value)).Prepend(Text("@id" + i, row.Id))),
+    ];
 
-    /// <summary>Writes of one shape share a statement: deletes of a table, or upserts of a table with the same columns.</summary>
-    private static string Shape(ReadModelWrite write) => write is ReadModelUpsert upsert ? "upsert:" + string.Join(',', upsert.Columns.Keys) : "delete";
+    /// <summary>Rows may be written together, in any order, when no row is written twice.</summary>
+    private static bool CanGroup(List<ReadModelWrite> writes) => writes.Select(w => (w.Table, w.Id)).Distinct().Count() == writes.Count;
+
+    /// <summary>Writes of one shape share a statement: a table's deletes, or its upserts, inserts or updates of the same columns.</summary>
+    private static string Shape(ReadModelWrite write) => write switch
+    {
+        ReadModelUpsert upsert => "upsert:" + string.Join(',', upsert.Columns.Keys),
+        ReadModelInsert insert => "insert:" + string.Join(',', insert.Columns.Keys),
+        ReadModelUpdate update => "update:" + string.Join(',', update.Columns.Keys),
+        _ => "delete",
+    };
 
     private static Statement Single(ReadModelWrite write) => write switch
     {
-        ReadModelUpsert upsert => new(SqlStatements.ReadModelUpsert(upsert),
-            [Text("@id", upsert.Id), .. upsert.Columns.Values.Select((value, i) => new StatementParameter("@c" + i, value))]),
         ReadModelDelete delete => new(SqlStatements.ReadModelDelete(delete), [Text("@id", delete.Id)]),
+        ReadModelUpsert upsert => new(SqlStatements.ReadModelUpsertRows(upsert, 1), RowParameters([upsert], _ => upsert.Columns.Values)),
+        ReadModelInsert insert => new(SqlStatements.ReadModelInsertRows(insert, 1), RowParameters([insert], _ => insert.Columns.Values)),
+        ReadModelUpdate update => new(SqlStatements.ReadModelUpdateRows(update, 1), RowParameters([update], _ => update.Columns.Values)),
         _ => throw new ArgumentOutOfRangeException(nameof(write), write.GetType().Name, "Unknown read-model write."),
     };
 

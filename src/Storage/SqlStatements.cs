@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ReturnOps.Storage;
@@ -19,8 +18,9 @@ internal static partial class SqlStatements
     public const string ReadState =
         "SELECT payload, version FROM grain_state WHERE grain_type = @type AND grain_key = @key";
 
-    private static readonly ConcurrentDictionary<(string Table, string Columns), string> s_upserts = new();
     private static readonly ConcurrentDictionary<(string Table, string Columns, int Rows), string> s_upsertRows = new();
+    private static readonly ConcurrentDictionary<(string Table, string Columns, int Rows), string> s_insertRows = new();
+    private static readonly ConcurrentDictionary<(string Table, string Columns, int Rows), string> s_updateRows = new();
     private static readonly ConcurrentDictionary<(string Table, int Rows), string> s_deleteRows = new();
     private static readonly ConcurrentDictionary<int, string> s_outboxRows = new();
 
@@ -43,30 +43,29 @@ internal static partial class SqlStatements
                 + " ON CONFLICT (id) DO " + (names.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", names.Select(n => $"{n} = excluded.{n}")));
         }, write);
 
-    /// <summary>A DELETE of <paramref name="rows"/> rows of <paramref name="table"/> by id (<c>@id{n}</c>).</summary>
-    public static string ReadModelDeleteRows(string table, int rows) => s_deleteRows.GetOrAdd((table, rows), static shape =>
-        $"DELETE FROM {Identifier(shape.Table)} WHERE id IN (" + string.Join(", ", Enumerable.Range(0, shape.Rows).Select(i => "@id" + i)) + ")");
+    /// <summary>An INSERT of <paramref name="rows"/> rows that must not exist yet: no ON CONFLICT, so a row already there fails the write.</summary>
+    public static string ReadModelInsertRows(ReadModelInsert write, int rows) =>
+        s_insertRows.GetOrAdd((write.Table, string.Join(',', write.Columns.Keys), rows), static (shape, w) =>
+            $"INSERT INTO {Identifier(w.Table)} (id" + string.Concat(w.Columns.Keys.Select(n => ", " + Identifier(n))) + ") VALUES "
+            + string.Join(", ", Enumerable.Range(0, shape.Rows).Select(i => $"(@id{i}" + string.Concat(Enumerable.Range(0, w.Columns.Count).Select(c => $", @c{i}_{c}")) + ")")), write);
 
-    /// <summary>An upsert for a read-model row; identifiers are checked because they become SQL text.</summary>
-    public static string ReadModelUpsert(ReadModelUpsert write) =>
-        s_upserts.GetOrAdd((write.Table, string.Join(',', write.Columns.Keys)), static (shape, w) =>
+    /// <summary>
+    /// An UPDATE of text columns of <paramref name="rows"/> existing rows from a VALUES list. Both databases name a VALUES list's
+    /// columns column1, column2, ... (SQLite takes no column names after the alias), so one text serves both.
+    /// </summary>
+    public static string ReadModelUpdateRows(ReadModelUpdate write, int rows) =>
+        s_updateRows.GetOrAdd((write.Table, string.Join(',', write.Columns.Keys), rows), static (shape, w) =>
         {
             var table = Identifier(w.Table);
             var names = w.Columns.Keys.Select(Identifier).ToList();
-            var sql = new StringBuilder($"INSERT INTO {table} (id");
-            foreach (var name in names)
-            {
-                sql.Append(", ").Append(name);
-            }
-            sql.Append(") VALUES (@id");
-            for (var i = 0; i < names.Count; i++)
-            {
-                sql.Append(", @c").Append(i);
-            }
-            sql.Append(") ON CONFLICT (id) DO ");
-            sql.Append(names.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", names.Select(n => $"{n} = excluded.{n}")));
-            return sql.ToString();
+            return $"UPDATE {table} SET " + string.Join(", ", names.Select((n, c) => $"{n} = v.column{c + 2}"))
+                + " FROM (VALUES " + string.Join(", ", Enumerable.Range(0, shape.Rows).Select(i => $"(@id{i}" + string.Concat(Enumerable.Range(0, names.Count).Select(c => $", @c{i}_{c}")) + ")"))
+                + $") AS v WHERE {table}.id = v.column1";
         }, write);
+
+    /// <summary>A DELETE of <paramref name="rows"/> rows of <paramref name="table"/> by id (<c>@id{n}</c>).</summary>
+    public static string ReadModelDeleteRows(string table, int rows) => s_deleteRows.GetOrAdd((table, rows), static shape =>
+        $"DELETE FROM {Identifier(shape.Table)} WHERE id IN (" + string.Join(", ", Enumerable.Range(0, shape.Rows).Select(i => "@id" + i)) + ")");
 
     public static string ReadModelDelete(ReadModelDelete write) => $"DELETE FROM {Identifier(write.Table)} WHERE id = @id";
 

@@ -206,6 +206,29 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
         return new(View(booking, withReturnees: true), Announce(booking, "booking.reinstated"));
     }
 
+    /// <summary>
+    /// The returnees this operation holds, each with its booking: every returnee of a live booking until departure; after it,
+    /// only those who travelled (confirmed, not suspended, not a no-show). A cancelled operation holds nobody. The grain writes
+    /// these as rows with its state (<see cref="ReturneeHolds"/>), so holds follow every decision without a release to forget.
+    /// </summary>
+    public Dictionary<string, string> Holds()
+    {
+        var holds = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (state.Status == OperationStatus.Cancelled)
+        {
+            return holds;
+        }
+        var departed = state.Status is OperationStatus.Departed or OperationStatus.Completed;
+        foreach (var booking in state.Bookings.Where(b => b.Status != BookingStatus.Cancelled && (!departed || b.Status == BookingStatus.Confirmed)))
+        {
+            foreach (var returnee in booking.Returnees.Where(r => r.Id.Length > 0 && !(departed && r.Suspended)))
+            {
+                holds.TryAdd(returnee.Id, booking.Id);
+            }
+        }
+        return holds;
+    }
+
     /// <summary>The answer the booking's caller got when it was decided, for a retry of the same request.</summary>
     public static BookingView FirstAnswer(Booking booking) => booking.Decided is { } decided
         ? View(booking, withReturnees: true) with

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Returnees;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Operations;
@@ -23,6 +24,9 @@ public sealed partial class ReturnOperationGrain
     /// </summary>
     private readonly Dictionary<string, IReadOnlyDictionary<string, object?>> _storedParticipants = new(StringComparer.Ordinal);
 
+    /// <summary>The returnees this operation holds as stored (<see cref="ReturneeHolds"/>), each with its booking's id.</summary>
+    private Dictionary<string, string> _storedHolds = new(StringComparer.Ordinal);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.LegacyBookings is { } legacy)
@@ -38,6 +42,10 @@ public sealed partial class ReturnOperationGrain
                 S.Bookings.Add(booking);
                 _storedBookings[booking.Id] = json;
             }
+        }
+        if (S.Plan is not null)
+        {
+            _storedHolds = await ReturneeHolds.OfOperationAsync(ServiceProvider.GetRequiredService<IStorageProvider>(), Id);
         }
         if (S.Revision == 0 && long.TryParse(state.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
@@ -88,8 +96,10 @@ public sealed partial class ReturnOperationGrain
             }
             WriteReadModel(row);
         }
+        var holds = WriteHolds();
         var status = S.Status;
         await state.WriteStateAsync();
+        _storedHolds = holds;
         foreach (var (id, json) in changed)
         {
             _storedBookings[id] = json;
@@ -99,6 +109,36 @@ public sealed partial class ReturnOperationGrain
             _storedParticipants[participant.Id] = participant.Columns;
         }
         _storedStatus = status;
+    }
+
+    /// <summary>
+    /// The hold rows that moved since the last write: a returnee newly held gets its row (which fails the write if another
+    /// booking holds it: the backstop) and shows as booked in the returnee list; one let go loses its row. Returns the holds
+    /// to remember once the write commits.
+    /// </summary>
+    private Dictionary<string, string> WriteHolds()
+    {
+        var holds = Bookings.Holds();
+        foreach (var (returnee, booking) in holds)
+        {
+            if (_storedHolds.TryGetValue(returnee, out var stored) && stored == booking)
+            {
+                continue;
+            }
+            if (stored is not null)
+            {
+                // Held by another booking of this operation now (a suspended booking cancelled, the returnee booked again).
+                WriteReadModel(ReturneeHolds.Delete(returnee));
+            }
+            WriteReadModel(ReturneeHolds.Insert(returnee, new ReturneeHolds.Hold(new BookingRef(Id, booking), Context())));
+            WriteReadModel(ReturneeHolds.Booked(returnee, Id));
+        }
+        foreach (var returnee in _storedHolds.Keys.Where(r => !holds.ContainsKey(r)))
+        {
+            WriteReadModel(ReturneeHolds.Delete(returnee));
+            WriteReadModel(ReturneeHolds.Released(returnee));
+        }
+        return holds;
     }
 
     private static bool SameColumns(IReadOnlyDictionary<string, object?> stored, IReadOnlyDictionary<string, object?> next) =>

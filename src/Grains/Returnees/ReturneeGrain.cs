@@ -12,6 +12,48 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
 {
     private ReturneeState S => state.State;
 
+    /// <summary>
+    /// The booking that holds the returnee (issue 22): its row is the operation's (<see cref="ReturneeHolds"/>), read when the
+    /// grain activates; a reservation holds it here at once, before the operation's batch stores the row.
+    /// </summary>
+    private ReturneeHolds.Hold? _hold;
+
+    /// <summary>When <see cref="_hold"/> was last read from its row or taken (a timestamp of the real clock: commits take real time).</summary>
+    private long _holdSeen;
+
+    /// <summary>
+    /// False after a release: whatever let the returnee go (a stored cancellation, a refused or failed batch), its row is the
+    /// truth, read before the next reservation. A batch that failed on another activation's row (the backstop) so learns of it.
+    /// </summary>
+    private bool _holdKnown;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _hold = S.Owner is null ? null : await ReturneeHolds.OfAsync(Storage, GetPrimaryKeyString());
+        _holdSeen = TimeProvider.System.GetTimestamp();
+        _holdKnown = true;
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    private IStorageProvider Storage => ServiceProvider.GetRequiredService<IStorageProvider>();
+
+    /// <summary>
+    /// The hold as stored now: the row read again, unless a hold taken here moments ago is not stored yet (its operation's batch
+    /// is in flight; a batch commits in milliseconds, so one older than <see cref="ReturneeHolds.Recheck"/> without a row never will).
+    /// </summary>
+    private async Task<ReturneeHolds.Hold?> StoredHoldAsync()
+    {
+        var row = await ReturneeHolds.OfAsync(Storage, GetPrimaryKeyString());
+        if (row is null && _hold is not null && TimeProvider.System.GetElapsedTime(_holdSeen) < ReturneeHolds.Recheck)
+        {
+            return _hold;
+        }
+        _hold = row;
+        _holdSeen = TimeProvider.System.GetTimestamp();
+        _holdKnown = true;
+        return row;
+    }
+
     public async Task<ReturneeView> Register(string owner, ReturneeCase returnee)
     {
         if (S.Owner is not null)
@@ -36,8 +78,8 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         var familyChanged = S.Case.FamilyGroup != returnee.FamilyGroup;
         await MoveFamily(owner, S.Case.FamilyGroup, returnee.FamilyGroup);
         S.Case = returnee;
-        List<RuleViolation> violations = S.BookedFor is null ? [] : [.. Eligibility.Check(returnee, S.BookedFor, S.Readmission)];
-        if (S.Booking is not null && familyChanged)
+        List<RuleViolation> violations = _hold?.For is not { } bookedFor ? [] : [.. Eligibility.Check(returnee, bookedFor, S.Readmission)];
+        if (_hold is not null && familyChanged)
         {
             // The booking was accepted for the family as it was (rule 4); a new family must be booked anew.
             violations.Add(new RuleViolation(RuleCode.FamilyUnity, "The family group changed after booking."));
@@ -61,7 +103,7 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
             return new ReturneeUpdate(View(), null, []);
         }
         S.Case = S.Case with { TravelDocumentValidUntil = validUntil };
-        List<RuleViolation> violations = S.BookedFor is null ? [] : [.. Eligibility.Check(S.Case, S.BookedFor, S.Readmission)];
+        List<RuleViolation> violations = _hold?.For is not { } bookedFor ? [] : [.. Eligibility.Check(S.Case, bookedFor, S.Readmission)];
         var suspended = WarnIfIneligible(owner, violations);
         await Save();
         return new ReturneeUpdate(View(), suspended, violations);
@@ -70,7 +112,7 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
     /// <summary>The early warning (rule 2): a one-way message up to the operation, never a call back into it. Returns the booking suspended.</summary>
     private BookingRef? WarnIfIneligible(string owner, List<RuleViolation> violations)
     {
-        var suspended = violations.Count > 0 ? S.Booking : null;
+        var suspended = violations.Count > 0 ? _hold?.Booking : null;
         if (suspended is not null)
         {
             var now = clock.GetUtcNow();
@@ -102,27 +144,37 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         {
             return judged;
         }
-        if (S.Booking is not null && S.Booking != booking)
+        if (!_holdKnown || (_hold is not null && _hold.Booking != booking && TimeProvider.System.GetElapsedTime(_holdSeen) >= ReturneeHolds.Recheck))
+        {
+            // Released since the last read, or a hold not seen stored for a while (its booking may have ended or never been stored).
+            await StoredHoldAsync();
+        }
+        if (_hold is not null && _hold.Booking != booking)
         {
             return judged with { Violations = [new RuleViolation(RuleCode.AlreadyBooked, "The returnee already holds a seat in another booking.")] };
         }
-        if (S.Booking != booking)
+        if (_hold is null)
         {
-            S.Booking = booking;
-            S.BookedFor = context;
-            await Save();
+            // Held in memory only: the operation stores the hold with the booking, in its batch (no write here).
+            _hold = new ReturneeHolds.Hold(booking, context);
+            _holdSeen = TimeProvider.System.GetTimestamp();
         }
         return judged with { Reserved = true };
     }
 
-    public async Task Release(BookingRef booking)
+    public Task Release(BookingRef booking)
     {
-        if (S.Booking == booking)
+        if (_hold?.Booking == booking)
         {
-            S.Booking = null;
-            S.BookedFor = null;
-            await Save();
+            _hold = null;
+            _holdKnown = false;
+            if (Status() != ReturneeStatus.Available)
+            {
+                // The operation's write listed the returnee as available; its own rules say otherwise (TurnFilter writes this).
+                WriteListRow();
+            }
         }
+        return Task.CompletedTask;
     }
 
     public async Task<bool> Erase(string? unlessBookedElsewhereThan)
@@ -131,11 +183,12 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         {
             return false;
         }
-        if (unlessBookedElsewhereThan is not null && S.Booking is not null && S.Booking.OperationId != unlessBookedElsewhereThan)
+        var hold = await StoredHoldAsync();
+        if (unlessBookedElsewhereThan is not null && hold is not null && hold.Booking.OperationId != unlessBookedElsewhereThan)
         {
             return false;
         }
-        if (unlessBookedElsewhereThan is null && S.Booking is not null)
+        if (unlessBookedElsewhereThan is null && hold is not null)
         {
             // An owner's erasure request while a booking holds the case would leave a blank seat on a manifest.
             throw new DomainRuleException(RuleCode.InvalidTransition, "The returnee is booked; cancel the booking before erasing the case.");
@@ -159,8 +212,7 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         // Only the owner and the fact of erasure remain: statistics were counted elsewhere, as numbers.
         S.Consent = null;
         S.Case = null;
-        S.Booking = null;
-        S.BookedFor = null;
+        _hold = null;
         S.Readmission.Clear();
         S.Erased = true;
         await Save();
@@ -218,22 +270,28 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         new(GetPrimaryKeyString(), false, [new RuleViolation(rule, detail)], S.Owner ?? "", null, false, null);
 
     private ReturneeStatus Status() => S.Erased ? ReturneeStatus.Erased
-        : S.Booking is not null ? ReturneeStatus.Booked
+        : _hold is not null ? ReturneeStatus.Booked
         : CurrentViolations().Count > 0 ? ReturneeStatus.Ineligible
         : ReturneeStatus.Available;
 
     /// <summary>Without a booking, eligibility is judged as if departing today to no particular destination.</summary>
     private IReadOnlyList<RuleViolation> CurrentViolations() => S.Case is null ? []
-        : Eligibility.Check(S.Case, S.BookedFor ?? new EligibilityContext(clock.GetUtcNow(), [], GrainsOptions.DefaultFitToTravelWindowDays), S.Readmission);
+        : Eligibility.Check(S.Case, _hold?.For ?? new EligibilityContext(clock.GetUtcNow(), [], GrainsOptions.DefaultFitToTravelWindowDays), S.Readmission);
 
     private ReturneeView View() =>
-        new(GetPrimaryKeyString(), S.Owner!, Status(), S.Case, S.Booking, new Dictionary<string, string>(S.Readmission), CurrentViolations());
+        new(GetPrimaryKeyString(), S.Owner!, Status(), S.Case, _hold?.Booking, new Dictionary<string, string>(S.Readmission), CurrentViolations());
 
     private Task Save()
     {
-        WriteReadModel(ReadModelSchema.ReturneeRow(GetPrimaryKeyString(), S.Owner!, Status(), S.Booking?.OperationId, S.Erased ? null : S.Case, clock.GetUtcNow()));
+        // Holds stored before issue 22 were copied to their rows (migration holds/1): the state no longer keeps them.
+        S.Booking = null;
+        S.BookedFor = null;
+        WriteListRow();
         return state.WriteStateAsync();
     }
+
+    private void WriteListRow() =>
+        WriteReadModel(ReadModelSchema.ReturneeRow(GetPrimaryKeyString(), S.Owner!, Status(), _hold?.Booking.OperationId, S.Erased ? null : S.Case, clock.GetUtcNow()));
 
     /// <summary>Record equality compares lists by reference; a retried registration carries a new list.</summary>
     private static bool SameCase(ReturneeCase? a, ReturneeCase b) =>

@@ -11,10 +11,14 @@ public sealed class ReturneeState
     [Id(1)]
     public ReturneeCase? Case { get; set; }
 
+    /// <summary>
+    /// Where holds were kept before issue 22; now the operation stores them as rows (<see cref="ReturneeHolds"/>). Read only by
+    /// the migration that copied them there, and cleared by the returnee's next write.
+    /// </summary>
     [Id(2)]
     public BookingRef? Booking { get; set; }
 
-    /// <summary>The operation the reservation was judged against, so a later change can be re-judged alone.</summary>
+    /// <summary>What a hold kept before issue 22 was judged against; the hold row keeps it now (see <see cref="Booking"/>).</summary>
     [Id(3)]
     public EligibilityContext? BookedFor { get; set; }
 

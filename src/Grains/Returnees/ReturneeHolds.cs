@@ -1,0 +1,104 @@
+using System.Data;
+using System.Text.Json;
+using ReturnOps.Grains.ReadModels;
+using ReturnOps.Storage;
+
+namespace ReturnOps.Grains.Returnees;
+
+/// <summary>
+/// Which booking holds each returnee (issue 22): one row per held returnee, written by the operation in the batch that stores
+/// the booking (or its end), never by the returnee. The primary key is the backstop of "a returnee in at most one live booking":
+/// two activations that ever both decided a booking of one returnee cannot both commit. The returnee grain keeps its hold in
+/// memory (judged and held in one call, no write of its own) and reads its row when it activates or doubts a hold.
+/// Before, every held returnee wrote its own state, a commit in series before the operation's.
+/// </summary>
+public static class ReturneeHolds
+{
+    public const string Module = "holds";
+    public const string Table = "returnee_hold";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(Module, 1, "returnee holds as rows the operation writes", PostgresSql: Create("text"), SqliteSql: Create("TEXT")),
+        // Holds written before lived in each returnee's state (booking, bookedFor): they become rows once. An upgrade, since it
+        // reads the runtime's grain_state (modules migrate in name order; "upgrade" sorts last).
+        new(ReadModelSchema.UpgradeModule, 3, "returnee holds: the holds kept in returnee states before holds 1",
+            PostgresSql: """
+                INSERT INTO returnee_hold (id, operation_id, booking_id, context)
+                SELECT grain_key, payload::jsonb #>> '{booking,operationId}', payload::jsonb #>> '{booking,bookingId}',
+                       COALESCE(payload::jsonb #>> '{bookedFor}', '')
+                FROM grain_state
+                WHERE grain_type = 'returnee' AND payload IS NOT NULL AND payload::jsonb #>> '{booking,operationId}' IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """,
+            SqliteSql: """
+                INSERT INTO returnee_hold (id, operation_id, booking_id, context)
+                SELECT grain_key, json_extract(payload, '$.booking.operationId'), json_extract(payload, '$.booking.bookingId'),
+                       COALESCE(json_extract(payload, '$.bookedFor'), '')
+                FROM grain_state
+                WHERE grain_type = 'returnee' AND payload IS NOT NULL AND json_extract(payload, '$.booking.operationId') IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """),
+    ];
+
+    private static string Create(string text) => $"""
+        CREATE TABLE {Table} (id {text} PRIMARY KEY, operation_id {text} NOT NULL, booking_id {text} NOT NULL, context {text} NOT NULL);
+        CREATE INDEX returnee_hold_operation ON {Table} (operation_id);
+        """;
+
+    /// <summary>A returnee's hold: the booking and what it was judged against (the early warning re-judges a changed case on it).</summary>
+    public sealed record Hold(BookingRef Booking, EligibilityContext? For);
+
+    /// <summary>The row that holds <paramref name="returneeId"/> for <paramref name="hold"/>; a row already there fails the write.</summary>
+    public static ReadModelInsert Insert(string returneeId, Hold hold) => new(Table, returneeId, new Dictionary<string, object?>
+    {
+        ["operation_id"] = hold.Booking.OperationId,
+        ["booking_id"] = hold.Booking.BookingId,
+        ["context"] = hold.For is null ? "" : JsonSerializer.Serialize(hold.For, GrainsJsonContext.Default.EligibilityContext),
+    });
+
+    public static ReadModelDelete Delete(string returneeId) => new(Table, returneeId);
+
+    /// <summary>The returnee list shows a held returnee as booked on its operation; the returnee's own writes keep it so.</summary>
+    public static ReadModelUpdate Booked(string returneeId, string operationId) => new(ReadModelSchema.Returnees, returneeId,
+        new Dictionary<string, string> { ["status"] = nameof(ReturneeStatus.Booked), ["operation_id"] = operationId });
+
+    /// <summary>
+    /// Let go: available, as far as the operation knows. The returnee corrects its row when it is told (Release) if its own
+    /// rules say otherwise (ineligible), in its own write.
+    /// </summary>
+    public static ReadModelUpdate Released(string returneeId) => new(ReadModelSchema.Returnees, returneeId,
+        new Dictionary<string, string> { ["status"] = nameof(ReturneeStatus.Available), ["operation_id"] = "" });
+
+    /// <summary>The hold of one returnee, or null.</summary>
+    public static async Task<Hold?> OfAsync(IStorageProvider storage, string returneeId)
+    {
+        var rows = await QueryAsync(storage, $"SELECT operation_id, booking_id, context FROM {Table} WHERE id = @id", returneeId);
+        return rows.Count == 0 ? null : new Hold(new BookingRef((string)rows[0][0]!, (string)rows[0][1]!),
+            rows[0][2] is string { Length: > 0 } context ? JsonSerializer.Deserialize(context, GrainsJsonContext.Default.EligibilityContext) : null);
+    }
+
+    /// <summary>The returnees one operation holds, with their booking ids.</summary>
+    public static async Task<Dictionary<string, string>> OfOperationAsync(IStorageProvider storage, string operationId)
+    {
+        var rows = await QueryAsync(storage, $"SELECT id, booking_id FROM {Table} WHERE operation_id = @id", operationId);
+        return rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
+    }
+
+    private static async Task<IReadOnlyList<object?[]>> QueryAsync(IStorageProvider storage, string sql, string id)
+    {
+        try
+        {
+            await using var connection = await storage.DataSource.OpenConnectionAsync();
+            return (await StatementBatch.QueryAsync(connection, null, [new Statement(sql, [new StatementParameter("@id", id, DbType.String)])],
+                CancellationToken.None))[0];
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw new StorageUnavailableException("The returnees' holds could not be read.", ex);
+        }
+    }
+
+    /// <summary>How long a hold not yet seen stored is trusted before the returnee reads its row again (a batch commits in ms).</summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Returnees;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Storage;
+using ReturnOps.TestSupport;
+
+namespace ReturnOps.Grains.Tests.Operations;
+
+/// <summary>
+/// Holds as rows the operation writes (issue 22): a booking stores its returnees' holds in its own write and the returnees
+/// write nothing; a cancellation takes them away in its write; the primary key stops a second booking of one returnee
+/// that the returnee's memory did not catch; holds kept in returnee states before are copied to rows by the upgrade.
+/// </summary>
+public sealed class HoldRowsTests(SharedPostgres postgres) : DomainTestBase(postgres)
+{
+    private ProbedStorage Probe { get; set; } = null!;
+
+    private Task StartProbedAsync(string provider) =>
+        StartAsync(provider, configure: silo => silo.Services.AddSingleton<IStorageProvider>(services =>
+            Probe = new ProbedStorage(Storage.CreateProvider("probed-" + Guid.NewGuid().ToString("N"), services.GetRequiredService<ILoggerFactory>()))));
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_booking_stores_its_holds_in_its_own_write_and_a_cancellation_takes_them_away(string provider)
+    {
+        await StartProbedAsync(provider);
+        var operation = await AnnouncedAsync();
+        string[] family = [await Returnee("AT"), await Returnee("AT")];
+        var returneeWrites = Probe.Written("returnee").Writes;
+        var operationWrites = Probe.Written("return-operation").Writes;
+
+        var booking = await Book(operation, "AT", "b1", family, escorts: 4);
+
+        Assert.Equal(returneeWrites, Probe.Written("returnee").Writes);
+        Assert.Equal(operationWrites + 1, Probe.Written("return-operation").Writes);
+        Assert.Equal(2, await Storage.ScalarAsync("SELECT count(*) FROM returnee_hold WHERE operation_id = 'op-1' AND booking_id = 'b1'"));
+        Assert.Equal(2, await Storage.ScalarAsync("SELECT count(*) FROM returnee_list WHERE status = 'Booked' AND operation_id = 'op-1'"));
+        Assert.Equal(new BookingRef("op-1", booking.Id), (await Grains.GetGrain<IReturneeGrain>(family[0]).Get())!.Booking);
+
+        await operation.CancelBooking(Caller.CoordinatorOf("AT"), "b1");
+
+        Assert.Equal(0, await Storage.ScalarAsync("SELECT count(*) FROM returnee_hold"));
+        Assert.Equal(2, await Storage.ScalarAsync("SELECT count(*) FROM returnee_list WHERE status = 'Available' AND operation_id = ''"));
+        // Free again, also for another operation, and after the grains read their rows anew.
+        await Cluster.DeactivateDomainGrainsAsync();
+        var other = await AnnouncedAsync(id: "op-2");
+        Assert.Equal(BookingStatus.Confirmed, (await Book(other, "AT", "b2", family, escorts: 4)).Status);
+        Assert.Equal(2, await Storage.ScalarAsync("SELECT count(*) FROM returnee_hold WHERE operation_id = 'op-2'"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_hold_the_returnee_did_not_know_of_fails_the_write_that_would_hold_it_twice(string provider)
+    {
+        await StartAsync(provider);
+        var operation = await AnnouncedAsync();
+        var returnee = await Returnee("AT");
+        Assert.NotNull(await Grains.GetGrain<IReturneeGrain>(returnee).Get());
+        // Another activation's booking, stored behind this returnee's back (what two activations meeting would leave).
+        await Storage.ExecuteAsync($"INSERT INTO returnee_hold (id, operation_id, booking_id, context) VALUES ('{returnee}', 'op-elsewhere', 'bk-x', '')");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Book(operation, "AT", "b1", [returnee], escorts: 2));
+
+        Assert.Equal(0, await Storage.ScalarAsync("SELECT count(*) FROM booking_state"));
+        Assert.Equal(0, await Storage.ScalarAsync("SELECT count(*) FROM outbox WHERE type LIKE 'booking.%'"));
+        Assert.Equal(1, await Storage.ScalarAsync($"SELECT count(*) FROM returnee_hold WHERE id = '{returnee}' AND operation_id = 'op-elsewhere'"));
+        // The failed write let the returnee go, so it reads its row before the next reservation: a clear refusal now.
+        Assert.Equal(RuleCode.AlreadyBooked, await RuleOf(() => Book(operation, "AT", "b1", [returnee], escorts: 2)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Holds_kept_in_returnee_states_before_become_rows(string provider)
+    {
+        await StartAsync(provider);
+        var returnee = await Returnee("AT");
+        await Cluster.DeactivateDomainGrainsAsync();
+        var legacy = provider == "Postgres"
+            ? "UPDATE grain_state SET payload = jsonb_set(jsonb_set(payload::jsonb, '{booking}', '{\"operationId\":\"op-old\",\"bookingId\":\"bk-old\"}'), "
+              + "'{bookedFor}', '{\"departure\":\"2027-01-01T00:00:00+00:00\",\"destinations\":[\"NG\"],\"fitToTravelWindowDays\":14}')::text WHERE grain_key = '" + returnee + "'"
+            : "UPDATE grain_state SET payload = json_set(payload, '$.booking', json('{\"operationId\":\"op-old\",\"bookingId\":\"bk-old\"}'), "
+              + "'$.bookedFor', json('{\"departure\":\"2027-01-01T00:00:00+00:00\",\"destinations\":[\"NG\"],\"fitToTravelWindowDays\":14}')) WHERE grain_key = '" + returnee + "'";
+        Assert.Equal(1, await Storage.ExecuteAsync(legacy));
+
+        await Storage.ExecuteAsync(ReturneeHolds.Migrations.Single(m => m.Module != ReturneeHolds.Module).SqlFor(provider));
+
+        Assert.Equal(1, await Storage.ScalarAsync($"SELECT count(*) FROM returnee_hold WHERE id = '{returnee}' AND operation_id = 'op-old' AND booking_id = 'bk-old'"));
+        var view = (await Grains.GetGrain<IReturneeGrain>(returnee).Get())!;
+        Assert.Equal((ReturneeStatus.Booked, new BookingRef("op-old", "bk-old")), (view.Status, view.Booking));
+        var operation = await AnnouncedAsync();
+        Assert.Equal(RuleCode.AlreadyBooked, await RuleOf(() => Book(operation, "AT", "b1", [returnee], escorts: 2)));
+    }
+}
