@@ -63,6 +63,21 @@ public sealed class IdempotencyKeyTests
     }
 
     [Fact]
+    public void Existing_after_a_no_show_left_the_booking_still_recognises_the_retry_and_no_other_body()
+    {
+        var operation = Booked();
+        operation.State.Status = OperationStatus.Departed;
+        // As the grain records a no-show: the returnee leaves the booking's list, the record keeps the booking.
+        operation.Booking("b1").Returnees.RemoveAll(r => r.Id == "at-1");
+        operation.State.NoShows.Add(new NoShowRecord { ReturneeId = "at-1", BookingId = "b1", Country = "AT", Reason = NoShowReason.Absconded });
+
+        Assert.Same(operation.Booking("b1"), operation.Bookings.Existing("AT", s_request));
+        Assert.Equal(RuleCode.IdempotencyKeyReuse, operation.Refuses(() => operation.Bookings.Existing("AT", s_request with { Returnees = ["at-2"] })).Rule);
+        Assert.Equal(RuleCode.IdempotencyKeyReuse,
+            operation.Refuses(() => operation.Bookings.Existing("AT", s_request with { Returnees = ["at-9", "at-2"] })).Rule);
+    }
+
+    [Fact]
     public void FirstAnswer_a_retry_is_answered_as_the_booking_was_decided_whatever_happened_since()
     {
         var operation = new AnnouncedOperation(capacity: 6);
