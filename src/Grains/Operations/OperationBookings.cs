@@ -48,9 +48,20 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
         }
         return existing.Country == country && existing.Escorts == request.Escorts && existing.Medical == request.Medical
             && existing.Monitors == request.Monitors && existing.Interpreters == request.Interpreters && existing.Observers == request.Observers
-            && (state.PersonalDataErased || existing.Returnees.Select(r => r.Id).SequenceEqual(request.Returnees))
+            && (state.PersonalDataErased || SameReturnees(existing, request))
             ? existing
             : throw new DomainRuleException(RuleCode.IdempotencyKeyReuse, "This Idempotency-Key was used for a different booking.");
+    }
+
+    /// <summary>
+    /// The request names the booking's returnees, in order, and those who left it as no-shows (they leave its list after
+    /// departure, so where they stood in it is not known).
+    /// </summary>
+    private bool SameReturnees(Booking existing, BookingRequest request)
+    {
+        var noShows = state.NoShows.Where(n => n.BookingId == existing.Id).Select(n => n.ReturneeId).ToHashSet(StringComparer.Ordinal);
+        return request.Returnees.Count == existing.Returnees.Count + noShows.Count
+            && request.Returnees.Where(id => !noShows.Contains(id)).SequenceEqual(existing.Returnees.Select(r => r.Id));
     }
 
     /// <summary>The operation takes bookings: announced, and its booking deadline not yet reached.</summary>

@@ -5,7 +5,11 @@ using ReturnOps.TestSupport;
 
 namespace ReturnOps.Grains.Tests.Operations;
 
-/// <summary>Rules 4, 8 and 11 and the booking window: each test fails when its rule is removed.</summary>
+/// <summary>
+/// Rules 4, 8 and 11 and the booking window through the grain: what it gathers for the decision (the returnees' judgments and
+/// holds, the family grain's members, the plan's escort ratio, the clock) and what it stores. The rules themselves are decided
+/// and tested with no cluster in <c>Decisions/</c>.
+/// </summary>
 public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(postgres)
 {
     [Fact]
@@ -23,32 +27,6 @@ public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(p
             [first.Status, second.Status, third.Status, fourth.Status]);
         var view = (await operation.GetView())!;
         Assert.Equal(new SeatSummary(10, 9, 3, 1), view.Seats);
-    }
-
-    [Fact]
-    public async Task Capacity_booking_larger_than_the_aircraft_is_refused()
-    {
-        await StartAsync();
-        var operation = await AnnouncedAsync(Plan(capacity: 4));
-
-        string[] two = [await Returnee("AT"), await Returnee("AT")];
-
-        Assert.Equal(RuleCode.Capacity, await RuleOf(() => Book(operation, "AT", "b1", two, escorts: 4)));
-    }
-
-    [Fact]
-    public async Task Capacity_seats_count_returnees_and_all_staff()
-    {
-        await StartAsync();
-        var operation = await AnnouncedAsync(Plan(capacity: 7));
-
-        var booking = await operation.RequestBooking(Caller.CoordinatorOf("AT"),
-            new BookingRequest("b1", [await Returnee("AT")], Escorts: 2, Medical: 1, Monitors: 1, Interpreters: 1, Observers: 1)).Booking();
-        var staffOnly = await Book(operation, "DE", "b2", [], escorts: 0, medical: 1);
-
-        Assert.Equal(7, booking.Seats);
-        Assert.Equal(BookingStatus.Confirmed, booking.Status);
-        Assert.Equal(BookingStatus.Waitlisted, staffOnly.Status);
     }
 
     [Fact]
@@ -73,30 +51,6 @@ public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(p
         Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "AT", "b1", [forced, voluntary], escorts: 1)).Status);
     }
 
-    [Theory]
-    [InlineData(OperationType.Collecting)]
-    [InlineData(OperationType.VoluntaryCharter)]
-    public async Task EscortRatio_collecting_and_voluntary_charters_need_no_escorts(OperationType type)
-    {
-        await StartAsync();
-        var operation = await AnnouncedAsync(Plan(type));
-        // A voluntary charter takes only voluntary returnees (VoluntaryCharterTests); the escort rule is what is tested here.
-        var returnee = await Returnee("AT", c => c with { Voluntary = type == OperationType.VoluntaryCharter });
-
-        Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "AT", "b1", [returnee], escorts: 0)).Status);
-    }
-
-    [Fact]
-    public async Task EscortRatio_when_the_organiser_supplies_escorts_each_state_still_sends_two_representatives()
-    {
-        await StartAsync();
-        var operation = await AnnouncedAsync(Plan() with { OrganiserSuppliesEscorts = true });
-        string[] german = [await Returnee("DE"), await Returnee("DE")];
-
-        Assert.Equal(RuleCode.EscortRatio, await RuleOf(() => Book(operation, "DE", "b1", german, escorts: 1)));
-        Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "DE", "b2", german, escorts: 2)).Status);
-    }
-
     [Fact]
     public async Task FamilyUnity_a_family_member_missing_from_the_booking_is_refused()
     {
@@ -118,52 +72,6 @@ public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(p
         Clock.Advance(TimeSpan.FromDays(13));
 
         Assert.Equal(RuleCode.BookingClosed, await RuleOf(() => Book(operation, "AT", "b1", [returnee], escorts: 2)));
-    }
-
-    [Fact]
-    public async Task BookingClosed_outside_announced()
-    {
-        await StartAsync();
-        var operation = Grains.GetGrain<IReturnOperationGrain>("draft");
-        await operation.Create(Plan());
-
-        Assert.Equal(RuleCode.BookingClosed, await RuleOf(async () => await Book(operation, "AT", "b1", [await Returnee("AT")], escorts: 2)));
-    }
-
-    [Fact]
-    public async Task Waitlist_freed_seats_go_to_waitlisted_bookings_in_arrival_order_first_fit()
-    {
-        await StartAsync();
-        var operation = await AnnouncedAsync(Plan(capacity: 6));
-        await Book(operation, "AT", "big", [await Returnee("AT")], escorts: 5);          // 6 seats, confirmed
-        await Book(operation, "DE", "w1", [await Returnee("DE")], escorts: 5);          // 6, waitlisted first
-        await Book(operation, "HU", "w2", [await Returnee("HU")], escorts: 2);          // 3, waitlisted second
-        await Book(operation, "BE", "w3", [await Returnee("BE")], escorts: 2);          // 3, waitlisted third
-
-        await operation.CancelBooking(Caller.CoordinatorOf("AT"), "big");
-
-        var statuses = (await operation.GetBookings(Caller.CoordinatorOf("AT"))).ToDictionary(b => b.Id, b => b.Status);
-        Assert.Equal(BookingStatus.Cancelled, statuses["big"]);
-        Assert.Equal(BookingStatus.Confirmed, statuses["w1"]);
-        Assert.Equal(BookingStatus.Waitlisted, statuses["w2"]);
-        Assert.Equal(BookingStatus.Waitlisted, statuses["w3"]);
-    }
-
-    [Fact]
-    public async Task Waitlist_first_fit_skips_a_booking_too_big_for_the_free_seats()
-    {
-        await StartAsync();
-        var operation = await AnnouncedAsync(Plan(capacity: 6));
-        await Book(operation, "AT", "a", [await Returnee("AT")], escorts: 2);           // 3, confirmed
-        await Book(operation, "DE", "b", [await Returnee("DE")], escorts: 2);           // 3, confirmed
-        await Book(operation, "HU", "w1", [await Returnee("HU"), await Returnee("HU")], escorts: 4); // 6, waitlisted
-        await Book(operation, "BE", "w2", [await Returnee("BE")], escorts: 2);          // 3, waitlisted
-
-        await operation.CancelBooking(Caller.CoordinatorOf("AT"), "a");
-
-        var statuses = (await operation.GetBookings(Caller.CoordinatorOf("AT"))).ToDictionary(b => b.Id, b => b.Status);
-        Assert.Equal(BookingStatus.Waitlisted, statuses["w1"]);
-        Assert.Equal(BookingStatus.Confirmed, statuses["w2"]);
     }
 
     [Fact]

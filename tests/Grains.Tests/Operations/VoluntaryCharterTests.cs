@@ -31,19 +31,6 @@ public sealed class VoluntaryCharterTests(SharedPostgres postgres) : DomainTestB
     }
 
     [Fact]
-    public async Task VoluntaryOnly_a_voluntary_charter_carries_no_escorts_and_takes_accompanying_staff_as_observers()
-    {
-        await StartAsync();
-        var operation = await AnnouncedAsync(Plan(OperationType.VoluntaryCharter));
-        var voluntary = await Returnee("AT", c => c with { Voluntary = true });
-
-        Assert.Equal(RuleCode.VoluntaryOnly, await RuleOf(() => Book(operation, "AT", "b1", [voluntary], escorts: 1)));
-        var booked = await operation.RequestBooking(Caller.CoordinatorOf("AT"), new BookingRequest("b2", [voluntary], Escorts: 0, Observers: 1)).Booking();
-
-        Assert.Equal((BookingStatus.Confirmed, 2), (booked.Status, booked.Seats));
-    }
-
-    [Fact]
     public async Task VoluntaryOnly_confirmation_refuses_a_returnee_whose_case_turned_forced_while_booked()
     {
         await StartAsync();
