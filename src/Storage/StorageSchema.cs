@@ -97,5 +97,6 @@ public static class StorageSchema
         new(Module, 4, "drop the home-made reminder table",
             PostgresSql: "DROP TABLE IF EXISTS reminders",
             SqliteSql: "DROP TABLE IF EXISTS reminders"),
+        PendingAudit.Migration,
     ];
 }

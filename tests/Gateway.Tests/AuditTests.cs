@@ -39,6 +39,41 @@ public sealed class AuditTests(SharedPostgres postgres) : GatewayTestBase(postgr
         Assert.Equal(4, verify.Json.GetProperty("rows").GetInt64());
     }
 
+    /// <summary>
+    /// Issue 22: a booking's entry commits in the operation's batch with the booking (the gateway makes no commit of its own
+    /// for it), waits unhashed until it is sealed, and is sealed into the chain before any read; a replay is audited too, and a
+    /// refusal is recorded by the gateway as before.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_booking_is_audited_in_the_operation_s_write_and_sealed_into_the_chain_before_it_is_read(string provider)
+    {
+        // Without the background sealer: what the booking itself wrote stays visible as written.
+        var host = await StartAsync(provider, configure: builder =>
+            builder.Services.Remove(builder.Services.Single(d => d.ImplementationType == typeof(ReturnOps.Gateway.Audit.AuditSealing))));
+        var at = host.Token("coordinator", "AT");
+        var operation = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"]);
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-AUDIT-1");
+        var chained = await host.Storage.ScalarAsync("SELECT count(*) FROM gateway_audit");
+
+        var booked = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, Demo.Booking([returnee], escorts: 2), idempotencyKey: "audited");
+        var replayed = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, Demo.Booking([returnee], escorts: 2), idempotencyKey: "audited");
+        var refused = await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, Demo.Booking([returnee], escorts: 0), idempotencyKey: "refused");
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, 422), (booked.Status, replayed.Status, refused.Code));
+        Assert.Equal(2, await host.Storage.ScalarAsync("SELECT count(*) FROM audit_pending WHERE action LIKE 'booking.create%' AND outcome = '201'"));
+        // Only the refusal went through the gateway's own append.
+        Assert.Equal(chained + 1, await host.Storage.ScalarAsync("SELECT count(*) FROM gateway_audit"));
+        var fro = host.Token("fro");
+        var log = await host.GetAsync("/api/v1/audit?action=booking.create", fro);
+        Assert.Equal(["201", "422"], log.Json.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()).Order());
+        Assert.Single((await host.GetAsync("/api/v1/audit?action=booking.create.replayed", fro)).Json.GetProperty("items").EnumerateArray());
+        Assert.Equal(0, await host.Storage.ScalarAsync("SELECT count(*) FROM audit_pending"));
+        var verify = await host.GetAsync("/api/v1/audit/verify", fro);
+        Assert.True(verify.Json.GetProperty("valid").GetBoolean(), verify.Body);
+        Assert.Equal(chained + 3, verify.Json.GetProperty("rows").GetInt64());
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Verify_finds_a_row_edited_in_the_database(string provider)

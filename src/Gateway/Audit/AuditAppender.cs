@@ -38,7 +38,7 @@ internal sealed class AuditAppender
 
     private sealed record Head(long Seq, string Hash);
 
-    private sealed record Row(long Seq, string Prev, string Hash, AuditFields Fields);
+    private sealed record Row(long Seq, string Prev, string Hash, AuditFields Fields, long At);
 
     public AuditAppender(GatewayDatabase database, TimeProvider clock)
     {
@@ -64,7 +64,7 @@ internal sealed class AuditAppender
                 [
                     new Statement("UPDATE gateway_audit_head SET seq = @last, hash = @hash WHERE id = 1 AND seq = @seq AND hash = @prev",
                         ("@last", last.Seq), ("@hash", last.Hash), ("@seq", head.Seq), ("@prev", head.Hash)),
-                    Insert(rows, at, " AS v WHERE EXISTS (SELECT 1 FROM gateway_audit_head WHERE id = 1 AND seq = @last AND hash = @hash)",
+                    Insert(rows, " AS v WHERE EXISTS (SELECT 1 FROM gateway_audit_head WHERE id = 1 AND seq = @last AND hash = @hash)",
                         ("@last", last.Seq), ("@hash", last.Hash)),
                 ], CancellationToken.None), CancellationToken.None);
                 if (changed[1] == rows.Count)
@@ -80,6 +80,43 @@ internal sealed class AuditAppender
         }
         return await WriteLockedAsync(at, entries, remembered);
     }
+
+    /// <summary>
+    /// Seals the entries grains wrote with their state (<see cref="PendingAudit"/>) into the chain: under the head's row lock
+    /// (as the locked way of a group), the oldest <see cref="MaxGroup"/> by id are hashed after the head, inserted and taken out of
+    /// the pending table in one transaction, so each is sealed once, by whichever gateway gets there first. Returns how many.
+    /// </summary>
+    public Task<int> SealAsync() => _database.RunAsync(async connection =>
+    {
+        await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
+        Head head;
+        await using (var lockHead = GatewayDatabase.Command(connection, "UPDATE gateway_audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))
+        {
+            lockHead.Transaction = tx;
+            await using var reader = await lockHead.ExecuteReaderAsync(CancellationToken.None);
+            await reader.ReadAsync(CancellationToken.None);
+            head = new Head(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1));
+        }
+        var pending = (await StatementBatch.QueryAsync(connection, tx,
+        [
+            new Statement($"SELECT id, at_ms, subject, role, country, action, resource, outcome FROM {PendingAudit.Table} ORDER BY id LIMIT @n", ("@n", (long)MaxGroup)),
+        ], CancellationToken.None))[0];
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        var rows = Chain(head, [.. pending.Select(p => (new AuditFields((string)p[2]!, (string)p[3]!, (string)p[4]!, (string)p[5]!, (string)p[6]!, (string)p[7]!),
+            Convert.ToInt64(p[1], CultureInfo.InvariantCulture)))]);
+        await StatementBatch.WriteAsync(connection, tx,
+        [
+            Insert(rows, ""),
+            new Statement($"DELETE FROM {PendingAudit.Table} WHERE id IN (" + string.Join(", ", pending.Select((_, i) => "@d" + i)) + ")",
+                [.. pending.Select((p, i) => new StatementParameter("@d" + i, p[0]))]),
+            new Statement("UPDATE gateway_audit_head SET seq = @seq, hash = @hash WHERE id = 1", ("@seq", rows[^1].Seq), ("@hash", rows[^1].Hash)),
+        ], CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+        return pending.Count;
+    }, CancellationToken.None);
 
     private Task<IReadOnlyList<long>> WriteLockedAsync(long at, IReadOnlyList<AuditFields> entries, Head? remembered) =>
         _database.RunAsync<IReadOnlyList<long>>(async connection =>
@@ -97,7 +134,7 @@ internal sealed class AuditAppender
             var rows = Chain(head, at, entries);
             await StatementBatch.WriteAsync(connection, tx,
             [
-                Insert(rows, at, ""),
+                Insert(rows, ""),
                 new Statement("UPDATE gateway_audit_head SET hash = @hash WHERE id = 1", ("@hash", rows[^1].Hash)),
             ], CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
@@ -107,31 +144,33 @@ internal sealed class AuditAppender
         }, CancellationToken.None);
 
     /// <summary>The group's rows after <paramref name="head"/>, each linked to the one before and hashed as <see cref="AuditLog.Hash"/>.</summary>
-    private static List<Row> Chain(Head head, long at, IReadOnlyList<AuditFields> entries)
+    private static List<Row> Chain(Head head, long at, IReadOnlyList<AuditFields> entries) => Chain(head, [.. entries.Select(e => (e, at))]);
+
+    private static List<Row> Chain(Head head, IReadOnlyList<(AuditFields Fields, long At)> entries)
     {
         var rows = new List<Row>(entries.Count);
         var prev = head.Hash;
-        foreach (var e in entries)
+        foreach (var (e, at) in entries)
         {
             var seq = head.Seq + rows.Count + 1;
             var hash = AuditLog.Hash(prev, seq, at, e.Subject, e.Role, e.Country, e.Action, e.Resource, e.Outcome);
-            rows.Add(new Row(seq, prev, hash, e));
+            rows.Add(new Row(seq, prev, hash, e, at));
             prev = hash;
         }
         return rows;
     }
 
     /// <summary>One INSERT of every row of the group, from a VALUES list that <paramref name="condition"/> may guard.</summary>
-    private static Statement Insert(List<Row> rows, long at, string condition, params (string, object?)[] extra)
+    private static Statement Insert(List<Row> rows, string condition, params (string, object?)[] extra)
     {
         var values = new List<string>(rows.Count);
-        var parameters = new List<(string, object?)>(rows.Count * 9 + 1 + extra.Length) { ("@at", at) };
+        var parameters = new List<(string, object?)>(rows.Count * 10 + extra.Length);
         parameters.AddRange(extra);
         for (var i = 0; i < rows.Count; i++)
         {
             var (r, f) = (rows[i], rows[i].Fields);
-            values.Add($"(@s{i}, @at, @u{i}, @r{i}, @c{i}, @a{i}, @x{i}, @o{i}, @p{i}, @h{i})");
-            parameters.AddRange([($"@s{i}", r.Seq), ($"@u{i}", f.Subject), ($"@r{i}", f.Role), ($"@c{i}", f.Country), ($"@a{i}", f.Action),
+            values.Add($"(@s{i}, @t{i}, @u{i}, @r{i}, @c{i}, @a{i}, @x{i}, @o{i}, @p{i}, @h{i})");
+            parameters.AddRange([($"@s{i}", r.Seq), ($"@t{i}", r.At), ($"@u{i}", f.Subject), ($"@r{i}", f.Role), ($"@c{i}", f.Country), ($"@a{i}", f.Action),
                 ($"@x{i}", f.Resource), ($"@o{i}", f.Outcome), ($"@p{i}", r.Prev), ($"@h{i}", r.Hash)]);
         }
         var list = "VALUES " + string.Join(", ", values);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Hosting;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Audit;
 
@@ -37,7 +38,29 @@ public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(Domain
     /// (<c>afterSeq</c>, for exporters that read the log forward). A filter that is not asked for is left out of the text,
     /// so each combination has its own plan (gateway_audit_subject and _action, migration <c>gateway</c> 3).
     /// </summary>
-    public Task<List<AuditEntry>> ListAsync(bool newestFirst, long from, int limit, string? subject, string? action, CancellationToken cancellationToken) =>
+    public async Task<List<AuditEntry>> ListAsync(bool newestFirst, long from, int limit, string? subject, string? action, CancellationToken cancellationToken)
+    {
+        // Entries grains wrote with their state join the chain first: a reader sees every committed entry.
+        await SealAsync();
+        return await ListSealedAsync(newestFirst, from, limit, subject, action, cancellationToken);
+    }
+
+    /// <summary>
+    /// Seals every entry grains wrote with their state (<see cref="PendingAudit"/>) into the chain; returns how many. Run by
+    /// <see cref="AuditSealing"/> every second and before every read of the log.
+    /// </summary>
+    public async Task<int> SealAsync()
+    {
+        var total = 0;
+        int sealedNow;
+        while ((sealedNow = await _appender.SealAsync()) > 0)
+        {
+            total += sealedNow;
+        }
+        return total;
+    }
+
+    private Task<List<AuditEntry>> ListSealedAsync(bool newestFirst, long from, int limit, string? subject, string? action, CancellationToken cancellationToken) =>
         database.RunAsync(async connection =>
         {
             var where = new List<string> { newestFirst ? "seq < @from" : "seq > @from" };
@@ -62,7 +85,13 @@ public sealed class AuditLog(GatewayDatabase database, [FromKeyedServices(Domain
             return entries;
         }, cancellationToken);
 
-    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) =>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        await SealAsync();
+        return await VerifySealedAsync(cancellationToken);
+    }
+
+    private Task<AuditVerification> VerifySealedAsync(CancellationToken cancellationToken) =>
         database.RunAsync(async connection =>
         {
             long headSeq;

@@ -1,5 +1,6 @@
 using ReturnOps.Gateway.Observability;
 using ReturnOps.Gateway.Problems;
+using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Gateway.Audit;
 
@@ -32,7 +33,10 @@ public static class AuditRecorder
                 await RecordAsync(http, action, ProblemMapper.ForException(exception).Status);
                 throw;
             }
-            await RecordAsync(http, action, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK);
+            if (!http.Items.ContainsKey(RecordedKey))
+            {
+                await RecordAsync(http, action, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK);
+            }
             return result;
         });
         return builder;
@@ -71,16 +75,23 @@ public static class AuditRecorder
     public static Task RecordAsync(HttpContext context, string action, int status)
     {
         context.Items[RecordedKey] = true;
-        var user = context.User;
-        var log = context.RequestServices.GetRequiredService<AuditLog>();
-        var resource = context.Request.Method + " " + context.Request.Path.Value;
-        return log.AppendAsync(
-            user.FindFirst("sub")?.Value ?? "anonymous",
-            user.FindFirst("role")?.Value ?? "",
-            user.FindFirst("country")?.Value ?? "",
-            action,
-            resource.Length > 300 ? resource[..300] : resource,
-            status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            CancellationToken.None);
+        var note = Note(context, action);
+        return context.RequestServices.GetRequiredService<AuditLog>().AppendAsync(note.Subject, note.Role, note.Country, note.Action, note.Resource,
+            status.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
     }
+
+    /// <summary>
+    /// This request's entry, for a grain that writes it with the change it answers (issue 22: a booking's entry commits in the
+    /// booking's batch). Once the grain has answered, <see cref="RecordedByGrain"/> keeps the endpoint from writing it again.
+    /// </summary>
+    public static AuditNote Note(HttpContext context, string action)
+    {
+        var user = context.User;
+        var resource = context.Request.Method + " " + context.Request.Path.Value;
+        return new AuditNote(user.FindFirst("sub")?.Value ?? "anonymous", user.FindFirst("role")?.Value ?? "", user.FindFirst("country")?.Value ?? "",
+            action, resource.Length > 300 ? resource[..300] : resource);
+    }
+
+    /// <summary>The grain wrote this request's entry with its answer (a refusal, thrown, is still recorded by the endpoint).</summary>
+    public static void RecordedByGrain(HttpContext context) => context.Items[RecordedKey] = true;
 }

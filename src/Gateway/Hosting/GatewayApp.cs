@@ -36,6 +36,7 @@ public static class GatewayApp
         // After Orleans' hosted service: hosted services start in order, and this one calls grains.
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<IdempotencyRetention>();
+        services.AddHostedService<AuditSealing>();
         services.AddSingleton<GatewayDatabase>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<AuditLog>();

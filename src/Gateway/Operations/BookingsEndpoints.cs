@@ -16,9 +16,12 @@ public static class BookingsEndpoints
 {
     public const string IdPrefix = "bk-";
 
+    /// <summary>The audit action of a booking request; the operation writes it with the booking (".replayed" for a retry).</summary>
+    private const string BookingCreated = "booking.create";
+
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
-        operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.create").IdempotentInGrain()
+        operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited(BookingCreated).IdempotentInGrain()
             .WithSummary("Book seats for the caller's country, all or nothing").ProducesETag().ProducesLocation().AcceptsIfMatch();
         operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list")
             .WithSummary("List the bookings the caller may see");
@@ -77,7 +80,8 @@ public static class BookingsEndpoints
         }
         var request = new BookingRequest(BookingId(id, http), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
             input.Interpreters, input.Observers);
-        var answer = await operation.RequestBooking(http.User.ToCaller(), request, expected);
+        var answer = await operation.RequestBooking(http.User.ToCaller(), request, expected, AuditRecorder.Note(http, BookingCreated));
+        AuditRecorder.RecordedByGrain(http);
         if (answer.Replayed)
         {
             http.Response.Headers[IdempotencyMiddleware.ReplayedHeader] = "true";

@@ -13,6 +13,9 @@ internal sealed class BookingBatch
     /// <summary>The outbox messages of the batch's bookings, written in the batch's transaction.</summary>
     public List<OutboxMessage> Messages { get; } = [];
 
+    /// <summary>Rows written with the batch besides its bookings' own: the audit entries of the requests it answers.</summary>
+    public List<ReadModelWrite> Rows { get; } = [];
+
     /// <summary>The bookings the batch stores.</summary>
     public List<string> BookingIds { get; } = [];
 

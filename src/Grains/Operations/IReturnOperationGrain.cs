@@ -39,10 +39,14 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     /// (the same Idempotency-Key, through any gateway) gets that booking's first answer, marked replayed.
     /// </summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked when the booking is decided. Null: no precondition.</param>
+    /// <param name="audit">
+    /// The audit entry of the request: written with the booking (or, for a replay, in the next batch) before the answer, with
+    /// outcome 201; a refusal is not written here (the gateway records it). Null: nothing audited here.
+    /// </param>
     /// <remarks>Interleaves with other bookings (group commit): each is decided in arrival order and answered once stored.</remarks>
     [AlwaysInterleave]
     [Alias("RequestBooking")]
-    Task<BookingAnswer> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null);
+    Task<BookingAnswer> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null, AuditNote? audit = null);
 
     /// <summary>Cancels one of the caller's country's bookings and gives its seats to the waitlist.</summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked when the cancellation is decided. Null: no precondition.</param>

@@ -16,7 +16,7 @@ public sealed partial class ReturnOperationGrain
     /// <summary>The decisions over this activation's state.</summary>
     private OperationBookings Bookings => _bookings ??= new(Id, S);
 
-    public async Task<BookingAnswer> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null)
+    public async Task<BookingAnswer> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null, AuditNote? audit = null)
     {
         // Another call is changing the operation: judge this request on what it leaves, not on what it is doing.
         await PassGate();
@@ -38,7 +38,7 @@ public sealed partial class ReturnOperationGrain
         if (Bookings.Existing(country, request) is { } decided)
         {
             // A retried request (the same Idempotency-Key through any gateway): its first answer, once stored.
-            return await Replay(decided);
+            return await Replay(decided, audit);
         }
         // Checked before the returnees are asked, and again when the booking is decided: the awaits may move both.
         Bookings.CheckRevision(expectedVersion);
@@ -56,7 +56,7 @@ public sealed partial class ReturnOperationGrain
             {
                 // A retry of this request was decided while this one waited; it holds the same returnees under the same booking.
                 await ReleaseReserved(request.BookingId, [.. reserved.Where(r => raced.Returnees.All(b => b.Id != r.ReturneeId))]);
-                return await Replay(Bookings.Existing(country, request)!);
+                return await Replay(Bookings.Existing(country, request)!, audit);
             }
             // One synchronous step from here to the batch: nothing else is decided in between.
             decision = Bookings.Book(country, request, reserved, families, clock.GetUtcNow(), expectedVersion);
@@ -67,6 +67,7 @@ public sealed partial class ReturnOperationGrain
             throw;
         }
         var batch = Enlist(request.BookingId, decision);
+        Audit(batch, audit, replayed: false);
         try
         {
             await batch.WhenStored();
@@ -81,14 +82,29 @@ public sealed partial class ReturnOperationGrain
         return new(decision.Booking, Replayed: false);
     }
 
-    /// <summary>The first answer of a booking decided before, once its batch is stored.</summary>
-    private async Task<BookingAnswer> Replay(Booking booking)
+    /// <summary>
+    /// The first answer of a booking decided before, once its batch is stored; a replay is an access like the first, audited
+    /// in the next batch (which commits after the booking's).
+    /// </summary>
+    private async Task<BookingAnswer> Replay(Booking booking, AuditNote? audit)
     {
-        if (_unstored.TryGetValue(booking.Id, out var batch))
+        var batch = audit is null ? _unstored.GetValueOrDefault(booking.Id) : Join();
+        Audit(batch, audit, replayed: true);
+        if (batch is not null)
         {
             await batch.WhenStored();
         }
         return new(OperationBookings.FirstAnswer(booking), Replayed: true);
+    }
+
+    /// <summary>The request's audit entry joins the batch that answers it (201: only answers given here are audited here).</summary>
+    private void Audit(BookingBatch? batch, AuditNote? audit, bool replayed)
+    {
+        if (batch is not null && audit is not null)
+        {
+            batch.Rows.Add(PendingAudit.Entry(clock.GetUtcNow(), audit.Subject, audit.Role, audit.Country,
+                replayed ? audit.Action + ".replayed" : audit.Action, audit.Resource, "201"));
+        }
     }
 
     public async Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null)

@@ -110,8 +110,15 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
     /// <summary>The decision's messages join the pending batch, and a write starts if none is in flight.</summary>
     private BookingBatch Join(BookingDecision decision)
     {
-        var batch = _pending ??= new BookingBatch();
+        var batch = Join();
         batch.Messages.AddRange(decision.Notices.Select(n => Message(n.Destination, n.Body)));
+        return batch;
+    }
+
+    /// <summary>The pending batch, with a write started if none is in flight.</summary>
+    private BookingBatch Join()
+    {
+        var batch = _pending ??= new BookingBatch();
         _committing ??= CommitLoop();
         return batch;
     }
@@ -126,6 +133,7 @@ public sealed partial class ReturnOperationGrain : IIncomingGrainCallFilter
             try
             {
                 batch.Messages.ForEach(EnqueueMessage);
+                batch.Rows.ForEach(WriteReadModel);
                 await Persist();
             }
             catch (Exception ex)

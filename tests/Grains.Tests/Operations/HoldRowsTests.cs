@@ -50,6 +50,37 @@ public sealed class HoldRowsTests(SharedPostgres postgres) : DomainTestBase(post
         Assert.Equal(2, await Storage.ScalarAsync("SELECT count(*) FROM returnee_hold WHERE operation_id = 'op-2'"));
     }
 
+    /// <summary>The guarantee the rows serve: bookings of one returnee sent at once to two operations hold it once.</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Concurrent_bookings_of_one_returnee_on_two_operations_hold_it_once(string provider)
+    {
+        await StartAsync(provider, silos: 2);
+        var operations = new[] { await AnnouncedAsync(id: "op-1"), await AnnouncedAsync(id: "op-2") };
+        var returnees = new[] { await Returnee("AT"), await Returnee("AT"), await Returnee("AT") };
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
+        {
+            var returnee = returnees[i % returnees.Length];
+            try
+            {
+                return (returnee, (BookingView?)await Book(operations[i % 2], "AT", $"b-{i}", [returnee], escorts: 2));
+            }
+            catch (DomainRuleException refused) when (refused.Rule == RuleCode.AlreadyBooked)
+            {
+                return (returnee, null);
+            }
+        })));
+
+        foreach (var returnee in returnees)
+        {
+            Assert.Single(attempts, a => a.returnee == returnee && a.Item2 is not null);
+            Assert.Equal(1, await Storage.ScalarAsync($"SELECT count(*) FROM returnee_hold WHERE id = '{returnee}'"));
+        }
+        var live = (await operations[0].GetBookings(Caller.CoordinatorOf("AT"))).Concat(await operations[1].GetBookings(Caller.CoordinatorOf("AT")));
+        Assert.Equal(returnees.Order(), live.SelectMany(b => b.Returnees).Order());
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task A_hold_the_returnee_did_not_know_of_fails_the_write_that_would_hold_it_twice(string provider)
