@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
 using ReturnOps.TestSupport;
 
@@ -12,11 +13,12 @@ public abstract class GatewayTestBase(SharedPostgres postgres) : IAsyncLifetime
 
     protected SharedPostgres Postgres => postgres;
 
-    protected async Task<GatewayHost> StartAsync(string provider = "Sqlite", FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    protected async Task<GatewayHost> StartAsync(string provider = "Sqlite", FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var storage = await TestStorage.CreateAsync(provider, postgres.GetAsync);
         _owned.Add(storage);
-        var host = await GatewayHost.StartAsync(storage, clock, settings);
+        var host = await GatewayHost.StartAsync(storage, clock, settings, configure: configure);
         _owned.Insert(0, host);
         return host;
     }
