@@ -34,8 +34,9 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
             // The worst case: the silo with the operation's activation, which every booking needs.
             var host = await cluster.HostOfAsync("return-operation", rush.OperationId, TimeSpan.FromSeconds(30));
             var answeredAtKill = rush.Answered;
-            await host.KillAsync();
+            // The moment of SIGKILL, not of the exit it waits for: from then on the silo answers nothing.
             var killedAt = TimeProvider.System.GetTimestamp();
+            await host.KillAsync();
             var declaredDead = cluster.DeclaredDeadAsync(host, killedAt);
             Assert.True(answeredAtKill < rush.Bookings.Count, "the silo is killed before the rush is over");
 
@@ -107,8 +108,8 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
                 "SELECT claimed_by FROM outbox WHERE status = 'pending' AND claimed_by IS NOT NULL GROUP BY claimed_by ORDER BY count(*) DESC LIMIT 1");
             var silo = cluster.Silos.Single(s => s.Name == (delivering ?? "silo-1"));
             var answeredAtKill = rush.Answered;
-            await silo.KillAsync();
             var killedAt = TimeProvider.System.GetTimestamp();
+            await silo.KillAsync();
             var declaredDead = cluster.DeclaredDeadAsync(silo, killedAt);
             var killed = Stopwatch.StartNew();
             var appliedAtKill = partner.Applied.Count;
