@@ -24,7 +24,7 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
 
     /// <summary>
     /// From a silo's kill until every booking in flight at it is answered again. Issue 22 aims at 5 s, and the drill met it in
-    /// every recorded run (0.5-4.4 s, docs/reliability.md), but at a load average of 20-30 the slowest came within 0.6 s of it:
+    /// every recorded run (0.5-4.4 s, docs/reliability.md), but at a load average of 18-31 the slowest came within 0.6 s of it:
     /// the survivor declares the dead silo dead and activates the operation from storage on a starved machine. Twice the aim
     /// fails a cluster that waits for a response timeout (5 s) before retrying, without failing a busy CI machine.
     /// </summary>
