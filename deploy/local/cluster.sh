@@ -126,8 +126,9 @@ up() {
   done
   # One gateway after the other: the first seeds the participants and the demo scenario (Production seeds it only when
   # asked: Gateway__SeedDemoData=true), the next ones find them.
-  # As Orleans clients they reread the live silos every 5 s and give up on a call after 5 s (Orleans: 1 min, 30 s):
-  # a call in flight to a silo that dies is never answered, only timed out (then 503, and the client retries).
+  # As Orleans clients they reread the live silos every 5 s and give up on a call after 5 s (Orleans: 1 min, 30 s).
+  # A booking or a read in flight through a connection that closes when its silo dies is given up at once (503 with
+  # Retry-After 1 s, and the client retries): answered again within 5 s of the kill (docs/reliability.md).
   for i in $(seq 1 "$GATEWAYS"); do
     start_replica "gateway-$i" "$ROOT/src/Gateway" ReturnOps.Gateway.dll $((GATEWAY_PORT + i - 1)) \
       Gateway__HostsSilo=false Gateway__SeedDemoData=true Cluster__GatewayListRefreshPeriod=00:00:05 Cluster__ResponseTimeout=00:00:05

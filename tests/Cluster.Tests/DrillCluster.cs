@@ -45,8 +45,10 @@ public sealed class DrillCluster : IAsyncDisposable
 
     /// <summary>
     /// The gateways as Orleans clients: they reread the live silos every 5 s (Orleans: 1 min; a broken connection drops a
-    /// silo at once), and give up on a call after 5 s (Orleans: 30 s). A call in flight to a silo that dies gets no answer
-    /// and no error: only the response timeout ends it, then the gateway answers 503 and the client retries.
+    /// silo at once), and give up on a call after 5 s (Orleans: 30 s). A booking in flight through a connection that closes
+    /// when its silo dies is given up at once (<c>SiloConnectionWatch</c>), answered 503 with Retry-After 1 s, and retried;
+    /// one forwarded by the other silo is failed by it when it declares the dead silo dead. The response timeout is left for
+    /// calls that cannot be retried safely and for a silo that hangs without closing its connections.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> ClientSettings = new Dictionary<string, string>
     {

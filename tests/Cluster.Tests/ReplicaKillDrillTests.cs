@@ -7,26 +7,28 @@ namespace ReturnOps.Cluster.Tests;
 /// <summary>
 /// The failure drill (docs/reliability.md): real processes of the cluster, SIGKILLed in the middle of the work.
 /// The silo hosting the booked operation, killed during a booking rush, loses no acknowledged booking, makes none twice,
-/// and every booking is answered again (within <see cref="LivenessBound"/>: a hang, not a speed); a silo killed while delivering leaves the
-/// survivor to drain the outbox, every message applied once at its partner. A gateway killed during the rush loses nothing
-/// either: its clients retry on the other gateway with the same Idempotency-Key, which takes each key over when its lease ends.
+/// and every booking in flight at the kill is answered again within <see cref="SiloKillAnsweredWithin"/>; a silo killed while
+/// delivering leaves the survivor to drain the outbox, every message applied once at its partner. A gateway killed during the
+/// rush loses nothing either: its clients retry on the other gateway with the same Idempotency-Key, which the operation
+/// answers as the first time, within <see cref="GatewayKillAnsweredWithin"/>.
 /// </summary>
 public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHelper output)
 {
     private const int BookingsPerClerk = 3;
 
     /// <summary>
-    /// From the kill until every booking in flight is answered. The drill's membership settings (DrillCluster) target 10 s; that
-    /// figure is measured and written down in docs/reliability.md, not asserted (a busy CI machine is not a failure). This bound
-    /// only catches a cluster that never recovers, e.g. clients waiting for Orleans' default 30 s response timeout twice.
+    /// From a gateway's kill until every booking in flight at it is answered again: issue 22's aim. Measured at 0.8-2.1 s on
+    /// a loaded 2-core machine (docs/reliability.md): a retry on the other gateway, which the operation answers at once.
     /// </summary>
-    private static readonly TimeSpan LivenessBound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan GatewayKillAnsweredWithin = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a key claimed by a gateway that died stays "in progress" before another gateway may take it over
-    /// (<c>IdempotencyMiddleware</c>, fixed at 60 s): a killed gateway's bookings cannot be answered sooner.
+    /// From a silo's kill until every booking in flight at it is answered again. Issue 22 aims at 5 s, and the drill met it in
+    /// every recorded run (0.5-4.4 s, docs/reliability.md), but at a load average of 18-31 the slowest came within 0.6 s of it:
+    /// the survivor declares the dead silo dead and activates the operation from storage on a starved machine. Twice the aim
+    /// fails a cluster that waits for a response timeout (5 s) before retrying, without failing a busy CI machine.
     /// </summary>
-    private static readonly TimeSpan IdempotencyLease = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SiloKillAnsweredWithin = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task The_silo_hosting_the_operation_killed_during_a_booking_rush_loses_no_acknowledged_booking()
@@ -39,8 +41,9 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
             // The worst case: the silo with the operation's activation, which every booking needs.
             var host = await cluster.HostOfAsync("return-operation", rush.OperationId, TimeSpan.FromSeconds(30));
             var answeredAtKill = rush.Answered;
-            await host.KillAsync();
+            // The moment of SIGKILL, not of the exit it waits for: from then on the silo answers nothing.
             var killedAt = TimeProvider.System.GetTimestamp();
+            await host.KillAsync();
             var declaredDead = cluster.DeclaredDeadAsync(host, killedAt);
             Assert.True(answeredAtKill < rush.Bookings.Count, "the silo is killed before the rush is over");
 
@@ -52,8 +55,8 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
             output.WriteLine($"answers: {Summary(rush)}");
             PrintRetried(rush.Bookings.Where(b => b.Retried));
             Assert.Empty(await DrillChecks.BookingsAsync(cluster, rush));
-            Assert.True(recovery.InFlightAnswered <= LivenessBound,
-                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {LivenessBound.TotalSeconds} s");
+            Assert.True(recovery.InFlight > 0, "bookings were in flight at the kill");
+            AssertAnsweredAgainWithin(recovery, SiloKillAnsweredWithin);
 
             await DrainAndCheckDeliveriesAsync(cluster, partner, "the surviving silo to deliver the outbox");
         });
@@ -67,33 +70,28 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
         await Drill(cluster, async () =>
         {
             var (rush, running) = await RushUntilAThirdIsAnsweredAsync(cluster, partner);
-            // An Orleans client with requests in flight: the keys it claimed stay "in progress" until their lease ends,
-            // and the clients' retries on gateway-2 wait for it (a 409 without a rule, retried).
+            // An Orleans client with requests in flight. Bookings take no lease (the operation keeps their keys), so nothing
+            // of them waits for the dead gateway: each client's retry on gateway-2 is answered by the operation at once.
             var gateway = cluster.Gateways[0];
             var answeredAtKill = rush.Answered;
-            await gateway.KillAsync();
+            // The moment of SIGKILL, not of the exit it waits for: from then on the gateway answers nothing.
             var killedAt = TimeProvider.System.GetTimestamp();
-            var heldAtKill = await cluster.ScalarAsync("SELECT count(*) FROM gateway_idempotency WHERE state = 'pending'");
+            await gateway.KillAsync();
+            var exitedAfter = TimeProvider.System.GetElapsedTime(killedAt);
+            var pendingAtKill = await cluster.ScalarAsync("SELECT count(*) FROM gateway_idempotency WHERE state = 'pending'");
             Assert.True(answeredAtKill < rush.Bookings.Count, "the gateway is killed before the rush is over");
 
             var figures = await running;
             var recovery = rush.RecoveryAfter(killedAt);
             output.WriteLine($"rush: {figures}; {gateway.Name} SIGKILLed after {answeredAtKill} of {rush.Bookings.Count} bookings were answered, " +
-                $"{heldAtKill} keys in progress on both gateways at the kill (idempotency lease {IdempotencyLease.TotalSeconds} s)");
+                $"{pendingAtKill} keys pending in the gateways' store at the kill; the process had exited {exitedAfter.TotalSeconds:F1} s after the signal");
             output.WriteLine($"recovery: {recovery}");
-            // Keys the dead gateway held wait for their lease (their retries were answered 409 "in progress"); the others do not.
-            var inFlight = rush.Bookings.Where(b => b.SentAt < killedAt && b.AnsweredAt > killedAt).ToList();
-            var held = inFlight.Where(b => b.Failures.Any(f => f.StartsWith("409", StringComparison.Ordinal))).ToList();
-            string Answered(List<BookingAttempt> bookings) => bookings.Count == 0 ? "-"
-                : $"{TimeProvider.System.GetElapsedTime(killedAt, bookings.Max(b => b.AnsweredAt)).TotalSeconds:F1} s";
-            output.WriteLine($"in flight at the kill: {held.Count} on keys the dead gateway held, answered {Answered(held)} after the kill; " +
-                $"{inFlight.Count - held.Count} others, answered {Answered([.. inFlight.Except(held)])} after it");
             output.WriteLine($"answers: {Summary(rush)}");
             PrintRetried(rush.Bookings.Where(b => b.Retried).OrderByDescending(b => b.Attempts));
             Assert.Empty(await DrillChecks.BookingsAsync(cluster, rush));
-            Assert.True(recovery.InFlightAnswered <= IdempotencyLease + LivenessBound,
-                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, " +
-                $"more than the idempotency lease ({IdempotencyLease.TotalSeconds} s) + {LivenessBound.TotalSeconds} s");
+            Assert.Equal(0, pendingAtKill);
+            Assert.True(figures.TransportFailures > 0, "the kill cut requests in flight on the gateway");
+            AssertAnsweredAgainWithin(recovery, GatewayKillAnsweredWithin);
 
             await DrainAndCheckDeliveriesAsync(cluster, partner, "the silos to deliver the outbox");
         });
@@ -118,8 +116,8 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
                 "SELECT claimed_by FROM outbox WHERE status = 'pending' AND claimed_by IS NOT NULL GROUP BY claimed_by ORDER BY count(*) DESC LIMIT 1");
             var silo = cluster.Silos.Single(s => s.Name == (delivering ?? "silo-1"));
             var answeredAtKill = rush.Answered;
-            await silo.KillAsync();
             var killedAt = TimeProvider.System.GetTimestamp();
+            await silo.KillAsync();
             var declaredDead = cluster.DeclaredDeadAsync(silo, killedAt);
             var killed = Stopwatch.StartNew();
             var appliedAtKill = partner.Applied.Count;
@@ -140,8 +138,8 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
                 $"{await cluster.ScalarAsync("SELECT count(*) FROM outbox")} messages; partner received {partner.Received.Count}, " +
                 $"applied {partner.Applied.Count} ({partner.Received.Count - partner.Applied.Count} duplicate deliveries)");
             Assert.Empty(await DrillChecks.DeliveriesAsync(cluster, partner));
-            Assert.True(recovery.InFlightAnswered <= LivenessBound,
-                $"the bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, more than {LivenessBound.TotalSeconds} s");
+            // The kill waits for deliveries, and the rush may be over by then (it takes 3-9 s): bookings in flight are not its point.
+            AssertAnsweredAgainWithin(recovery, SiloKillAnsweredWithin);
         });
     }
 
@@ -155,6 +153,11 @@ public sealed class ReplicaKillDrillTests(SharedPostgres postgres, ITestOutputHe
             "a third of the rush to be answered", TimeSpan.FromMinutes(2));
         return (rush, running);
     }
+
+    private static void AssertAnsweredAgainWithin(Recovery recovery, TimeSpan bound) =>
+        Assert.True(recovery.InFlightAnswered <= bound,
+            $"the {recovery.InFlight} bookings in flight at the kill were answered {recovery.InFlightAnswered.TotalSeconds:F1} s after it, " +
+            $"more than {bound.TotalSeconds} s");
 
     /// <summary>Waits for the outbox to drain after the rush, prints it, and checks every partner message was applied once.</summary>
     private async Task DrainAndCheckDeliveriesAsync(DrillCluster cluster, Partner partner, string awaited)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
 using ReturnOps.TestSupport;
 

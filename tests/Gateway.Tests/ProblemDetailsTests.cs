@@ -166,4 +166,23 @@ public sealed class ProblemDetailsTests(SharedPostgres postgres) : GatewayTestBa
         await server.StartServerAsync();
         await Eventually.True(async () => (await gateway.GetAsync("/health/ready", null)).Code == 200, "the gateway to be ready again");
     }
+
+    /// <summary>
+    /// A grain call that met a dying silo passes on the next attempt, once the cluster has moved the grain (about a second):
+    /// its 503 asks for a retry in 1 s, the database's outage for 5 s (the booking drill's 12 s were mostly a 5 s Retry-After).
+    /// </summary>
+    [Fact]
+    public void A_call_that_met_a_dying_silo_is_retried_after_1_s_and_a_storage_outage_after_5_s()
+    {
+        Assert.Equal((503, 1), Mapped(new TimeoutException("Response did not arrive on time")));
+        Assert.Equal((503, 1), Mapped(new SiloUnavailableException("The target silo became unavailable")));
+        Assert.Equal((503, 1), Mapped(new OperationCanceledException("Message expired before placement could complete")));
+        Assert.Equal((503, 5), Mapped(new OrleansException("Grain storage failed", new ReturnOps.Storage.StorageUnavailableException("down"))));
+    }
+
+    private static (int Status, int? RetryAfter) Mapped(Exception exception)
+    {
+        var problem = Problems.ProblemMapper.ForException(exception);
+        return (problem.Status, problem.RetryAfterSeconds);
+    }
 }

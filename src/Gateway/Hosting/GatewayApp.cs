@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
@@ -39,6 +40,9 @@ public static class GatewayApp
         services.AddHostedService<AuditSealing>();
         services.AddSingleton<GatewayDatabase>();
         services.AddSingleton<IdempotencyStore>();
+        services.TryAddKeyedSingleton(IdempotencyLeases.ClockKey, TimeProvider.System);
+        services.AddSingleton<IdempotencyLeases>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdempotencyLeases>());
         services.AddSingleton<AuditLog>();
         services.AddSingleton<NotificationFeed>();
         services.AddSingleton<GatewayMetrics>();

@@ -25,6 +25,11 @@ public static class GatewayCluster
         {
             builder.AddReturnOpsClient(GatewaySchema.Migrations);
             builder.Services.AddSingleton<IClusterReadiness, ClusterClientReadiness>();
+            // A co-hosted silo has no connection to lose; a client's calls through a closed one would wait for their timeout.
+            builder.Services.AddSingleton<SiloConnectionWatch>();
+            builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<SiloConnectionWatch>());
+            builder.Services.AddHttpContextAccessor();
+            builder.Services.AddSingleton<IOutgoingGrainCallFilter, RetriableCallsOnSiloLoss>();
         }
         return builder;
     }

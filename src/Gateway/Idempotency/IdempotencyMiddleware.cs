@@ -16,11 +16,11 @@ namespace ReturnOps.Gateway.Idempotency;
 /// waiting for it if the first is still running; the same key with another body is refused (422).
 /// Runs after authorization, so keys are per authenticated caller (role, country and sub) and refused requests store nothing.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IOptions<GatewayOptions> options)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, IdempotencyLeases leases,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IOptions<GatewayOptions> options)
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(20);
 
     public async Task InvokeAsync(HttpContext context)
@@ -71,14 +71,15 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
                 return;
             }
             var pending = (KeyState.InProgress)state;
-            var now = clock.GetUtcNow();
-            if (pending.ClaimedMs > 0 && now.ToUnixTimeMilliseconds() - pending.ClaimedMs > s_lease.TotalMilliseconds
+            // Its owner renews the lease while it runs: an expired one means the owner's gateway died (or stalled for longer
+            // than the expiry), and this request acts in its place.
+            if (pending.ClaimedMs > 0 && leases.Expired(pending.ClaimedMs)
                 && await store.TakeOverAsync(caller, key, pending.ClaimedMs, context.RequestAborted))
             {
                 await ActAsync(context, caller, key);
                 return;
             }
-            if (now > waitUntil)
+            if (clock.GetUtcNow() > waitUntil)
             {
                 throw new RequestProblemException(StatusCodes.Status409Conflict, "A request with this Idempotency-Key is still in progress; retry later.");
             }
@@ -90,6 +91,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
     /// <summary>Runs the request into a buffer, keeps its answer (a client error is an answer too), then sends it.</summary>
     private async Task ActAsync(HttpContext context, string caller, string key)
     {
+        // Renewed until the key is answered or abandoned, so no other gateway takes it over while this request runs.
+        using var held = leases.Hold(caller, key);
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;

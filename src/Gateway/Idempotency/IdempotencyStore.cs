@@ -26,13 +26,36 @@ public abstract record KeyState
 /// one transaction and, on PostgreSQL, one round trip for their leases, and another for their answers, instead of an
 /// autocommit each in series with the request (issue 13: 140 bookings/s over HTTP where the grain alone takes 311/s).
 /// </summary>
-public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+public sealed class IdempotencyStore
 {
     /// <summary>Most writes per group: 5 parameters a lease keeps a group's statements near 1,000 parameters.</summary>
     private const int MaxGroup = 200;
 
-    private readonly CommitGroup<Lease, KeyState> _leases = new(group => LeaseAsync(database, clock, group), MaxGroup);
-    private readonly CommitGroup<Answer, int> _answers = new(group => StoreAnswersAsync(database, group), MaxGroup);
+    private readonly GatewayDatabase _database;
+    private readonly TimeProvider _clock;
+    private readonly TimeProvider _leaseClock;
+    private readonly CommitGroup<Lease, KeyState> _leases;
+    private readonly CommitGroup<Answer, int> _answers;
+
+    /// <summary>
+    /// Renewals and answers of this gateway take turns: both update several keys this gateway holds in one transaction, and
+    /// PostgreSQL locks one statement's rows in the order its plan meets them, so two at once could deadlock and fail a
+    /// request's answer. Another gateway's writes cannot meet them in a cycle: it renews and answers only the keys it holds,
+    /// and takes a key over one row at a time.
+    /// </summary>
+    private readonly SemaphoreSlim _renewOrAnswer = new(1, 1);
+
+    /// <param name="clock">The domain clock: a key's age for retention.</param>
+    /// <param name="leaseClock">The leases' real-time clock (<see cref="IdempotencyLeases"/>): <c>claimed_ms</c>.</param>
+    public IdempotencyStore(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+        [FromKeyedServices(IdempotencyLeases.ClockKey)] TimeProvider leaseClock)
+    {
+        _database = database;
+        _clock = clock;
+        _leaseClock = leaseClock;
+        _leases = new(group => LeaseAsync(database, clock, leaseClock, group), MaxGroup);
+        _answers = new(StoreAnswersAsync, MaxGroup);
+    }
 
     private sealed record Lease(string Caller, string Key, string RequestHash);
 
@@ -53,18 +76,19 @@ public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedService
     /// order and cannot deadlock. Two leases of one key in one group (the same request sent twice at once): the first
     /// inserts, the second reads the first's row, as if it had come a moment later.
     /// </summary>
-    private static async Task<IReadOnlyList<KeyState>> LeaseAsync(GatewayDatabase database, TimeProvider clock, IReadOnlyList<Lease> leases)
+    private static async Task<IReadOnlyList<KeyState>> LeaseAsync(GatewayDatabase database, TimeProvider clock, TimeProvider leaseClock, IReadOnlyList<Lease> leases)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var claimed = leaseClock.GetUtcNow().ToUnixTimeMilliseconds();
         var keys = leases.DistinctBy(l => (l.Caller, l.Key))
             .OrderBy(l => l.Caller, StringComparer.Ordinal).ThenBy(l => l.Key, StringComparer.Ordinal).ToList();
         var values = new List<string>(keys.Count);
         var pairs = new List<string>(keys.Count);
-        var insert = new List<(string, object?)>(keys.Count * 3 + 1) { ("@now", now) };
+        var insert = new List<(string, object?)>(keys.Count * 3 + 2) { ("@now", now), ("@claimed", claimed) };
         var select = new List<(string, object?)>(keys.Count * 2);
         for (var i = 0; i < keys.Count; i++)
         {
-            values.Add($"(@c{i}, @k{i}, @h{i}, 'pending', @now, @now)");
+            values.Add($"(@c{i}, @k{i}, @h{i}, 'pending', @now, @claimed)");
             pairs.Add($"(@c{i}, @k{i})");
             insert.AddRange([($"@c{i}", keys[i].Caller), ($"@k{i}", keys[i].Key), ($"@h{i}", keys[i].RequestHash)]);
             select.AddRange([($"@c{i}", keys[i].Caller), ($"@k{i}", keys[i].Key)]);
@@ -102,25 +126,64 @@ public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedService
     }
 
     /// <summary>One group of answers in one unit: an UPDATE each, in one round trip where the provider batches.</summary>
-    private static async Task<IReadOnlyList<int>> StoreAnswersAsync(GatewayDatabase database, IReadOnlyList<Answer> answers) =>
-        await database.RunAsync(connection => StatementBatch.WriteAsync(connection, null,
-        [
-            .. answers.Select(a => new Statement(
-                """
-                UPDATE gateway_idempotency SET state = 'done', status_code = @status, content_type = @type, location = @location, etag = @etag, body = @body
-                WHERE caller = @caller AND idem_key = @key
-                """,
-                ("@status", (long)a.Response.StatusCode), ("@type", a.Response.ContentType), ("@location", a.Response.Location), ("@etag", a.Response.ETag),
-                ("@body", a.Response.Body), ("@caller", a.Caller), ("@key", a.Key))),
-        ], CancellationToken.None), CancellationToken.None);
+    private async Task<IReadOnlyList<int>> StoreAnswersAsync(IReadOnlyList<Answer> answers)
+    {
+        await _renewOrAnswer.WaitAsync();
+        try
+        {
+            return await _database.RunAsync(connection => StatementBatch.WriteAsync(connection, null,
+            [
+                .. answers.Select(a => new Statement(
+                    """
+                    UPDATE gateway_idempotency SET state = 'done', status_code = @status, content_type = @type, location = @location, etag = @etag, body = @body
+                    WHERE caller = @caller AND idem_key = @key
+                    """,
+                    ("@status", (long)a.Response.StatusCode), ("@type", a.Response.ContentType), ("@location", a.Response.Location), ("@etag", a.Response.ETag),
+                    ("@body", a.Response.Body), ("@caller", a.Caller), ("@key", a.Key))),
+            ], CancellationToken.None), CancellationToken.None);
+        }
+        finally
+        {
+            _renewOrAnswer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Renews the leases of the keys this gateway's running requests hold, all in one statement (a rush holds hundreds; groups
+    /// of <see cref="MaxGroup"/> keys keep its parameters within every provider's limit). A key already answered or abandoned
+    /// is left alone.
+    /// </summary>
+    public async Task RenewAsync(IReadOnlyList<(string Caller, string Key)> held, long nowMs, CancellationToken cancellationToken)
+    {
+        var statements = held.Chunk(MaxGroup).Select(chunk =>
+        {
+            var parameters = new List<(string, object?)>(chunk.Length * 2 + 1) { ("@now", nowMs) };
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                parameters.AddRange([($"@c{i}", chunk[i].Caller), ($"@k{i}", chunk[i].Key)]);
+            }
+            return new Statement("UPDATE gateway_idempotency SET claimed_ms = @now WHERE state = 'pending' AND (caller, idem_key) IN (VALUES "
+                + string.Join(", ", Enumerable.Range(0, chunk.Length).Select(i => $"(@c{i}, @k{i})")) + ")", [.. parameters]);
+        }).ToList();
+        await _renewOrAnswer.WaitAsync(cancellationToken);
+        try
+        {
+            await _database.RunAsync(connection => StatementBatch.WriteAsync(connection, null, statements, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            _renewOrAnswer.Release();
+        }
+    }
 
     /// <summary>Takes over a key whose owner stopped (crashed replica) without completing it; true if this caller won it.</summary>
     public Task<bool> TakeOverAsync(string caller, string key, long claimedMs, CancellationToken cancellationToken) =>
-        database.RunAsync(async connection =>
+        _database.RunAsync(async connection =>
         {
+            // Only the lease it saw expire: a renewal or another taker in between changed claimed_ms, and this one waits on.
             await using var update = GatewayDatabase.Command(connection,
                 "UPDATE gateway_idempotency SET claimed_ms = @now WHERE caller = @caller AND idem_key = @key AND state = 'pending' AND claimed_ms = @claimed",
-                ("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@caller", caller), ("@key", key), ("@claimed", claimedMs));
+                ("@now", _leaseClock.GetUtcNow().ToUnixTimeMilliseconds()), ("@caller", caller), ("@key", key), ("@claimed", claimedMs));
             return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
 
@@ -129,7 +192,7 @@ public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedService
     /// so personal data does not outlive an erasure in the replay store.
     /// </summary>
     public Task ForgetResponsesMentioningAsync(string id, CancellationToken cancellationToken) =>
-        database.RunAsync(async connection =>
+        _database.RunAsync(async connection =>
         {
             await using var delete = GatewayDatabase.Command(connection,
                 "DELETE FROM gateway_idempotency WHERE state = 'done' AND body LIKE @pattern", ("@pattern", "%\"" + id + "\"%"));
@@ -138,16 +201,16 @@ public sealed class IdempotencyStore(GatewayDatabase database, [FromKeyedService
 
     /// <summary>Drops keys older than <paramref name="age"/>: a retry comes within minutes, not days.</summary>
     public Task<int> PurgeAsync(TimeSpan age, CancellationToken cancellationToken) =>
-        database.RunAsync(async connection =>
+        _database.RunAsync(async connection =>
         {
             await using var delete = GatewayDatabase.Command(connection,
-                "DELETE FROM gateway_idempotency WHERE created_ms < @before", ("@before", (clock.GetUtcNow() - age).ToUnixTimeMilliseconds()));
+                "DELETE FROM gateway_idempotency WHERE created_ms < @before", ("@before", (_clock.GetUtcNow() - age).ToUnixTimeMilliseconds()));
             return await delete.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
     /// <summary>Forgets a key whose request failed on the server side, so that a retry acts again.</summary>
     public Task AbandonAsync(string caller, string key, CancellationToken cancellationToken) =>
-        database.RunAsync(async connection =>
+        _database.RunAsync(async connection =>
         {
             await using var delete = GatewayDatabase.Command(connection,
                 "DELETE FROM gateway_idempotency WHERE caller = @caller AND idem_key = @key AND state = 'pending'",

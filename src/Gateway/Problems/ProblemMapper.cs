@@ -17,6 +17,13 @@ public static class ProblemMapper
 {
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>
+    /// Retry-After of a 503 that the next attempt can pass at once: a grain call that met a dying silo (it timed out, was
+    /// rejected, or expired waiting for placement) or a version conflict. The cluster moves the grain within a second or so
+    /// (docs/reliability.md); asking for 5 s there made a booking caught by a silo's death wait 12 s instead of under 5.
+    /// </summary>
+    public const int FailoverRetryAfterSeconds = 1;
+
     public static Problem ForStatus(int status, string? detail = null, string? rule = null) => new(
         "urn:returnops:problem:" + (rule ?? Slug(status)),
         Title(status),
@@ -38,24 +45,39 @@ public static class ProblemMapper
         RequestProblemException problem => ForStatus(problem.Status, problem.Message),
         BadHttpRequestException bad => ForStatus(bad.StatusCode, BadRequestDetail(bad)),
         JsonException json => ForStatus(StatusCodes.Status400BadRequest, JsonDetail(json)),
-        _ when IsTransient(exception) => ForStatus(StatusCodes.Status503ServiceUnavailable),
+        _ when IsStorageFailure(exception) => ForStatus(StatusCodes.Status503ServiceUnavailable),
+        _ when IsFailover(exception) => ForStatus(StatusCodes.Status503ServiceUnavailable) with { RetryAfterSeconds = FailoverRetryAfterSeconds },
         _ => ForStatus(StatusCodes.Status500InternalServerError),
     };
 
     /// <summary>
-    /// Failures that change nothing and may pass: the database (Orleans wraps a grain storage failure in an
-    /// <see cref="OrleansException"/>, so the cause may be inner), a version conflict that survived the client's one
-    /// replay, a call that timed out or found no silo or gateway to take it, or that Orleans cancelled because its message
-    /// expired before placement (a silo died with it queued; seen in the failure drill). A cancellation because the HTTP
-    /// client went away is answered to no one.
+    /// Failures that change nothing and may pass, the database's: unreachable (Orleans wraps a grain storage failure in an
+    /// <see cref="OrleansException"/>, so the cause may be inner). Its outage lasts as long as it lasts: clients wait 5 s.
     /// </summary>
-    private static bool IsTransient(Exception exception)
+    private static bool IsStorageFailure(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is StorageUnavailableException or DbException or InconsistentStateException or TimeoutException
-                or OrleansMessageRejectionException or GatewayTooBusyException or ConnectionFailedException or OperationCanceledException
-                || IsRemoteStorageFailure(e))
+            if (e is StorageUnavailableException or DbException || IsRemoteStorageFailure(e))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Failures that change nothing and may pass at once: a version conflict that survived the client's one replay, a call
+    /// that timed out or found no silo or gateway to take it, or that Orleans cancelled because its message expired before
+    /// placement (a silo died with it queued; seen in the failure drill). A cancellation because the HTTP client went away
+    /// is answered to no one.
+    /// </summary>
+    private static bool IsFailover(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is InconsistentStateException or TimeoutException or OrleansMessageRejectionException or GatewayTooBusyException
+                or ConnectionFailedException or OperationCanceledException)
             {
                 return true;
             }

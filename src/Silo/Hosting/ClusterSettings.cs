@@ -69,9 +69,10 @@ public sealed class ClusterSettings
     public TimeSpan? GatewayListRefreshPeriod { get; set; }
 
     /// <summary>
-    /// Clients only: Orleans' <see cref="MessagingOptions.ResponseTimeout"/> (30 s). A call a gateway replica sent to a silo
-    /// that then died is answered by nothing: Orleans' client fails it only when this runs out, and only then can the
-    /// gateway answer 503 and its client retry. Silos break their own calls to a dead silo when it is declared dead.
+    /// Clients only: Orleans' <see cref="MessagingOptions.ResponseTimeout"/> (30 s). A call a gateway replica sent through a
+    /// silo connection that then closed is answered by nothing: Orleans' client fails it only when this runs out. The gateway
+    /// gives up the retriable ones at once (its <c>SiloConnectionWatch</c>); this bounds the others, and every call to a silo
+    /// that hangs with its connections open. Silos break their own calls to a dead silo when it is declared dead.
     /// </summary>
     public TimeSpan? ResponseTimeout { get; set; }
 
