@@ -49,8 +49,7 @@ public sealed class AuditTests(SharedPostgres postgres) : GatewayTestBase(postgr
     public async Task A_booking_is_audited_in_the_operation_s_write_and_sealed_into_the_chain_before_it_is_read(string provider)
     {
         // Without the background sealer: what the booking itself wrote stays visible as written.
-        var host = await StartAsync(provider, configure: builder =>
-            builder.Services.Remove(builder.Services.Single(d => d.ImplementationType == typeof(ReturnOps.Gateway.Audit.AuditSealing))));
+        var host = await StartAsync(provider, settings: new Dictionary<string, string?> { ["Gateway:AuditSealSeconds"] = "0" });
         var at = host.Token("coordinator", "AT");
         var operation = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"]);
         var returnee = await Demo.CreateReturneeAsync(host, at, "AT-AUDIT-1");

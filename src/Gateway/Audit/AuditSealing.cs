@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using ReturnOps.Gateway.Hosting;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Audit;
@@ -7,13 +9,15 @@ namespace ReturnOps.Gateway.Audit;
 /// so an entry waits unhashed for about a second at most while no one reads the log; every read seals first anyway. Real time:
 /// how long an entry stays unsealed is the machine's, not the domain's clock.
 /// </summary>
-internal sealed partial class AuditSealing(AuditLog log, ILogger<AuditSealing> logger) : BackgroundService
+internal sealed partial class AuditSealing(AuditLog log, IOptions<GatewayOptions> options, ILogger<AuditSealing> logger) : BackgroundService
 {
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period, TimeProvider.System);
+        if (options.Value.AuditSealSeconds <= 0)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AuditSealSeconds), TimeProvider.System);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -17,6 +17,12 @@ public sealed class GatewayOptions
     public int IdempotencyWaitSeconds { get; set; } = 30;
 
     /// <summary>
+    /// How often the audit entries grains wrote with their state are sealed into the chain (<c>AuditSealing</c>); every read
+    /// of the log seals first anyway. 0 turns the background sealing off (a test that looks at entries as written).
+    /// </summary>
+    public int AuditSealSeconds { get; set; } = 1;
+
+    /// <summary>
     /// Co-hosts an Orleans silo (the default: one process, the README's first command). <c>false</c>: the gateway is only a
     /// client of a cluster of silo replicas found in PostgreSQL, which needs <c>Cluster:Membership=AdoNet</c>.
     /// </summary>
