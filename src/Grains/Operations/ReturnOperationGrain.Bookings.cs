@@ -192,8 +192,9 @@ public sealed partial class ReturnOperationGrain
     private Task ReleaseReserved(string bookingId, IEnumerable<Reservation> reserved) =>
         Task.WhenAll(reserved.Where(r => r.Reserved).Select(r => Returnee(r.ReturneeId).Release(new BookingRef(Id, bookingId))));
 
+    /// <summary>Lets a cancelled booking's returnees go once the cancellation is stored (its write took their hold rows away).</summary>
     private Task ReleaseAll(Booking booking) =>
-        Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Release(new BookingRef(Id, booking.Id))));
+        Task.WhenAll(booking.Returnees.Select(r => Returnee(r.Id).Release(new BookingRef(Id, booking.Id), stored: true)));
 
     private Booking OwnBooking(Caller caller, string bookingId) =>
         Bookings.Find(bookingId) is { } booking && caller.IsCoordinatorOf(booking.Country)

@@ -29,9 +29,13 @@ public interface IReturneeGrain : IGrainWithStringKey
     [Alias("Reserve")]
     Task<Reservation> Reserve(BookingRef booking, string bookingCountry, EligibilityContext context);
 
-    /// <summary>Lets the returnee go from a booking; nothing happens if another booking holds it.</summary>
+    /// <summary>
+    /// Lets the returnee go from a booking; nothing happens if another booking holds it. <paramref name="stored"/>: the
+    /// operation's write that let it go is committed, so its hold row is gone and need not be read again before the next
+    /// reservation (a refusal or a failed write leaves the returnee to read it).
+    /// </summary>
     [Alias("Release")]
-    Task Release(BookingRef booking);
+    Task Release(BookingRef booking, bool stored = false);
 
     /// <summary>
     /// Erases personal data, keeping the owner and the fact of erasure. The owner (null argument) must cancel a booking first;

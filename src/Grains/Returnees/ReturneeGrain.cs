@@ -162,12 +162,12 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
         return judged with { Reserved = true };
     }
 
-    public Task Release(BookingRef booking)
+    public Task Release(BookingRef booking, bool stored = false)
     {
         if (_hold?.Booking == booking)
         {
             _hold = null;
-            _holdKnown = false;
+            _holdKnown = stored;
             if (Status() != ReturneeStatus.Available)
             {
                 // The operation's write listed the returnee as available; its own rules say otherwise (TurnFilter writes this).
