@@ -110,7 +110,10 @@ public sealed class GrainStateStoreTests(SharedPostgres postgres)
         Assert.Equal(29L, await database.ScalarAsync("SELECT n FROM probe_rows WHERE id = 'r-29'"));
     }
 
-    /// <summary>A row written twice in one batch, or a table both upserted and deleted from, keeps the order of its writes.</summary>
+    /// <summary>
+    /// A row written twice in one batch keeps the order of its writes, one statement each; otherwise a table's deletes go first
+    /// and its upserts of one column set together (distinct ids never meet).
+    /// </summary>
     [Fact]
     public void Writes_whose_order_matters_go_one_by_one_in_their_order()
     {
@@ -126,7 +129,7 @@ public sealed class GrainStateStoreTests(SharedPostgres postgres)
         apart.Add(new ReadModelDelete("other_rows", "a"));
         apart.Add(Upsert("b", 2));
 
-        Assert.Equal(["@c0", "@c0", "@c0"], GrainStateCommands.Effects(twice).Select(s => s.Parameters[1].Name));
+        Assert.Equal(["@c0_0", "@c0_0", "@c0_0"], GrainStateCommands.Effects(twice).Select(s => s.Parameters[1].Name));
         Assert.Equal([3L], GrainStateCommands.Effects(twice).Last().Parameters.Skip(1).Select(p => p.Value));
         Assert.Equal(2, GrainStateCommands.Effects(mixed).Count());
         Assert.StartsWith("DELETE", GrainStateCommands.Effects(mixed).First().Sql, StringComparison.Ordinal);
