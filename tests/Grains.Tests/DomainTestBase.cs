@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Tests.Operations;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 using ReturnOps.Storage;
@@ -32,6 +35,14 @@ public abstract class DomainTestBase(SharedPostgres postgres) : IAsyncLifetime
         Cluster = await TestCluster.StartAsync(Storage, silos, configure, migrations, options: options);
         _owned.Insert(0, Cluster);
     }
+
+    /// <summary>The storage under the silo, counting, failing or holding its writes on request (<see cref="StartProbedAsync"/>).</summary>
+    protected ProbedStorage WriteProbe { get; private set; } = null!;
+
+    /// <summary>Starts the cluster over <see cref="WriteProbe"/>.</summary>
+    protected Task StartProbedAsync(string provider) =>
+        StartAsync(provider, configure: silo => silo.Services.AddSingleton<IStorageProvider>(services =>
+            WriteProbe = new ProbedStorage(Storage.CreateProvider("probed-" + Guid.NewGuid().ToString("N"), services.GetRequiredService<ILoggerFactory>()))));
 
     /// <summary>An eligible forced returnee of <paramref name="owner"/>; <paramref name="change"/> edits the case.</summary>
     protected async Task<string> Returnee(string owner, Func<ReturneeCase, ReturneeCase>? change = null, string? id = null)

@@ -146,7 +146,7 @@ public sealed partial class ReturnOperationGrain
         // The cases may have changed while suspended: they are judged again.
         var judged = await Task.WhenAll(booking.Returnees.Where(r => r.Suspended).Select(r => Returnee(r.Id).Assess(Context())));
         var decision = Bookings.Reinstate(booking, judged, expectedVersion);
-        Publish(decision);
+        Send(decision.Notices);
         await Persist();
         return decision.Booking;
     }
@@ -155,7 +155,7 @@ public sealed partial class ReturnOperationGrain
     {
         if (Bookings.Suspend(returneeId, rules) is { } decision)
         {
-            Publish(decision);
+            Send(decision.Notices);
             await Persist();
         }
     }
@@ -200,7 +200,4 @@ public sealed partial class ReturnOperationGrain
         Bookings.Find(bookingId) is { } booking && caller.IsCoordinatorOf(booking.Country)
             ? booking
             : throw new ResourceNotFoundException($"Booking {bookingId} not found.");
-
-    /// <summary>Stages a decision's messages for the next write (outside a batch).</summary>
-    private void Publish(BookingDecision decision) => decision.Notices.ToList().ForEach(n => Notify(n.Destination, n.Body));
 }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
@@ -17,11 +15,6 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
     private const string OperationType = "return-operation";
     private static readonly string[] Countries = [.. Enumerable.Range(0, 20).Select(i => $"{(char)('A' + i)}Z")];
 
-    private ProbedStorage Probe { get; set; } = null!;
-
-    private Task StartProbedAsync(string provider) =>
-        StartAsync(provider, configure: silo => silo.Services.AddSingleton<IStorageProvider>(services =>
-            Probe = new ProbedStorage(Storage.CreateProvider("probed-" + Guid.NewGuid().ToString("N"), services.GetRequiredService<ILoggerFactory>()))));
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -31,12 +24,12 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         const int capacity = 300;
         var operation = await AnnouncedAsync(Plan(capacity: capacity));
         var requests = await RequestsAsync(200, i => i % 4);
-        var writesBefore = Probe.Written(OperationType).Writes;
+        var writesBefore = WriteProbe.Written(OperationType).Writes;
 
         var answers = await Task.WhenAll(requests.Select(r => Task.Run(() =>
             operation.RequestBooking(Caller.CoordinatorOf(r.Country), r.Request).Booking())));
 
-        var writes = Probe.Written(OperationType).Writes - writesBefore;
+        var writes = WriteProbe.Written(OperationType).Writes - writesBefore;
         Assert.True(writes < requests.Count, $"{requests.Count} bookings took {writes} writes: none were stored together");
         await Cluster.DeactivateDomainGrainsAsync();
         var stored = await operation.GetBookings(Caller.CoordinatorOf("AT"));
@@ -57,7 +50,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         await StartProbedAsync(provider);
         var operation = await AnnouncedAsync(Plan(capacity: 100));
         var requests = await RequestsAsync(30, _ => 0);
-        Probe.FailNextWrites(OperationType);
+        WriteProbe.FailNextWrites(OperationType);
 
         var outcomes = await Task.WhenAll(requests.Select(r => Task.Run(async () =>
         {
@@ -100,7 +93,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         await StartProbedAsync(provider);
         var operation = await AnnouncedAsync(Plan(capacity: 200));
         var requests = await RequestsAsync(60, _ => 0);
-        Probe.FailNextWrites(OperationType);
+        WriteProbe.FailNextWrites(OperationType);
         var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         using var rushOver = new CancellationTokenSource();
 
@@ -191,14 +184,14 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
             await operation.RequestBooking(Caller.CoordinatorOf(country), request).Booking();
         }
         var confirmed = requests.Take(capacity).ToList();
-        var writesBefore = Probe.Written(OperationType).Writes;
+        var writesBefore = WriteProbe.Written(OperationType).Writes;
         var revisionBefore = (await operation.GetAccess())!.Version;
 
         // The confirmed bookings but one are cancelled at once: decided like bookings, stored together. The first one's
         // write is held until the others are decided (the access check reads the revision they moved), so the test does
         // not depend on how fast the calls arrive.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = Probe.HoldNextWrite(OperationType, release.Task);
+        var held = WriteProbe.HoldNextWrite(OperationType, release.Task);
         Task Cancel((string Country, BookingRequest Request) r) => operation.CancelBooking(Caller.CoordinatorOf(r.Country), r.Request.BookingId);
         var first = Cancel(confirmed[1]);
         await held.WaitAsync(TimeSpan.FromSeconds(30));
@@ -219,7 +212,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         }
         await Task.WhenAll([first, .. others]);
 
-        Assert.Equal(2, Probe.Written(OperationType).Writes - writesBefore);
+        Assert.Equal(2, WriteProbe.Written(OperationType).Writes - writesBefore);
         await Cluster.DeactivateDomainGrainsAsync();
         var stored = (await operation.GetBookings(Caller.CoordinatorOf("AT"))).ToDictionary(b => b.Id);
         // The waitlist moved up in arrival order into exactly the seats freed; the last request still waits.
@@ -235,7 +228,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
 
         // A cancellation whose write fails changes nothing: the booking keeps its seat and its returnee.
         var (keptCountry, kept) = confirmed[0];
-        Probe.FailNextWrites(OperationType);
+        WriteProbe.FailNextWrites(OperationType);
         await Assert.ThrowsAnyAsync<Exception>(() => operation.CancelBooking(Caller.CoordinatorOf(keptCountry), kept.BookingId));
         await Cluster.DeactivateDomainGrainsAsync();
         Assert.Equal(BookingStatus.Confirmed, (await operation.GetBookings(Caller.CoordinatorOf("AT"))).Single(b => b.Id == kept.BookingId).Status);
@@ -258,7 +251,7 @@ public sealed class GroupCommitTests(SharedPostgres postgres) : DomainTestBase(p
         var before = (await operation.GetView())!.Version;
         var (country, request) = (await RequestsAsync(1, _ => 0))[0];
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = Probe.HoldNextWrite(OperationType, release.Task);
+        var held = WriteProbe.HoldNextWrite(OperationType, release.Task);
 
         var booking = operation.RequestBooking(Caller.CoordinatorOf(country), request).Booking();
         await held.WaitAsync(TimeSpan.FromSeconds(30));

@@ -1,9 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Storage;
 using ReturnOps.TestSupport;
 
 namespace ReturnOps.Grains.Tests.Operations;
@@ -15,11 +12,6 @@ namespace ReturnOps.Grains.Tests.Operations;
 /// </summary>
 public sealed class HoldRowsTests(SharedPostgres postgres) : DomainTestBase(postgres)
 {
-    private ProbedStorage Probe { get; set; } = null!;
-
-    private Task StartProbedAsync(string provider) =>
-        StartAsync(provider, configure: silo => silo.Services.AddSingleton<IStorageProvider>(services =>
-            Probe = new ProbedStorage(Storage.CreateProvider("probed-" + Guid.NewGuid().ToString("N"), services.GetRequiredService<ILoggerFactory>()))));
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -28,13 +20,13 @@ public sealed class HoldRowsTests(SharedPostgres postgres) : DomainTestBase(post
         await StartProbedAsync(provider);
         var operation = await AnnouncedAsync();
         string[] family = [await Returnee("AT"), await Returnee("AT")];
-        var returneeWrites = Probe.Written("returnee").Writes;
-        var operationWrites = Probe.Written("return-operation").Writes;
+        var returneeWrites = WriteProbe.Written("returnee").Writes;
+        var operationWrites = WriteProbe.Written("return-operation").Writes;
 
         var booking = await Book(operation, "AT", "b1", family, escorts: 4);
 
-        Assert.Equal(returneeWrites, Probe.Written("returnee").Writes);
-        Assert.Equal(operationWrites + 1, Probe.Written("return-operation").Writes);
+        Assert.Equal(returneeWrites, WriteProbe.Written("returnee").Writes);
+        Assert.Equal(operationWrites + 1, WriteProbe.Written("return-operation").Writes);
         Assert.Equal(2, await Storage.ScalarAsync("SELECT count(*) FROM returnee_hold WHERE operation_id = 'op-1' AND booking_id = 'b1'"));
         Assert.Equal(2, await Storage.ScalarAsync("SELECT count(*) FROM returnee_list WHERE status = 'Booked' AND operation_id = 'op-1'"));
         Assert.Equal(new BookingRef("op-1", booking.Id), (await Grains.GetGrain<IReturneeGrain>(family[0]).Get())!.Booking);

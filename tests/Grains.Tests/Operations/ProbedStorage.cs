@@ -10,7 +10,7 @@ namespace ReturnOps.Grains.Tests.Operations;
 /// state payload, outbox rows, read-model and booking rows, each value as UTF-8 text) and can make the next writes of one grain type
 /// fail as a lost database would, before anything reaches the database.
 /// </summary>
-internal sealed class ProbedStorage(IStorageProvider inner) : IStorageProvider, IGrainStateStore
+public sealed class ProbedStorage(IStorageProvider inner) : IStorageProvider, IGrainStateStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (long Bytes, long Writes)> _written = new(StringComparer.Ordinal);
