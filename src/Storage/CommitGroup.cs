@@ -11,7 +11,11 @@ namespace ReturnOps.Storage;
 /// </summary>
 /// <param name="commit">Writes one group in one transaction and returns one result per write, in the group's order.</param>
 /// <param name="maxGroupSize">Most writes in one group: bounds the statement's parameters and the time a group holds locks.</param>
-public sealed class CommitGroup<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Task<IReadOnlyList<TResult>>> commit, int maxGroupSize)
+/// <param name="gather">
+/// Yield once before taking each group, so that writers ready at the same moment (continuations queued together on one
+/// grain's scheduler) join it: where a commit completes without waiting (SQLite), nothing else would let them meet.
+/// </param>
+public sealed class CommitGroup<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Task<IReadOnlyList<TResult>>> commit, int maxGroupSize, bool gather = false)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _queueLock = new();
@@ -75,6 +79,10 @@ public sealed class CommitGroup<TWrite, TResult>(Func<IReadOnlyList<TWrite>, Tas
 
     private async Task CommitNextGroupAsync()
     {
+        if (gather)
+        {
+            await Task.Yield();
+        }
         List<Queued> group;
         lock (_queueLock)
         {

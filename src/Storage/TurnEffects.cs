@@ -17,6 +17,15 @@ public sealed class TurnEffects
     public void Add(OutboxMessage message) => _messages.Add(message);
     public void Add(ReadModelWrite write) => _readModel.Add(write);
 
+    /// <summary>Adds everything <paramref name="other"/> holds, after what is here.</summary>
+    public void AddRange(TurnEffects other)
+    {
+        _messages.AddRange(other._messages);
+        _readModel.AddRange(other._readModel);
+    }
+
+    public void AddRange(IEnumerable<ReadModelWrite> writes) => _readModel.AddRange(writes);
+
     /// <summary>Nothing to write; never added to (shared).</summary>
     public static TurnEffects None { get; } = new();
 }

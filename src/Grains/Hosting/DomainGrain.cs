@@ -32,9 +32,6 @@ public abstract class DomainGrain : Grain
     /// <summary>Stages a message, written with this turn's state (or at turn end) and delivered only after commit.</summary>
     protected void EnqueueMessage(OutboxMessage message) => Effects.Add(message);
 
-    /// <summary>Drops everything staged and not yet written: a write that failed must leave nothing for the next one to carry.</summary>
-    protected void DiscardStagedEffects() => (_staged ??= ServiceProvider.GetRequiredService<StagedEffects>()).Discard(this.GetGrainId());
-
     /// <summary>Stages a read-model write, committed in the same transaction as this turn's state.</summary>
     protected void WriteReadModel(ReadModelWrite write) => Effects.Add(write);
 

@@ -9,8 +9,8 @@ namespace ReturnOps.Grains.Hosting;
 /// are written on their own (one transaction). After a failed call, they are discarded, and unless the grain refused
 /// the request before changing anything (<see cref="RefusalException"/>), the activation is dropped: a turn that threw
 /// half-way may have changed memory it never stored, and the next call must read storage instead.
-/// A call that interleaves (<c>[AlwaysInterleave]</c>, the operation's group-committed bookings) shares the grain's staged
-/// effects with the calls it overlaps, so it is left alone: such a grain writes and drops its activation itself.
+/// A call that interleaves (<c>[AlwaysInterleave]</c>, the operation's bookings) is left alone: it commits its effects
+/// explicitly through <see cref="DecisionCommits{TEffects}"/>, and that grain drops its activation itself.
 /// </summary>
 internal sealed class TurnFilter(StagedEffects staged, IStorageProvider storage) : IIncomingGrainCallFilter
 {

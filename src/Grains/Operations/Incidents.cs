@@ -1,4 +1,7 @@
+using System.Text.Json;
+using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Rules;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Operations;
 
@@ -26,4 +29,9 @@ public static class Incidents
         state.Incidents++;
         return new IncidentNotice($"{operationId}-incident-{state.Incidents}", operationId, caller.Role, caller.Country, report);
     }
+
+    /// <summary>Rule 14: the notice goes straight to the fundamental-rights officer, not through the organiser.</summary>
+    public static OutboxMessage Message(IncidentNotice notice, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now).ToString("N"), Destination.Role(Caller.Fro), notice.OperationId,
+            notice.Report.Complaint ? "complaint.filed" : "incident.filed", JsonSerializer.Serialize(notice, GrainsJsonContext.Default.IncidentNotice), now);
 }

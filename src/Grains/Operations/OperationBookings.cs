@@ -6,7 +6,12 @@ using ReturnOps.Grains.Rules;
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>A message a decision sends: where to, and what. The grain turns it into an outbox row of the decision's write.</summary>
-public sealed record Notice(string Destination, Notification Body);
+public sealed record Notice(string Destination, Notification Body)
+{
+    /// <summary>The outbox row that sends this notice about operation <paramref name="operationId"/>, in its lane.</summary>
+    public Storage.OutboxMessage ToMessage(string operationId, DateTimeOffset now) =>
+        Outbox.Message(Destination, operationId, Body.Subject, Body with { OperationId = operationId }, now);
+}
 
 /// <summary>What one decision changed: the booking it decided, as its caller sees it, and the messages it sends.</summary>
 public sealed record BookingDecision(BookingView Booking, IReadOnlyList<Notice> Notices);
@@ -24,6 +29,28 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
     private int _indexed;
 
     private OperationPlan Plan => state.Plan ?? throw new InvalidOperationException("An operation without a plan has no bookings.");
+
+    /// <summary>
+    /// Who may ask for a booking, before anything else is looked at: the operation exists and the caller sees it (else 404, as
+    /// for any operation it may not see), a national coordinator, counts in range. Returns the booking's country.
+    /// </summary>
+    public string Admit(Caller caller, BookingRequest request)
+    {
+        if (state.Plan is not { } plan || !OperationVisibility.CanSee(caller, plan.Organiser, plan.Destinations, state.Status))
+        {
+            throw new ResourceNotFoundException($"Operation {operationId} not found.");
+        }
+        if (caller.Role != Caller.Coordinator || caller.Country is not { } country)
+        {
+            throw new AccessDeniedException("Only a national coordinator books seats.");
+        }
+        if (BookingLimits.OutOfRange(request) is { Count: > 0 } outOfRange)
+        {
+            // Before anything is summed: seats are checked sums of these counts.
+            throw new DomainRuleException(RuleCode.Validation, "A booking's counts must be in range: " + string.Join(", ", outOfRange) + ".");
+        }
+        return country;
+    }
 
     /// <summary>The booking with this id, if any.</summary>
     public Booking? Find(string bookingId)
@@ -249,6 +276,16 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
             SuspendedReturneeCount = 0, SuspendedReturnees = [], NamedStaff = 0, Staff = [],
         }
         : View(booking, withReturnees: true);
+
+    /// <summary>
+    /// The bookings a caller sees, in arrival order: the organiser all of them, a coordinator its own country's; the returnees
+    /// of its own country's only.
+    /// </summary>
+    public IReadOnlyList<BookingView> Visible(Caller caller, bool organiser) =>
+        organiser || caller.Role == Caller.Coordinator
+            ? [.. state.Bookings.Where(b => organiser || b.Country == caller.Country).OrderBy(b => b.Sequence)
+                .Select(b => View(b, withReturnees: b.Country == caller.Country))]
+            : throw new AccessDeniedException("Bookings are shown to coordinators.");
 
     /// <summary>A booking as a viewer sees it: with its returnee ids and staff only for its own country.</summary>
     public static BookingView View(Booking b, bool withReturnees) =>

@@ -22,6 +22,24 @@ public sealed class OperationLifecycle(string operationId, ReturnOperationState 
 
     private OperationPlan Plan => state.Plan ?? throw new ResourceNotFoundException($"Operation {operationId} not found.");
 
+    /// <summary>Closes booking when the deadline passes.</summary>
+    public const string DeadlineReminder = "booking-deadline";
+
+    /// <summary>Erases the personal data when the retention period ends (rule 15).</summary>
+    public const string RetentionReminder = "retention";
+
+    /// <summary>
+    /// The reminders a move to <paramref name="to"/> sets, with when they fall due, and forgets (no due time): the booking
+    /// deadline while announced, retention from the end of the operation (rule 15).
+    /// </summary>
+    public IEnumerable<(string Name, TimeSpan? DueIn)> Reminders(OperationStatus to, DateTimeOffset now, int retentionDays) => to switch
+    {
+        OperationStatus.Announced => [(DeadlineReminder, Plan.BookingDeadline - now)],
+        OperationStatus.BookingClosed => [(DeadlineReminder, null)],
+        OperationStatus.Completed or OperationStatus.Cancelled => [(DeadlineReminder, null), (RetentionReminder, TimeSpan.FromDays(retentionDays))],
+        _ => [],
+    };
+
     /// <summary>Whether an operation may go from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public static bool Allows(OperationStatus from, OperationStatus to) => s_next[from].Contains(to);
 

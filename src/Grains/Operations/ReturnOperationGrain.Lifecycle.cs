@@ -1,4 +1,3 @@
-using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Grains.Operations;
@@ -9,19 +8,16 @@ namespace ReturnOps.Grains.Operations;
 /// </summary>
 public sealed partial class ReturnOperationGrain
 {
-    internal const string DeadlineReminder = "booking-deadline";
-    internal const string RetentionReminder = "retention";
-
     private OperationLifecycle Lifecycle => new(Id, S);
 
     public async Task<OperationView> ChangeStatus(Caller caller, StatusChange change, long? expectedVersion = null)
     {
         _ = Plan;
-        CheckExpectedVersion(expectedVersion);
+        Bookings.CheckRevision(expectedVersion);
         Lifecycle.Check(caller, change, clock.GetUtcNow());
         if (change.To == OperationStatus.Confirmed)
         {
-            var assessed = await Task.WhenAll(ConfirmationRules.ToAssess(S).Select(id => Returnee(id).Assess(Context())));
+            var assessed = await Returnees.Assess(ConfirmationRules.ToAssess(S), Context());
             ConfirmationRules.Check(Id, S, assessed, change);
         }
         await MoveTo(change.To, change.Reason);
@@ -30,19 +26,19 @@ public sealed partial class ReturnOperationGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DeadlineReminder && Lifecycle.DeadlinePassed(clock.GetUtcNow()))
+        if (reminderName == OperationLifecycle.DeadlineReminder && Lifecycle.DeadlinePassed(clock.GetUtcNow()))
         {
             await MoveTo(OperationStatus.BookingClosed, "booking deadline");
         }
-        else if (reminderName == RetentionReminder && Retention.Due(S, clock.GetUtcNow(), options.RetentionDays))
+        else if (reminderName == OperationLifecycle.RetentionReminder && Retention.Due(S, clock.GetUtcNow(), options.RetentionDays))
         {
             if (!S.PersonalDataErased)
             {
-                await Task.WhenAll(Retention.Returnees(S).Select(id => Returnee(id).Erase(unlessBookedElsewhereThan: Id)));
+                await Returnees.Erase(Retention.Returnees(S));
                 Retention.Erase(S);
                 await Save();
             }
-            await ForgetReminder(RetentionReminder);
+            await ForgetReminder(OperationLifecycle.RetentionReminder);
         }
     }
 
@@ -50,20 +46,10 @@ public sealed partial class ReturnOperationGrain
     {
         var letGo = Lifecycle.LetGo(to);
         var notices = Lifecycle.Move(to, reason, clock.GetUtcNow());
-        await Task.WhenAll(letGo.Select(r => Returnee(r.ReturneeId).Release(new BookingRef(Id, r.BookingId))));
-        switch (to)
+        await Returnees.Release(letGo);
+        foreach (var (name, dueIn) in Lifecycle.Reminders(to, clock.GetUtcNow(), options.RetentionDays))
         {
-            case OperationStatus.Announced:
-                await RemindIn(DeadlineReminder, Plan.BookingDeadline - clock.GetUtcNow());
-                break;
-            case OperationStatus.BookingClosed:
-                await ForgetReminder(DeadlineReminder);
-                break;
-            case OperationStatus.Completed or OperationStatus.Cancelled:
-                // Retention starts (rule 15).
-                await ForgetReminder(DeadlineReminder);
-                await RemindIn(RetentionReminder, TimeSpan.FromDays(options.RetentionDays));
-                break;
+            await (dueIn is { } due ? RemindIn(name, due) : ForgetReminder(name));
         }
         Send(notices);
         await Save();

@@ -1,4 +1,3 @@
-using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Grains.Operations;
@@ -13,16 +12,16 @@ public sealed partial class ReturnOperationGrain
         if (register.Recorded(caller, returneeId, reason) is { } recorded)
         {
             // A repeated request: answer as the first time, and release again in case the first turn stopped before it.
-            await Returnee(returneeId).Release(new BookingRef(Id, recorded.BookingId));
+            await Returnees.Release(recorded.BookingId, [returneeId]);
             return NoShowRegister.View(recorded);
         }
         var booking = register.OnManifest(caller, returneeId);
-        CheckExpectedVersion(expectedVersion);
+        Bookings.CheckRevision(expectedVersion);
         var (noShow, notices) = register.Record(booking, returneeId, reason, clock.GetUtcNow());
         Send(notices);
         await Save();
         // After the write: the owning state may book the person again on another operation.
-        await Returnee(returneeId).Release(new BookingRef(Id, booking.Id));
+        await Returnees.Release(booking.Id, [returneeId]);
         return NoShowRegister.View(noShow);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Grains.Operations;
@@ -16,7 +14,7 @@ public sealed partial class ReturnOperationGrain
         var entries = new List<ManifestEntry>();
         foreach (var booking in visible)
         {
-            var views = await Task.WhenAll(booking.Travelling.Select(r => Returnee(r.Id).Get()));
+            var views = await Returnees.Read(booking.Travelling.Select(r => r.Id));
             entries.AddRange(views.Select(v => ManifestScope.Entry(booking, v)));
         }
         return new Manifest(Id, S.Status, entries, ManifestScope.StaffLines(caller, Plan.Organiser, visible));
@@ -40,10 +38,7 @@ public sealed partial class ReturnOperationGrain
     public async Task<string> FileIncident(Caller caller, IncidentReport report)
     {
         var notice = Incidents.File(Id, S, caller, report);
-        // Rule 14: straight to the fundamental-rights officer, not through the organiser.
-        EnqueueMessage(new(Guid.CreateVersion7(clock.GetUtcNow()).ToString("N"), Destination.Role(Caller.Fro), Id,
-            report.Complaint ? "complaint.filed" : "incident.filed",
-            JsonSerializer.Serialize(notice, GrainsJsonContext.Default.IncidentNotice), clock.GetUtcNow()));
+        _staged.Add(Incidents.Message(notice, clock.GetUtcNow()));
         await Save();
         return notice.IncidentId;
     }
@@ -55,7 +50,7 @@ public sealed partial class ReturnOperationGrain
     private async Task<OperationView> Decide(long? expectedVersion, Func<List<Notice>> decide)
     {
         _ = Plan;
-        CheckExpectedVersion(expectedVersion);
+        Bookings.CheckRevision(expectedVersion);
         var notices = decide();
         if (notices.Count > 0)
         {

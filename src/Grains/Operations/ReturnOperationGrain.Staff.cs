@@ -12,14 +12,14 @@ public sealed partial class ReturnOperationGrain
         if (StaffNaming.Repeats(booking, staff))
         {
             // A repeated PUT: answer as the first time although its own write moved the version.
-            return ViewOf(booking, withReturnees: true);
+            return OperationBookings.View(booking, withReturnees: true);
         }
-        CheckExpectedVersion(expectedVersion);
+        Bookings.CheckRevision(expectedVersion);
         if (new StaffNaming(S).Name(booking, staff))
         {
             Send(Bookings.Announce(booking, "booking.staff-named"));
             await Save();
         }
-        return ViewOf(booking, withReturnees: true);
+        return OperationBookings.View(booking, withReturnees: true);
     }
 }

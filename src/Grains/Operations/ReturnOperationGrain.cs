@@ -1,4 +1,3 @@
-using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Storage;
@@ -11,10 +10,10 @@ namespace ReturnOps.Grains.Operations;
 /// answers. The plan and views are here; bookings, lifecycle, oversight, staff, no-shows and costs are in the other parts.
 /// </summary>
 [GrainType("return-operation")]
-public sealed partial class ReturnOperationGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturnOperationState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, GrainsOptions options)
+public sealed partial class ReturnOperationGrain([FromKeyedServices(DomainClock.Key)] TimeProvider clock, GrainsOptions options)
     : DomainGrain, IReturnOperationGrain, IRemindable
 {
-    private ReturnOperationState S => state.State;
+    private ReturnOperationState S => _state;
     private OperationPlan Plan => S.Plan ?? throw new ResourceNotFoundException($"Operation {GetPrimaryKeyString()} not found.");
     private string Id => GetPrimaryKeyString();
     private DateTimeOffset Departure => Plan.Legs[0].Departure;
@@ -34,29 +33,21 @@ public sealed partial class ReturnOperationGrain([PersistentState("state", Grain
 
     private OperationView View() => OperationSummary.View(Id, S);
 
-    /// <summary>The If-Match precondition, checked in the turn before anything changes: null is no precondition.</summary>
-    private void CheckExpectedVersion(long? expectedVersion) => Bookings.CheckRevision(expectedVersion);
-
-    private static BookingView ViewOf(Booking b, bool withReturnees) => OperationBookings.View(b, withReturnees);
-
     private EligibilityContext Context() => new(Departure, Plan.Destinations, options.FitToTravelWindowDays);
 
-    /// <summary>Stages a message for the next write, outside a booking batch (whose messages travel with the batch).</summary>
-    private void Notify(string destination, Notification body) => EnqueueMessage(Message(destination, body));
+    /// <summary>Stages an exclusive call's messages for its write (a booking's travel with its decision).</summary>
+    private void Send(IEnumerable<Notice> notices) => Stage(_staged, notices);
 
-    /// <summary>Stages a decision's messages for the next write.</summary>
-    private void Send(IEnumerable<Notice> notices)
+    /// <summary>The notices as outbox messages, into <paramref name="effects"/>.</summary>
+    private void Stage(TurnEffects effects, IEnumerable<Notice> notices)
     {
         foreach (var notice in notices)
         {
-            Notify(notice.Destination, notice.Body);
+            effects.Add(notice.ToMessage(Id, clock.GetUtcNow()));
         }
     }
 
-    private OutboxMessage Message(string destination, Notification body) =>
-        Outbox.Message(destination, Id, body.Subject, body with { OperationId = Id }, clock.GetUtcNow());
-
     private bool IsOrganiser(Caller caller) => caller.IsCoordinatorOf(Plan.Organiser);
 
-    private IReturneeGrain Returnee(string id) => GrainFactory.GetGrain<IReturneeGrain>(id);
+    private OperationReturnees Returnees => new(GrainFactory, Id);
 }

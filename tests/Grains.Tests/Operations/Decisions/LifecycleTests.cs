@@ -127,4 +127,22 @@ public sealed class LifecycleTests
     }
 
     private static OperationLifecycle Lifecycle(AnnouncedOperation operation) => new(AnnouncedOperation.Id, operation.State);
+
+    [Fact]
+    public void Reminders_the_deadline_is_due_at_the_deadline_while_announced_and_forgotten_after_retention_starts_when_the_operation_ends()
+    {
+        var operation = new AnnouncedOperation();
+        var lifecycle = new OperationLifecycle(AnnouncedOperation.Id, operation.State);
+        var now = AnnouncedOperation.Now;
+
+        Assert.Equal([(OperationLifecycle.DeadlineReminder, AnnouncedOperation.Deadline - now)], lifecycle.Reminders(OperationStatus.Announced, now, 90));
+        Assert.Equal([(OperationLifecycle.DeadlineReminder, (TimeSpan?)null)], lifecycle.Reminders(OperationStatus.BookingClosed, now, 90));
+        Assert.Empty(lifecycle.Reminders(OperationStatus.Confirmed, now, 90));
+        Assert.Empty(lifecycle.Reminders(OperationStatus.Departed, now, 90));
+        foreach (var end in new[] { OperationStatus.Completed, OperationStatus.Cancelled })
+        {
+            Assert.Equal([(OperationLifecycle.DeadlineReminder, null), (OperationLifecycle.RetentionReminder, TimeSpan.FromDays(90))],
+                lifecycle.Reminders(end, now, 90));
+        }
+    }
 }
