@@ -33,12 +33,16 @@ public static class GrainsModule
         services.TryAddSingleton(options);
         services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         services.TryAddSingleton<StagedEffects>();
-        services.AddGrainStorage(StorageName, static (sp, _) =>
-            new GrainStateStorage(sp.GetRequiredService<IStorageProvider>(), sp.GetRequiredService<StagedEffects>(), GrainsJsonContext.Default.Options));
+        services.AddGrainStorage(StorageName, static (sp, _) => GrainStorage(sp));
+        services.AddGrainStorage(ReturneeStateStorage.Name, static (sp, _) =>
+            new ReturneeStateStorage(sp.GetRequiredService<IStorageProvider>(), GrainStorage(sp)));
         builder.AddIncomingGrainCallFilter<TurnFilter>();
         builder.AddOutgoingGrainCallFilter<ConflictReplayFilter>();
         return builder;
     }
+
+    private static GrainStateStorage GrainStorage(IServiceProvider services) =>
+        new(services.GetRequiredService<IStorageProvider>(), services.GetRequiredService<StagedEffects>(), GrainsJsonContext.Default.Options);
 
     /// <summary>What an Orleans client of the domain grains needs (a gateway in cluster mode): the conflict replay.</summary>
     public static IClientBuilder AddReturnOpsGrainClient(this IClientBuilder builder) =>

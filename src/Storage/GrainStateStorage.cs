@@ -16,7 +16,12 @@ public sealed class GrainStateStorage(IStorageProvider storage, StagedEffects st
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var stored = await storage.GrainStorage.ReadAsync(KeyOf(grainId), CancellationToken.None);
+        Apply(await storage.GrainStorage.ReadAsync(KeyOf(grainId), CancellationToken.None), grainState);
+    }
+
+    /// <summary>Sets <paramref name="grainState"/> from a stored row: its state (a new one if none or cleared) and its ETag.</summary>
+    public void Apply<T>(StoredState stored, IGrainState<T> grainState)
+    {
         grainState.State = stored.Payload is null ? Activator.CreateInstance<T>() : (T)JsonSerializer.Deserialize(stored.Payload, typeof(T), json)!;
         grainState.ETag = stored.Version == 0 ? null : stored.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored.Payload is not null;

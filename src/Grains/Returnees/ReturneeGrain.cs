@@ -8,7 +8,7 @@ using ReturnOps.Storage;
 namespace ReturnOps.Grains.Returnees;
 
 [GrainType("returnee")]
-public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule.StorageName)] IPersistentState<ReturneeState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : DomainGrain, IReturneeGrain
+public sealed partial class ReturneeGrain([PersistentState("state", ReturneeStateStorage.Name)] IPersistentState<ReturneeState> state, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : DomainGrain, IReturneeGrain
 {
     private ReturneeState S => state.State;
 
@@ -29,7 +29,8 @@ public sealed partial class ReturneeGrain([PersistentState("state", GrainsModule
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _hold = S.Owner is null ? null : await ReturneeHolds.OfAsync(Storage, GetPrimaryKeyString());
+        // Read with the state, in its statement.
+        _hold = S.Owner is null ? null : S.StoredHold;
         _holdSeen = TimeProvider.System.GetTimestamp();
         _holdKnown = true;
         await base.OnActivateAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ReturnOps.Grains.Returnees;
 
 /// <summary>A returnee grain's stored state (JSON through <see cref="GrainsJsonContext"/>: property names are the stored shape).</summary>
@@ -7,6 +9,14 @@ public sealed class ReturneeState
 {
     [Id(0)]
     public string? Owner { get; set; }
+
+    /// <summary>
+    /// The hold row as read with the state (<see cref="ReturneeStateStorage"/>), not part of the state's JSON: the operation
+    /// writes it. The grain takes it on activation and keeps its own from then on.
+    /// </summary>
+    [Id(23)]
+    [JsonIgnore]
+    public ReturneeHolds.Hold? StoredHold { get; set; }
 
     [Id(1)]
     public ReturneeCase? Case { get; set; }
