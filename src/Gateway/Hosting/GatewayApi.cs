@@ -1,5 +1,6 @@
 using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Calendars;
 using ReturnOps.Gateway.Costs;
 using ReturnOps.Gateway.Countries;
 using ReturnOps.Gateway.Identification;
@@ -32,5 +33,6 @@ public static class GatewayApi
         .MapNotificationsApi()
         .MapSubscriptionsApi()
         .MapDeliveriesApi()
-        .MapAuditApi();
+        .MapAuditApi()
+        .MapCalendarApi();
 }
