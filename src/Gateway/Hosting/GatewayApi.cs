@@ -11,6 +11,7 @@ using ReturnOps.Gateway.Readmission;
 using ReturnOps.Gateway.Reintegration;
 using ReturnOps.Gateway.Returnees;
 using ReturnOps.Gateway.Statistics;
+using ReturnOps.Gateway.TravelDocuments;
 
 namespace ReturnOps.Gateway.Hosting;
 
@@ -23,6 +24,7 @@ public static class GatewayApi
         .MapReturneesApi()
         .MapReadmissionApi()
         .MapIdentificationApi()
+        .MapEuTravelDocumentApi()
         .MapConsentApi()
         .MapReintegrationApi()
         .MapOperationsApi()
