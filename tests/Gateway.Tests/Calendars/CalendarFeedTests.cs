@@ -13,11 +13,12 @@ public sealed class CalendarFeedTests(SharedPostgres postgres) : GatewayTestBase
 {
     private const string Feed = "/api/v1/calendar-feed";
 
-    [Fact]
-    public async Task A_calendar_parser_reads_the_coordinators_deadline_departure_return_and_reply_due_in_utc()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_calendar_parser_reads_the_coordinators_deadline_departure_return_and_reply_due_in_utc(string provider)
     {
         var clock = GatewayHost.NewClock();
-        var host = await StartAsync(clock: clock);
+        var host = await StartAsync(provider, clock);
         var at = host.Token("coordinator", "AT");
         var now = clock.GetUtcNow();
         var operation = await Demo.CreateOperationAsync(host, at, now, ["AL"]);
@@ -47,10 +48,11 @@ public sealed class CalendarFeedTests(SharedPostgres postgres) : GatewayTestBase
         Assert.DoesNotContain("TZID", body, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_revoked_or_replaced_calendar_secret_gets_404_and_the_feed_needs_no_token_but_issuing_does()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_revoked_or_replaced_calendar_secret_gets_404_and_the_feed_needs_no_token_but_issuing_does(string provider)
     {
-        var host = await StartAsync();
+        var host = await StartAsync(provider);
         var hr = host.Token("coordinator", "HR");
         var first = await IssueAsync(host, hr);
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync(first, null)).Status);
@@ -71,11 +73,12 @@ public sealed class CalendarFeedTests(SharedPostgres postgres) : GatewayTestBase
         Assert.Equal(HttpStatusCode.Forbidden, (await host.SendAsync(HttpMethod.Put, Feed, host.Token("fro"))).Status);
     }
 
-    [Fact]
-    public async Task Each_feed_holds_the_callers_own_operations_only()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Each_feed_holds_the_callers_own_operations_only(string provider)
     {
         var clock = GatewayHost.NewClock();
-        var host = await StartAsync(clock: clock);
+        var host = await StartAsync(provider, clock);
         var at = host.Token("coordinator", "AT");
         var toAlbania = await Demo.CreateOperationAsync(host, at, clock.GetUtcNow(), ["AL"]);
         var draft = await Demo.CreateOperationAsync(host, at, clock.GetUtcNow(), ["RS"], announce: false);
