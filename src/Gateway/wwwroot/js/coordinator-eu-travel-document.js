@@ -62,7 +62,9 @@ function printable(d) {
       row('Issuing state and authority', `${d.issuingState}, ${d.issuingAuthority || ''}`), row('Date of issue', d.dateOfIssue),
       row('Valid until', d.validUntil),
       row('Added by the issuing state', d.completedByIssuingState.join(', ')))),
-    el('pre', { class: 'mrz', 'aria-label': 'Machine-readable zone (ICAO Doc 9303)' }, d.machineReadableZone.join('\n')));
+    // A pre has no role that takes a name: the caption is a paragraph of its own.
+    el('p', {}, 'Machine-readable zone (ICAO Doc 9303):'),
+    el('pre', { class: 'mrz' }, d.machineReadableZone.join('\n')));
   const print = el('button', { type: 'button', class: 'secondary' }, 'Print this page of data');
   // Only this section goes to paper: the rest of the page is hidden while printing (styles.css, .print-one).
   print.addEventListener('click', () => {
