@@ -20,7 +20,7 @@ public static class CalendarEntries
     /// <summary>A month back, so that an operation that has just departed is still in the feed for its follow-up.</summary>
     public static readonly TimeSpan Lookback = TimeSpan.FromDays(30);
 
-    /// <summary>At most this many operations and requests each: about five months of the secretariat's operations at 290 a year.</summary>
+    /// <summary>At most this many operations and requests each: about eight months of the secretariat's operations at 290 a year.</summary>
     public const int MaxItems = 200;
 
     public static async Task<IReadOnlyList<CalendarEntry>> ForAsync(Caller owner, GatewayDatabase database, IGrainFactory grains, DateTimeOffset now,
