@@ -42,6 +42,9 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "POST /api/v1/returnees/{id}/reintegration/consent/withdrawal", "POST /api/v1/returnees/{id}/reintegration-referrals",
         "GET /api/v1/reintegration-referrals", "GET /api/v1/reintegration-referrals/{id}", "POST /api/v1/reintegration-referrals/{id}/steps",
         "GET /api/v1/reintegration-providers", "PUT /api/v1/reintegration-providers/{id}", "GET /api/v1/statistics/reintegration",
+        // Exchange formats (issue 26): calendar feeds (RFC 5545), the European travel document for return (Regulation (EU) 2016/1953).
+        "POST /api/v1/returnees/{id}/eu-travel-document",
+        "GET /api/v1/calendar-feed", "PUT /api/v1/calendar-feed", "DELETE /api/v1/calendar-feed", "GET /api/v1/calendars/{secret}",
     ];
 
     [Fact]

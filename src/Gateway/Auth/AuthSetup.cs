@@ -48,6 +48,7 @@ public static class AuthSetup
             .AddPolicy(Policies.Monitor, p => p.RequireRole(Roles.Monitor))
             .AddPolicy(Policies.Operators, p => p.RequireRole(Roles.Admin, Roles.Secretariat))
             .AddPolicy(Policies.FeedReaders, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Secretariat, Roles.Fro, Roles.Provider))
+            .AddPolicy(Policies.CalendarSubscribers, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Monitor, Roles.Secretariat))
             .AddPolicy(Policies.Provider, p => p.RequireRole(Roles.Provider).RequireClaim("provider"))
             .AddPolicy(Policies.CoordinatorOrProvider, p => p.RequireRole(Roles.Coordinator, Roles.Provider))
             .AddPolicy(Policies.OversightAndSecretariat, p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin));

@@ -39,4 +39,7 @@ public static class Policies
     public const string OversightAndSecretariat = "secretariat-fro-or-admin";
     public const string Provider = "provider";
     public const string CoordinatorOrProvider = "coordinator-or-provider";
+
+    /// <summary>Who follows operations in a calendar: coordinators (organisers among them), partners, monitors and the secretariat.</summary>
+    public const string CalendarSubscribers = "coordinator-partner-monitor-or-secretariat";
 }

@@ -1,5 +1,6 @@
 using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
+using ReturnOps.Gateway.Calendars;
 using ReturnOps.Gateway.Costs;
 using ReturnOps.Gateway.Countries;
 using ReturnOps.Gateway.Identification;
@@ -10,6 +11,7 @@ using ReturnOps.Gateway.Readmission;
 using ReturnOps.Gateway.Reintegration;
 using ReturnOps.Gateway.Returnees;
 using ReturnOps.Gateway.Statistics;
+using ReturnOps.Gateway.TravelDocuments;
 
 namespace ReturnOps.Gateway.Hosting;
 
@@ -22,6 +24,7 @@ public static class GatewayApi
         .MapReturneesApi()
         .MapReadmissionApi()
         .MapIdentificationApi()
+        .MapEuTravelDocumentApi()
         .MapConsentApi()
         .MapReintegrationApi()
         .MapOperationsApi()
@@ -32,5 +35,6 @@ public static class GatewayApi
         .MapNotificationsApi()
         .MapSubscriptionsApi()
         .MapDeliveriesApi()
-        .MapAuditApi();
+        .MapAuditApi()
+        .MapCalendarApi();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Calendars;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Notifications;
@@ -40,6 +41,7 @@ public static class GatewayApp
         services.AddHostedService<AuditSealing>();
         services.AddSingleton<GatewayDatabase>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<CalendarFeeds>();
         services.TryAddKeyedSingleton(IdempotencyLeases.ClockKey, TimeProvider.System);
         services.AddSingleton<IdempotencyLeases>();
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyLeases>());

@@ -2,7 +2,7 @@ using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Hosting;
 
-/// <summary>The gateway's own tables, next to the runtime's: idempotency keys and the audit log.</summary>
+/// <summary>The gateway's own tables, next to the runtime's: idempotency keys, the audit log and calendar feed secrets.</summary>
 public static class GatewaySchema
 {
     public const string Module = "gateway";
@@ -23,7 +23,21 @@ public static class GatewaySchema
         new(Module, 3, "audit log by subject and by action, in sequence order",
             PostgresSql: AuditIndexes,
             SqliteSql: AuditIndexes),
+        new(Module, 4, "calendar feeds: one revocable secret per caller, stored as its SHA-256",
+            PostgresSql: CalendarFeeds("text", "bigint"),
+            SqliteSql: CalendarFeeds("TEXT", "INTEGER")),
     ];
+
+    /// <summary>
+    /// A calendar client fetches its feed without a token, so the feed's secret stands for the caller who issued it. Only its hash
+    /// is kept: a copy of the database does not open anyone's calendar. One row per caller: issuing again replaces the secret.
+    /// </summary>
+    private static string CalendarFeeds(string text, string bigint) => $"""
+        CREATE TABLE gateway_calendar_feeds (
+            caller {text} PRIMARY KEY, secret_hash {text} NOT NULL, role {text} NOT NULL, country {text} NOT NULL,
+            subject {text} NOT NULL, issued_ms {bigint} NOT NULL);
+        CREATE UNIQUE INDEX gateway_calendar_feeds_secret ON gateway_calendar_feeds (secret_hash);
+        """;
 
     private const string AuditIndexes = """
         CREATE INDEX gateway_audit_subject ON gateway_audit (subject, seq);

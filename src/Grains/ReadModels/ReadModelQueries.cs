@@ -54,4 +54,43 @@ public static class ReadModelQueries
         WHERE status = 'Lapsed' OR (status = 'Pending' AND reply_due_ms < @now_ms)
         GROUP BY destination, owner ORDER BY destination, owner
         """;
+
+    /// <summary>
+    /// Calendar feeds: operations departing from @from_ms on that @country organises or has booked on (its drafts too), soonest
+    /// first, at most @limit. The feed reads each one's legs from the operation itself.
+    /// </summary>
+    public const string CalendarOperationsOfCountry = $"""
+        SELECT id FROM {ReadModelSchema.Operations}
+        WHERE departure_ms >= @from_ms AND (status <> 'Draft' OR organiser = @country)
+          AND (organiser = @country OR id IN (SELECT operation_id FROM {ReadModelSchema.Participants} WHERE country = @country))
+        ORDER BY departure_ms, id LIMIT @limit
+        """;
+
+    /// <summary>Calendar feeds: operations to the destination @destination_like ('%,AL,%') departing from @from_ms, drafts left out.</summary>
+    public const string CalendarOperationsToDestination = $"""
+        SELECT id FROM {ReadModelSchema.Operations}
+        WHERE departure_ms >= @from_ms AND status <> 'Draft' AND destinations LIKE @destination_like
+        ORDER BY departure_ms, id LIMIT @limit
+        """;
+
+    /// <summary>Calendar feeds of the secretariat and of monitors (who keep those they are assigned to): every planned operation.</summary>
+    public const string CalendarOperationsAll = $"""
+        SELECT id FROM {ReadModelSchema.Operations}
+        WHERE departure_ms >= @from_ms AND status <> 'Draft'
+        ORDER BY departure_ms, id LIMIT @limit
+        """;
+
+    /// <summary>Calendar feeds: pending readmission requests @country sent, due from @from_ms; ids, countries and due dates only.</summary>
+    public const string CalendarReadmissionsSent = $"""
+        SELECT id, owner, destination, reply_due_ms FROM {ReadModelSchema.ReadmissionRequests}
+        WHERE owner = @country AND status = 'Pending' AND reply_due_ms >= @from_ms
+        ORDER BY reply_due_ms, id LIMIT @limit
+        """;
+
+    /// <summary>Calendar feeds: pending readmission requests addressed to @country, due from @from_ms.</summary>
+    public const string CalendarReadmissionsReceived = $"""
+        SELECT id, owner, destination, reply_due_ms FROM {ReadModelSchema.ReadmissionRequests}
+        WHERE destination = @country AND status = 'Pending' AND reply_due_ms >= @from_ms
+        ORDER BY reply_due_ms, id LIMIT @limit
+        """;
 }

@@ -4,6 +4,7 @@ import { notificationsPanel } from './notifications.js';
 import { statusWord, typeWord, warningText } from './words.js';
 import { loadMore } from './paging.js';
 import { costsLink } from './costs-link.js';
+import { calendarFeedSection } from './calendar-feed.js';
 
 const OPERATIONS = '/operations?limit=50';
 
@@ -19,6 +20,8 @@ export async function renderBoard(main, claims, signal) {
   // The fundamental-rights officer's feed carries incidents and complaints straight from the field (rule 14);
   // the secretariat's, what changed on operations. Admin configures the platform and reads no one's feed.
   if (['fro', 'secretariat'].includes(claims.role)) main.insertBefore(notificationsPanel(signal).element, holder);
+  // The secretariat follows every operation's dates; fro and admin have no calendar feed.
+  if (claims.role === 'secretariat') main.insertBefore(await calendarFeedSection(), holder);
   let pending = null;
   const redraw = async () => {
     const [operations, replies, late] = await Promise.all([board(), overdueReplies(), overdueIdentifications()]);

@@ -3,6 +3,7 @@ import { explain } from './rules.js';
 import { el, table, when } from './dom.js';
 import { toast } from './app.js';
 import { statusWord, documentKindWord } from './words.js';
+import { euTravelDocumentCell } from './coordinator-eu-travel-document.js';
 
 // Rule 17 on the coordinator's page: which cases wait on a destination to identify them and issue a travel document,
 // a form on each case to send the request, and a new document asked for when the transfer slips.
@@ -87,11 +88,12 @@ export function identificationSection(requests, returnees) {
       api.get(`/identification-requests/${encodeURIComponent(r.id)}`).then(({ request }) => details.replaceChildren(detail(request)));
     }
     return el('tr', { 'data-identification': r.id },
-      el('td', {}, reference.get(r.returneeId) || r.returneeId), el('td', {}, summary(r)), details, action);
+      el('td', {}, reference.get(r.returneeId) || r.returneeId), el('td', {}, summary(r)), details, action,
+      euTravelDocumentCell(r, reference.get(r.returneeId) || r.returneeId));
   });
   return el('section', { class: 'card', id: 'identification', 'aria-labelledby': 'identification-heading' },
     el('h3', { id: 'identification-heading' }, 'Identification and travel documents'),
-    table(['Case', 'Request', 'Document or refusal', 'Transfer slipped'], rows, 'Identification requests of our state'));
+    table(['Case', 'Request', 'Document or refusal', 'Transfer slipped', 'European travel document for return'], rows, 'Identification requests of our state'));
 }
 
 function detail(r) {

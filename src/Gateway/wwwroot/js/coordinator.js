@@ -10,6 +10,7 @@ import { bookingsSection } from './coordinator-bookings.js';
 import { reintegrationSection } from './coordinator-reintegration.js';
 import { count, statusWord } from './words.js';
 import { toast } from './app.js';
+import { calendarFeedSection } from './calendar-feed.js';
 import { loadMore } from './paging.js';
 import { endedCostsSection } from './costs-link.js';
 import { identificationRequests, identificationCell, identificationSection } from './coordinator-identification.js';
@@ -38,6 +39,7 @@ export async function renderCoordinator(main, claims, signal) {
   const again = (text) => { toast(text); window.dispatchEvent(new HashChangeEvent('hashchange')); };
   main.append(
     notifications.element,
+    await calendarFeedSection(),
     el('details', { class: 'card', id: 'register' }, el('summary', {}, 'Register a returnee'),
       registerForm(countries, (created) => again(`Case ${created.reference} registered.`)),
       importForm((imported) => again(`${count(imported.imported, 'case')} imported.`))),

@@ -3,11 +3,13 @@ import { explain } from './rules.js';
 import { el, table, when } from './dom.js';
 import { toast } from './app.js';
 import { count, statusWord, typeWord } from './words.js';
+import { calendarFeedSection } from './calendar-feed.js';
 
 // A forced-return monitor (rule 7): the operations it is assigned to, their manifests (vulnerabilities are
 // what a monitor watches for), the one report per operation after departure, and serious incidents or
 // complaints, which go straight to the fundamental-rights officer (rule 14).
 export async function renderMonitor(main, claims) {
+  main.append(await calendarFeedSection());
   const list = items(await api.get('/operations?pageSize=100'));
   const operations = (await Promise.all(list.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`))))
     .filter((o) => (o.assignedMonitors || []).includes(claims.sub));
