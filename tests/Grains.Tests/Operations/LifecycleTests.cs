@@ -58,6 +58,21 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
     }
 
     [Fact]
+    public async Task BookingClosed_not_by_a_tick_that_comes_before_the_deadline()
+    {
+        // The test hosts tick only what is due; a silo whose clock runs ahead of the grain's may not: the grain checks itself.
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        var deadline = (await operation.GetView())!.BookingDeadline;
+        Clock.SetUtcNow(deadline - OneTick);
+
+        await operation.AsReference<IRemindable>().ReceiveReminder(ReturnOperationGrain.DeadlineReminder,
+            new TickStatus(deadline.UtcDateTime, TimeSpan.FromMinutes(1), deadline.UtcDateTime));
+
+        Assert.Equal(OperationStatus.Announced, (await operation.GetView())!.Status);
+    }
+
+    [Fact]
     public async Task MonitorRequired_to_confirm_a_forced_return()
     {
         await StartAsync();
