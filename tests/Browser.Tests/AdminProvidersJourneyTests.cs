@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 using static ReturnOps.Browser.Tests.Journeys;
@@ -7,7 +10,8 @@ namespace ReturnOps.Browser.Tests;
 /// <summary>
 /// Rule 18 on the admin's side: the admin keeps the reintegration service providers on a page of its own. It adds one and sees it
 /// listed, changes its name, and an id the gateway refuses is shown with the gateway's reason, next to the form, changing nothing.
-/// The admin also opens the statistics page it is offered and gets its counts (the gateway once refused them to the admin).
+/// The admin also opens the statistics page it is offered and gets its counts, the same as the API's (the gateway once
+/// refused them to the admin).
 /// </summary>
 public sealed class AdminProvidersJourneyTests(BrowserFixture fixture)
 {
@@ -58,5 +62,30 @@ public sealed class AdminProvidersJourneyTests(BrowserFixture fixture)
         await Expect(page.Locator("figure.chart").First).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reintegration referrals" })).ToBeVisibleAsync();
         await Expect(page.Locator("main .problem")).ToHaveCountAsync(0);
+
+        // The counts shown are the API's: asked for here with the page's own token, for the year the page shows.
+        var api = await page.EvaluateAsync<JsonElement>("""
+            async () => {
+              const headers = { Authorization: 'Bearer ' + sessionStorage.getItem('returnops.token') };
+              const year = new Date().getUTCFullYear();
+              const get = async (path) => (await fetch(`/api/v1/${path}?year=${year}`, { headers })).json();
+              return { stats: await get('statistics'), reintegration: await get('statistics/reintegration') };
+            }
+            """);
+        var stats = api.GetProperty("stats");
+        var figures = page.Locator("dl.figures");
+        await Expect(Figure(figures, "Seats suspended (early warnings)")).ToHaveTextAsync(Count(stats, "suspensions"));
+        await Expect(Figure(figures, "No-shows (did not board)")).ToHaveTextAsync(Count(stats, "noShows"));
+        await Expect(Figure(figures, "Serious incidents and complaints")).ToHaveTextAsync(Count(stats, "incidents"));
+        var operations = stats.GetProperty("operations").EnumerateArray().Sum(o => o.GetProperty("count").GetInt64());
+        var byType = await page.Locator("figure.chart svg[aria-label^='Operations by type:']").GetAttributeAsync("aria-label");
+        Assert.Equal(operations, Regex.Matches(byType!, @" (\d+)(?:,|$)").Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+        var r = api.GetProperty("reintegration");
+        await Expect(page.Locator("#reintegration-heading + p")).ToContainTextAsync(
+            $"{Count(r, "referrals")} referrals, {Count(r, "accepted")} accepted, {Count(r, "assistanceDeliveries")} assistance deliveries");
     }
+
+    private static ILocator Figure(ILocator figures, string term) => figures.Locator($"dt:text-is('{term}') + dd");
+
+    private static string Count(JsonElement figures, string name) => figures.GetProperty(name).GetInt64().ToString(CultureInfo.InvariantCulture);
 }

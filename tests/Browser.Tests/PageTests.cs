@@ -193,6 +193,9 @@ public sealed class PageTests(BrowserFixture fixture)
 
         var narrow = await fixture.SignedInPageAsync(GatewayProcess.Token("secretariat"), "#/board", width: 390);
         await Expect(narrow.Locator("tr[data-operation]").First).ToBeVisibleAsync();
+        // Fits: the page does not scroll sideways at a phone's width (a wide table scrolls inside its own frame).
+        var widths = await narrow.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        Assert.True(widths[0] <= widths[1], $"the board is {widths[0]} px wide in a {widths[1]} px viewport");
         await narrow.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("secretariat-board-narrow"), FullPage = true });
 
         var context = await fixture.Browser.NewContextAsync();

@@ -35,7 +35,7 @@ public sealed record Answer(HttpStatusCode Status, HttpResponseHeaders Headers, 
 /// The real gateway on Kestrel (127.0.0.1, a free port) over a test database, with the demo countries. Embedded by
 /// default: its co-hosted silo listens on free loopback ports of its own and has a cluster id of its own, so hosts in one
 /// test process never meet. Tokens are signed with the test key; the domain runs on the given fake clock, if any
-/// (registered under <see cref="DomainClock.Key"/> only: Orleans' own clock stays real).
+/// (registered under <see cref="DomainClock.Key"/>, and as the date of reminders: Orleans' own timers stay real).
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
@@ -106,6 +106,7 @@ public sealed class GatewayHost : IAsyncDisposable
             if (clock is not null)
             {
                 builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, clock);
+                builder.Services.AddDomainReminderClock(clock);
             }
             configure?.Invoke(builder);
         });
@@ -114,24 +115,12 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Delivers a tick of every registered reminder, in due order, one at a time, as <see cref="TestCluster.FireDueRemindersAsync"/>
-    /// does: reminders fall due in real time, which a test's fake domain clock does not move, and each grain decides against
-    /// the domain clock whether its deadline has passed, so ticking a reminder that is not yet due is harmless.
+    /// Delivers a tick of every reminder due on the domain clock, as <see cref="TestCluster.FireDueRemindersAsync"/> does
+    /// (<see cref="DomainReminders.FireDueAsync"/>); with no fake clock the domain's clock is the system's.
     /// </summary>
-    public async Task FireDueRemindersAsync()
-    {
-        // begin == end is the whole hash ring: every reminder.
-        var registered = await Services.GetRequiredService<IReminderTable>().ReadRows(0, 0);
-        var ticks = registered.Reminders
-            .OrderBy(r => r.StartAt)
-            .ThenBy(r => r.GrainId.ToString(), StringComparer.Ordinal)
-            .ThenBy(r => r.ReminderName, StringComparer.Ordinal);
-        foreach (var reminder in ticks)
-        {
-            var status = new TickStatus(reminder.StartAt, reminder.Period, TimeProvider.System.GetUtcNow().UtcDateTime);
-            await Grains.GetGrain<IRemindable>(reminder.GrainId).ReceiveReminder(reminder.ReminderName, status);
-        }
-    }
+    public Task<int> FireDueRemindersAsync() =>
+        DomainReminders.FireDueAsync(Services.GetRequiredService<IReminderTable>(), Grains,
+            Services.GetKeyedService<TimeProvider>(DomainClock.Key) ?? TimeProvider.System);
 
     public string Token(string role, string? country = null, string? subject = null) =>
         Tokens.Issue(subject ?? role + "-" + (country ?? "x").ToLowerInvariant(), role, country);

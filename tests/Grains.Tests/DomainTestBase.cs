@@ -99,13 +99,23 @@ public abstract class DomainTestBase(SharedPostgres postgres) : IAsyncLifetime
         [.. (await Assert.ThrowsAsync<DomainRuleException>(call)).Violations.Select(v => v.Rule)];
 
     /// <summary>
-    /// Moves the domain clock and ticks every registered reminder: Orleans fires reminders on real time, so the
-    /// ticks the days just skipped would have brought are delivered here; each grain acts only on deadlines now past.
+    /// Moves the domain clock and ticks the reminders now due: Orleans' timers run on real time, so the ticks the days
+    /// just skipped would have brought are delivered here, and only those.
     /// </summary>
     protected async Task AdvanceAsync(TimeSpan by)
     {
         Clock.Advance(by);
         await Cluster.FireDueRemindersAsync();
+    }
+
+    /// <summary>The fake clock's smallest step: a deadline tried one tick before and at its time leaves a late reminder no room.</summary>
+    protected static readonly TimeSpan OneTick = TimeSpan.FromTicks(1);
+
+    /// <summary>Sets the domain clock to <paramref name="at"/>, ticks the reminders due then and returns how many fired.</summary>
+    protected async Task<int> FireAtAsync(DateTimeOffset at)
+    {
+        Clock.SetUtcNow(at);
+        return await Cluster.FireDueRemindersAsync();
     }
 
     protected Task<long> Outbox(string type, string destination) =>

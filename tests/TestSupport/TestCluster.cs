@@ -17,8 +17,9 @@ namespace ReturnOps.TestSupport;
 /// as replicas over one PostgreSQL do; its container disposes it when the silo stops. Orleans' own clocks stay real
 /// time: <see cref="Clock"/> is registered only as the domain's keyed clock (<see cref="DomainClock.Key"/>).
 /// Reminders live in Orleans' in-memory reminder table, a grain on one silo: a test that stops silos loses them.
-/// They fire on real time only (the domain's deadlines are days away); <see cref="FireDueRemindersAsync"/> stands in
-/// for the ticks the domain clock would have brought.
+/// They are dated by the domain clock (<see cref="DomainReminders"/>) but Orleans' timers run on real time, so its own ticks
+/// come only after the domain time has come and a real wait has passed; <see cref="FireDueRemindersAsync"/> delivers the
+/// ticks the domain clock has brought, and only those.
 /// </remarks>
 public sealed class TestCluster : IAsyncDisposable
 {
@@ -74,6 +75,7 @@ public sealed class TestCluster : IAsyncDisposable
             orleans.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, domainClock);
             orleans.Services.AddSingleton(services => storage.CreateProvider(silo.SiloName, services.GetRequiredService<ILoggerFactory>()));
             orleans.UseInMemoryReminderService();
+            orleans.Services.AddDomainReminderClock(domainClock);
             orleans.AddReturnOpsGrains(options);
             configure?.Invoke(orleans);
         });
@@ -92,27 +94,11 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Delivers a tick of every registered reminder, in due order, one at a time, and returns how many it delivered.
-    /// Each grain decides against the domain clock whether its deadline has passed, as it does on Orleans' own ticks,
-    /// so ticking a reminder that is not yet due is harmless. Call it after moving <see cref="Clock"/>.
+    /// Delivers a tick of every reminder due on <see cref="Clock"/> (<see cref="DomainReminders.FireDueAsync"/>), in due order,
+    /// one at a time, and returns how many it delivered. Call it after moving <see cref="Clock"/>.
     /// </summary>
-    public async Task<int> FireDueRemindersAsync()
-    {
-        var table = Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
-        // begin == end is the whole hash ring: every silo's reminders.
-        var registered = await table.ReadRows(0, 0);
-        var ticks = registered.Reminders
-            .OrderBy(r => r.StartAt)
-            .ThenBy(r => r.GrainId.ToString(), StringComparer.Ordinal)
-            .ThenBy(r => r.ReminderName, StringComparer.Ordinal)
-            .ToList();
-        foreach (var reminder in ticks)
-        {
-            var status = new TickStatus(reminder.StartAt, reminder.Period, TimeProvider.System.GetUtcNow().UtcDateTime);
-            await Client.GetGrain<IRemindable>(reminder.GrainId).ReceiveReminder(reminder.ReminderName, status);
-        }
-        return ticks.Count;
-    }
+    public Task<int> FireDueRemindersAsync() =>
+        DomainReminders.FireDueAsync(Silos[0].ServiceProvider.GetRequiredService<IReminderTable>(), Client, Clock);
 
     /// <summary>Deactivates every activation of a ReturnOps grain on every silo and waits until each is gone.</summary>
     public async Task DeactivateDomainGrainsAsync()

@@ -19,7 +19,7 @@ public abstract class DomainGrain : Grain
     /// The first tick of a deadline already passed. Not zero: Orleans moves a first tick that is in the past by the time its
     /// reminder service loads the row to the next period, a minute later.
     /// </summary>
-    private static readonly TimeSpan SoonestTick = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan SoonestTick = TimeSpan.FromSeconds(2);
 
     private StagedEffects? _staged;
 

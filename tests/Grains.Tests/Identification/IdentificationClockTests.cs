@@ -82,6 +82,33 @@ public sealed class IdentificationClockTests(SharedPostgres postgres) : DomainTe
         Assert.True((await request.Get())!.Overdue);
     }
 
+    [Fact]
+    public async Task Identification_reply_issue_and_reissue_clocks_fall_due_at_their_time_not_a_tick_before()
+    {
+        await StartAsync();
+        var request = await RequestAsync(new ReadmissionClock("AL", 14, 0, true, 90, Identification: new(10, 5, 6, 12, true, false)));
+        var reply = Clock.GetUtcNow().AddDays(10);
+        await DueOnTimeAsync(request, reply);
+
+        var issue = (await request.Confirm(Caller.PartnerOf("AL"))).DueBy;
+        Assert.Equal(reply.AddDays(5), issue);
+        await DueOnTimeAsync(request, issue);
+
+        await request.IssueDocument(Caller.PartnerOf("AL"), TravelDocumentKind.EmergencyTravelDocument, "ETD-1", Today, Today.AddMonths(6));
+        var reissue = (await request.RequestReissue(Caller.CoordinatorOf("AT"))).DueBy;
+        Assert.Equal(issue.AddDays(12), reissue);
+        await DueOnTimeAsync(request, reissue);
+    }
+
+    /// <summary>The step's reminder fires at <paramref name="due"/> and marks the request overdue; a tick before, nothing fires.</summary>
+    private async Task DueOnTimeAsync(IIdentificationRequestGrain request, DateTimeOffset due)
+    {
+        Assert.Equal(0, await FireAtAsync(due - OneTick));
+        Assert.False((await request.Get())!.Overdue);
+        Assert.Equal(1, await FireAtAsync(due));
+        Assert.True((await request.Get())!.Overdue);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(31)]

@@ -52,6 +52,17 @@ public sealed class BookingRuleTests(SharedPostgres postgres) : DomainTestBase(p
     }
 
     [Fact]
+    public async Task EscortRatio_a_voluntary_charter_asks_no_escorts_even_of_a_forced_returnee()
+    {
+        await StartAsync();
+        var charter = await AnnouncedAsync(Plan(OperationType.VoluntaryCharter));
+        var forced = await Returnee("AT");
+
+        // Refused for being forced on a voluntary charter, and for that only: the charter's exemption from rule 8 holds.
+        Assert.Equal([RuleCode.VoluntaryOnly], await RulesOf(() => Book(charter, "AT", "b1", [forced], escorts: 0)));
+    }
+
+    [Fact]
     public async Task FamilyUnity_a_family_member_missing_from_the_booking_is_refused()
     {
         await StartAsync();

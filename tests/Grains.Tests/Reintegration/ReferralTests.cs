@@ -107,6 +107,32 @@ public sealed class ReferralTests(SharedPostgres postgres) : ReferralTestBase(po
         Assert.Equal(1, await Storage.ScalarAsync("SELECT count(*) FROM reintegration_referrals WHERE id = 'ri-1' AND follow_up_12 = 'Reached'"));
     }
 
+    [Fact]
+    public async Task Follow_up_reminders_fire_at_the_start_of_their_day_and_of_the_grace_end_not_a_tick_before()
+    {
+        await StartAsync();
+        var (_, referral) = await ReceivedAsync();
+        var sixMonths = Midnight(Today.AddMonths(6));
+        var twelveMonths = Midnight(Today.AddMonths(12));
+
+        Assert.Equal(0, await FireAtAsync(sixMonths - OneTick));
+        Assert.Equal(0, await Outbox("reintegration.follow-up-due", Destination.Provider(Lagos)));
+        Assert.Equal(1, await FireAtAsync(sixMonths));
+        Assert.Equal(1, await Outbox("reintegration.follow-up-due", Destination.Provider(Lagos)));
+
+        var graceEnd = sixMonths + ReferralSteps.FollowUpGrace;
+        Assert.Equal(0, await FireAtAsync(graceEnd - OneTick));
+        Assert.Equal(0, await Outbox("reintegration.follow-up-overdue", Destination.Country("AT")));
+        Assert.Equal(1, await FireAtAsync(graceEnd));
+        Assert.Equal(1, await Outbox("reintegration.follow-up-overdue", Destination.Country("AT")));
+
+        Assert.Equal(0, await FireAtAsync(twelveMonths - OneTick));
+        Assert.Equal(1, await FireAtAsync(twelveMonths));
+        Assert.Equal(2, await Outbox("reintegration.follow-up-due", Destination.Provider(Lagos)));
+    }
+
+    private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Withdrawing_consent_stops_the_referral_at_once_and_keeps_its_counts(string provider)

@@ -66,12 +66,15 @@ public sealed class RetentionTests(SharedPostgres postgres) : DomainTestBase(pos
     }
 
     [Fact]
-    public async Task Retention_days_are_configurable()
+    public async Task Retention_days_are_configurable_and_erase_at_their_end_not_a_tick_before()
     {
         await StartAsync(options: o => o.RetentionDays = 3);
         var (_, returnee) = await CompletedAsync();
+        var due = Clock.GetUtcNow().AddDays(3);
 
-        await AdvanceAsync(TimeSpan.FromDays(3));
+        Assert.Equal(0, await FireAtAsync(due - OneTick));
+        Assert.NotNull((await Grains.GetGrain<IReturneeGrain>(returnee).Get())!.Case);
+        Assert.Equal(1, await FireAtAsync(due));
 
         Assert.Null((await Grains.GetGrain<IReturneeGrain>(returnee).Get())!.Case);
     }

@@ -69,6 +69,29 @@ public sealed class EligibilityRuleTests(SharedPostgres postgres) : DomainTestBa
     }
 
     [Fact]
+    public async Task FitToTravel_window_is_the_configured_one_to_the_day()
+    {
+        // Not the default (7 days): an operation that judged with a window of its own making would book one or refuse the other.
+        await StartAsync(options: o => o.FitToTravelWindowDays = 21);
+        var operation = await AnnouncedAsync();
+        var atTheEdge = await Returnee("AT", c => c with { MedicalFlag = true, FitToTravelOn = DepartureDay.AddDays(-21) });
+        var aDayOlder = await Returnee("AT", c => c with { MedicalFlag = true, FitToTravelOn = DepartureDay.AddDays(-22) });
+
+        Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "AT", "b1", [atTheEdge], escorts: 2)).Status);
+        Assert.Equal(RuleCode.FitToTravel, await RuleOf(() => Book(operation, "AT", "b2", [aDayOlder], escorts: 2)));
+    }
+
+    [Fact]
+    public async Task TravelDocument_valid_on_the_day_of_departure_is_enough()
+    {
+        await StartAsync();
+        var operation = await AnnouncedAsync();
+        var returnee = await Returnee("AT", c => c with { TravelDocumentValidUntil = DepartureDay });
+
+        Assert.Equal(BookingStatus.Confirmed, (await Book(operation, "AT", "b1", [returnee], escorts: 2)).Status);
+    }
+
+    [Fact]
     public async Task TravelDocument_must_be_valid_on_the_day_of_departure() =>
         Assert.Equal(RuleCode.TravelDocument, await RefusalFor(c => c with { TravelDocumentValidUntil = DepartureDay.AddDays(-1) }));
 

@@ -91,10 +91,10 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
     }
 
     /// <summary>
-    /// The booking deadline is an Orleans reminder in PostgreSQL, registered through a gateway. Orleans ticks it on real
-    /// time (days away here), so the test delivers the tick on the silo that owns it, as the reminder service would: a
-    /// tick before the deadline on the domain clock changes nothing, one after it closes bookings and removes the
-    /// reminder, and the gateway sees the operation closed.
+    /// The booking deadline is an Orleans reminder in PostgreSQL, registered through a gateway and dated by the domain clock
+    /// (<see cref="DomainReminders"/>). Orleans' timers run on real time (days away here), so the test delivers the ticks the
+    /// clock brought through the worker's silo, as its reminder service would: none before the deadline, one after it, which
+    /// closes bookings and removes the reminder, and the gateway sees the operation closed.
     /// </summary>
     [Fact]
     public async Task A_due_reminder_fires_on_the_worker_and_the_gateway_sees_its_effect()
@@ -104,12 +104,11 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
         var operation = await AnnouncedAsync(gateway.GetRequiredService<IClusterClient>());
         Assert.Equal(1, await _storage.ScalarAsync("SELECT count(*) FROM OrleansRemindersV2 WHERE ReminderName = 'booking-deadline'"));
 
-        Assert.Equal(1, await TickRemindersAsync(worker.Services));
-        _clock.Advance(TimeSpan.FromDays(13));
+        Assert.Equal(0, await FireDueRemindersAsync(worker.Services));
         Assert.Equal(OperationStatus.Announced, (await operation.GetView())!.Status);
-        Assert.Equal(1, await _storage.ScalarAsync("SELECT count(*) FROM OrleansRemindersV2 WHERE ReminderName = 'booking-deadline'"));
+        _clock.Advance(TimeSpan.FromDays(13));
 
-        Assert.Equal(1, await TickRemindersAsync(worker.Services));
+        Assert.Equal(1, await FireDueRemindersAsync(worker.Services));
         await Eventually.True(async () => await _storage.ScalarAsync("SELECT count(*) FROM OrleansRemindersV2 WHERE ReminderName = 'booking-deadline'") == 0,
             "the worker to fire the booking deadline");
         var onWorker = worker.Services.GetRequiredService<IGrainFactory>().GetGrain<IReturnOperationGrain>("op-1");
@@ -118,22 +117,9 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
             "the gateway to see the operation closed by the worker");
     }
 
-    /// <summary>
-    /// Ticks every reminder in the silo's reminder table (the whole hash ring) once, through the silo's grain factory, and
-    /// returns how many it ticked. Each grain decides against the domain clock whether its deadline has passed.
-    /// </summary>
-    private static async Task<int> TickRemindersAsync(IServiceProvider silo)
-    {
-        var table = silo.GetRequiredService<IReminderTable>();
-        var grains = silo.GetRequiredService<IGrainFactory>();
-        var registered = (await table.ReadRows(0, 0)).Reminders;
-        foreach (var reminder in registered.OrderBy(r => r.StartAt))
-        {
-            var status = new TickStatus(reminder.StartAt, reminder.Period, TimeProvider.System.GetUtcNow().UtcDateTime);
-            await grains.GetGrain<IRemindable>(reminder.GrainId).ReceiveReminder(reminder.ReminderName, status);
-        }
-        return registered.Count;
-    }
+    /// <summary>Ticks the reminders due on the domain clock (the whole hash ring) through the silo's grain factory.</summary>
+    private Task<int> FireDueRemindersAsync(IServiceProvider silo) =>
+        DomainReminders.FireDueAsync(silo.GetRequiredService<IReminderTable>(), silo.GetRequiredService<IGrainFactory>(), _clock);
 
     /// <summary>The settings every process of the test's cluster shares, and a replica's own name and ports.</summary>
     private Dictionary<string, string?> Settings(string name) => new()
@@ -157,6 +143,7 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
         settings["Silo:Dispatcher"] = dispatcher.ToString();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, _clock);
+        builder.Services.AddDomainReminderClock(_clock);
         builder.AddReturnOpsSilo();
         return await StartAsync(builder.Build());
     }
@@ -200,6 +187,7 @@ public sealed class WorkerReplicaTests(SharedPostgres postgres) : IAsyncLifetime
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, _clock);
+            builder.Services.AddDomainReminderClock(_clock);
             builder.Services.Configure<MessagingOptions>(o => o.Random = new Random(7));
         });
         await app.StartAsync();

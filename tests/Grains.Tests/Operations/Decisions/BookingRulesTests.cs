@@ -98,6 +98,17 @@ public sealed class BookingRulesTests
     }
 
     [Fact]
+    public void EscortRatio_a_voluntary_charter_asks_no_escorts_even_of_forced_returnees()
+    {
+        // The exemption on its own: forced returnees on a charter break the voluntary-only rule, never the escort ratio.
+        var charter = new AnnouncedOperation(type: OperationType.VoluntaryCharter);
+
+        Assert.Equal([RuleCode.VoluntaryOnly, RuleCode.VoluntaryOnly],
+            charter.RulesBrokenBy(() => charter.Book("AT", "b1", [Judged.Forced("AT", "at-1"), Judged.Forced("AT", "at-2")])));
+        Assert.Equal(0, EscortRatio.Required(OperationType.VoluntaryCharter, 2m, 2));
+    }
+
+    [Fact]
     public void EscortRatio_when_the_organiser_supplies_escorts_each_other_state_still_sends_two_representatives()
     {
         var operation = new AnnouncedOperation(organiserSuppliesEscorts: true);

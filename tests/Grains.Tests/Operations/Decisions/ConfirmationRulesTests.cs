@@ -98,6 +98,31 @@ public sealed class ConfirmationRulesTests
     }
 
     [Fact]
+    public void Rule_6_staff_with_a_document_valid_on_the_departure_day_confirms()
+    {
+        var operation = Closed();
+        var departureDay = DateOnly.FromDateTime(operation.Plan.Legs[0].Departure.UtcDateTime);
+        var staff = operation.State.Bookings[0].Staff;
+        staff[0] = staff[0] with { TravelDocumentValidUntil = departureDay };
+
+        Assert.Empty(Broken(operation));
+    }
+
+    [Fact]
+    public void Rule_8_a_voluntary_charter_asks_no_escorts_for_a_returnee_that_turned_forced_since_booking()
+    {
+        var charter = new AnnouncedOperation(type: OperationType.VoluntaryCharter);
+        charter.Book("DE", "de", [Judged.Voluntary("DE", "de-1")], medical: 1, monitors: 1);
+        var booking = charter.Booking("de");
+        booking.Staff = [new StaffMember("M1", StaffRole.Medical, s_valid), new StaffMember("FM1", StaffRole.Monitor, s_valid)];
+        charter.State.Status = OperationStatus.BookingClosed;
+        charter.State.Clearances["NG"] = new ClearanceRecord { Cleared = true, ManifestVersion = charter.State.ManifestVersion };
+
+        // The case turned forced: it may not travel on the charter (voluntary only), yet no escorts are asked for it.
+        Assert.Equal([RuleCode.VoluntaryOnly], Broken(charter, [Judged.Forced("DE", "de-1")]));
+    }
+
+    [Fact]
     public void A_returnee_that_breaks_its_own_rules_now_is_refused_with_its_id()
     {
         var operation = Closed();
