@@ -66,7 +66,7 @@ public sealed class LifecycleTests(SharedPostgres postgres) : DomainTestBase(pos
         var deadline = (await operation.GetView())!.BookingDeadline;
         Clock.SetUtcNow(deadline - OneTick);
 
-        await operation.AsReference<IRemindable>().ReceiveReminder(ReturnOperationGrain.DeadlineReminder,
+        await operation.AsReference<IRemindable>().ReceiveReminder(OperationLifecycle.DeadlineReminder,
             new TickStatus(deadline.UtcDateTime, TimeSpan.FromMinutes(1), deadline.UtcDateTime));
 
         Assert.Equal(OperationStatus.Announced, (await operation.GetView())!.Status);
