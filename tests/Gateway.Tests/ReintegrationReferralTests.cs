@@ -183,5 +183,31 @@ public sealed class ReintegrationReferralTests(SharedPostgres postgres) : Gatewa
         Assert.Equal(["Refer", "Accept"], after.Json.GetProperty("referral").GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
     }
 
+    /// <summary>Issue 23, defect 8: an assistance amount with more digits than a decimal keeps was rounded to 2.01 and stored.</summary>
+    [Fact]
+    public async Task An_assistance_amount_not_exactly_in_cents_is_422_and_records_nothing()
+    {
+        var host = await StartAsync();
+        var at = host.Token("coordinator", "AT");
+        var provider = host.ProviderToken(Tirana);
+        var today = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/reintegration-providers/{Tirana}", host.Token("admin"), new { country = "AL", name = "Tirana" }));
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-RI-5");
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/returnees/{returnee}/reintegration/consent", at, new { givenOn = today, scope = "Referral" }));
+        var id = (await host.PostAsync($"/api/v1/returnees/{returnee}/reintegration-referrals", at, new { providerId = Tirana })).Json.GetProperty("id").GetString()!;
+        foreach (var step in new[] { "Accept", "Reception" })
+        {
+            Ok(await host.PostAsync($"/api/v1/reintegration-referrals/{id}/steps", provider, new { step, on = today }));
+        }
+        var before = await DomainRows.SnapshotAsync(host);
+
+        var refused = await host.PostAsync($"/api/v1/reintegration-referrals/{id}/steps", provider,
+            $"{{\"step\":\"Assistance\",\"on\":\"{today}\",\"kind\":\"Cash\",\"amountEur\":2.0099999999999999999999999999999}}");
+
+        Assert.True(refused.Status == HttpStatusCode.UnprocessableEntity, refused.ToString());
+        Assert.Equal("validation", refused.Json.GetProperty("rule").GetString());
+        Assert.Equal(before, await DomainRows.SnapshotAsync(host));
+    }
+
     private static void Ok(Answer answer) => Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
 }
