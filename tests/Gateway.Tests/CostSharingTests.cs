@@ -119,6 +119,87 @@ public sealed class CostSharingTests(SharedPostgres postgres) : GatewayTestBase(
         Assert.Equal(12_000m, statement.Json.GetProperty("shares").EnumerateArray().Sum(s => s.GetProperty("share").GetDecimal()));
     }
 
+    /// <summary>Issue 23, defect 7: NUL, U+001F and U+200B before a formula were stored and exported as they came.</summary>
+    [Fact]
+    public async Task Control_and_invisible_characters_in_cost_texts_are_422_and_change_nothing()
+    {
+        var host = await StartAsync();
+        var (op, at, _) = await ClosedOperationAsync(host);
+        var before = await DomainRows.SnapshotAsync(host);
+
+        foreach (var (path, body) in new (string, object)[]
+        {
+            ("costs", new { category = "Other", amount = 10m, description = "\u0000=1+1" }),
+            ("costs", new { category = "Other", amount = 10m, description = "fuel\u001F=1+1" }),
+            ("costs", new { category = "Other", amount = 10m, description = "\u200B=1+1" }),
+            ("co-financing", new { source = "\u200BFrontex", amount = 1m }),
+            ("co-financing", new { source = "Frontex", amount = 1m, description = "\u202E=1+1" }),
+        })
+        {
+            var answer = await host.PostAsync($"/api/v1/operations/{op}/{path}", at, body);
+            Assert.True(answer.Status == HttpStatusCode.UnprocessableEntity, answer.ToString());
+            Assert.Equal("validation", answer.Json.GetProperty("rule").GetString());
+        }
+        Assert.Equal(before, await DomainRows.SnapshotAsync(host));
+    }
+
+    /// <summary>Issue 23, defect 7: a spreadsheet of a <c>;</c> locale starts a cell after each <c>;</c> of a description.</summary>
+    [Fact]
+    public async Task A_formula_wherever_a_spreadsheet_may_start_a_cell_is_neutralised_in_the_statement()
+    {
+        var host = await StartAsync();
+        var (op, at, _) = await ClosedOperationAsync(host);
+        Expect(HttpStatusCode.Created, await host.PostAsync($"/api/v1/operations/{op}/costs", at,
+            new { category = "Other", amount = 10m, description = "fuel;=1+1; -2;@SUM(A1)" }), "a description with formulas after ;");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/operations/{op}/costs/statement");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", at);
+        request.Headers.Accept.ParseAdd("text/csv");
+
+        var csv = await host.SendAsync(request);
+
+        Assert.Contains(csv.Body.Split("\r\n"), l => l.EndsWith(",Other,fuel;'=1+1;' -2;'@SUM(A1),,,,,10.00", StringComparison.Ordinal));
+    }
+
+    /// <summary>Texts stored before control and format characters were refused still do not hide a formula from the export.</summary>
+    [Fact]
+    public void A_stored_text_with_invisible_characters_before_a_formula_is_neutralised()
+    {
+        var line = new ReturnOps.Grains.Costs.CostLine("c1", ReturnOps.Grains.Costs.CostCategory.Other, 1m, "\u0000=1+1;\u200B=2+2;\u001F-3", null, null, DateTimeOffset.UnixEpoch);
+        var statement = new ReturnOps.Grains.Costs.CostStatement("op", "AT", ReturnOps.Grains.Operations.OperationStatus.Completed, true, "EUR",
+            ReturnOps.Grains.Costs.SeatBasis.HeldAfterBookingClosed, 0, 1m, 0m, 1m, [line], [], [], 1);
+
+        var csv = ReturnOps.Gateway.Costs.CostStatementCsv.Write(statement);
+
+        Assert.Contains(",Other,'\u0000=1+1;'\u200B=2+2;'\u001F-3,", csv);
+    }
+
+    /// <summary>Issue 23, defect 8: a number with more digits than a decimal keeps was rounded to whole cents and stored.</summary>
+    [Theory]
+    [InlineData("2.0099999999999999999999999999999")]
+    [InlineData("2.0100000000000000000000000000001")]
+    [InlineData("1e-40")]
+    [InlineData("2.001")]
+    public async Task An_amount_not_exactly_in_cents_is_422_before_any_rounding(string amount)
+    {
+        var host = await StartAsync();
+        var (op, at, _) = await ClosedOperationAsync(host);
+        var before = await DomainRows.SnapshotAsync(host);
+
+        var cost = await host.PostAsync($"/api/v1/operations/{op}/costs", at, $"{{\"category\":\"Other\",\"amount\":{amount},\"description\":\"x\"}}");
+        var coFinancing = await host.PostAsync($"/api/v1/operations/{op}/co-financing", at, $"{{\"source\":\"Frontex\",\"amount\":{amount}}}");
+
+        foreach (var answer in new[] { cost, coFinancing })
+        {
+            Assert.True(answer.Status == HttpStatusCode.UnprocessableEntity, answer.ToString());
+            Assert.Equal("validation", answer.Json.GetProperty("rule").GetString());
+        }
+        Assert.Equal(before, await DomainRows.SnapshotAsync(host));
+        Expect(HttpStatusCode.Created, await host.PostAsync($"/api/v1/operations/{op}/costs", at,
+            "{\"category\":\"Other\",\"amount\":2.0100000,\"description\":\"trailing zeros are exact\"}"), "2.0100000");
+        Expect(HttpStatusCode.Created, await host.PostAsync($"/api/v1/operations/{op}/costs", at,
+            "{\"category\":\"Other\",\"amount\":201e-2,\"description\":\"an exponent is exact\"}"), "201e-2");
+    }
+
     /// <summary>Austria organises (4 seats: a returnee, 2 escorts, a doctor), Croatia books 3; booking is closed.</summary>
     private static async Task<(string Op, string At, string Hr)> ClosedOperationAsync(GatewayHost host)
     {

@@ -40,6 +40,55 @@ public sealed class DemoAndErasureTests(SharedPostgres postgres) : GatewayTestBa
         Assert.DoesNotContain("AT-ERASE-1", erased.Body);
     }
 
+    /// <summary>Issue 23, defect 3: the key outlives the erasure, so a retried registration does not register the person anew.</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_retried_registration_after_erasure_is_410_erased_and_registers_nobody(string provider)
+    {
+        var host = await StartAsync(provider);
+        var at = host.Token("coordinator", "AT");
+        var created = await host.PostAsync("/api/v1/returnees", at, Demo.Returnee("AT-ERASE-2"), idempotencyKey: "create-2");
+        var id = created.Json.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await host.SendAsync(HttpMethod.Delete, $"/api/v1/returnees/{id}", at)).Status);
+        var before = await DomainRows.SnapshotAsync(host);
+
+        var retried = await host.PostAsync("/api/v1/returnees", at, Demo.Returnee("AT-ERASE-2"), idempotencyKey: "create-2");
+
+        Assert.True(retried.Status == HttpStatusCode.Gone, retried.ToString());
+        Assert.Equal("urn:returnops:problem:erased", retried.Json.GetProperty("type").GetString());
+        Assert.Equal("erased", retried.Json.GetProperty("rule").GetString());
+        Assert.Equal("true", retried.Header("Idempotent-Replayed"));
+        Assert.DoesNotContain("AT-ERASE-2", retried.Body);
+        Assert.DoesNotContain(id, retried.Body);
+        Assert.Null(retried.Header("Location"));
+        Assert.Equal(before, await DomainRows.SnapshotAsync(host));
+        var list = await host.GetAsync("/api/v1/returnees?includeErased=true", at);
+        Assert.Equal([id], list.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+    }
+
+    /// <summary>Issue 23, defect 4: no cache keeps a copy of an answer with personal data.</summary>
+    [Fact]
+    public async Task Answers_with_personal_data_are_marked_no_store()
+    {
+        var host = await StartAsync();
+        var at = host.Token("coordinator", "AT");
+        var created = await host.PostAsync("/api/v1/returnees", at, Demo.Returnee("AT-NOSTORE-1"), idempotencyKey: "create-3");
+        var id = created.Json.GetProperty("id").GetString()!;
+        var replayed = await host.PostAsync("/api/v1/returnees", at, Demo.Returnee("AT-NOSTORE-1"), idempotencyKey: "create-3");
+        var readmission = await host.PostAsync($"/api/v1/returnees/{id}/readmission-requests", at, new { destination = "AL" });
+        var request = readmission.Json.GetProperty("id").GetString()!;
+
+        foreach (var answer in new[]
+        {
+            created, replayed, readmission, await host.GetAsync($"/api/v1/returnees/{id}", at), await host.GetAsync("/api/v1/returnees", at),
+            await host.GetAsync($"/api/v1/readmission-requests/{request}", at), await host.GetAsync($"/api/v1/returnees/{id}/reintegration", at),
+            await host.GetAsync("/api/v1/returnees/rt-unknown", at),
+        })
+        {
+            Assert.True(answer.Headers.CacheControl?.NoStore == true, $"{answer.Code} without Cache-Control: no-store");
+        }
+    }
+
     [Fact]
     public async Task A_merge_patch_that_makes_a_booked_returnee_ineligible_suspends_its_seat_at_once()
     {

@@ -27,6 +27,42 @@ public sealed class IdentityEdgeTests(SharedPostgres postgres) : GatewayTestBase
         });
     }
 
+    /// <summary>Issue 23, defect 9: a header with <c>crit</c> (RFC 7515 §4.1.11) and <c>exp</c> as a string were accepted.</summary>
+    [Fact]
+    public async Task A_token_with_a_critical_extension_or_a_time_as_a_string_is_401()
+    {
+        var host = await StartAsync();
+        var now = TimeProvider.System.GetUtcNow();
+        var key = new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(GatewayHost.SigningKey));
+        string Craft(Dictionary<string, object> header, object exp, object iat)
+        {
+            var claims = Coordinator("AT");
+            (claims["iss"], claims["aud"], claims["exp"], claims["iat"]) = ("returnops", "returnops", exp, iat);
+            return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+            {
+                Claims = claims,
+                AdditionalHeaderClaims = header,
+                SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            });
+        }
+        var exp = now.AddHours(1).ToUnixTimeSeconds();
+        var iat = now.ToUnixTimeSeconds();
+
+        foreach (var refused in new[]
+        {
+            Craft(new() { ["crit"] = new[] { "x-unknown" }, ["x-unknown"] = true }, exp, iat),
+            Craft(new() { ["crit"] = new[] { "exp" } }, exp, iat),
+            Craft([], exp.ToString(System.Globalization.CultureInfo.InvariantCulture), iat),
+            Craft([], exp, iat.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        })
+        {
+            var answer = await host.GetAsync("/api/v1/operations", refused);
+            Assert.True(answer.Status == HttpStatusCode.Unauthorized, answer.ToString());
+            Assert.Equal("application/problem+json", answer.ContentHeaders?.ContentType?.MediaType);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/v1/operations", Craft([], exp, iat))).Status);
+    }
+
     private static Dictionary<string, object> Coordinator(object country) => new() { ["sub"] = "clerk", ["role"] = "coordinator", ["country"] = country };
 
     [Theory]

@@ -129,5 +129,85 @@ public sealed class ReintegrationReferralTests(SharedPostgres postgres) : Gatewa
         Assert.NotNull(issuer.Refusal("provider", null, "rs-belgrade-reintegration"));
     }
 
+    /// <summary>Issue 23, defect 1: new consent opens new referrals only; a stopped one stays dark.</summary>
+    [Fact]
+    public async Task Consent_given_anew_does_not_share_the_person_through_a_stopped_referral()
+    {
+        var host = await StartAsync();
+        var at = host.Token("coordinator", "AT");
+        var provider = host.ProviderToken(Tirana);
+        var today = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/reintegration-providers/{Tirana}", host.Token("admin"), new { country = "AL", name = "Tirana" }));
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-RI-3");
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/returnees/{returnee}/reintegration/consent", at, new { givenOn = today, scope = "Referral" }));
+        var stopped = (await host.PostAsync($"/api/v1/returnees/{returnee}/reintegration-referrals", at, new { providerId = Tirana })).Json.GetProperty("id").GetString()!;
+        Ok(await host.PostAsync($"/api/v1/returnees/{returnee}/reintegration/consent/withdrawal", at, new { withdrawnOn = today }));
+
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/returnees/{returnee}/reintegration/consent", at, new { givenOn = today, scope = "A new referral" }));
+
+        var old = await host.GetAsync($"/api/v1/reintegration-referrals/{stopped}", provider);
+        Ok(old);
+        Assert.Equal(JsonValueKind.Null, old.Json.GetProperty("person").ValueKind);
+        Assert.Equal("Stopped", old.Json.GetProperty("referral").GetProperty("status").GetString());
+        var renewed = await host.PostAsync($"/api/v1/returnees/{returnee}/reintegration-referrals", at, new { providerId = Tirana });
+        Assert.True(renewed.Status == HttpStatusCode.Created, renewed.ToString());
+        var fresh = await host.GetAsync($"/api/v1/reintegration-referrals/{renewed.Json.GetProperty("id").GetString()}", provider);
+        Assert.Equal("AL", fresh.Json.GetProperty("person").GetProperty("nationality").GetString());
+    }
+
+    /// <summary>Issue 23, defect 2: a stored step answer carried the person; after the withdrawal a retry must not replay it.</summary>
+    [Fact]
+    public async Task A_step_replayed_after_consent_is_withdrawn_does_not_show_the_person()
+    {
+        var host = await StartAsync();
+        var at = host.Token("coordinator", "AT");
+        var provider = host.ProviderToken(Tirana);
+        var today = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/reintegration-providers/{Tirana}", host.Token("admin"), new { country = "AL", name = "Tirana" }));
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-RI-4");
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/returnees/{returnee}/reintegration/consent", at, new { givenOn = today, scope = "Referral" }));
+        var id = (await host.PostAsync($"/api/v1/returnees/{returnee}/reintegration-referrals", at, new { providerId = Tirana })).Json.GetProperty("id").GetString()!;
+        var accepted = await host.PostAsync($"/api/v1/reintegration-referrals/{id}/steps", provider, new { step = "Accept", on = today }, idempotencyKey: "accept-1");
+        Assert.Equal(JsonValueKind.Object, accepted.Json.GetProperty("person").ValueKind);
+        Ok(await host.PostAsync($"/api/v1/returnees/{returnee}/reintegration/consent/withdrawal", at, new { withdrawnOn = today }));
+
+        var retried = await host.PostAsync($"/api/v1/reintegration-referrals/{id}/steps", provider, new { step = "Accept", on = today }, idempotencyKey: "accept-1");
+
+        Assert.True(retried.Status == HttpStatusCode.Conflict, retried.ToString());
+        Assert.Equal("invalid-transition", retried.Json.GetProperty("rule").GetString());
+        Assert.Null(retried.Header("Idempotent-Replayed"));
+        Assert.DoesNotContain("nationality", retried.Body);
+        Assert.Equal(0, await host.Storage.ScalarAsync("SELECT COUNT(*) FROM gateway_idempotency WHERE body LIKE '%\"person\":{%'"));
+        var after = await host.GetAsync($"/api/v1/reintegration-referrals/{id}", provider);
+        Assert.Equal("Stopped", after.Json.GetProperty("referral").GetProperty("status").GetString());
+        Assert.Equal(["Refer", "Accept"], after.Json.GetProperty("referral").GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
+    }
+
+    /// <summary>Issue 23, defect 8: an assistance amount with more digits than a decimal keeps was rounded to 2.01 and stored.</summary>
+    [Fact]
+    public async Task An_assistance_amount_not_exactly_in_cents_is_422_and_records_nothing()
+    {
+        var host = await StartAsync();
+        var at = host.Token("coordinator", "AT");
+        var provider = host.ProviderToken(Tirana);
+        var today = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/reintegration-providers/{Tirana}", host.Token("admin"), new { country = "AL", name = "Tirana" }));
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-RI-5");
+        Ok(await host.SendAsync(HttpMethod.Put, $"/api/v1/returnees/{returnee}/reintegration/consent", at, new { givenOn = today, scope = "Referral" }));
+        var id = (await host.PostAsync($"/api/v1/returnees/{returnee}/reintegration-referrals", at, new { providerId = Tirana })).Json.GetProperty("id").GetString()!;
+        foreach (var step in new[] { "Accept", "Reception" })
+        {
+            Ok(await host.PostAsync($"/api/v1/reintegration-referrals/{id}/steps", provider, new { step, on = today }));
+        }
+        var before = await DomainRows.SnapshotAsync(host);
+
+        var refused = await host.PostAsync($"/api/v1/reintegration-referrals/{id}/steps", provider,
+            $"{{\"step\":\"Assistance\",\"on\":\"{today}\",\"kind\":\"Cash\",\"amountEur\":2.0099999999999999999999999999999}}");
+
+        Assert.True(refused.Status == HttpStatusCode.UnprocessableEntity, refused.ToString());
+        Assert.Equal("validation", refused.Json.GetProperty("rule").GetString());
+        Assert.Equal(before, await DomainRows.SnapshotAsync(host));
+    }
+
     private static void Ok(Answer answer) => Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
 }

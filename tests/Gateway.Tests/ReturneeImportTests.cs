@@ -41,6 +41,46 @@ public sealed class ReturneeImportTests(SharedPostgres postgres) : GatewayTestBa
         Assert.Equal(before, await DomainRows.SnapshotAsync(host));
     }
 
+    /// <summary>Issue 23, defect 5: year 0 passed the file's check and was refused by the grain after the lines before it were stored.</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_birth_year_of_0_or_00_is_a_broken_line_named_and_nothing_is_stored(string provider)
+    {
+        var host = await StartAsync(provider);
+        var at = host.Token("coordinator", "AT");
+        var before = await DomainRows.SnapshotAsync(host);
+        var csv = string.Join('\n', "reference,nationality,birthYear,sex", "A1,RS,1990,M", "A2,RS,1991,F", "A3,RS,0,M", "A4,RS,00,F");
+
+        var refused = await host.PostAsync("/api/v1/returnees/import", at, new { csv });
+
+        Assert.True(refused.Status == HttpStatusCode.UnprocessableEntity, refused.ToString());
+        Assert.Equal("validation", refused.Json.GetProperty("rule").GetString());
+        var lines = refused.Json.GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("detail").GetString()!).ToList();
+        Assert.Equal(["Line 4: a birth year from 1900 to 2100.", "Line 5: a birth year from 1900 to 2100."], lines);
+        Assert.Equal(before, await DomainRows.SnapshotAsync(host));
+    }
+
+    /// <summary>Issue 23, defect 6: Excel's "CSV UTF-8" byte order mark and CR-only line ends.</summary>
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    [InlineData("\n")]
+    public async Task A_byte_order_mark_is_dropped_and_every_line_end_is_read(string lineEnd)
+    {
+        var host = await StartAsync();
+        var at = host.Token("coordinator", "AT");
+        var csv = "\uFEFF" + string.Join(lineEnd, "reference,nationality,birthYear,sex", "AT-BOM-1,RS,1990,M", "\"AT-BOM-2, junior\",RS,1991,F", "AT-BOM-3,RS,1992,X") + lineEnd;
+
+        var imported = await host.PostAsync("/api/v1/returnees/import", at, new { csv });
+
+        Assert.True(imported.Status == HttpStatusCode.Created, imported.ToString());
+        Assert.Equal(["AT-BOM-1", "AT-BOM-2, junior", "AT-BOM-3"],
+            imported.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reference").GetString()));
+        var broken = await host.PostAsync("/api/v1/returnees/import", at, new { csv = "\uFEFF" + string.Join(lineEnd, "reference,nationality,birthYear,sex", "X1,RS,1990,M", "X2,RS,1990") });
+        Assert.True(broken.Status == HttpStatusCode.UnprocessableEntity, broken.ToString());
+        Assert.Contains("Line 3: 3 values for 4 columns.", broken.Json.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task A_clean_file_imports_every_case_once_and_a_retry_with_its_key_adds_none(string provider)

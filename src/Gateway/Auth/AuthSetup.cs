@@ -92,11 +92,12 @@ public static class AuthSetup
         }
     }
 
-    /// <summary>The contract's claim rules for every token, and a configured issuer's own countries and roles.</summary>
+    /// <summary>The token's form (<see cref="TokenForm"/>), the contract's claim rules for every token, and a configured issuer's own countries and roles.</summary>
     private static Task CheckClaims(TokenValidatedContext context)
     {
         var principal = context.Principal!;
-        if (TokenIssuer.ClaimsProblem(principal, TimeProvider.System.GetUtcNow()) is { } problem)
+        if (((context.SecurityToken is JsonWebToken token ? TokenForm.Problem(token) : null)
+            ?? TokenIssuer.ClaimsProblem(principal, TimeProvider.System.GetUtcNow())) is { } problem)
         {
             context.Fail(problem);
             return Task.CompletedTask;

@@ -39,8 +39,11 @@ public static class CostStatementCsv
     private static string Euros(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// RFC 4180 quoting; text the organiser typed that a spreadsheet would run as a formula (=, +, -, @) gets a leading
-    /// apostrophe first (OWASP's advice on CSV injection). Amounts are never negative, so no number is changed.
+    /// RFC 4180 quoting, after neutralising formulas (OWASP's advice on CSV injection): a cell a spreadsheet would run as a
+    /// formula (=, +, -, @, tab, CR) gets a leading apostrophe. A spreadsheet of a <c>;</c> locale (DE, AT, FR, BE) splits our
+    /// fields at <c>;</c> (where our quotes, not at the start of its cell, mean nothing), others at tabs, so every place where
+    /// one of them may start a cell is treated so: the field's start and the place after each <c>;</c>, tab or line break. Spaces, control and format characters before the
+    /// trigger (stored before cost texts refused them) do not hide it. Amounts are never negative, so no number is changed.
     /// </summary>
     private static string Field(string? value)
     {
@@ -48,10 +51,28 @@ public static class CostStatementCsv
         {
             return "";
         }
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        var neutral = new StringBuilder(value.Length + 2);
+        for (var i = 0; i < value.Length; i++)
         {
-            value = "'" + value;
+            if ((i == 0 || value[i - 1] is ';' or '\t' or '\r' or '\n') && StartsFormula(value, i))
+            {
+                neutral.Append('\'');
+            }
+            neutral.Append(value[i]);
         }
+        value = neutral.ToString();
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+
+    /// <summary>Whether a cell starting at <paramref name="at"/> begins, after anything invisible, with a formula trigger.</summary>
+    private static bool StartsFormula(string value, int at)
+    {
+        var i = at;
+        while (i < value.Length && (value[i] == ' ' || (char.IsControl(value[i]) && value[i] is not '\t' and not '\r')
+            || char.GetUnicodeCategory(value[i]) == UnicodeCategory.Format))
+        {
+            i++;
+        }
+        return i < value.Length && value[i] is '=' or '+' or '-' or '@' or '\t' or '\r';
     }
 }

@@ -5,7 +5,8 @@ namespace ReturnOps.Gateway.Hosting;
 
 /// <summary>
 /// The gateway's one serializer setup, strict on input: unknown members, duplicate members, numbers in
-/// strings, integer enum values and missing required values are all malformed bodies (400).
+/// strings, integer enum values and missing required values are all malformed bodies (400); a decimal that cannot be held
+/// exactly is refused (422, <see cref="ExactDecimalConverter"/>).
 /// </summary>
 public static class GatewayJson
 {
@@ -18,6 +19,7 @@ public static class GatewayJson
         options.AllowDuplicateProperties = false;
         options.MaxDepth = 32;
         options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        options.Converters.Add(new ExactDecimalConverter());
     }
 
     public static JsonSerializerOptions Options { get; } = Create();

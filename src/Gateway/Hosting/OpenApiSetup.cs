@@ -3,14 +3,15 @@ using ReturnOps.Gateway.Hosting.OpenApi;
 namespace ReturnOps.Gateway.Hosting;
 
 /// <summary>
-/// The served document (<c>/openapi/v1.json</c>): generated from the endpoints, then completed by conventions applied once
-/// (<see cref="OperationConventions"/>, <see cref="ProblemResponses"/>, <see cref="ResponseHeaders"/>, in that order) and the
+/// The served document (<c>/openapi/v1.json</c>): generated from the endpoints (decimals kept as numbers, <see cref="DecimalSchemas"/>),
+/// then completed by conventions applied once (<see cref="OperationConventions"/>, <see cref="ProblemResponses"/>, <see cref="ResponseHeaders"/>, in that order) and the
 /// shared parts (<see cref="GatewayDocument"/>). Every answer the gateway gives validates against it (Gateway.Tests' contract check).
 /// </summary>
 public static class OpenApiSetup
 {
     public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
     {
+        o.AddSchemaTransformer<DecimalSchemas>();
         o.AddOperationTransformer<OperationConventions>();
         o.AddOperationTransformer<ProblemResponses>();
         o.AddOperationTransformer<ResponseHeaders>();

@@ -2,7 +2,8 @@ namespace ReturnOps.Gateway.Hosting;
 
 /// <summary>
 /// Headers every answer carries, pages and API alike: the pages load script, style and data from this origin only (no
-/// inline script or style, no framing), browsers do not guess content types, and no URL leaks to another site.
+/// inline script or style, no framing), browsers do not guess content types, and no URL leaks to another site; API answers
+/// are never stored by a cache.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -31,6 +32,11 @@ public static class SecurityHeaders
                     : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
+                if (context.Request.Path.StartsWithSegments(ApiConventions.BasePath))
+                {
+                    // API answers are one caller's view, personal data among them: no browser or proxy keeps a copy.
+                    headers.CacheControl = "no-store";
+                }
                 return Task.CompletedTask;
             });
             return next(context);

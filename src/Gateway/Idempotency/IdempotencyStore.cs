@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Text;
 using ReturnOps.Gateway.Hosting;
-using ReturnOps.Storage;
+using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains.Hosting;
+using ReturnOps.Grains.Rules;
+using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Idempotency;
 
@@ -30,6 +33,10 @@ public sealed class IdempotencyStore
 {
     /// <summary>Most writes per group: 5 parameters a lease keeps a group's statements near 1,000 parameters.</summary>
     private const int MaxGroup = 200;
+
+    /// <summary>What a key whose answer named an erased case answers from then on (<see cref="ErasedFromResponsesAsync"/>).</summary>
+    private static readonly string s_erased = Encoding.UTF8.GetString(ProblemWriter.Serialize(ProblemMapper.ForStatus(StatusCodes.Status410Gone,
+        "The case this request named was erased; the request is not acted on again.", RuleCode.Erased)));
 
     private readonly GatewayDatabase _database;
     private readonly TimeProvider _clock;
@@ -188,16 +195,38 @@ public sealed class IdempotencyStore
         }, cancellationToken);
 
     /// <summary>
-    /// Erasure reaches stored answers too: a kept response that names the returnee (its creation, say) is dropped,
-    /// so personal data does not outlive an erasure in the replay store.
+    /// Erasure reaches stored answers too: a kept response that names the returnee (its creation, say) becomes a 410 <c>erased</c>
+    /// problem without personal data. The key stays known, so a retry of the creation is answered, not acted on again: deleting
+    /// the row let the retry register the erased person anew.
     /// </summary>
-    public Task ForgetResponsesMentioningAsync(string id, CancellationToken cancellationToken) =>
+    public Task ErasedFromResponsesAsync(string id, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var update = GatewayDatabase.Command(connection,
+                """
+                UPDATE gateway_idempotency SET status_code = @status, content_type = @type, location = NULL, etag = NULL, body = @body
+                WHERE state = 'done' AND body LIKE @pattern
+                """,
+                ("@status", (long)StatusCodes.Status410Gone), ("@type", Problem.ContentType), ("@body", s_erased), ("@pattern", Mentioning(id)));
+            return await update.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// A withdrawal of consent reaches stored answers too: one that showed the person to the provider of <paramref name="referralId"/>
+    /// (a step's answer carries <c>person</c>) is dropped, so that no replay shows the person once sharing stopped. A retry acts
+    /// again and meets the stopped referral (409).
+    /// </summary>
+    public Task ForgetSharedPersonAsync(string referralId, CancellationToken cancellationToken) =>
         _database.RunAsync(async connection =>
         {
             await using var delete = GatewayDatabase.Command(connection,
-                "DELETE FROM gateway_idempotency WHERE state = 'done' AND body LIKE @pattern", ("@pattern", "%\"" + id + "\"%"));
+                "DELETE FROM gateway_idempotency WHERE state = 'done' AND body LIKE @pattern AND body LIKE '%\"person\":{%'",
+                ("@pattern", Mentioning(referralId)));
             return await delete.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
+
+    /// <summary>A JSON body naming the id as a value; ids are letters, digits and dashes, so nothing in them is a LIKE wildcard.</summary>
+    private static string Mentioning(string id) => "%\"" + id + "\"%";
 
     /// <summary>Drops keys older than <paramref name="age"/>: a retry comes within minutes, not days.</summary>
     public Task<int> PurgeAsync(TimeSpan age, CancellationToken cancellationToken) =>

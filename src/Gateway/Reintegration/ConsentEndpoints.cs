@@ -3,6 +3,7 @@ using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Hosting.OpenApi;
+using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Reintegration;
 using ReturnOps.Grains.Returnees;
@@ -41,10 +42,15 @@ public static class ConsentEndpoints
         return TypedResults.Ok(await ResourceAsync(recorded, grains));
     }
 
-    private static async Task<Ok<ReintegrationCaseResource>> WithdrawAsync(string id, ConsentWithdrawalInput input, HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<ReintegrationCaseResource>> WithdrawAsync(string id, ConsentWithdrawalInput input, HttpContext http, IGrainFactory grains,
+        IdempotencyStore replays)
     {
         var returnee = await OwnedAsync(id, http, grains);
         var withdrawn = await returnee.WithdrawConsent(http.User.ToCaller().CountryOf(), input.WithdrawnOn);
+        foreach (var referral in withdrawn.Referrals)
+        {
+            await replays.ForgetSharedPersonAsync(referral, http.RequestAborted);
+        }
         return TypedResults.Ok(await ResourceAsync(withdrawn, grains));
     }
 

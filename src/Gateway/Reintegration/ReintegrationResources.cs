@@ -25,8 +25,8 @@ public sealed record ReferralStepBody(ReferralStep Step, DateOnly On, string? No
 public sealed record ProviderInput(string Country, string Name);
 
 /// <summary>
-/// One referral and, while the returnee's consent holds, the little the provider may know of the person (<see cref="Person"/>
-/// is null once consent is withdrawn or the case erased).
+/// One referral and, while the returnee's consent holds and the referral is open, the little the provider may know of the person
+/// (<see cref="Person"/> is null once consent is withdrawn, the referral stopped or closed, or the case erased).
 /// </summary>
 public sealed record ReferralResource(ReferralView Referral, ReintegrationProvider? Provider, ReferralPerson? Person);
 

@@ -7,7 +7,8 @@ namespace ReturnOps.Gateway.Returnees;
 public sealed record ReturneeCsvRow(int Line, ReturneeInput? Case, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// Cases in CSV (RFC 4180: commas, double quotes, a header naming the fields of <c>POST /returnees</c> in any order).
+/// Cases in CSV (RFC 4180: commas, double quotes, a header naming the fields of <c>POST /returnees</c> in any order; lines end
+/// in CRLF, LF or CR; a leading byte order mark is dropped).
 /// Yes/no fields take <c>true</c>/<c>false</c> or <c>yes</c>/<c>no</c>; dates are <c>yyyy-MM-dd</c>; vulnerabilities are
 /// separated by <c>;</c>. Every line is read to the end, so a clerk gets every problem of the file at once.
 /// </summary>
@@ -24,7 +25,8 @@ public static class ReturneeCsv
 
     public static IReadOnlyList<ReturneeCsvRow> Parse(string text)
     {
-        var records = Records(text);
+        // Excel's "CSV UTF-8" starts with a byte order mark, which would otherwise be part of the first column's name.
+        var records = Records(text.StartsWith('\uFEFF') ? text[1..] : text);
         if (records.Count == 0)
         {
             return [new(1, null, ["the file is empty; the first line names the columns"])];
@@ -88,8 +90,8 @@ public static class ReturneeCsv
             problems.Add($"{name} is a date like 2027-03-31");
             return null;
         }
-        var birthYear = 0;
-        if (!int.TryParse(Text("birthYear"), NumberStyles.None, CultureInfo.InvariantCulture, out birthYear))
+        var yearRead = int.TryParse(Text("birthYear"), NumberStyles.None, CultureInfo.InvariantCulture, out var birthYear);
+        if (!yearRead)
         {
             problems.Add("birthYear is a year like 1990");
         }
@@ -110,8 +112,9 @@ public static class ReturneeCsv
             ReceptionArrangement: Text("receptionArrangement"),
             TravelDocumentValidUntil: Date("travelDocumentValidUntil"),
             FitToTravelOn: Date("fitToTravelOn"));
-        // A year that did not parse is already reported; the case's own checks would repeat it.
-        problems.AddRange(input.Problems().Where(p => birthYear != 0 || !p.Contains("birth year", StringComparison.Ordinal)));
+        // A year that did not parse is already reported; the case's own checks would repeat it. One that parsed (0, 00) is checked
+        // like any other, so that no line the grain would refuse reaches it after the lines before it were stored.
+        problems.AddRange(input.Problems().Where(p => yearRead || !p.Contains("birth year", StringComparison.Ordinal)));
         return new(record.Line, problems.Count == 0 ? input : null, problems);
     }
 
@@ -158,7 +161,7 @@ public static class ReturneeCsv
                 }
                 else
                 {
-                    line += c == '\n' ? 1 : 0;
+                    line += LineEnd(text, i) ? 1 : 0;
                     field.Append(c);
                 }
                 continue;
@@ -174,9 +177,9 @@ public static class ReturneeCsv
                     field.Clear();
                     any = true;
                     break;
-                case '\r':
+                case '\r' when !LineEnd(text, i):
                     break;
-                case '\n':
+                case '\r' or '\n':
                     fields.Add(field.ToString());
                     records.Add((start, fields));
                     fields = [];
@@ -197,4 +200,11 @@ public static class ReturneeCsv
         }
         return records;
     }
+
+    /// <summary>
+    /// Whether the line ends at <paramref name="i"/>: LF, or CR not followed by LF (CR-only files, as old Mac spreadsheets write
+    /// them, would otherwise read as one line). The CR of a CRLF is not an end: its LF is.
+    /// </summary>
+    private static bool LineEnd(string text, int i) =>
+        text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n'));
 }

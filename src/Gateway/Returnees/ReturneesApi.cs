@@ -152,7 +152,7 @@ public static class ReturneesApi
     {
         await OwnedAsync(id, http, grains);
         await grains.EraseReturneeAsync(id);
-        await replays.ForgetResponsesMentioningAsync(id, http.RequestAborted);
+        await replays.ErasedFromResponsesAsync(id, http.RequestAborted);
         return TypedResults.NoContent();
     }
 

@@ -15,4 +15,8 @@ public static class CostLimits
     public const int MaxDescription = 500;
 
     public const int MaxSource = 100;
+
+    /// <summary>No control character (Cc) and no invisible format character (Cf, e.g. U+200B) in a cost text.</summary>
+    public static bool IsPlainText(string text) =>
+        !text.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
 }

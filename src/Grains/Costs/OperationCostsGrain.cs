@@ -195,6 +195,7 @@ public sealed partial class OperationCostsGrain([PersistentState("state", Grains
         {
             problems.Add($"a description of 1 to {CostLimits.MaxDescription} characters");
         }
+        TextProblems(problems, entry.Description);
         var isCharter = entry.Category == CostCategory.Charter;
         if (isCharter && (entry.From is null || entry.To is null || !Iata().IsMatch(entry.From) || !Iata().IsMatch(entry.To) || entry.From == entry.To))
         {
@@ -218,7 +219,20 @@ public sealed partial class OperationCostsGrain([PersistentState("state", Grains
         {
             problems.Add($"a description of at most {CostLimits.MaxDescription} characters");
         }
+        TextProblems(problems, entry.Source, entry.Description);
         Refuse("Co-financing needs ", problems);
+    }
+
+    /// <summary>
+    /// Texts that end up in a spreadsheet (the statement's CSV) hold no control characters (NUL, U+001F) and no invisible
+    /// format characters (U+200B): both can hide what a cell starts with.
+    /// </summary>
+    private static void TextProblems(List<string> problems, params string?[] texts)
+    {
+        if (texts.Any(t => t is not null && !CostLimits.IsPlainText(t)))
+        {
+            problems.Add("texts without control or invisible format characters");
+        }
     }
 
     /// <summary>Exact euros: positive, whole cents, at most <see cref="CostLimits.MaxAmount"/>.</summary>

@@ -81,7 +81,7 @@ public interface IReturneeGrain : IGrainWithStringKey
     [Alias("Reintegration")]
     Task<ReintegrationCase?> Reintegration();
 
-    /// <summary>What the provider of <paramref name="referralId"/> may see of the person: null without active consent or once erased.</summary>
+    /// <summary>What the provider of <paramref name="referralId"/> may see of the person: null without active consent, once the referral is closed, or once erased.</summary>
     [ReadOnly]
     [Alias("SharedWith")]
     Task<ReferralPerson?> SharedWith(string referralId);

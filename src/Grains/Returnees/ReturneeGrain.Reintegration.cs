@@ -78,10 +78,16 @@ public sealed partial class ReturneeGrain
 
     public Task<ReintegrationCase?> Reintegration() => Task.FromResult(S.Owner is null ? null : ReintegrationView());
 
-    public Task<ReferralPerson?> SharedWith(string referralId) => Task.FromResult(
-        S.Case is { } c && S.Consent is { Active: true } && S.Referrals.Contains(referralId)
-            ? new ReferralPerson(c.Nationality, c.BirthYear, c.Sex, c.Voluntary, [.. c.Vulnerabilities])
-            : null);
+    public async Task<ReferralPerson?> SharedWith(string referralId)
+    {
+        if (S.Case is not { } c || S.Consent is not { Active: true } || !S.Referrals.Contains(referralId))
+        {
+            return null;
+        }
+        // Consent given anew covers new referrals only: a referral stopped by a withdrawal (or otherwise closed) stays dark.
+        var referral = await GrainFactory.GetGrain<IReintegrationReferralGrain>(referralId).Get();
+        return referral is { IsClosed: false } ? new ReferralPerson(c.Nationality, c.BirthYear, c.Sex, c.Voluntary, [.. c.Vulnerabilities]) : null;
+    }
 
     private async Task EraseReferrals()
     {

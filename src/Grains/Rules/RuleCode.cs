@@ -53,6 +53,9 @@ public static class RuleCode
     /// <summary>Added to the contract: rule 18, the provider must serve the returnee's country of return (nationality or accepted readmission).</summary>
     public const string ReintegrationProvider = "reintegration-provider";
 
+    /// <summary>Added to the contract: the stored answer of a request's Idempotency-Key named a case since erased (410); the request is not acted on again.</summary>
+    public const string Erased = "erased";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -60,6 +63,7 @@ public static class RuleCode
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
         DestinationOfReturn, CostsFinal, CoFinancingBeyondCosts, Identification, ReintegrationConsent, ReintegrationProvider,
+        Erased,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>

@@ -35,7 +35,51 @@ public sealed class DestinationPolicyTests(SharedPostgres postgres) : MessagingT
         "http://at.example/hooks", "ftp://at.example/hooks",
     ];
 
+    /// <summary>Issue 23, defect 10: IANA's special-purpose ranges that are not globally reachable, and names invalid after IDNA mapping.</summary>
+    private static readonly string[] s_notGlobal =
+    [
+        "https://198.18.0.1/", "https://198.19.255.254/", "https://192.0.0.8/", "https://192.0.2.1/", "https://198.51.100.7/",
+        "https://203.0.113.9/", "https://[2001:db8::1]/", "https://[2001:db8:ffff::1]/", "https://[::ffff:198.18.0.1]/",
+        "https://①②⑦.⓪.⓪.①/", "https://⑧.⑧.⑧.⑧/", "https://ex①.com/", "https://ｅｘａｍｐｌｅ.com/", "https://exa\u200Bmple.com/",
+        "https://a_b.example.com/", "https://-bad.example.com/", "https://1.2.3.4.5/",
+    ];
+
     public static TheoryData<string> Forbidden => [.. s_forbidden];
+
+    public static TheoryData<string> NotGlobal => [.. s_notGlobal];
+
+    [Theory]
+    [MemberData(nameof(NotGlobal))]
+    public void A_special_purpose_address_or_a_name_invalid_after_IDNA_mapping_is_refused(string url) =>
+        Assert.NotNull(new WebhookDestinationPolicy(new MessagingOptions()).Refusal(new Uri(url)));
+
+    [Theory]
+    [InlineData("https://198.17.255.255/")]
+    [InlineData("https://198.20.0.1/")]
+    [InlineData("https://192.0.1.1/")]
+    [InlineData("https://198.51.101.1/")]
+    [InlineData("https://203.0.114.1/")]
+    [InlineData("https://[2001:db9::1]/")]
+    [InlineData("https://münchen.de/hooks")]
+    [InlineData("https://xn--mnchen-3ya.de/hooks")]
+    [InlineData("https://partner-1.example.com/hooks")]
+    public void The_neighbours_of_the_special_ranges_and_international_names_are_accepted(string url) =>
+        Assert.Null(new WebhookDestinationPolicy(new MessagingOptions()).Refusal(new Uri(url)));
+
+    [Fact]
+    public async Task A_special_purpose_or_disguised_destination_is_rejected_as_url_invalid_and_nothing_is_stored()
+    {
+        var (_, cluster) = await StartAsync("Sqlite");
+        var node = Node(cluster, 0, Options(allowLoopback: false));
+
+        foreach (var url in s_notGlobal)
+        {
+            var rejected = await Assert.ThrowsAsync<SubscriptionRejectedException>(() =>
+                node.Subscriptions.CreateAsync("AT", "AT", new CreateSubscription(url, Secret, ["*"])));
+            Assert.Equal("subscription.url_invalid", rejected.Code);
+        }
+        Assert.Empty(await node.Subscriptions.ListAsync("AT"));
+    }
 
     [Theory]
     [MemberData(nameof(Forbidden))]

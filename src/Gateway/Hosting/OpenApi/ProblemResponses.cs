@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
+using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Problems;
 
 namespace ReturnOps.Gateway.Hosting.OpenApi;
@@ -21,6 +22,7 @@ public sealed class ProblemResponses : IOpenApiOperationTransformer
         [403] = "The caller's role may not do this.",
         [404] = "Not found, or not visible to the caller.",
         [409] = "The resource's state does not allow this (`rule` says which), or a request with the same Idempotency-Key is still running.",
+        [410] = "The stored answer of this Idempotency-Key named a returnee's case since erased; the request is not acted on again (`rule` `erased`).",
         [412] = "If-Match does not match the resource's current ETag; nothing changed.",
         [413] = "The body is larger than Gateway:MaxRequestBodyBytes.",
         [415] = "The body is not JSON.",
@@ -86,6 +88,11 @@ public sealed class ProblemResponses : IOpenApiOperationTransformer
         {
             // Every POST reads its body for the Idempotency-Key (413), may meet its key still running (409) or reused (422).
             statuses.UnionWith([StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity]);
+            if (!metadata.OfType<IdempotentInGrainAttribute>().Any())
+            {
+                // The gateway keeps its answer, which becomes 410 once a case it named is erased (IdempotencyStore.ErasedFromResponsesAsync).
+                statuses.Add(StatusCodes.Status410Gone);
+            }
         }
         if (readsBody)
         {

@@ -24,6 +24,12 @@ public enum AddressCategory
 
     /// <summary>240/4 and the broadcast address.</summary>
     Reserved,
+
+    /// <summary>
+    /// IANA's special-purpose ranges that are not globally reachable: 192.0.0/24 (protocol assignments), 198.18/15
+    /// (benchmarking), the documentation ranges 192.0.2/24, 198.51.100/24, 203.0.113/24 and 2001:db8::/32.
+    /// </summary>
+    SpecialPurpose,
 }
 
 public static class AddressCategories
@@ -51,6 +57,9 @@ public static class AddressCategories
         192 when b[1] == 168 => AddressCategory.Private,
         169 when b[1] == 254 => AddressCategory.LinkLocal,
         100 when (b[1] & 0xC0) == 64 => AddressCategory.SharedAddressSpace,
+        192 when b[1] == 0 && b[2] is 0 or 2 => AddressCategory.SpecialPurpose,
+        198 when (b[1] & 0xFE) == 18 || (b[1] == 51 && b[2] == 100) => AddressCategory.SpecialPurpose,
+        203 when b[1] == 0 && b[2] == 113 => AddressCategory.SpecialPurpose,
         >= 224 and <= 239 => AddressCategory.Multicast,
         >= 240 => AddressCategory.Reserved,
         _ => AddressCategory.Public,
@@ -73,6 +82,7 @@ public static class AddressCategories
             0xFC or 0xFD => AddressCategory.Private,
             0xFE when (b[1] & 0xC0) == 0x80 => AddressCategory.LinkLocal,
             0xFE when (b[1] & 0xC0) == 0xC0 => AddressCategory.Private,
+            0x20 when b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8 => AddressCategory.SpecialPurpose,
             _ => AddressCategory.Public,
         };
     }

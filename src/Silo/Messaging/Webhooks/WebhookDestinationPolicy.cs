@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -53,6 +54,10 @@ public sealed class WebhookDestinationPolicy
         if (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && _allowLoopback && loopback))
         {
             return "The URL must be https.";
+        }
+        if (url.HostNameType is UriHostNameType.Dns or UriHostNameType.Basic && !IsDnsName(url))
+        {
+            return "The host is not a valid DNS name once IDNA-mapped: letters, digits and hyphens, no address in disguise, no look-alike or invisible characters.";
         }
         if (_allowedHosts.Contains(host))
         {
@@ -133,6 +138,27 @@ public sealed class WebhookDestinationPolicy
         !host.Contains('.', StringComparison.Ordinal)
         || s_internalSuffixes.Any(s => host.EndsWith(s, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Whether a host written as a name is one DNS holds once IDNA-mapped (<see cref="Uri.IdnHost"/>): labels of 1 to 63 letters,
+    /// digits and hyphens (none at either end), the last not a number. As written, beyond ASCII, it holds only letters, marks and
+    /// digits: not symbols such as circled digits (<c>①②⑦.⓪.⓪.①</c> is 127.0.0.1 to a resolver that maps it, as UTS 46 does), not
+    /// invisible characters (U+200B), not the full-width forms of ASCII (<c>ｅｘａｍｐｌｅ</c>). IDNA2008 disallows all three, and
+    /// the gateway runs without ICU (invariant globalization), so it cannot map them itself and refuses them as written.
+    /// </summary>
+    private static bool IsDnsName(Uri url)
+    {
+        if (!url.Host.All(c => c < 0x80 ? char.IsAsciiLetterOrDigit(c) || c is '-' or '.'
+            : c is < '\uFF00' or > '\uFFEF' && char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+                or UnicodeCategory.OtherLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.NonSpacingMark
+                or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.DecimalDigitNumber))
+        {
+            return false;
+        }
+        var labels = Normalize(url.IdnHost).Split('.');
+        return labels.Sum(l => l.Length + 1) <= 254 && !labels[^1].All(char.IsAsciiDigit)
+            && labels.All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-' && l.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'));
+    }
+
     /// <summary>Lower case, without the root's trailing dot: <c>LOCALHOST.</c> is <c>localhost</c>.</summary>
     private static string Normalize(string host) => host.TrimEnd('.').ToLowerInvariant();
 
@@ -140,6 +166,7 @@ public sealed class WebhookDestinationPolicy
     {
         AddressCategory.SharedAddressSpace => "shared (carrier-grade NAT)",
         AddressCategory.LinkLocal => "link-local",
+        AddressCategory.SpecialPurpose => "special-purpose (documentation, benchmarking, protocol assignments: not globally reachable)",
         _ => category.ToString().ToLowerInvariant(),
     };
 }
