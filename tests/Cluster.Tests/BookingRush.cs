@@ -80,6 +80,7 @@ public sealed class BookingRush
     private int _requests;
     private int _roundRobin;
     private int _answered;
+    private readonly int[] _answeredVia = new int[2];
     private int _transport;
     private int _serverErrors;
     private int _inProgress;
@@ -110,6 +111,9 @@ public sealed class BookingRush
 
     /// <summary>Bookings answered for good so far (2xx or a client error).</summary>
     public int Answered => Volatile.Read(ref _answered);
+
+    /// <summary>Final answers given by gateway <paramref name="gateway"/> (0 or 1) so far.</summary>
+    public int AnsweredVia(int gateway) => Volatile.Read(ref _answeredVia[gateway]);
 
     public static string Coordinator(string country) => DrillCluster.Token("coordinator", country, $"coordinator-{country.ToLowerInvariant()}");
 
@@ -249,6 +253,7 @@ public sealed class BookingRush
         }
         if (!IsRetryable(status!.Value, body ?? ""))
         {
+            Interlocked.Increment(ref _answeredVia[gateway]);
             RecordAnswerTime(took);
             return;
         }
