@@ -16,7 +16,7 @@ namespace ReturnOps.Gateway.Tests.Contract;
 /// </summary>
 public sealed class CommittedDocumentTests(SharedPostgres postgres) : GatewayTestBase(postgres)
 {
-    public const string RefreshVariable = "RETURNOPS_REFRESH_OPENAPI";
+    private const string RefreshVariable = "RETURNOPS_REFRESH_OPENAPI";
 
     private static readonly JsonSerializerOptions s_canonical = new()
     {
@@ -54,13 +54,13 @@ public sealed class CommittedDocumentTests(SharedPostgres postgres) : GatewayTes
     }
 
     /// <summary>The committed file: the repository's copy, whatever folder the test runs from.</summary>
-    public static string CommittedPath() => Path.Combine(RepositoryFiles.Root(), "docs", "openapi", "v1.json");
+    private static string CommittedPath() => Path.Combine(RepositoryFiles.Root(), "docs", "openapi", "v1.json");
 
     /// <summary>
     /// The document as committed: indented, <c>\n</c> line ends, a final newline, so that its diff reads line by line; without
     /// <c>servers</c>, which names the address the request came to (a test host's port changes every run), not the contract.
     /// </summary>
-    public static string Canonical(string json)
+    private static string Canonical(string json)
     {
         var document = JsonNode.Parse(json)!.AsObject();
         document.Remove("servers");
