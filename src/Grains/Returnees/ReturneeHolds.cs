@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using System.Text.Json;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Storage;
@@ -80,18 +81,23 @@ public static class ReturneeHolds
     }
 
     /// <summary>
-    /// A returnee's state and hold in one statement: the grain's row and its hold row, either absent. A returnee activates for
-    /// every booking that names it, and the hold was a second round trip (2.43 of a rush's 5.53 statements a booking).
+    /// A returnee's stored state and its hold in one statement: the grain's row and its hold row, either absent. A returnee
+    /// activates for every booking that names it, and the hold was a second round trip (2.43 of a rush's 5.53 statements a booking).
     /// </summary>
-    public const string StateWithHold = $"""
-        SELECT s.payload, s.version, h.operation_id, h.booking_id, h.context
-        FROM (SELECT @key AS id) AS k
-        LEFT JOIN grain_state AS s ON s.grain_type = @type AND s.grain_key = k.id
-        LEFT JOIN {Table} AS h ON h.id = k.id
-        """;
+    public static async Task<(StoredState State, Hold? Hold)> StateWithHoldAsync(IStorageProvider storage, GrainKey key)
+    {
+        var rows = await QueryAsync(storage, $"""
+            SELECT s.payload, s.version, h.operation_id, h.booking_id, h.context
+            FROM (SELECT @id AS id) AS k
+            LEFT JOIN grain_state AS s ON s.grain_type = @type AND s.grain_key = k.id
+            LEFT JOIN {Table} AS h ON h.id = k.id
+            """, key.Key, new StatementParameter("@type", key.Type, DbType.String));
+        var row = rows[0];
+        return (new StoredState(row[0] as string, row[1] is null ? 0 : Convert.ToInt64(row[1], CultureInfo.InvariantCulture)), Read(row, 2));
+    }
 
     /// <summary>The hold in a row's columns from <paramref name="first"/> on (operation, booking, context), or null where there is none.</summary>
-    public static Hold? Read(object?[] row, int first) => row[first] is not string operation ? null
+    private static Hold? Read(object?[] row, int first) => row[first] is not string operation ? null
         : new Hold(new BookingRef(operation, (string)row[first + 1]!),
             row[first + 2] is string { Length: > 0 } context ? JsonSerializer.Deserialize(context, GrainsJsonContext.Default.EligibilityContext) : null);
 
@@ -102,17 +108,17 @@ public static class ReturneeHolds
         return rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
     }
 
-    private static async Task<IReadOnlyList<object?[]>> QueryAsync(IStorageProvider storage, string sql, string id)
+    private static async Task<IReadOnlyList<object?[]>> QueryAsync(IStorageProvider storage, string sql, string id, params StatementParameter[] more)
     {
         try
         {
             await using var connection = await storage.DataSource.OpenConnectionAsync();
-            return (await StatementBatch.QueryAsync(connection, null, [new Statement(sql, [new StatementParameter("@id", id, DbType.String)])],
+            return (await StatementBatch.QueryAsync(connection, null, [new Statement(sql, [new StatementParameter("@id", id, DbType.String), .. more])],
                 CancellationToken.None))[0];
         }
         catch (System.Data.Common.DbException ex)
         {
-            throw new StorageUnavailableException("The returnees' holds could not be read.", ex);
+            throw new StorageUnavailableException("The returnees' holds (or a returnee's state with its hold) could not be read.", ex);
         }
     }
 
