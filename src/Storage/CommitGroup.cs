@@ -7,7 +7,8 @@ namespace ReturnOps.Storage;
 /// transaction. Each caller returns once the transaction that holds its write has committed, with its own result, or
 /// with the group's failure: a group that fails has written nothing and fails every write in it.
 /// One group is in flight at a time per instance, so under load each commit carries what arrived during the last one,
-/// and a lone write waits for nobody.
+/// and a lone write waits for nobody. Reads that many callers make at once are grouped the same way (the returnees that
+/// activate together in a booking rush, read in one statement): there a "write" is the key to read and its result the row.
 /// </summary>
 /// <param name="commit">Writes one group in one transaction and returns one result per write, in the group's order.</param>
 /// <param name="maxGroupSize">Most writes in one group: bounds the statement's parameters and the time a group holds locks.</param>

@@ -81,19 +81,30 @@ public static class ReturneeHolds
     }
 
     /// <summary>
-    /// A returnee's stored state and its hold in one statement: the grain's row and its hold row, either absent. A returnee
-    /// activates for every booking that names it, and the hold was a second round trip (2.43 of a rush's 5.53 statements a booking).
+    /// Returnees' stored states and their holds in one statement, in the order of <paramref name="keys"/>: each grain's row and
+    /// its hold row, either absent. A returnee activates for every booking that names it, cold in a rush: one round trip each was
+    /// 2.43 of a booking's 3.14 statements (docs/performance.md, round seven); <see cref="ReturneeStateStorage"/> reads the
+    /// activations that wait at the same time together.
     /// </summary>
-    public static async Task<(StoredState State, Hold? Hold)> StateWithHoldAsync(IStorageProvider storage, GrainKey key)
+    public static async Task<IReadOnlyList<(StoredState State, Hold? Hold)>> StatesWithHoldsAsync(IStorageProvider storage, IReadOnlyList<GrainKey> keys)
     {
-        var rows = await QueryAsync(storage, $"""
-            SELECT s.payload, s.version, h.operation_id, h.booking_id, h.context
-            FROM (SELECT @id AS id) AS k
+        var type = keys[0].Type;
+        if (keys.Any(k => k.Type != type))
+        {
+            throw new ArgumentException("The returnees' states are read for one grain type at a time.", nameof(keys));
+        }
+        var ids = keys.Select(k => k.Key).Distinct(StringComparer.Ordinal).ToList();
+        // A VALUES list of parameters: the same text on PostgreSQL and SQLite (SQLite has no array parameters for ANY).
+        var rows = await QueryAsync(storage, new Statement($"""
+            WITH k(id) AS (VALUES {string.Join(", ", ids.Select((_, i) => $"(@id{i})"))})
+            SELECT k.id, s.payload, s.version, h.operation_id, h.booking_id, h.context
+            FROM k
             LEFT JOIN grain_state AS s ON s.grain_type = @type AND s.grain_key = k.id
             LEFT JOIN {Table} AS h ON h.id = k.id
-            """, key.Key, new StatementParameter("@type", key.Type, DbType.String));
-        var row = rows[0];
-        return (new StoredState(row[0] as string, row[1] is null ? 0 : Convert.ToInt64(row[1], CultureInfo.InvariantCulture)), Read(row, 2));
+            """, [new StatementParameter("@type", type, DbType.String), .. ids.Select((id, i) => new StatementParameter($"@id{i}", id, DbType.String))]));
+        var read = rows.ToDictionary(r => (string)r[0]!, r => (new StoredState(r[1] as string,
+            r[2] is null ? 0 : Convert.ToInt64(r[2], CultureInfo.InvariantCulture)), Read(r, 3)), StringComparer.Ordinal);
+        return [.. keys.Select(k => read[k.Key])];
     }
 
     /// <summary>The hold in a row's columns from <paramref name="first"/> on (operation, booking, context), or null where there is none.</summary>
@@ -108,17 +119,19 @@ public static class ReturneeHolds
         return rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
     }
 
-    private static async Task<IReadOnlyList<object?[]>> QueryAsync(IStorageProvider storage, string sql, string id, params StatementParameter[] more)
+    private static Task<IReadOnlyList<object?[]>> QueryAsync(IStorageProvider storage, string sql, string id) =>
+        QueryAsync(storage, new Statement(sql, [new StatementParameter("@id", id, DbType.String)]));
+
+    private static async Task<IReadOnlyList<object?[]>> QueryAsync(IStorageProvider storage, Statement statement)
     {
         try
         {
             await using var connection = await storage.DataSource.OpenConnectionAsync();
-            return (await StatementBatch.QueryAsync(connection, null, [new Statement(sql, [new StatementParameter("@id", id, DbType.String), .. more])],
-                CancellationToken.None))[0];
+            return (await StatementBatch.QueryAsync(connection, null, [statement], CancellationToken.None))[0];
         }
         catch (System.Data.Common.DbException ex)
         {
-            throw new StorageUnavailableException("The returnees' holds (or a returnee's state with its hold) could not be read.", ex);
+            throw new StorageUnavailableException("The returnees' holds (or returnees' states with their holds) could not be read.", ex);
         }
     }
 

@@ -73,6 +73,46 @@ public sealed class HoldRowsTests(SharedPostgres postgres) : DomainTestBase(post
         Assert.Equal(returnees.Order(), live.SelectMany(b => b.Returnees).Order());
     }
 
+    /// <summary>
+    /// Returnees activating at once are read together, in groups (a rush's cold returnees): each still gets its own state and
+    /// hold, whether held, free, or never registered.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Returnees_activating_together_each_read_their_own_state_and_hold(string provider)
+    {
+        await StartAsync(provider);
+        var operation = await AnnouncedAsync();
+        var returnees = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            returnees.Add(await Returnee("AT"));
+        }
+        var held = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var b = 0; b < 3; b++)
+        {
+            string[] pair = [returnees[2 * b], returnees[(2 * b) + 1]];
+            var booking = await Book(operation, "AT", $"b{b}", pair, escorts: 4);
+            held[pair[0]] = held[pair[1]] = booking.Id;
+        }
+        await Cluster.DeactivateDomainGrainsAsync();
+
+        string[] everyone = [.. returnees, "rt-never-registered", .. returnees.Take(4)];
+        var views = await Task.WhenAll(everyone.Select(id => Task.Run(() => Grains.GetGrain<IReturneeGrain>(id).Get())));
+
+        foreach (var (id, view) in everyone.Zip(views))
+        {
+            if (id == "rt-never-registered")
+            {
+                Assert.Null(view);
+                continue;
+            }
+            Assert.Equal(id, view!.Id);
+            Assert.Equal(held.TryGetValue(id, out var booking) ? new BookingRef("op-1", booking) : null, view.Booking);
+            Assert.Equal(held.ContainsKey(id) ? ReturneeStatus.Booked : ReturneeStatus.Available, view.Status);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task A_hold_the_returnee_did_not_know_of_fails_the_write_that_would_hold_it_twice(string provider)
