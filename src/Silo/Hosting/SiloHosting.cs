@@ -68,7 +68,7 @@ public static class SiloHosting
             // The dashboard's statistics of this silo (activations, calls); a gateway shows them to admins (/dashboard).
             if (silo.Dashboard)
             {
-                orleans.AddDashboard();
+                orleans.AddDashboard(silo.ApplyTo);
             }
             orleans.AddReturnOpsGrains(o => GrainsSettings.Bind(configuration, o));
             configure?.Invoke(orleans);
@@ -104,6 +104,7 @@ public static class SiloHosting
             Dispatcher = false,
             Name = configuration[$"{SiloOptions.Section}:Name"],
             Dashboard = configuration.GetValue($"{SiloOptions.Section}:Dashboard", true),
+            DashboardSampleInterval = configuration.GetValue($"{SiloOptions.Section}:DashboardSampleInterval", new SiloOptions().DashboardSampleInterval),
         };
         var services = builder.Services;
         services.AddSingleton(silo);
@@ -129,7 +130,7 @@ public static class SiloHosting
             client.AddActivityPropagation();
             if (silo.Dashboard)
             {
-                client.AddDashboard();
+                client.AddDashboard(silo.ApplyTo);
             }
             client.AddReturnOpsGrainClient();
         });

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting.Kubernetes;
 using ReturnOps.Silo.Hosting;
 
@@ -115,6 +116,23 @@ public sealed class ClusterSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(5), client.Services.GetRequiredService<IOptions<ClientMessagingOptions>>().Value.ResponseTimeout);
         // A gateway that starts before any silo waits for the cluster instead of failing.
         Assert.IsType<ClusterConnectionRetry>(client.Services.GetRequiredService<IClientConnectionRetryFilter>());
+    }
+
+    /// <summary>The dashboard samples every five seconds unless set (its counting is a silo's cost; docs/operations.md).</summary>
+    [Fact]
+    public async Task The_dashboard_samples_every_five_seconds_unless_silo_dashboard_sample_interval_says_otherwise()
+    {
+        await using var byDefault = BuildSilo([]);
+        await using var eachSecond = BuildSilo(new() { ["Silo:DashboardSampleInterval"] = "00:00:01" });
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(Merge(new() { ["Silo:DashboardSampleInterval"] = "00:00:02" }));
+        builder.Logging.ClearProviders();
+        builder.AddReturnOpsClient();
+        using var client = builder.Build();
+
+        Assert.Equal(5000, byDefault.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.CounterUpdateIntervalMs);
+        Assert.Equal(1000, eachSecond.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.CounterUpdateIntervalMs);
+        Assert.Equal(2000, client.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.CounterUpdateIntervalMs);
     }
 
     private static WebApplication BuildSilo(Dictionary<string, string?> settings) => SiloWorker.Build([], builder =>
