@@ -73,6 +73,34 @@ public sealed class AuditTests(SharedPostgres postgres) : GatewayTestBase(postgr
         Assert.Equal(chained + 3, verify.Json.GetProperty("rows").GetInt64());
     }
 
+    /// <summary>
+    /// A cancellation is one grain call like a booking: its entry commits with the cancellation (a retry's in a write of its
+    /// own), and a refusal is recorded by the gateway as before.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_cancellation_is_audited_in_the_operation_s_write(string provider)
+    {
+        var host = await StartAsync(provider, settings: new Dictionary<string, string?> { ["Gateway:AuditSealSeconds"] = "0" });
+        var at = host.Token("coordinator", "AT");
+        var operation = await Demo.CreateOperationAsync(host, at, TimeProvider.System.GetUtcNow(), ["AL"]);
+        var returnee = await Demo.CreateReturneeAsync(host, at, "AT-AUDIT-2");
+        var booking = (await host.PostAsync($"/api/v1/operations/{operation}/bookings", at, Demo.Booking([returnee], escorts: 2))).Json.GetProperty("id").GetString();
+        var chained = await host.Storage.ScalarAsync("SELECT count(*) FROM gateway_audit");
+        var path = $"/api/v1/operations/{operation}/bookings/{booking}";
+
+        var foreign = await host.SendAsync(HttpMethod.Delete, path, host.Token("coordinator", "DE"));
+        var cancelled = await host.SendAsync(HttpMethod.Delete, path, at);
+        var again = await host.SendAsync(HttpMethod.Delete, path, at);
+
+        Assert.Equal((404, 204, 204), (foreign.Code, cancelled.Code, again.Code));
+        Assert.Equal(2, await host.Storage.ScalarAsync("SELECT count(*) FROM audit_pending WHERE action = 'booking.cancel' AND outcome = '204'"));
+        // Only the refusal went through the gateway's own append.
+        Assert.Equal(chained + 1, await host.Storage.ScalarAsync("SELECT count(*) FROM gateway_audit"));
+        var log = await host.GetAsync("/api/v1/audit?action=booking.cancel", host.Token("fro"));
+        Assert.Equal(["204", "204", "404"], log.Json.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()).Order());
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Verify_finds_a_row_edited_in_the_database(string provider)

@@ -18,6 +18,7 @@ public static class BookingsEndpoints
 
     /// <summary>The audit action of a booking request; the operation writes it with the booking (".replayed" for a retry).</summary>
     private const string BookingCreated = "booking.create";
+    private const string BookingCancelled = "booking.cancel";
 
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
@@ -25,7 +26,7 @@ public static class BookingsEndpoints
             .WithSummary("Book seats for the caller's country, all or nothing").ProducesETag().ProducesLocation().AcceptsIfMatch();
         operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list")
             .WithSummary("List the bookings the caller may see");
-        operations.MapDelete("/{id}/bookings/{bookingId}", CancelAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.cancel")
+        operations.MapDelete("/{id}/bookings/{bookingId}", CancelAsync).RequireAuthorization(Policies.Coordinator).Audited(BookingCancelled)
             .WithSummary("Cancel a booking").AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         operations.MapPost("/{id}/bookings/{bookingId}/reinstate", ReinstateAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.reinstate")
             .WithSummary("Bring a booking's suspended returnees back").ProducesETag().AcceptsIfMatch();
@@ -124,10 +125,20 @@ public static class BookingsEndpoints
         return TypedResults.Ok(new BookingList(page, next));
     }
 
+    /// <summary>One grain call, like a booking: the operation checks visibility and If-Match, and writes the audit entry with the cancellation.</summary>
     private static async Task<NoContent> CancelAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)
     {
-        var (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
-        await operation.CancelBooking(http.User.ToCaller(), bookingId, expected);
+        if (!ApiConventions.IsId(id))
+        {
+            throw new ResourceNotFoundException();
+        }
+        var operation = grains.GetGrain<IReturnOperationGrain>(id);
+        if (!ETags.TryExpectedVersion(http.Request, out var expected))
+        {
+            (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
+        }
+        await operation.CancelBooking(http.User.ToCaller(), bookingId, expected, AuditRecorder.Note(http, BookingCancelled));
+        AuditRecorder.RecordedByGrain(http);
         return TypedResults.NoContent();
     }
 }

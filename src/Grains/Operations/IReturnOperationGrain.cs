@@ -48,15 +48,22 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     [Alias("RequestBooking")]
     Task<BookingAnswer> RequestBooking(Caller caller, BookingRequest request, long? expectedVersion = null, AuditNote? audit = null);
 
-    /// <summary>Cancels one of the caller's country's bookings and gives its seats to the waitlist.</summary>
+    /// <summary>
+    /// Cancels one of the caller's country's bookings and gives its seats to the waitlist. One call, like a booking: the
+    /// operation checks visibility and If-Match itself.
+    /// </summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked when the cancellation is decided. Null: no precondition.</param>
+    /// <param name="audit">
+    /// The audit entry of the request: written with the cancellation (or, for a retry of one, in a write of its own) before
+    /// the answer, with outcome 204; a refusal is not written here (the gateway records it). Null: nothing audited here.
+    /// </param>
     /// <remarks>
     /// Interleaves like a booking (group commit): decided in arrival order among the bookings, stored in their batch, and
     /// answered once stored and its returnees are let go.
     /// </remarks>
     [AlwaysInterleave]
     [Alias("CancelBooking")]
-    Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null);
+    Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null, AuditNote? audit = null);
 
     /// <summary>
     /// Brings a booking's suspended returnees back once eligible: into free seats of a confirmed booking, or, for a booking

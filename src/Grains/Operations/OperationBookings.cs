@@ -36,10 +36,7 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
     /// </summary>
     public string Admit(Caller caller, BookingRequest request)
     {
-        if (state.Plan is not { } plan || !OperationVisibility.CanSee(caller, plan.Organiser, plan.Destinations, state.Status))
-        {
-            throw new ResourceNotFoundException($"Operation {operationId} not found.");
-        }
+        See(caller);
         if (caller.Role != Caller.Coordinator || caller.Country is not { } country)
         {
             throw new AccessDeniedException("Only a national coordinator books seats.");
@@ -50,6 +47,15 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
             throw new DomainRuleException(RuleCode.Validation, "A booking's counts must be in range: " + string.Join(", ", outOfRange) + ".");
         }
         return country;
+    }
+
+    /// <summary>The operation exists and the caller sees it, else 404, as for any operation it may not see.</summary>
+    public void See(Caller caller)
+    {
+        if (state.Plan is not { } plan || !OperationVisibility.CanSee(caller, plan.Organiser, plan.Destinations, state.Status))
+        {
+            throw new ResourceNotFoundException($"Operation {operationId} not found.");
+        }
     }
 
     /// <summary>The booking with this id, if any.</summary>

@@ -53,7 +53,7 @@ public sealed partial class ReturnOperationGrain
             var decision = Bookings.Book(country, request, reserved, families, clock.GetUtcNow(), expectedVersion);
             var effects = new TurnEffects();
             Stage(effects, decision.Notices);
-            Audit(effects, audit, replayed: false);
+            Audit(effects, audit, "201", replayed: false);
             await (stored = _unstored[request.BookingId] = Commits.Commit(effects));
             return new(decision.Booking, Replayed: false);
         }
@@ -82,7 +82,7 @@ public sealed partial class ReturnOperationGrain
         if (audit is not null)
         {
             var effects = new TurnEffects();
-            Audit(effects, audit, replayed: true);
+            Audit(effects, audit, "201", replayed: true);
             await Commits.Commit(effects);
         }
         else if (_unstored.GetValueOrDefault(booking.Id) is { } stored)
@@ -92,20 +92,21 @@ public sealed partial class ReturnOperationGrain
         return new(OperationBookings.FirstAnswer(booking), Replayed: true);
     }
 
-    /// <summary>The request's audit entry goes with the write that answers it (201: only answers given here are audited here).</summary>
-    private void Audit(TurnEffects effects, AuditNote? audit, bool replayed)
+    /// <summary>The request's audit entry goes with the write that answers it (only answers given here are audited here).</summary>
+    private void Audit(TurnEffects effects, AuditNote? audit, string outcome, bool replayed = false)
     {
         if (audit is not null)
         {
             effects.Add(PendingAudit.Entry(clock.GetUtcNow(), audit.Subject, audit.Role, audit.Country,
-                replayed ? audit.Action + ".replayed" : audit.Action, audit.Resource, "201"));
+                replayed ? audit.Action + ".replayed" : audit.Action, audit.Resource, outcome));
         }
     }
 
-    public async Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null)
+    public async Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null, AuditNote? audit = null)
     {
         await Commits.Settled();
-        _ = Plan;
+        // What the gateway checked in a call of its own before: the cancellation is one call too.
+        Bookings.See(caller);
         while (_unstored.GetValueOrDefault(bookingId) is { } booked)
         {
             // Its booking is still being stored (its caller has no answer yet): cancelled after that write.
@@ -116,10 +117,18 @@ public sealed partial class ReturnOperationGrain
         if (booking.Status == BookingStatus.Cancelled)
         {
             // Cancelled before, or a retry of a cancellation being stored: answered once stored, its returnees let go
-            // again (a first attempt may have failed between the write and the release; a release is idempotent).
+            // again (a first attempt may have failed between the write and the release; a release is idempotent). If-Match
+            // is checked as for any change: a retry naming the version before the cancellation finds it moved.
+            Bookings.CheckRevision(expectedVersion);
             if (_cancelling.GetValueOrDefault(bookingId) is { } pending)
             {
                 await pending;
+            }
+            if (audit is not null)
+            {
+                var audited = new TurnEffects();
+                Audit(audited, audit, "204");
+                await Commits.Commit(audited);
             }
             await Returnees.Release(booking.Id, booking.Returnees.Select(r => r.Id), stored: true);
             return;
@@ -127,6 +136,7 @@ public sealed partial class ReturnOperationGrain
         // Decided in one synchronous step, like a booking: the freed seats go to the waitlist in the same write.
         var effects = new TurnEffects();
         Stage(effects, Bookings.Cancel(booking, expectedVersion).Notices);
+        Audit(effects, audit, "204");
         var stored = _cancelling[bookingId] = Commits.Commit(effects);
         try
         {
