@@ -51,7 +51,7 @@ public sealed class BenchNode : IAsyncDisposable
         var storage = new PostgresStorageProvider(connectionString, "bench", NullLoggerFactory.Instance);
         await storage.MigrateAsync([.. StorageSchema.Migrations, .. MessagingSchema.Migrations], CancellationToken.None);
         var options = Options();
-        var store = new TimedStore(MessagingServiceCollectionExtensions.For(storage, NullLoggerFactory.Instance));
+        var store = new TimedStore(MessagingServiceCollectionExtensions.For(storage));
         var destinations = new WebhookDestinationPolicy(options);
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, TimeProvider.System);
         var cache = new SubscriptionCache(store, options, TimeProvider.System);

@@ -2,14 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Silo.Hosting;
-
 using ReturnOps.Storage;
 using ReturnOps.Storage.Postgres;
 using ReturnOps.Storage.Sqlite;
 using ReturnOps.Silo.Messaging.Deliveries;
 using ReturnOps.Silo.Messaging.Inbox;
-using ReturnOps.Silo.Messaging.Postgres;
-using ReturnOps.Silo.Messaging.Sqlite;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
 
@@ -36,7 +33,7 @@ public static class MessagingServiceCollectionExtensions
                 "Messaging:ClaimLease must be longer than Messaging:AttemptTimeout × (Messaging:InProcessRetries + 2), " +
                 "the time a lane keeps in hand before its claim ends; otherwise no message is ever sent.")
             .ValidateOnStart();
-        services.AddSingleton(sp => For(sp.GetRequiredService<IStorageProvider>(), Loggers(sp)));
+        services.AddSingleton(sp => For(sp.GetRequiredService<IStorageProvider>()));
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
@@ -57,10 +54,10 @@ public static class MessagingServiceCollectionExtensions
     }
 
     /// <summary>The messaging store for the process's database.</summary>
-    public static IMessagingStore For(IStorageProvider storage, ILoggerFactory loggers) => storage switch
+    public static IMessagingStore For(IStorageProvider storage) => storage switch
     {
-        PostgresStorageProvider postgres => new PostgresMessagingStore(postgres, loggers.CreateLogger<PostgresMessagingStore>()),
-        SqliteStorageProvider sqlite => new SqliteMessagingStore(sqlite),
+        PostgresStorageProvider postgres => new MessagingStore(postgres, MessagingSql.Postgres),
+        SqliteStorageProvider sqlite => new MessagingStore(sqlite, MessagingSql.Sqlite),
         _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Name, "Messaging supports the Postgres and Sqlite providers."),
     };
 

@@ -90,7 +90,7 @@ public abstract class MessagingTestBase(SharedPostgres postgres) : IAsyncLifetim
     {
         options ??= TestOptions();
         var grains = silo.ServiceProvider.GetRequiredService<IGrainFactory>();
-        var store = MessagingServiceCollectionExtensions.For(silo.ServiceProvider.GetRequiredService<IStorageProvider>(), NullLoggerFactory.Instance);
+        var store = MessagingServiceCollectionExtensions.For(silo.ServiceProvider.GetRequiredService<IStorageProvider>());
         store = wrap?.Invoke(store) ?? store;
         var destinations = new WebhookDestinationPolicy(options);
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, Clock);

@@ -18,7 +18,7 @@ public sealed class SecretTests(SharedPostgres postgres) : MessagingTestBase(pos
     {
         var (storage, cluster) = await StartAsync("Postgres");
         var log = new RecordingLogger();
-        var store = MessagingServiceCollectionExtensions.For(cluster.Silos[0].ServiceProvider.GetRequiredService<IStorageProvider>(), log);
+        var store = MessagingServiceCollectionExtensions.For(cluster.Silos[0].ServiceProvider.GetRequiredService<IStorageProvider>());
         var options = TestOptions();
         var destinations = new WebhookDestinationPolicy(options);
         await using var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, Clock);
