@@ -36,19 +36,21 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton(sp => For(sp.GetRequiredService<IStorageProvider>()));
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<IMessagingStore>());
+        services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton(sp => new WebhookDestinationPolicy(Options(sp)));
         services.AddSingleton(sp => new WebhookSender(CreateHttpClient(sp.GetRequiredService<WebhookDestinationPolicy>()), Options(sp), Clock(sp)));
         // One per process: the dispatcher reads through it, and the subscription service forgets what it changes.
         services.AddSingleton(sp => new SubscriptionCache(sp.GetRequiredService<ISubscriptionStore>(), Options(sp), Clock(sp)));
+        // A process without routes (a gateway, whose dispatcher only wakes) sends no grain message: each would be dead.
         services.AddSingleton(sp => new OutboxDispatcher(
-            sp.GetRequiredService<IMessagingStore>(), sp.GetRequiredService<WebhookSender>(), Options(sp), Clock(sp),
-            sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>(),
-            sp.GetService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>(), sp.GetRequiredService<SubscriptionCache>()));
+            sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<SubscriptionCache>(), sp.GetRequiredService<WebhookSender>(),
+            sp.GetRequiredService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>() ?? new GrainMessageRoutes(), Options(sp), Clock(sp),
+            sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>()));
         services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(),
             sp.GetRequiredService<WebhookDestinationPolicy>(), Clock(sp),
             Loggers(sp).CreateLogger<SubscriptionService>(), sp.GetRequiredService<SubscriptionCache>()));
-        services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
+        services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IDeliveryStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
         services.AddSingleton(sp => new InboxService(sp.GetRequiredService<IInboxStore>(), Clock(sp)));
         return services;
     }
