@@ -6,10 +6,9 @@ namespace ReturnOps.Silo.Messaging;
 
 /// <summary>
 /// Where a message goes and what sending it came to: the matching subscriptions of its country (webhooks), a grain (a
-/// <see cref="GrainMessageRoutes"/> route), or nowhere (internal feeds, unknown destinations, payloads that are not JSON).
+/// <see cref="GrainMessenger"/> route), or nowhere (internal feeds, unknown destinations, payloads that are not JSON).
 /// </summary>
-internal sealed class MessageRouter(WebhookSender sender, SubscriptionCache subscriptions, IGrainFactory grains, GrainMessageRoutes routes,
-    CircuitWaiters circuits)
+internal sealed class MessageRouter(WebhookSender sender, SubscriptionCache subscriptions, GrainMessenger grains, CircuitWaiters circuits)
 {
     public async Task<RowOutcome> SendAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
     {
@@ -68,13 +67,13 @@ internal sealed class MessageRouter(WebhookSender sender, SubscriptionCache subs
 
     private async Task<RowOutcome> SendToGrainAsync(OutboxRow row, string route, string key)
     {
-        if (!routes.TryGet(route, out var deliver))
+        if (!grains.TryGet(route, out var deliver))
         {
             return RowOutcome.Final(DeliveryStatus.Dead, $"no grain route '{route}'");
         }
         try
         {
-            await deliver(grains, new GrainMessage(row.MessageId, key, row.Lane, row.Type, row.Payload, DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredMs)));
+            await deliver(new GrainMessage(row.MessageId, key, row.Lane, row.Type, row.Payload, DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredMs)));
             return RowOutcome.Final(DeliveryStatus.Delivered, null);
         }
 #pragma warning disable CA1031 // Whatever the receiving grain throws, the message waits for its retry; the lane must not die with it.

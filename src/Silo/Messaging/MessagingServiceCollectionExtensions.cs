@@ -45,7 +45,7 @@ public static class MessagingServiceCollectionExtensions
         // A process without routes (a gateway, whose dispatcher only wakes) sends no grain message: each would be dead.
         services.AddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<SubscriptionCache>(), sp.GetRequiredService<WebhookSender>(),
-            sp.GetRequiredService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>() ?? new GrainMessageRoutes(), Options(sp), Clock(sp),
+            new GrainMessenger(sp.GetRequiredService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>() ?? new GrainMessageRoutes()), Options(sp), Clock(sp),
             sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>()));
         services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(),
             sp.GetRequiredService<WebhookDestinationPolicy>(), Clock(sp),

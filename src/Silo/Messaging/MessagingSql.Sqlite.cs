@@ -7,15 +7,9 @@ internal sealed partial record MessagingSql
     /// one process owns the file, and claims by several dispatchers in it simply queue.
     /// </summary>
     public static MessagingSql Sqlite { get; } = new(
-        Claim: """
+        Claim: $"""
             WITH heads AS (
-                SELECT o.id, o.destination, o.lane FROM outbox o
-                WHERE o.status = 'pending' AND o.next_attempt_ms <= @now
-                  AND (o.claimed_until_ms IS NULL OR o.claimed_until_ms < @now)
-                  AND NOT EXISTS (SELECT 1 FROM outbox e
-                                  WHERE e.status = 'pending' AND e.destination = o.destination AND e.lane = o.lane AND e.id < o.id)
-                ORDER BY o.id
-                LIMIT @lanes),
+            {DueLaneHeads}),
             lane_rows AS (
                 SELECT o.id, row_number() OVER (PARTITION BY o.destination, o.lane ORDER BY o.id) AS position
                 FROM outbox o JOIN heads h ON o.destination = h.destination AND o.lane = h.lane

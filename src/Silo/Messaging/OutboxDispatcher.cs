@@ -34,9 +34,9 @@ public sealed partial class OutboxDispatcher : IAsyncDisposable
 
     /// <param name="store">The outbox; the dispatcher claims, marks, reschedules, releases and wakes rows through it.</param>
     /// <param name="subscriptions">The subscriptions it sends to (the process's one cache, which its subscription service keeps current).</param>
-    /// <param name="grains">Delivers messages to <c>grain:</c> destinations through <paramref name="routes"/>.</param>
+    /// <param name="grains">Delivers messages to <c>grain:</c> destinations.</param>
     /// <param name="owner">Names this replica in claims.</param>
-    public OutboxDispatcher(IOutboxStore store, SubscriptionCache subscriptions, WebhookSender sender, IGrainFactory grains, GrainMessageRoutes routes,
+    public OutboxDispatcher(IOutboxStore store, SubscriptionCache subscriptions, WebhookSender sender, GrainMessenger grains,
         MessagingOptions options, TimeProvider clock, string owner, ILogger<OutboxDispatcher> logger)
     {
         _store = store;
@@ -48,7 +48,7 @@ public sealed partial class OutboxDispatcher : IAsyncDisposable
         Marks = new OutboxMarks(store);
         _next = new NextClaim(options, clock);
         var circuits = new CircuitWaiters(store, _next, clock, logger);
-        var router = new MessageRouter(sender, subscriptions, grains, routes, circuits);
+        var router = new MessageRouter(sender, subscriptions, grains, circuits);
         _lanes = new LaneDelivery(store, Marks, router, circuits, new RetryBackoff(options), _next, options, clock, owner, logger);
     }
 
