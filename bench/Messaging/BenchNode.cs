@@ -51,12 +51,14 @@ public sealed class BenchNode : IAsyncDisposable
         var storage = new PostgresStorageProvider(connectionString, "bench", NullLoggerFactory.Instance);
         await storage.MigrateAsync([.. StorageSchema.Migrations, .. MessagingSchema.Migrations], CancellationToken.None);
         var options = Options();
-        var store = new TimedStore(MessagingServiceCollectionExtensions.For(storage, NullLoggerFactory.Instance));
+        var messaging = MessagingServiceCollectionExtensions.For(storage);
+        var store = new TimedStore(messaging);
         var destinations = new WebhookDestinationPolicy(options);
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, TimeProvider.System);
-        var cache = new SubscriptionCache(store, options, TimeProvider.System);
-        var dispatcher = new OutboxDispatcher(store, sender, options, TimeProvider.System, "bench", NullLogger<OutboxDispatcher>.Instance, subscriptions: cache);
-        var subscriptions = new SubscriptionService(store, destinations, TimeProvider.System, NullLogger<SubscriptionService>.Instance, cache);
+        var cache = new SubscriptionCache(messaging, options, TimeProvider.System);
+        var dispatcher = new OutboxDispatcher(store, cache, sender, GrainMessenger.None, options, TimeProvider.System, "bench",
+            NullLogger<OutboxDispatcher>.Instance);
+        var subscriptions = new SubscriptionService(messaging, destinations, TimeProvider.System, NullLogger<SubscriptionService>.Instance, cache);
         return new BenchNode(storage, store, sender, dispatcher, subscriptions, connectionString);
     }
 

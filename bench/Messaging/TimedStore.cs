@@ -1,18 +1,15 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using ReturnOps.Silo.Messaging;
-using ReturnOps.Silo.Messaging.Deliveries;
-using ReturnOps.Silo.Messaging.Subscriptions;
 
 namespace ReturnOps.MessagingBench;
 
 /// <summary>
-/// The messaging store with a stopwatch around each call: how often the dispatcher claims, marks, reschedules and reads
-/// subscriptions, and how long those calls take in sum (the profile of where a delivery's time goes besides the POST).
+/// The dispatcher's outbox store with a stopwatch around each call: how often the dispatcher claims, marks, reschedules
+/// and wakes, and how long those calls take in sum (the profile of where a delivery's time goes besides the POST).
 /// </summary>
-public sealed class TimedStore(IMessagingStore inner) : IMessagingStore
+public sealed class TimedStore(IOutboxStore inner) : IOutboxStore
 {
     private readonly ConcurrentDictionary<string, Totals> _totals = new(StringComparer.Ordinal);
 
@@ -55,25 +52,7 @@ public sealed class TimedStore(IMessagingStore inner) : IMessagingStore
     public Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken) =>
         Time("wake", () => inner.WakeAsync(ids, nowMs, cancellationToken), ids.Count);
 
-    public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken) =>
-        inner.ListAsync(status, afterId, limit, cancellationToken);
-
-    public Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken) => inner.ReplayAsync(messageId, nowMs, cancellationToken);
-
     public Task ListenAsync(Action onSignal, CancellationToken cancellationToken) => inner.ListenAsync(onSignal, cancellationToken);
-
-    public Task InsertAsync(SubscriptionTarget subscription, CancellationToken cancellationToken) => inner.InsertAsync(subscription, cancellationToken);
-
-    public Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken) =>
-        Time("subscriptions", () => inner.ForCountryAsync(country, cancellationToken), r => r.Count);
-
-    public Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken) => inner.DeleteAsync(country, id, cancellationToken);
-
-    public Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken) =>
-        inner.RotateSecretAsync(country, id, secret, cancellationToken);
-
-    public Task<bool> ApplyOnceAsync(string messageId, string consumer, long nowMs, Func<DbConnection, DbTransaction, CancellationToken, Task> effect,
-        CancellationToken cancellationToken) => inner.ApplyOnceAsync(messageId, consumer, nowMs, effect, cancellationToken);
 
     private sealed class Totals
     {

@@ -3,9 +3,9 @@ using System.Data.Common;
 namespace ReturnOps.Storage;
 
 /// <summary>
-/// What the one <see cref="GrainStateStore"/> needs of its database, the parts that differ per provider: how a connection
-/// opens and how its failures read (an unreachable PostgreSQL server, a busy SQLite file), how writers take turns (SQLite
-/// has one writer), and who must hear of a committed write.
+/// What the one <see cref="GrainStateStore"/> and the one messaging store need of their database, the parts that differ per
+/// provider: how a connection opens and how its failures read (an unreachable PostgreSQL server, a busy SQLite file), how
+/// writers take turns (SQLite has one writer), and who must hear of a committed write.
 /// </summary>
 internal interface IGrainStateDatabase
 {
@@ -24,4 +24,10 @@ internal interface IGrainStateDatabase
 
     /// <summary>After a commit that stored outbox messages: wakes the dispatchers where they listen for it.</summary>
     void MessagesStored();
+
+    /// <summary>
+    /// Calls <paramref name="onStored"/> whenever another connection announces stored outbox messages
+    /// (<see cref="MessagesStored"/>), until cancelled; returns at once where there is nothing to listen to.
+    /// </summary>
+    Task ListenForMessagesAsync(Action onStored, CancellationToken cancellationToken);
 }

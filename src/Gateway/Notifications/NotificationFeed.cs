@@ -1,10 +1,11 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Messaging;
 using ReturnOps.Grains.Rules;
+using OutboxEntry = ReturnOps.Silo.Messaging.OutboxEntry;
+using OutboxQueries = ReturnOps.Silo.Messaging.OutboxQueries;
 
 namespace ReturnOps.Gateway.Notifications;
 
@@ -15,25 +16,14 @@ public sealed record NotificationItem(string Id, string Type, DateTimeOffset Occ
 public sealed record NotificationPage(IReadOnlyList<NotificationItem> Items, string? NextAfter);
 
 /// <summary>
-/// The outbox rows addressed to the caller, read back as a feed. Rows stay after dispatch, so the outbox is
-/// the record of every notification; this class only reads it.
+/// The outbox rows addressed to the caller, read back as a feed through messaging's <see cref="OutboxQueries"/>. Rows stay
+/// after dispatch, so the outbox is the record of every notification; this class only reads it.
 /// </summary>
 public sealed class NotificationFeed(GatewayDatabase database)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
     public const string CursorList = "notifications";
-
-    /// <summary>
-    /// Keyset paging on the outbox sequence, newest first: a new row gets a higher id and lands before the first
-    /// page, so it never shifts the pages behind a cursor (offset paging would repeat or skip items).
-    /// Served by outbox_feed (destination, id); one text for both providers.
-    /// </summary>
-    private const string Page = """
-        SELECT id, message_id, type, occurred_ms, payload FROM outbox
-        WHERE destination = @destination AND id < @before
-        ORDER BY id DESC LIMIT @limit
-        """;
 
     /// <summary>
     /// The outbox address whose rows the caller reads: its country's for coordinators and partners, its role's
@@ -51,24 +41,18 @@ public sealed class NotificationFeed(GatewayDatabase database)
     public Task<NotificationPage> ReadAsync(string destination, PageCursor? after, int limit, CancellationToken cancellationToken) =>
         database.RunAsync(async connection =>
         {
-            await using var command = GatewayDatabase.Command(connection, Page,
-                ("@destination", destination), ("@before", after?.Number(0) ?? long.MaxValue), ("@limit", (long)limit + 1));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<(long Seq, NotificationItem Item)>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add((Long(reader, 0), Item(reader)));
-            }
+            var entries = await OutboxQueries.AddressedToAsync(connection, destination, after?.Number(0) ?? long.MaxValue, (long)limit + 1, cancellationToken);
+            var rows = entries.Select(e => (Seq: e.Id, Item: Item(e))).ToList();
             var (page, next) = PageCursor.Page(rows, limit, CursorList, r => [r.Seq.ToString(CultureInfo.InvariantCulture)]);
             return new NotificationPage([.. page.Select(r => r.Item)], next);
         }, cancellationToken);
 
-    private static NotificationItem Item(DbDataReader reader)
+    private static NotificationItem Item(OutboxEntry entry)
     {
-        var data = Payload(reader.GetString(4));
+        var data = Payload(entry.Payload);
         var operationId = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("operationId", out var op)
             && op.ValueKind == JsonValueKind.String ? op.GetString() : null;
-        return new NotificationItem(reader.GetString(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(Long(reader, 3)), operationId, data);
+        return new NotificationItem(entry.MessageId, entry.Type, DateTimeOffset.FromUnixTimeMilliseconds(entry.OccurredMs), operationId, data);
     }
 
     /// <summary>Grains write JSON payloads; a row that is not JSON is shown as its text rather than failing the whole page.</summary>
@@ -84,6 +68,4 @@ public sealed class NotificationFeed(GatewayDatabase database)
             return JsonSerializer.SerializeToElement(text);
         }
     }
-
-    private static long Long(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 }

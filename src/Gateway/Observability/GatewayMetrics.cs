@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Silo.Messaging;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Observability;
@@ -93,10 +94,7 @@ public sealed class GatewayMetrics : IDisposable
         {
             await _database.RunAsync(async connection =>
             {
-                await using (var backlog = GatewayDatabase.Command(connection, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"))
-                {
-                    Volatile.Write(ref _outboxBacklog, Convert.ToInt64(await backlog.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture));
-                }
+                Volatile.Write(ref _outboxBacklog, await OutboxQueries.CountAsync(connection, DeliveryStatus.Pending, cancellationToken));
                 await using var seats = GatewayDatabase.Command(connection,
                     "SELECT COALESCE(SUM(confirmed_seats), 0), COALESCE(SUM(waitlisted_seats), 0) FROM operation_list");
                 await using var reader = await seats.ExecuteReaderAsync(cancellationToken);

@@ -4,7 +4,10 @@ using ReturnOps.Silo.Messaging.Subscriptions;
 
 namespace ReturnOps.Silo.Messaging;
 
-/// <summary>The outbox as the dispatcher sees it. One implementation per database holds all its SQL.</summary>
+/// <summary>
+/// The outbox as the dispatcher sees it, and no more: what a test or bench wraps around the dispatcher's store (a replica
+/// that dies, a mark held, a stopwatch) forwards these calls only.
+/// </summary>
 public interface IOutboxStore
 {
     /// <summary>
@@ -32,14 +35,18 @@ public interface IOutboxStore
     /// </summary>
     Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken);
 
+    /// <summary>Calls <paramref name="onSignal"/> whenever a writer announces new outbox rows, until cancelled.</summary>
+    Task ListenAsync(Action onSignal, CancellationToken cancellationToken);
+}
+
+/// <summary>The outbox as operators see it: what came of each message, and dead letters sent again.</summary>
+public interface IDeliveryStore
+{
     /// <summary>Messages with <paramref name="status"/> in id order, after <paramref name="afterId"/>.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Puts a dead or unrouted message back to pending, due at <paramref name="nowMs"/> with no attempts.</summary>
     Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken);
-
-    /// <summary>Calls <paramref name="onSignal"/> whenever a writer announces new outbox rows, until cancelled.</summary>
-    Task ListenAsync(Action onSignal, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a country's systems want their webhooks.</summary>
@@ -69,5 +76,5 @@ public interface IInboxStore
         Func<DbConnection, DbTransaction, CancellationToken, Task> effect, CancellationToken cancellationToken);
 }
 
-/// <summary>Everything messaging stores, on one database.</summary>
-public interface IMessagingStore : IOutboxStore, ISubscriptionStore, IInboxStore;
+/// <summary>Everything messaging stores, on one database (<see cref="MessagingStore"/>).</summary>
+public interface IMessagingStore : IOutboxStore, IDeliveryStore, ISubscriptionStore, IInboxStore;

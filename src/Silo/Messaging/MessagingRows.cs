@@ -4,7 +4,7 @@ using ReturnOps.Silo.Messaging.Subscriptions;
 
 namespace ReturnOps.Silo.Messaging;
 
-/// <summary>The statements and row shapes both providers share word for word.</summary>
+/// <summary>The statements both databases share word for word, and the row shapes they read back.</summary>
 internal static class MessagingRows
 {
     public const string SubscriptionsOfCountry =
@@ -37,6 +37,8 @@ internal static class MessagingRows
         WHERE message_id = @id AND status IN ('dead', 'unrouted')
         """;
 
+    public const string MessageExists = "SELECT 1 FROM outbox WHERE message_id = @id";
+
     public static OutboxRow Outbox(DbDataReader reader) => new(
         reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
         reader.GetString(4), reader.GetString(5), reader.GetInt64(6), reader.GetInt32(7));
@@ -50,29 +52,4 @@ internal static class MessagingRows
     public static SubscriptionTarget Subscription(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), new Uri(reader.GetString(2)), reader.GetString(3),
         EventFilter.Parse(reader.GetString(4)), reader.GetInt64(5));
-
-    public static void BindSubscription(DbCommand command, SubscriptionTarget subscription)
-    {
-        Add(command, "id", subscription.Id);
-        Add(command, "country", subscription.Country);
-        Add(command, "url", subscription.Url.ToString());
-        Add(command, "secret", subscription.Secret);
-        Add(command, "events", subscription.Events.ToStored());
-        Add(command, "created", subscription.CreatedMs);
-    }
-
-    /// <summary>A subscription is addressed by its id and its country together (see <see cref="DeleteSubscription"/>).</summary>
-    public static void BindSubscriptionKey(DbCommand command, string country, string id)
-    {
-        Add(command, "id", id);
-        Add(command, "country", country);
-    }
-
-    public static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
 }

@@ -2,14 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Silo.Hosting;
-
 using ReturnOps.Storage;
 using ReturnOps.Storage.Postgres;
 using ReturnOps.Storage.Sqlite;
 using ReturnOps.Silo.Messaging.Deliveries;
 using ReturnOps.Silo.Messaging.Inbox;
-using ReturnOps.Silo.Messaging.Postgres;
-using ReturnOps.Silo.Messaging.Sqlite;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
 
@@ -36,31 +33,33 @@ public static class MessagingServiceCollectionExtensions
                 "Messaging:ClaimLease must be longer than Messaging:AttemptTimeout × (Messaging:InProcessRetries + 2), " +
                 "the time a lane keeps in hand before its claim ends; otherwise no message is ever sent.")
             .ValidateOnStart();
-        services.AddSingleton(sp => For(sp.GetRequiredService<IStorageProvider>(), Loggers(sp)));
+        services.AddSingleton(sp => For(sp.GetRequiredService<IStorageProvider>()));
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<IMessagingStore>());
+        services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IMessagingStore>());
         services.AddSingleton(sp => new WebhookDestinationPolicy(Options(sp)));
         services.AddSingleton(sp => new WebhookSender(CreateHttpClient(sp.GetRequiredService<WebhookDestinationPolicy>()), Options(sp), Clock(sp)));
         // One per process: the dispatcher reads through it, and the subscription service forgets what it changes.
         services.AddSingleton(sp => new SubscriptionCache(sp.GetRequiredService<ISubscriptionStore>(), Options(sp), Clock(sp)));
+        // A process without routes (a gateway, whose dispatcher only wakes) sends no grain message: each would be dead.
         services.AddSingleton(sp => new OutboxDispatcher(
-            sp.GetRequiredService<IMessagingStore>(), sp.GetRequiredService<WebhookSender>(), Options(sp), Clock(sp),
-            sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>(),
-            sp.GetService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>(), sp.GetRequiredService<SubscriptionCache>()));
+            sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<SubscriptionCache>(), sp.GetRequiredService<WebhookSender>(),
+            new GrainMessenger(sp.GetRequiredService<IGrainFactory>(), sp.GetService<GrainMessageRoutes>() ?? new GrainMessageRoutes()), Options(sp), Clock(sp),
+            sp.GetRequiredService<SiloOptions>().ReplicaName, Loggers(sp).CreateLogger<OutboxDispatcher>()));
         services.AddSingleton(sp => new SubscriptionService(sp.GetRequiredService<ISubscriptionStore>(),
             sp.GetRequiredService<WebhookDestinationPolicy>(), Clock(sp),
             Loggers(sp).CreateLogger<SubscriptionService>(), sp.GetRequiredService<SubscriptionCache>()));
-        services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
+        services.AddSingleton(sp => new DeliveryService(sp.GetRequiredService<IDeliveryStore>(), sp.GetRequiredService<OutboxDispatcher>(), Clock(sp)));
         services.AddSingleton(sp => new InboxService(sp.GetRequiredService<IInboxStore>(), Clock(sp)));
         return services;
     }
 
     /// <summary>The messaging store for the process's database.</summary>
-    public static IMessagingStore For(IStorageProvider storage, ILoggerFactory loggers) => storage switch
+    public static IMessagingStore For(IStorageProvider storage) => storage switch
     {
-        PostgresStorageProvider postgres => new PostgresMessagingStore(postgres, loggers.CreateLogger<PostgresMessagingStore>()),
-        SqliteStorageProvider sqlite => new SqliteMessagingStore(sqlite),
+        PostgresStorageProvider postgres => new MessagingStore(postgres, MessagingSql.Postgres),
+        SqliteStorageProvider sqlite => new MessagingStore(sqlite, MessagingSql.Sqlite),
         _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Name, "Messaging supports the Postgres and Sqlite providers."),
     };
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ReturnOps.Storage;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
 
@@ -9,27 +8,18 @@ namespace ReturnOps.Silo.Messaging;
 /// Delivers the outbox. Every replica runs one; they share work only through the database: a replica claims
 /// whole lanes (a lane's first pending message and the ones behind it) under a lease, sends them in order, and
 /// stops a lane at its first failure, which waits for its retry time while other lanes go on. A replica that
-/// dies leaves its claims to expire; another claims them then.
+/// dies leaves its claims to expire; another claims them then. This class is the claim loop and its slots; a lane's
+/// delivery is <see cref="LaneDelivery"/>'s, where a message goes is <see cref="MessageRouter"/>'s.
 /// </summary>
-public sealed partial class OutboxDispatcher(
-    IMessagingStore store,
-    WebhookSender sender,
-    MessagingOptions options,
-    TimeProvider clock,
-    string owner,
-    ILogger<OutboxDispatcher> logger,
-    IGrainFactory? grains = null,
-    GrainMessageRoutes? routes = null,
-    SubscriptionCache? subscriptions = null) : IAsyncDisposable
+public sealed partial class OutboxDispatcher : IAsyncDisposable
 {
-    private readonly OutboxMarks _marks = new(store);
-    private readonly SubscriptionCache _subscriptions = subscriptions ?? new(store, options, clock);
-    private readonly Lock _randomLock = new();
-    private readonly System.Threading.Channels.Channel<bool> _wake =
-        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
-        {
-            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
-        });
+    private readonly IOutboxStore _store;
+    private readonly SubscriptionCache _subscriptions;
+    private readonly MessagingOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly NextClaim _next;
+    private readonly LaneDelivery _lanes;
     private readonly ConcurrentDictionary<Task, byte> _runningLanes = new();
 
     /// <summary>
@@ -38,24 +28,38 @@ public sealed partial class OutboxDispatcher(
     /// claimed again meanwhile (its rows are still leased to this replica), so per-lane order is unchanged.
     /// </summary>
     private int _sendingLanes;
-    private readonly ConcurrentDictionary<string, CircuitWaiters> _circuitWaiters = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stopping;
     private Task? _loop;
     private Task? _listener;
-    private Task<bool>? _pendingWake;
-    private long _earliestRetryMs = long.MaxValue;
+
+    /// <param name="store">The outbox; the dispatcher claims, marks, reschedules, releases and wakes rows through it.</param>
+    /// <param name="subscriptions">The subscriptions it sends to (the process's one cache, which its subscription service keeps current).</param>
+    /// <param name="grains">Delivers messages to <c>grain:</c> destinations.</param>
+    /// <param name="owner">Names this replica in claims.</param>
+    public OutboxDispatcher(IOutboxStore store, SubscriptionCache subscriptions, WebhookSender sender, GrainMessenger grains,
+        MessagingOptions options, TimeProvider clock, string owner, ILogger<OutboxDispatcher> logger)
+    {
+        _store = store;
+        _subscriptions = subscriptions;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        Owner = owner;
+        Marks = new OutboxMarks(store);
+        _next = new NextClaim(options, clock);
+        var circuits = new CircuitWaiters(store, _next, clock, logger);
+        var router = new MessageRouter(sender, subscriptions, grains, circuits);
+        _lanes = new LaneDelivery(store, Marks, router, circuits, new RetryBackoff(options), _next, options, clock, owner, logger);
+    }
 
     /// <summary>Names this replica in claims.</summary>
-    public string Owner => owner;
-
-    /// <summary>The subscriptions this dispatcher sends to; a <see cref="SubscriptionService"/> in this process forgets changes in it.</summary>
-    public SubscriptionCache Subscriptions => _subscriptions;
+    public string Owner { get; }
 
     /// <summary>The group commit of this replica's marks.</summary>
-    internal OutboxMarks Marks => _marks;
+    internal OutboxMarks Marks { get; }
 
     /// <summary>Makes the background loop look at the outbox now instead of at its next poll.</summary>
-    public void Wake() => _wake.Writer.TryWrite(true);
+    public void Wake() => _next.Wake();
 
     /// <summary>
     /// Claims one round of lanes and delivers them, returning when every claimed message is delivered,
@@ -64,8 +68,8 @@ public sealed partial class OutboxDispatcher(
     /// <returns>How many messages were claimed.</returns>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken = default)
     {
-        var lanes = await ClaimLanesAsync(options.LanesPerClaim, cancellationToken);
-        await Task.WhenAll(lanes.Select(lane => DeliverLaneAsync(lane, cancellationToken)));
+        var lanes = await ClaimLanesAsync(_options.LanesPerClaim, cancellationToken);
+        await Task.WhenAll(lanes.Select(lane => _lanes.DeliverAsync(lane, sent: () => { }, cancellationToken)));
         return lanes.Sum(l => l.Rows.Count);
     }
 
@@ -73,7 +77,7 @@ public sealed partial class OutboxDispatcher(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _stopping = new CancellationTokenSource();
-        _listener = Task.Run(() => store.ListenAsync(Wake, _stopping.Token), CancellationToken.None);
+        _listener = Task.Run(() => _store.ListenAsync(Wake, _stopping.Token), CancellationToken.None);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -87,8 +91,8 @@ public sealed partial class OutboxDispatcher(
         }
         await _stopping.CancelAsync();
         // The loop first: once it has ended no lane can start, so the lanes awaited next are all of them.
-        await new[] { _loop, _listener }.OfType<Task>().WhenAllSettled();
-        await _runningLanes.Keys.WhenAllSettled();
+        await WhenAllSettled(new[] { _loop, _listener }.OfType<Task>());
+        await WhenAllSettled(_runningLanes.Keys);
         _stopping.Dispose();
         _stopping = null;
     }
@@ -99,7 +103,7 @@ public sealed partial class OutboxDispatcher(
     {
         while (!stopping.IsCancellationRequested)
         {
-            var free = Math.Min(options.MaxConcurrentLanes - Volatile.Read(ref _sendingLanes), options.LanesPerClaim);
+            var free = Math.Min(_options.MaxConcurrentLanes - Volatile.Read(ref _sendingLanes), _options.LanesPerClaim);
             var claimed = 0;
             if (free > 0)
             {
@@ -111,7 +115,7 @@ public sealed partial class OutboxDispatcher(
                     claimed = lanes.Count;
                     if (stopping.IsCancellationRequested)
                     {
-                        await ReleaseAsync([.. lanes.SelectMany(l => l.Rows).Select(r => r.Id)]);
+                        await _lanes.ReleaseAsync([.. lanes.SelectMany(l => l.Rows).Select(r => r.Id)]);
                         return;
                     }
                     foreach (var lane in lanes)
@@ -123,20 +127,21 @@ public sealed partial class OutboxDispatcher(
                 {
                     return;
                 }
-                catch (Exception ex) when (ex is StorageUnavailableException or InvalidOperationException or System.Data.Common.DbException)
+                catch (Exception ex) when (StoreFailure.Is(ex))
                 {
-                    LogClaimFailed(logger, ex);
+                    LogClaimFailed(_logger, ex);
                 }
             }
             // A full claim means more may be waiting: claim again at once. Otherwise sleep until a NOTIFY,
             // a lane finishing (its lane may have more messages), or the poll interval.
             if (claimed == 0 || claimed < free)
             {
-                await WaitForWakeAsync(stopping);
+                await _next.WaitAsync(stopping);
             }
         }
     }
 
+    /// <summary>Takes a slot for <paramref name="lane"/> until it stops sending (not until its mark), then wakes the loop.</summary>
     private void StartLane(Lane lane, CancellationToken stopping)
     {
         Interlocked.Increment(ref _sendingLanes);
@@ -149,7 +154,7 @@ public sealed partial class OutboxDispatcher(
                 Wake();
             }
         }
-        var task = Task.Run(() => DeliverLaneAsync(lane, cancellationToken: stopping, sent: FreeSlot), CancellationToken.None);
+        var task = Task.Run(() => _lanes.DeliverAsync(lane, sent: FreeSlot, stopping), CancellationToken.None);
         _runningLanes.TryAdd(task, 0);
         task.ContinueWith(t =>
         {
@@ -159,65 +164,11 @@ public sealed partial class OutboxDispatcher(
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task WaitForWakeAsync(CancellationToken stopping)
-    {
-        // The read outlives a poll timeout and is reused, so a wake arriving in between is not lost.
-        _pendingWake ??= _wake.Reader.WaitToReadAsync(stopping).AsTask();
-        try
-        {
-            var poll = Task.Delay(UntilNextLook(), clock, stopping);
-            await Task.WhenAny(_pendingWake, poll);
-        }
-        finally
-        {
-            if (_pendingWake.IsCompleted)
-            {
-                _pendingWake = null;
-                _wake.Reader.TryRead(out _);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The poll interval, or less when a message this replica rescheduled is due before it: a lane that waited for a
-    /// retry or for a circuit's break is looked at when it is due, not up to a poll interval later. Only the earliest
-    /// such time is kept; it is forgotten once due (the claim that follows finds the message, or the next poll does).
-    /// </summary>
-    private TimeSpan UntilNextLook()
-    {
-        var earliest = Interlocked.Read(ref _earliestRetryMs);
-        var untilMs = earliest - NowMs(); // long.MaxValue (none noted) stays far beyond any poll interval
-        if (untilMs > options.PollInterval.TotalMilliseconds)
-        {
-            return options.PollInterval;
-        }
-        if (untilMs > 0)
-        {
-            return TimeSpan.FromMilliseconds(untilMs); // kept: a wake that ends this wait early must not lose it
-        }
-        Interlocked.CompareExchange(ref _earliestRetryMs, long.MaxValue, earliest);
-        return TimeSpan.Zero;
-    }
-
-    private void NoteRetryAt(long dueMs)
-    {
-        var seen = Interlocked.Read(ref _earliestRetryMs);
-        while (dueMs < seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _earliestRetryMs, dueMs, seen);
-            if (previous == seen)
-            {
-                return;
-            }
-            seen = previous;
-        }
-    }
-
     private async Task<IReadOnlyList<Lane>> ClaimLanesAsync(int lanes, CancellationToken cancellationToken)
     {
-        var now = NowMs();
-        var leaseUntil = now + (long)options.ClaimLease.TotalMilliseconds;
-        var rows = await store.ClaimAsync(owner, now, leaseUntil, lanes, options.MessagesPerLane, cancellationToken);
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var leaseUntil = now + (long)_options.ClaimLease.TotalMilliseconds;
+        var rows = await _store.ClaimAsync(Owner, now, leaseUntil, lanes, _options.MessagesPerLane, cancellationToken);
         if (rows.Count == 0)
         {
             return [];
@@ -232,31 +183,10 @@ public sealed partial class OutboxDispatcher(
             .Select(g => new Lane([.. g.OrderBy(r => r.Id)], leaseUntil, targets))];
     }
 
-    private long NowMs() => clock.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private sealed record Lane(IReadOnlyList<OutboxRow> Rows, long LeaseUntilMs, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> Targets);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} ({Type}) to {Destination}: {Status}")]
-    private static partial void LogCompleted(ILogger logger, string messageId, string type, string destination, string status);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} to {Destination} is dead after {Attempts} attempts: {Error}")]
-    private static partial void LogDead(ILogger logger, string messageId, string destination, int attempts, string? error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to {Destination} failed (attempt {Attempts}), next try in {Delay}: {Error}")]
-    private static partial void LogRetry(ILogger logger, string messageId, string destination, int attempts, TimeSpan delay, string? error);
+    /// <summary>Completes when every task has completed, whether it succeeded, failed or was cancelled: stopping waits, it does not judge.</summary>
+    private static Task WhenAllSettled(IEnumerable<Task> tasks) =>
+        Task.WhenAll(tasks).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not claim outbox messages")]
     private static partial void LogClaimFailed(ILogger logger, Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lane {Destination}/{Lane} stopped; its claims are released or expire")]
-    private static partial void LogLaneFailed(ILogger logger, string destination, string lane, Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not make {Count} messages due after their circuit closed; they wait until the break ends")]
-    private static partial void LogWakeFailed(ILogger logger, int count, Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark {Count} sent messages; they are sent again under the same ids")]
-    private static partial void LogCompleteFailed(ILogger logger, int count, Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} claimed messages; they are free again when the claim expires")]
-    private static partial void LogReleaseFailed(ILogger logger, int count, Exception ex);
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
+using ReturnOps.Silo.Messaging;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Silo.Observability;
@@ -30,20 +30,13 @@ public sealed class SiloMetrics : IDisposable
         try
         {
             await using var connection = await _storage.DataSource.OpenConnectionAsync(cancellationToken);
-            Volatile.Write(ref _pending, await CountAsync(connection, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'", cancellationToken));
-            Volatile.Write(ref _dead, await CountAsync(connection, "SELECT COUNT(*) FROM outbox WHERE status = 'dead'", cancellationToken));
+            Volatile.Write(ref _pending, await OutboxQueries.CountAsync(connection, DeliveryStatus.Pending, cancellationToken));
+            Volatile.Write(ref _dead, await OutboxQueries.CountAsync(connection, DeliveryStatus.Dead, cancellationToken));
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or StorageUnavailableException)
         {
             // Keep the last values; /health/ready reports the outage.
         }
-    }
-
-    private static async Task<long> CountAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     public void Dispose() => _meter.Dispose();

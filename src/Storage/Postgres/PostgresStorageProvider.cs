@@ -88,6 +88,9 @@ public sealed class PostgresStorageProvider : IStorageProvider, IGrainStateDatab
 
     void IGrainStateDatabase.MessagesStored() => OutboxSignal.Ring();
 
+    Task IGrainStateDatabase.ListenForMessagesAsync(Action onStored, CancellationToken cancellationToken) =>
+        OutboxSignal.ListenAsync(onStored, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _listening.DisposeAsync();

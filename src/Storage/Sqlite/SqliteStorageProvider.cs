@@ -102,10 +102,13 @@ public sealed class SqliteStorageProvider : IStorageProvider, IGrainStateDatabas
     Task<T> IGrainStateDatabase.WriteAsync<T>(bool transaction, Func<DbConnection, DbTransaction?, Task<T>> write,
         CancellationToken cancellationToken) => WriteAsync((connection, tx) => write(connection, tx), cancellationToken);
 
-    /// <summary>Nobody to wake: SQLite's dispatcher is in this process and polls (<c>SqliteMessagingStore.ListenAsync</c>).</summary>
+    /// <summary>Nobody to wake: SQLite's dispatcher is in this process and polls.</summary>
     void IGrainStateDatabase.MessagesStored()
     {
     }
+
+    /// <summary>No signal across SQLite connections: the dispatcher polls (and is woken in-process by replays).</summary>
+    Task IGrainStateDatabase.ListenForMessagesAsync(Action onStored, CancellationToken cancellationToken) => Task.CompletedTask;
 
     internal static async Task Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken)
     {

@@ -198,8 +198,8 @@ public sealed class DeliveryTests(SharedPostgres postgres) : MessagingTestBase(p
     }
 }
 
-/// <summary>A replica's view of the database that goes dark at once, as when its process is killed.</summary>
-internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
+/// <summary>A replica's view of the outbox that goes dark at once, as when its process is killed.</summary>
+internal sealed class DyingStore(IOutboxStore inner) : IOutboxStore
 {
     private volatile bool _dead;
 
@@ -231,27 +231,5 @@ internal sealed class DyingStore(IMessagingStore inner) : IMessagingStore
     public Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken) =>
         Alive(() => inner.WakeAsync(ids, nowMs, cancellationToken));
 
-    public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken) =>
-        Alive(() => inner.ListAsync(status, afterId, limit, cancellationToken));
-
-    public Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken) =>
-        Alive(() => inner.ReplayAsync(messageId, nowMs, cancellationToken));
-
     public Task ListenAsync(Action onSignal, CancellationToken cancellationToken) => inner.ListenAsync(onSignal, cancellationToken);
-
-    public Task InsertAsync(ReturnOps.Silo.Messaging.Subscriptions.SubscriptionTarget subscription, CancellationToken cancellationToken) =>
-        Alive(() => inner.InsertAsync(subscription, cancellationToken));
-
-    public Task<IReadOnlyList<ReturnOps.Silo.Messaging.Subscriptions.SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken) =>
-        Alive(() => inner.ForCountryAsync(country, cancellationToken));
-
-    public Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken) =>
-        Alive(() => inner.DeleteAsync(country, id, cancellationToken));
-
-    public Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken) =>
-        Alive(() => inner.RotateSecretAsync(country, id, secret, cancellationToken));
-
-    public Task<bool> ApplyOnceAsync(string messageId, string consumer, long nowMs,
-        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, CancellationToken, Task> effect, CancellationToken cancellationToken) =>
-        Alive(() => inner.ApplyOnceAsync(messageId, consumer, nowMs, effect, cancellationToken));
 }

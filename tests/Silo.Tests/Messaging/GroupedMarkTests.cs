@@ -2,8 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using ReturnOps.PartnerSimulator;
 using ReturnOps.Silo.Messaging;
-using ReturnOps.Silo.Messaging.Deliveries;
-using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Storage;
 using ReturnOps.TestSupport;
 
@@ -195,7 +193,7 @@ public sealed class GroupedMarkTests(SharedPostgres postgres) : MessagingTestBas
 /// The real store, with its marks recorded and, on demand, the first one held until released or marks failing before
 /// they reach the database (as when the connection breaks): what the dispatcher does around a mark, seen from outside.
 /// </summary>
-internal sealed class MarkingStore(IMessagingStore inner) : IMessagingStore
+internal sealed class MarkingStore(IOutboxStore inner) : IOutboxStore
 {
     private readonly Lock _lock = new();
     private readonly Queue<bool> _script = new();
@@ -266,24 +264,5 @@ internal sealed class MarkingStore(IMessagingStore inner) : IMessagingStore
 
     public Task WakeAsync(IReadOnlyCollection<long> ids, long nowMs, CancellationToken cancellationToken) => inner.WakeAsync(ids, nowMs, cancellationToken);
 
-    public Task<IReadOnlyList<DeliveryRecord>> ListAsync(string status, long afterId, int limit, CancellationToken cancellationToken) =>
-        inner.ListAsync(status, afterId, limit, cancellationToken);
-
-    public Task<ReplayResult> ReplayAsync(string messageId, long nowMs, CancellationToken cancellationToken) => inner.ReplayAsync(messageId, nowMs, cancellationToken);
-
     public Task ListenAsync(Action onSignal, CancellationToken cancellationToken) => inner.ListenAsync(onSignal, cancellationToken);
-
-    public Task InsertAsync(SubscriptionTarget subscription, CancellationToken cancellationToken) => inner.InsertAsync(subscription, cancellationToken);
-
-    public Task<IReadOnlyList<SubscriptionTarget>> ForCountryAsync(string country, CancellationToken cancellationToken) =>
-        inner.ForCountryAsync(country, cancellationToken);
-
-    public Task<bool> DeleteAsync(string country, string id, CancellationToken cancellationToken) => inner.DeleteAsync(country, id, cancellationToken);
-
-    public Task<bool> RotateSecretAsync(string country, string id, string secret, CancellationToken cancellationToken) =>
-        inner.RotateSecretAsync(country, id, secret, cancellationToken);
-
-    public Task<bool> ApplyOnceAsync(string messageId, string consumer, long nowMs,
-        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, CancellationToken, Task> effect, CancellationToken cancellationToken) =>
-        inner.ApplyOnceAsync(messageId, consumer, nowMs, effect, cancellationToken);
 }

@@ -19,14 +19,14 @@ namespace ReturnOps.Silo.Tests.Messaging;
 /// <see cref="IStorageProvider"/>), delivering grain messages through that silo's grain factory.
 /// </summary>
 public sealed class MessagingNode(IGrainFactory grains, IMessagingStore store, WebhookDestinationPolicy destinations, WebhookSender sender,
-    OutboxDispatcher dispatcher, TimeProvider clock)
+    SubscriptionCache subscriptions, OutboxDispatcher dispatcher, TimeProvider clock)
 {
     public IGrainFactory Grains { get; } = grains;
     public IMessagingStore Store { get; } = store;
     public OutboxDispatcher Dispatcher { get; } = dispatcher;
     public WebhookSender Sender { get; } = sender;
     /// <summary>In the dispatcher's process, as <c>AddMessaging</c> wires it: a change is seen at the dispatcher's next claim.</summary>
-    public SubscriptionService Subscriptions { get; } = new(store, destinations, clock, NullLogger<SubscriptionService>.Instance, dispatcher.Subscriptions);
+    public SubscriptionService Subscriptions { get; } = new(store, destinations, clock, NullLogger<SubscriptionService>.Instance, subscriptions);
     public DeliveryService Deliveries { get; } = new(store, dispatcher, clock);
     public InboxService Inbox { get; } = new(store, clock);
 
@@ -80,24 +80,26 @@ public abstract class MessagingTestBase(SharedPostgres postgres) : IAsyncLifetim
     /// <summary>
     /// The messaging of <paramref name="silo"/> as its host wires it (<c>AddMessaging</c>): over the silo's own database
     /// connection, with the silo's grain factory for grain routes, and claims under the name <c>silo-{n}</c> (n from 1).
+    /// <paramref name="wrap"/> wraps the dispatcher's outbox store (the services use the store itself).
     /// </summary>
-    protected MessagingNode Node(TestCluster cluster, int silo, MessagingOptions? options = null, Func<IMessagingStore, IMessagingStore>? wrap = null,
+    protected MessagingNode Node(TestCluster cluster, int silo, MessagingOptions? options = null, Func<IOutboxStore, IOutboxStore>? wrap = null,
         GrainMessageRoutes? routes = null) =>
         Node(cluster.Silos[silo], $"silo-{silo + 1}", options, wrap, routes);
 
-    private MessagingNode Node(InProcessSiloHandle silo, string owner, MessagingOptions? options, Func<IMessagingStore, IMessagingStore>? wrap,
+    private MessagingNode Node(InProcessSiloHandle silo, string owner, MessagingOptions? options, Func<IOutboxStore, IOutboxStore>? wrap,
         GrainMessageRoutes? routes)
     {
         options ??= TestOptions();
         var grains = silo.ServiceProvider.GetRequiredService<IGrainFactory>();
-        var store = MessagingServiceCollectionExtensions.For(silo.ServiceProvider.GetRequiredService<IStorageProvider>(), NullLoggerFactory.Instance);
-        store = wrap?.Invoke(store) ?? store;
+        var store = MessagingServiceCollectionExtensions.For(silo.ServiceProvider.GetRequiredService<IStorageProvider>());
         var destinations = new WebhookDestinationPolicy(options);
         var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, Clock);
-        var dispatcher = new OutboxDispatcher(store, sender, options, Clock, owner, NullLogger<OutboxDispatcher>.Instance, grains, routes);
+        var subscriptions = new SubscriptionCache(store, options, Clock);
+        var dispatcher = new OutboxDispatcher(wrap?.Invoke(store) ?? store, subscriptions, sender, new GrainMessenger(grains, routes ?? new GrainMessageRoutes()), options, Clock, owner,
+            NullLogger<OutboxDispatcher>.Instance);
         _owned.Insert(0, dispatcher);
         _owned.Add(sender);
-        return new MessagingNode(grains, store, destinations, sender, dispatcher, Clock);
+        return new MessagingNode(grains, store, destinations, sender, subscriptions, dispatcher, Clock);
     }
 
     protected async Task<Partner> PartnerAsync()

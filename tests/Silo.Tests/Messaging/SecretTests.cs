@@ -18,12 +18,14 @@ public sealed class SecretTests(SharedPostgres postgres) : MessagingTestBase(pos
     {
         var (storage, cluster) = await StartAsync("Postgres");
         var log = new RecordingLogger();
-        var store = MessagingServiceCollectionExtensions.For(cluster.Silos[0].ServiceProvider.GetRequiredService<IStorageProvider>(), log);
+        var store = MessagingServiceCollectionExtensions.For(cluster.Silos[0].ServiceProvider.GetRequiredService<IStorageProvider>());
         var options = TestOptions();
         var destinations = new WebhookDestinationPolicy(options);
         await using var sender = new WebhookSender(MessagingServiceCollectionExtensions.CreateHttpClient(destinations), options, Clock);
-        await using var dispatcher = new OutboxDispatcher(store, sender, options, Clock, "silo-1", log.CreateLogger<OutboxDispatcher>());
-        var subscriptions = new SubscriptionService(store, destinations, Clock, log.CreateLogger<SubscriptionService>(), dispatcher.Subscriptions);
+        var cache = new SubscriptionCache(store, options, Clock);
+        await using var dispatcher = new OutboxDispatcher(store, cache, sender, GrainMessenger.None, options, Clock, "silo-1",
+            log.CreateLogger<OutboxDispatcher>());
+        var subscriptions = new SubscriptionService(store, destinations, Clock, log.CreateLogger<SubscriptionService>(), cache);
         var partner = await PartnerAsync();
         await subscriptions.CreateAsync("AT", "AT", new CreateSubscription(partner.Url.ToString(), Secret, ["*"]));
         partner.Behaviour = PartnerBehaviour.Fail;

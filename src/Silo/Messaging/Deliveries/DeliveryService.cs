@@ -4,7 +4,7 @@ namespace ReturnOps.Silo.Messaging.Deliveries;
 /// <c>GET /deliveries?status=</c> and <c>POST /deliveries/{id}/replay</c>: operators inspect dead letters
 /// and send them again once the partner is fixed.
 /// </summary>
-public sealed class DeliveryService(IOutboxStore store, OutboxDispatcher dispatcher, TimeProvider clock)
+public sealed class DeliveryService(IDeliveryStore store, OutboxDispatcher dispatcher, TimeProvider clock)
 {
     public const int MaxPageSize = 500;
 

@@ -1,9 +1,13 @@
-using ReturnOps.Storage;
+using ReturnOps.Silo.Messaging.Subscriptions;
 
 namespace ReturnOps.Silo.Messaging;
 
+/// <summary>A lane's claimed rows in order, the end of their lease, and the subscriptions of the countries they go to.</summary>
+internal sealed record Lane(IReadOnlyList<OutboxRow> Rows, long LeaseUntilMs, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> Targets);
+
 /// <summary>Delivering a claimed lane in order, and writing what its messages came to: the marks, the retries, the releases.</summary>
-public sealed partial class OutboxDispatcher
+internal sealed partial class LaneDelivery(IOutboxStore store, OutboxMarks marks, MessageRouter router, CircuitWaiters circuits,
+    RetryBackoff backoff, NextClaim next, MessagingOptions options, TimeProvider clock, string owner, ILogger logger)
 {
     /// <summary>
     /// Sends a lane's claimed messages one after another: each only after the one before it was answered (acknowledged by
@@ -12,18 +16,18 @@ public sealed partial class OutboxDispatcher
     /// the batches of the other lanes that stop meanwhile (<see cref="OutboxMarks"/>). <paramref name="sent"/> is called when
     /// the lane stops sending, before that mark.
     /// </summary>
-    private async Task DeliverLaneAsync(Lane lane, CancellationToken cancellationToken, Action? sent = null)
+    public async Task DeliverAsync(Lane lane, Action sent, CancellationToken cancellationToken)
     {
         var completed = new List<CompletedMessage>(lane.Rows.Count);
-        var next = 0; // the first row neither completed nor rescheduled
+        var unsentFrom = 0; // the first row neither completed nor rescheduled
         try
         {
             // Stop early enough that a claim never expires while this replica still sends under it.
             var stopAt = lane.LeaseUntilMs - (long)(options.AttemptTimeout.TotalMilliseconds * (options.InProcessRetries + 2));
-            for (; next < lane.Rows.Count && NowMs() < stopAt; next++)
+            for (; unsentFrom < lane.Rows.Count && NowMs() < stopAt; unsentFrom++)
             {
-                var row = lane.Rows[next];
-                var outcome = await SendAsync(row, lane.Targets, cancellationToken);
+                var row = lane.Rows[unsentFrom];
+                var outcome = await router.SendAsync(row, lane.Targets, cancellationToken);
                 if (Completion(row, outcome, NowMs()) is { } done)
                 {
                     completed.Add(done);
@@ -31,29 +35,46 @@ public sealed partial class OutboxDispatcher
                 }
                 // The lane stops at its first failure: what was answered before it is marked first, then the failed
                 // message waits for its retry time (as the lane's first pending message it holds the rest back).
-                await CompleteAsync(completed);
+                await marks.MarkAsync([.. completed]);
                 completed.Clear();
                 await RescheduleAsync(row, outcome, cancellationToken);
-                next++;
+                unsentFrom++;
                 break;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException or InvalidOperationException)
+        catch (Exception ex) when (StoreFailure.Is(ex))
         {
             LogLaneFailed(logger, lane.Rows[0].Destination, lane.Rows[0].Lane, ex);
         }
-        sent?.Invoke();
+        sent();
         // Whatever stopped the lane, what it sent is marked and only what it did not send is handed back. If the mark
         // fails, those messages are handed back too and sent again under the same ids (at least once).
-        var unsent = lane.Rows.Skip(next).Select(r => r.Id);
-        if (!await TryCompleteAsync(completed))
+        var unsent = lane.Rows.Skip(unsentFrom).Select(r => r.Id);
+        if (!await TryMarkAsync(completed))
         {
             unsent = completed.Select(c => c.Id).Concat(unsent);
         }
         await ReleaseAsync([.. unsent]);
+    }
+
+    /// <summary>Hands claimed messages back untouched; uncancelled: a stopping replica still hands its unsent claims back.</summary>
+    public async Task ReleaseAsync(IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await store.ReleaseAsync(ids, owner, CancellationToken.None);
+        }
+        catch (Exception ex) when (StoreFailure.Is(ex))
+        {
+            LogReleaseFailed(logger, ids.Count, ex);
+        }
     }
 
     /// <summary>What a message came to if it is over (delivered, unrouted or dead), or null when it waits for a retry.</summary>
@@ -87,57 +108,49 @@ public sealed partial class OutboxDispatcher
     private async Task RescheduleAsync(OutboxRow row, RowOutcome outcome, CancellationToken cancellationToken)
     {
         var attempts = Attempts(row, outcome);
-        var backoff = outcome.Attempted ? Backoff(attempts) : TimeSpan.Zero;
-        var delay = outcome.CircuitOpenFor is { } open && open > backoff ? open : backoff;
+        var wait = outcome.Attempted ? backoff.After(attempts) : TimeSpan.Zero;
+        var delay = outcome.CircuitOpenFor is { } open && open > wait ? open : wait;
         var dueMs = NowMs() + (long)delay.TotalMilliseconds;
         await store.RescheduleAsync(row.Id, owner, attempts, dueMs, outcome.Error!, cancellationToken);
-        NoteRetryAt(dueMs);
+        next.RetryDueAt(dueMs);
         LogRetry(logger, row.MessageId, row.Destination, attempts, delay, outcome.Error);
         if (!outcome.Attempted && outcome.RefusedBy is { } refusedBy)
         {
-            await WaitForCircuitsAsync(row.Id, refusedBy, cancellationToken);
+            await circuits.WaitAsync(row.Id, refusedBy, cancellationToken);
         }
     }
 
-    /// <summary>Marks a batch with other lanes' (group commit); uncancelled: a stopping replica still records what it delivered.</summary>
-    private Task CompleteAsync(IReadOnlyCollection<CompletedMessage> completed) => _marks.MarkAsync([.. completed]);
-
-    private async Task<bool> TryCompleteAsync(IReadOnlyCollection<CompletedMessage> completed)
+    private async Task<bool> TryMarkAsync(IReadOnlyCollection<CompletedMessage> completed)
     {
         try
         {
-            await CompleteAsync(completed);
+            await marks.MarkAsync(completed);
             return true;
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException or InvalidOperationException)
+        catch (Exception ex) when (StoreFailure.Is(ex))
         {
             LogCompleteFailed(logger, completed.Count, ex);
             return false;
         }
     }
 
-    private async Task ReleaseAsync(IReadOnlyCollection<long> ids)
-    {
-        if (ids.Count == 0)
-        {
-            return;
-        }
-        try
-        {
-            // Not the caller's token: a stopping replica still hands its unsent claims back.
-            await store.ReleaseAsync(ids, owner, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException or InvalidOperationException)
-        {
-            LogReleaseFailed(logger, ids.Count, ex);
-        }
-    }
+    private long NowMs() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>A final <see cref="Status"/>, or null for "try again later".</summary>
-    /// <param name="RefusedBy">Subscriptions whose open circuit refused the message, each with its count of successes before the send.</param>
-    private readonly record struct RowOutcome(string? Status, string? Error, bool Attempted, TimeSpan? CircuitOpenFor,
-        IReadOnlyList<(string Subscription, long Successes)>? RefusedBy)
-    {
-        public static RowOutcome Final(string status, string? error) => new(status, error, true, null, null);
-    }
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} ({Type}) to {Destination}: {Status}")]
+    private static partial void LogCompleted(ILogger logger, string messageId, string type, string destination, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} to {Destination} is dead after {Attempts} attempts: {Error}")]
+    private static partial void LogDead(ILogger logger, string messageId, string destination, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to {Destination} failed (attempt {Attempts}), next try in {Delay}: {Error}")]
+    private static partial void LogRetry(ILogger logger, string messageId, string destination, int attempts, TimeSpan delay, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lane {Destination}/{Lane} stopped; its claims are released or expire")]
+    private static partial void LogLaneFailed(ILogger logger, string destination, string lane, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark {Count} sent messages; they are sent again under the same ids")]
+    private static partial void LogCompleteFailed(ILogger logger, int count, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release {Count} claimed messages; they are free again when the claim expires")]
+    private static partial void LogReleaseFailed(ILogger logger, int count, Exception ex);
 }

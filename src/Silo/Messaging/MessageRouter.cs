@@ -4,10 +4,13 @@ using ReturnOps.Silo.Messaging.Webhooks;
 
 namespace ReturnOps.Silo.Messaging;
 
-/// <summary>Where a message goes (the subscriptions of its destination, or a grain) and the backoff between attempts.</summary>
-public sealed partial class OutboxDispatcher
+/// <summary>
+/// Where a message goes and what sending it came to: the matching subscriptions of its country (webhooks), a grain (a
+/// <see cref="GrainMessenger"/> route), or nowhere (internal feeds, unknown destinations, payloads that are not JSON).
+/// </summary>
+internal sealed class MessageRouter(WebhookSender sender, SubscriptionCache subscriptions, GrainMessenger grains, CircuitWaiters circuits)
 {
-    private async Task<RowOutcome> SendAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
+    public async Task<RowOutcome> SendAsync(OutboxRow row, IReadOnlyDictionary<string, IReadOnlyList<SubscriptionTarget>> targets, CancellationToken cancellationToken)
     {
         if (Destination.TryParseGrain(row.Destination, out var route, out var key))
         {
@@ -36,7 +39,7 @@ public sealed partial class OutboxDispatcher
         {
             // Unrouted is final, so it is decided only on subscriptions read after the message was written: a subscription
             // made elsewhere a moment before the message must get it, although the kept list is up to a second old.
-            matching = [.. (await _subscriptions.ReadAfterAsync(country, row.OccurredMs, cancellationToken)).Where(t => t.Events.Matches(row.Type))];
+            matching = [.. (await subscriptions.ReadAfterAsync(country, row.OccurredMs, cancellationToken)).Where(t => t.Events.Matches(row.Type))];
         }
         if (matching.Count == 0)
         {
@@ -44,12 +47,12 @@ public sealed partial class OutboxDispatcher
         }
         var sends = await Task.WhenAll(matching.Select(async t =>
         {
-            var successesBefore = Volatile.Read(ref Waiters(t.Id).Successes);
+            var successesBefore = circuits.Successes(t.Id);
             return (Target: t, SuccessesBefore: successesBefore, Result: await sender.SendAsync(t, row.MessageId, body, cancellationToken));
         }));
         foreach (var send in sends.Where(s => s.Result.Delivered))
         {
-            await CircuitPassedAsync(send.Target.Id, cancellationToken);
+            await circuits.PassedAsync(send.Target.Id, cancellationToken);
         }
         var failures = sends.Where(s => !s.Result.Delivered).ToList();
         if (failures.Count == 0)
@@ -64,13 +67,13 @@ public sealed partial class OutboxDispatcher
 
     private async Task<RowOutcome> SendToGrainAsync(OutboxRow row, string route, string key)
     {
-        if (grains is null || routes is null || !routes.TryGet(route, out var deliver))
+        if (!grains.TryGet(route, out var deliver))
         {
             return RowOutcome.Final(DeliveryStatus.Dead, $"no grain route '{route}'");
         }
         try
         {
-            await deliver(grains, new GrainMessage(row.MessageId, key, row.Lane, row.Type, row.Payload, DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredMs)));
+            await deliver(new GrainMessage(row.MessageId, key, row.Lane, row.Type, row.Payload, DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredMs)));
             return RowOutcome.Final(DeliveryStatus.Delivered, null);
         }
 #pragma warning disable CA1031 // Whatever the receiving grain throws, the message waits for its retry; the lane must not die with it.
@@ -80,16 +83,12 @@ public sealed partial class OutboxDispatcher
             return new RowOutcome(null, $"{ex.GetType().Name} from grain route '{route}'", true, null, null);
         }
     }
+}
 
-    /// <summary>Exponential from <see cref="MessagingOptions.RetryBaseDelay"/>, capped, with "equal jitter": half fixed, half random.</summary>
-    internal TimeSpan Backoff(int attempts)
-    {
-        var exponential = Math.Min(options.RetryMaxDelay.TotalMilliseconds, options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempts - 1)));
-        double random;
-        lock (_randomLock)
-        {
-            random = options.Random.NextDouble();
-        }
-        return TimeSpan.FromMilliseconds(exponential / 2 + random * exponential / 2);
-    }
+/// <summary>What sending a message came to: a final <see cref="Status"/>, or null for "try again later".</summary>
+/// <param name="RefusedBy">Subscriptions whose open circuit refused the message, each with its count of successes before the send.</param>
+internal readonly record struct RowOutcome(string? Status, string? Error, bool Attempted, TimeSpan? CircuitOpenFor,
+    IReadOnlyList<(string Subscription, long Successes)>? RefusedBy)
+{
+    public static RowOutcome Final(string status, string? error) => new(status, error, true, null, null);
 }
