@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ReturnOps.Grains.ReadModels;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Identification;
@@ -19,27 +20,33 @@ public static class IdentificationSchema
             PostgresSql: Tables("text", "integer", "bigint"),
             SqliteSql: Tables("TEXT", "INTEGER", "INTEGER")),
         // Time to obtain a travel document per destination (issue 26 §5; the Court of Auditors' special report 17/2021 found it
-        // was not collected): when the request was sent and when the document was recorded, filled in for stored requests.
+        // was not collected): when the request was sent and when the document was recorded.
         new(Module, 2, "identification requests: requested and document-recorded times",
             PostgresSql: $"""
                 ALTER TABLE {Table} ADD COLUMN requested_ms bigint NOT NULL DEFAULT 0;
                 ALTER TABLE {Table} ADD COLUMN document_ms bigint;
-                UPDATE {Table} t
-                   SET requested_ms = coalesce((extract(epoch FROM (g.payload::jsonb -> 'request' ->> 'requestedAt')::timestamptz) * 1000)::bigint, 0),
-                       document_ms = (extract(epoch FROM (g.payload::jsonb -> 'request' -> 'document' ->> 'issuedAt')::timestamptz) * 1000)::bigint
-                  FROM grain_state g
-                 WHERE g.grain_type = 'identification-request' AND g.grain_key = t.id AND g.payload IS NOT NULL;
                 CREATE INDEX identification_requests_document ON {Table} (document_ms);
                 """,
             SqliteSql: $"""
                 ALTER TABLE {Table} ADD COLUMN requested_ms INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE {Table} ADD COLUMN document_ms INTEGER;
+                CREATE INDEX identification_requests_document ON {Table} (document_ms);
+                """),
+        // Reads grain_state (module "runtime", applied after "identification"): an upgrade of its own, after every module.
+        new(ReadModelSchema.UpgradeModule, 4, "identification requests: the times of the requests stored before identification 2",
+            PostgresSql: $"""
+                UPDATE {Table} t
+                   SET requested_ms = coalesce((extract(epoch FROM (g.payload::jsonb -> 'request' ->> 'requestedAt')::timestamptz) * 1000)::bigint, 0),
+                       document_ms = (extract(epoch FROM (g.payload::jsonb -> 'request' -> 'document' ->> 'issuedAt')::timestamptz) * 1000)::bigint
+                  FROM grain_state g
+                 WHERE g.grain_type = 'identification-request' AND g.grain_key = t.id AND g.payload IS NOT NULL;
+                """,
+            SqliteSql: $"""
                 UPDATE {Table}
                    SET requested_ms = coalesce((SELECT CAST(round((julianday(json_extract(g.payload, '$.request.requestedAt')) - 2440587.5) * 86400000) AS INTEGER)
                                                 FROM grain_state g WHERE g.grain_type = 'identification-request' AND g.grain_key = {Table}.id), 0),
                        document_ms = (SELECT CAST(round((julianday(json_extract(g.payload, '$.request.document.issuedAt')) - 2440587.5) * 86400000) AS INTEGER)
                                       FROM grain_state g WHERE g.grain_type = 'identification-request' AND g.grain_key = {Table}.id);
-                CREATE INDEX identification_requests_document ON {Table} (document_ms);
                 """),
     ];
 
