@@ -50,7 +50,7 @@ public sealed class DataSet
         for (var i = 0; i < unbooked; i++)
         {
             var created = Start + span * random.NextDouble();
-            set.Cases.Add(NewCase(random, Pick(random), created, booking: null, bookedFor: null, erased: random.Next(100) < 2));
+            set.Cases.Add(NewCase(random, Pick(random), created, booking: null, bookedFor: null, erased: random.Next(100) < 2, out _));
         }
         return set;
     }
@@ -89,9 +89,10 @@ public sealed class DataSet
             for (var k = 0; k < count; k++)
             {
                 var caseId = NewCase(random, country, departure.AddDays(-random.Next(30, 400)), new BookingRef(id, booking.Id),
-                    new EligibilityContext(departure, destinations, GrainsOptions.DefaultFitToTravelWindowDays), erased: ended);
+                    new EligibilityContext(departure, destinations, GrainsOptions.DefaultFitToTravelWindowDays), erased: ended, out var nationality);
                 Cases.Add(caseId);
-                booking.Returnees.Add(new BookedReturnee { Id = caseId.Id, Forced = type != OperationType.VoluntaryCharter });
+                // As the grain books it: the case's citizenship and the destination it returns to (its nationality, rule 21).
+                booking.Returnees.Add(new BookedReturnee { Id = caseId.Id, Forced = type != OperationType.VoluntaryCharter, Nationality = nationality, ReturnTo = nationality });
             }
             booking.Recount();
             state.Bookings.Add(booking);
@@ -101,12 +102,13 @@ public sealed class DataSet
         return new GeneratedOperation(id, state, ended ? departure.AddDays(12) : departure.AddDays(-20));
     }
 
-    private static GeneratedCase NewCase(Random random, string owner, DateTimeOffset created, BookingRef? booking, EligibilityContext? bookedFor, bool erased)
+    private static GeneratedCase NewCase(Random random, string owner, DateTimeOffset created, BookingRef? booking, EligibilityContext? bookedFor, bool erased,
+        out string nationality)
     {
         var id = "rt-" + Guid.CreateVersion7(created).ToString("N");
         // Rule 21: a booked case returns to one of its operation's destinations (one draw either way, so the rest of the set is unchanged).
         IReadOnlyList<string> countries = bookedFor?.Destinations ?? s_destinations;
-        var nationality = countries[random.Next(countries.Count)];
+        nationality = countries[random.Next(countries.Count)];
         // About one in twelve open cases has a suspensive appeal pending: ineligible until it is decided.
         var appeal = booking is null && random.Next(12) == 0;
         var state = new ReturneeState

@@ -96,6 +96,15 @@ public static class Loader
         {
             yield return Insert(write);
         }
+        // The persons returned, as the grain wrote them from departure until retention erased the ids (which the set marks as done,
+        // keeping the ids in the bookings, so the rows can still be formed here).
+        if (o.State.PersonalDataErased && o.State.Status is OperationStatus.Completed)
+        {
+            foreach (var write in ReturnCounts.Rows(o.Id, o.State))
+            {
+                yield return Insert(write);
+            }
+        }
     }
 
     private static Row State(string type, string key, string payload) =>

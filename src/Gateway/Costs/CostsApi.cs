@@ -105,22 +105,13 @@ public static class CostsApi
         var statement = await grains.GetGrain<IOperationCostsGrain>(id)
             .GetStatement(caller, country is { Length: > 0 } ? ApiConventions.CountryCode(country, "country") : null);
         http.Response.Headers.ETag = ETags.FromContent(statement);
-        if (!WantsCsv(http.Request))
+        if (!ApiConventions.WantsCsv(http.Request))
         {
             return TypedResults.Ok(statement);
         }
         var file = $"cost-statement-{id}{(statement.Shares.Count == 1 ? "-" + statement.Shares[0].Country : "")}.csv";
         http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = file }.ToString();
         return TypedResults.Text(CostStatementCsv.Write(statement), CostStatementCsv.ContentType, Encoding.UTF8);
-    }
-
-    /// <summary>CSV only when Accept names it and prefers it to JSON; anything else (no Accept, */*) is JSON.</summary>
-    private static bool WantsCsv(HttpRequest request)
-    {
-        var accepted = request.GetTypedHeaders().Accept;
-        var csv = accepted.Where(a => a.MediaType.Equals(CostStatementCsv.ContentType, StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
-        var json = accepted.Where(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
-        return csv > 0 && csv >= json;
     }
 
     /// <summary>

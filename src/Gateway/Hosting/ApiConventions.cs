@@ -35,6 +35,15 @@ public static partial class ApiConventions
             : throw RequestProblemException.BadRequest($"{name} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
     }
 
+    /// <summary>CSV only when Accept names <c>text/csv</c> and prefers it to JSON; anything else (no Accept, */*) is JSON.</summary>
+    public static bool WantsCsv(HttpRequest request)
+    {
+        var accepted = request.GetTypedHeaders().Accept;
+        var csv = accepted.Where(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var json = accepted.Where(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        return csv > 0 && csv >= json;
+    }
+
     /// <summary>A resource's routes under the base path; their error answers are documented by convention (<c>Hosting/OpenApi</c>).</summary>
     public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app, string path, string tag) =>
         app.MapGroup(BasePath + path).WithTags(tag);

@@ -32,6 +32,7 @@ public static class GatewayApi
         .MapCostsApi()
         .MapStatisticsApi()
         .MapReintegrationStatisticsApi()
+        .MapReturnStatisticsApi()
         .MapNotificationsApi()
         .MapSubscriptionsApi()
         .MapDeliveriesApi()

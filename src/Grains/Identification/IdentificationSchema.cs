@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ReturnOps.Grains.ReadModels;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Grains.Identification;
@@ -18,6 +19,35 @@ public static class IdentificationSchema
         new(Module, 1, "identification requests: list per owner and destination, open requests by deadline",
             PostgresSql: Tables("text", "integer", "bigint"),
             SqliteSql: Tables("TEXT", "INTEGER", "INTEGER")),
+        // Time to obtain a travel document per destination (issue 26 §5; the Court of Auditors' special report 17/2021 found it
+        // was not collected): when the request was sent and when the document was recorded.
+        new(Module, 2, "identification requests: requested and document-recorded times",
+            PostgresSql: $"""
+                ALTER TABLE {Table} ADD COLUMN requested_ms bigint NOT NULL DEFAULT 0;
+                ALTER TABLE {Table} ADD COLUMN document_ms bigint;
+                CREATE INDEX identification_requests_document ON {Table} (document_ms);
+                """,
+            SqliteSql: $"""
+                ALTER TABLE {Table} ADD COLUMN requested_ms INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE {Table} ADD COLUMN document_ms INTEGER;
+                CREATE INDEX identification_requests_document ON {Table} (document_ms);
+                """),
+        // Reads grain_state (module "runtime", applied after "identification"): an upgrade of its own, after every module.
+        new(ReadModelSchema.UpgradeModule, 4, "identification requests: the times of the requests stored before identification 2",
+            PostgresSql: $"""
+                UPDATE {Table} t
+                   SET requested_ms = coalesce((extract(epoch FROM (g.payload::jsonb -> 'request' ->> 'requestedAt')::timestamptz) * 1000)::bigint, 0),
+                       document_ms = (extract(epoch FROM (g.payload::jsonb -> 'request' -> 'document' ->> 'issuedAt')::timestamptz) * 1000)::bigint
+                  FROM grain_state g
+                 WHERE g.grain_type = 'identification-request' AND g.grain_key = t.id AND g.payload IS NOT NULL;
+                """,
+            SqliteSql: $"""
+                UPDATE {Table}
+                   SET requested_ms = coalesce((SELECT CAST(round((julianday(json_extract(g.payload, '$.request.requestedAt')) - 2440587.5) * 86400000) AS INTEGER)
+                                                FROM grain_state g WHERE g.grain_type = 'identification-request' AND g.grain_key = {Table}.id), 0),
+                       document_ms = (SELECT CAST(round((julianday(json_extract(g.payload, '$.request.document.issuedAt')) - 2440587.5) * 86400000) AS INTEGER)
+                                      FROM grain_state g WHERE g.grain_type = 'identification-request' AND g.grain_key = {Table}.id);
+                """),
     ];
 
     // The lists are per owner or per destination, newest first (ids are UUID v7); the board reads only open requests.
@@ -41,7 +71,19 @@ public static class IdentificationSchema
             ["due_ms"] = r.DueBy.ToUnixTimeMilliseconds(),
             ["overdue"] = r.Overdue ? 1 : 0,
             ["through_embassy"] = r.ThroughEmbassy ? 1 : 0,
+            ["requested_ms"] = r.RequestedAt.ToUnixTimeMilliseconds(),
+            ["document_ms"] = r.Document?.IssuedAt.ToUnixTimeMilliseconds(),
         });
+
+    /// <summary>
+    /// Statistics: the days from request to recorded document of each document recorded from @from_ms until @to_ms, by
+    /// destination; with <paramref name="ofOwner"/>, of @owner's requests only. Columns: destination, elapsed milliseconds.
+    /// </summary>
+    public static string TimesToDocument(bool ofOwner) => $"""
+        SELECT destination, document_ms - requested_ms AS elapsed_ms FROM {Table}
+        WHERE document_ms >= @from_ms AND document_ms < @to_ms AND requested_ms > 0{(ofOwner ? " AND owner = @owner" : "")}
+        ORDER BY destination, elapsed_ms
+        """;
 
     /// <summary>
     /// The ids of every request about one case, from the list rows (written in the same transaction as each request's

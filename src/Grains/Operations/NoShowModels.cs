@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>Why a returnee on the final manifest did not board.</summary>
@@ -44,4 +46,12 @@ public sealed class NoShowRecord
 
     [Id(4)]
     public DateTimeOffset RecordedAt { get; set; }
+
+    /// <summary>
+    /// Who did not board, as the return statistics count them (citizenship, destination, forced): the person left the booking's
+    /// list, and the statistics keep a zero for that group rather than a stale count (<see cref="ReadModels.ReturnCounts"/>).
+    /// </summary>
+    [Id(5)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BookedReturnee? Returnee { get; set; }
 }

@@ -40,7 +40,11 @@ public sealed class NoShowRegister(string operationId, ReturnOperationState stat
         {
             throw new DomainRuleException(RuleCode.InvalidTransition, "No-shows are recorded after departure, until retention erases the manifest.");
         }
-        var noShow = new NoShowRecord { ReturneeId = returneeId, BookingId = booking.Id, Country = booking.Country, Reason = reason, RecordedAt = now };
+        var noShow = new NoShowRecord
+        {
+            ReturneeId = returneeId, BookingId = booking.Id, Country = booking.Country, Reason = reason, RecordedAt = now,
+            Returnee = booking.Returnees.Find(r => r.Id == returneeId),
+        };
         booking.Returnees.RemoveAll(r => r.Id == returneeId);
         state.NoShows.Add(noShow);
         return (noShow, Notices(noShow));

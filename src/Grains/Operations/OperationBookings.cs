@@ -135,7 +135,15 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
         {
             throw new InvalidOperationException($"Booking {request.BookingId} is decided already: ask Existing first.");
         }
-        booking.Returnees = [.. judged.Select(r => new BookedReturnee { Id = r.ReturneeId, FamilyGroup = r.FamilyGroup, Forced = r.Forced })];
+        booking.Returnees = [.. judged.Select(r => new BookedReturnee
+        {
+            Id = r.ReturneeId,
+            FamilyGroup = r.FamilyGroup,
+            Forced = r.Forced,
+            // The case's first country of return is its nationality (Reservation.CountriesOfReturn); BookingRules checked one is a destination.
+            Nationality = r.CountriesOfReturn?.FirstOrDefault(),
+            ReturnTo = r.CountriesOfReturn?.FirstOrDefault(c => Plan.Destinations.Contains(c, StringComparer.OrdinalIgnoreCase)),
+        })];
         booking.Recount();
         booking.Sequence = ++state.NextSequence;
         state.Bookings.Add(booking);

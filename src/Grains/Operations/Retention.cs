@@ -20,7 +20,11 @@ public static class Retention
         {
             booking.Returnees = [];
         }
-        state.NoShows.ForEach(n => n.ReturneeId = "");
+        state.NoShows.ForEach(n =>
+        {
+            n.ReturneeId = "";
+            n.Returnee = null;
+        });
         state.Clearances.Values.ToList().ForEach(c => c.RejectedReturnees.Clear());
         state.PersonalDataErased = true;
     }

@@ -188,6 +188,19 @@ public sealed class BookedReturnee
     /// <summary>Ineligible since booking (rule 2): the returnee keeps its place in the booking, not its seat.</summary>
     [Id(3)]
     public bool Suspended { get; set; }
+
+    /// <summary>
+    /// The citizenship the case held when booked, counted in the return statistics (<see cref="ReadModels.ReturnCounts"/>) so that
+    /// the count outlives the case's erasure. Null for returnees booked before it was kept (counted as unknown).
+    /// </summary>
+    [Id(4)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Nationality { get; set; }
+
+    /// <summary>Rule 21: the destination of this operation the returnee goes to (the nationality's, or one that accepted readmission).</summary>
+    [Id(5)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReturnTo { get; set; }
 }
 
 [GenerateSerializer]

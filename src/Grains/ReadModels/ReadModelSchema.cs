@@ -53,6 +53,7 @@ public static class ReadModelSchema
         new(UpgradeModule, 2, "booking list: the bookings of operations running before grains 5",
             PostgresSql: BookingList.PostgresBackfill,
             SqliteSql: BookingList.SqliteBackfill),
+        ReturnCounts.Migration,
     ];
 
     /// <summary>One row per operation, country and reason; the totals also sit on the operation and participant rows.</summary>
@@ -207,6 +208,13 @@ public static class ReadModelSchema
                 ["reason"] = group.Key.Reason.ToString(),
                 ["no_shows"] = group.Count(),
             });
+        }
+        if (ReturnCounts.Written(s))
+        {
+            foreach (var row in ReturnCounts.Rows(id, s))
+            {
+                yield return row;
+            }
         }
     }
 }

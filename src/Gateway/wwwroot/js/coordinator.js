@@ -11,6 +11,7 @@ import { reintegrationSection } from './coordinator-reintegration.js';
 import { count, statusWord } from './words.js';
 import { toast } from './app.js';
 import { calendarFeedSection } from './calendar-feed.js';
+import { statisticsDownloads } from './statistics-downloads.js';
 import { loadMore } from './paging.js';
 import { endedCostsSection } from './costs-link.js';
 import { identificationRequests, identificationCell, identificationSection } from './coordinator-identification.js';
@@ -52,7 +53,8 @@ export async function renderCoordinator(main, claims, signal) {
     more,
     identificationSection(identifications, returnees),
     await reintegrationSection(returnees),
-    await staffSection(claims.country));
+    await staffSection(claims.country),
+    statisticsDownloads(`${claims.country} only`));
 }
 
 const items = (data) => (Array.isArray(data) ? data : data?.items || []);

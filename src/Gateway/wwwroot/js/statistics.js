@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { el, table } from './dom.js';
 import { statusWord, typeWord } from './words.js';
+import { statisticsDownloads } from './statistics-downloads.js';
 
 // Statistics as counts (the secretariat sees no personal data), drawn as inline SVG bar charts.
 export async function renderStatistics(main) {
@@ -25,7 +26,8 @@ export async function renderStatistics(main) {
     el('dt', {}, 'Seats suspended (early warnings)'), el('dd', {}, String(stats.suspensions ?? 0)),
     el('dt', {}, 'No-shows (did not board)'), el('dd', {}, String(stats.noShows ?? 0)),
     el('dt', {}, 'Serious incidents and complaints'), el('dd', {}, String(stats.incidents ?? 0)));
-  main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), figures, charts, reintegrationFigures(reintegration));
+  main.append(el('p', {}, `Year ${year}. Counts only; no personal data.`), figures, charts, reintegrationFigures(reintegration),
+    statisticsDownloads('Every state'));
 }
 
 // Rule 18: referrals, assistance and follow-ups reached, by state and destination.
