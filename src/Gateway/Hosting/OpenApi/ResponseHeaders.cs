@@ -56,7 +56,7 @@ public sealed class ResponseHeaders : IOpenApiOperationTransformer
         },
     };
 
-    /// <summary>Answers given before the idempotency store is consulted (authentication, the body limit, the rate limiter) or never stored (503).</summary>
+    /// <summary>Answers given before the idempotency store is consulted (authentication, the body limit, the rate limiter) or never stored (500, 503).</summary>
     private static readonly HashSet<string> s_neverReplayed = new(StringComparer.Ordinal) { "401", "413", "429", "500", "503" };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
