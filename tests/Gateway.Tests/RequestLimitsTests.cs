@@ -81,7 +81,9 @@ public sealed class RequestLimitsTests(SharedPostgres postgres) : GatewayTestBas
         AssertRefused(await host.GetAsync("/api/v1/returnees?reference=" + new string('r', 201), at), HttpStatusCode.BadRequest, "reference");
         AssertRefused(await host.GetAsync("/api/v1/returnees?after=" + new string('A', RequestLimits.MaxParameterLength + 1), at), HttpStatusCode.BadRequest, "after");
         AssertRefused(await host.GetAsync("/api/v1/returnees/rt-" + new string('0', RequestLimits.MaxIdLength), at), HttpStatusCode.BadRequest, "id");
-        AssertRefused(await host.GetAsync("/api/v1/statistics?year=2201", host.Token("secretariat")), HttpStatusCode.BadRequest, "year");
+        var year = await host.GetAsync("/api/v1/statistics?year=2201", host.Token("secretariat"));
+        AssertRefused(year, HttpStatusCode.BadRequest, "year");
+        Assert.Equal("The field year must be between 2000 and 2200.", year.Json.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/v1/returnees?reference=" + new string('r', 200), at)).Status);
     }
 

@@ -40,22 +40,23 @@ public static class RequestLimits
     {
         var services = factory.ApplicationServices.GetService<IServiceProviderIsService>();
         bool IsBody(ParameterInfo p) => IsRecord(p.ParameterType) && services?.IsService(p.ParameterType) != true;
-        var checks = factory.MethodInfo.GetParameters().Select((p, i) => (Parameter: p, Index: i, Body: IsBody(p)))
-            .Where(p => p.Body || p.Parameter.GetCustomAttributes<ValidationAttribute>().Any()).ToArray();
+        var checks = factory.MethodInfo.GetParameters()
+            .Select((p, i) => (Name: p.Name!, Index: i, Body: IsBody(p), Limits: p.GetCustomAttributes<ValidationAttribute>().ToArray()))
+            .Where(p => p.Body || p.Limits.Length > 0).ToArray();
         return context =>
         {
             if (RawValueProblem(context.HttpContext.Request) is { } raw)
             {
                 throw RequestProblemException.BadRequest(raw);
             }
-            foreach (var (parameter, index, body) in checks)
+            foreach (var (name, index, body, limits) in checks)
             {
                 var value = context.Arguments[index];
                 if (!body)
                 {
-                    if (parameter.GetCustomAttributes<ValidationAttribute>().FirstOrDefault(a => !a.IsValid(value)) is { } broken)
+                    if (limits.FirstOrDefault(a => !a.IsValid(value)) is { } broken)
                     {
-                        throw RequestProblemException.BadRequest(broken.FormatErrorMessage(parameter.Name!) + ".");
+                        throw RequestProblemException.BadRequest(broken.FormatErrorMessage(name));
                     }
                     continue;
                 }

@@ -13,7 +13,7 @@ public sealed class RequestLimitSchemas : IOpenApiSchemaTransformer, IOpenApiOpe
 {
     /// <summary>
     /// System.Text.Json reads a date as exactly <c>yyyy-MM-dd</c> and an ISO 8601 date-time of at most 42 characters (seven
-    /// fractional digits and an offset are 33); anything longer is a malformed body (400).
+    /// fractional digits and an offset are 33, and it takes up to 16 fractional digits); anything longer is a malformed body (400).
     /// </summary>
     private static readonly Dictionary<string, int> s_formatLengths = new(StringComparer.Ordinal) { ["date"] = 10, ["date-time"] = 42 };
 
