@@ -14,6 +14,11 @@ if grep -q 'Browser.Tests' ReturnOps.sln && [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+if ! command -v npm >/dev/null; then
+  echo "Installing Node.js and npm (the contract tests install Spectral and Optic from their committed lockfiles)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+
 rm -rf TestResults
 dotnet build ReturnOps.sln -c Release -warnaserror
 status=0

@@ -116,17 +116,23 @@ public sealed class ProblemDetailsTests(SharedPostgres postgres) : GatewayTestBa
     }
 
     [Fact]
-    public async Task A_caller_over_its_rate_limit_gets_429_with_retry_after()
+    public async Task A_caller_over_its_rate_limit_gets_429_with_retry_after_and_every_answer_says_its_quota()
     {
         var host = await StartAsync(settings: new Dictionary<string, string?> { ["Gateway:RateLimitPermits"] = "3", ["Gateway:RateLimitWindowSeconds"] = "60" });
         var token = host.Token("admin");
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/v1/countries", token)).Status);
+            var allowed = await host.GetAsync("/api/v1/countries", token);
+            Assert.Equal(HttpStatusCode.OK, allowed.Status);
+            // The quota as the IETF draft's fields say it: 3 permits a 60 s window, the permits left after this one.
+            Assert.Equal("\"caller\";q=3;w=60", allowed.Header("RateLimit-Policy"));
+            Assert.Equal($"\"caller\";r={2 - i}", allowed.Header("RateLimit"));
         }
         var limited = await host.GetAsync("/api/v1/countries", token);
         AssertProblem(limited, 429);
         Assert.NotNull(limited.Header("Retry-After"));
+        Assert.Equal("\"caller\";r=0", limited.Header("RateLimit"));
+        Assert.Equal("\"caller\";q=3;w=60", limited.Header("RateLimit-Policy"));
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/v1/countries", host.Token("admin", subject: "another-admin"))).Status);
     }
 

@@ -1,8 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
-using ReturnOps.Grains.Agreements;
 using ReturnOps.Gateway.Hosting.OpenApi;
+using ReturnOps.Grains.Agreements;
 
 namespace ReturnOps.Gateway.Agreements;
 
@@ -12,7 +13,11 @@ public sealed record AgreementResource(string Destination, int ReplyDays, int Ex
     PartnerBasis Basis, IdentificationClock Identification);
 
 /// <summary>Body of <c>PUT /agreements/{destination}</c>; without <see cref="Identification"/> the EU agreements' terms apply.</summary>
-public sealed record AgreementInput(int ReplyDays, int ExtensionDays, bool SilenceMeansAcceptance, int TransferDays,
+public sealed record AgreementInput(
+    [property: Range(1, IdentificationClock.MaxClockDays)] int ReplyDays,
+    [property: Range(0, IdentificationClock.MaxClockDays)] int ExtensionDays,
+    bool SilenceMeansAcceptance,
+    [property: Range(0, IdentificationClock.MaxClockDays)] int TransferDays,
     PartnerBasis Basis = PartnerBasis.Agreement, IdentificationClock? Identification = null);
 
 /// <summary>Readmission and identification clocks per destination (rules 12, 17 and 20): configurable data.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
@@ -28,7 +29,7 @@ public static class AuditApi
 
     /// <summary>Newest first with <c>after</c> (<see cref="PageCursor"/>); oldest first from <c>afterSeq</c> when that is given.</summary>
     private static async Task<Ok<AuditPage>> ListAsync(AuditLog log, CancellationToken cancellationToken,
-        long? afterSeq = null, string? after = null, int? limit = null, string? subject = null, string? action = null)
+        [Range(typeof(long), "0", "9223372036854775807")] long? afterSeq = null, string? after = null, [Range(1, MaxPageSize)] int? limit = null, string? subject = null, string? action = null)
     {
         var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
         if (afterSeq < 0 || (afterSeq is not null && !string.IsNullOrEmpty(after)))

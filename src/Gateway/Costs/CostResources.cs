@@ -12,8 +12,8 @@ public sealed record CostLineInput(
     CostCategory Category,
     [property: Range(0.01, (double)CostLimits.MaxAmount)] decimal Amount,
     [property: MaxLength(CostLimits.MaxDescription)] string Description,
-    string? From = null,
-    string? To = null);
+    [property: StringLength(3, MinimumLength = 3)] string? From = null,
+    [property: StringLength(3, MinimumLength = 3)] string? To = null);
 
 /// <summary>Body of <c>POST /operations/{id}/co-financing</c> and <c>PUT .../co-financing/{lineId}</c>: who pays (e.g. Frontex) and how much.</summary>
 public sealed record CoFinancingInput(

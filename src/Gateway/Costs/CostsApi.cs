@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -98,7 +99,7 @@ public static class CostsApi
     }
 
     private static async Task<Results<Ok<CostStatement>, ContentHttpResult>> StatementAsync(string id, HttpContext http, IGrainFactory grains,
-        [Description("Secretariat: one state's statement instead of all; a coordinator may name only its own state.")] string? country = null)
+        [Description("Secretariat: one state's statement instead of all; a coordinator may name only its own state.")] [MaxLength(2)] string? country = null)
     {
         var caller = http.User.ToCaller();
         await OperationAccess.VisibleAsync(grains, id, caller);

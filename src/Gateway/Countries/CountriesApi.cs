@@ -1,15 +1,25 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
-using ReturnOps.Grains.Countries;
 using ReturnOps.Gateway.Hosting.OpenApi;
+using ReturnOps.Grains.Countries;
 
 namespace ReturnOps.Gateway.Countries;
 
 public sealed record CountryResource(string Code, string Name, CountryGroup Group, IReadOnlyList<string> Airports, string? Authority, string? Endpoint);
 
 /// <summary>Body of <c>PUT /countries/{code}</c>.</summary>
-public sealed record CountryInput(string Name, CountryGroup Group, IReadOnlyList<string> Airports, string? Authority = null, string? Endpoint = null);
+public sealed record CountryInput(
+    [property: MaxLength(RequestLimits.MaxName)] string Name,
+    CountryGroup Group,
+    [property: MaxLength(CountryInput.MaxAirports), ItemsMaxLength(3)] IReadOnlyList<string> Airports,
+    [property: MaxLength(RequestLimits.MaxName)] string? Authority = null,
+    [property: MaxLength(RequestLimits.MaxUrl)] string? Endpoint = null)
+{
+    /// <summary>More departure airports than any participant has.</summary>
+    public const int MaxAirports = 50;
+}
 
 /// <summary>The participants and destinations: data, not code, so an admin adds one at run time.</summary>
 public static class CountriesApi

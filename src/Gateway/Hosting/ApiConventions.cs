@@ -19,7 +19,7 @@ public static partial class ApiConventions
     /// Anything else cannot exist: 404 without touching a grain.
     /// </summary>
     public static bool IsId(string value) =>
-        value.Length is > 0 and <= 80 && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+        value.Length is > 0 and <= RequestLimits.MaxIdLength && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     public static string NewId(string prefix, TimeProvider clock) => prefix + Guid.CreateVersion7(clock.GetUtcNow()).ToString("N");
 

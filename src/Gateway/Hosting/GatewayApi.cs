@@ -18,7 +18,16 @@ namespace ReturnOps.Gateway.Hosting;
 /// <summary>Every resource of api.md under <c>/api/v1</c>.</summary>
 public static class GatewayApi
 {
-    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app) => app
+    /// <summary>Every resource, each endpoint refusing input beyond the limits its document declares (<see cref="RequestLimits"/>).</summary>
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("");
+        api.AddEndpointFilterFactory(RequestLimits.Filter);
+        Map(api);
+        return app;
+    }
+
+    private static void Map(IEndpointRouteBuilder app) => app
         .MapCountriesApi()
         .MapAgreementsApi()
         .MapReturneesApi()

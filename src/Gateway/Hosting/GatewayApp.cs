@@ -68,7 +68,11 @@ public static class GatewayApp
                     Window = TimeSpan.FromSeconds(gateway.RateLimitWindowSeconds),
                     QueueLimit = 0,
                 }));
-            o.OnRejected = (context, _) => new ValueTask(ProblemWriter.WriteAsync(context.HttpContext, ProblemMapper.ForStatus(StatusCodes.Status429TooManyRequests)));
+            o.OnRejected = (context, _) =>
+            {
+                RateLimitHeaders.Write(context.HttpContext.Response, gateway, 0);
+                return new ValueTask(ProblemWriter.WriteAsync(context.HttpContext, ProblemMapper.ForStatus(StatusCodes.Status429TooManyRequests)));
+            };
         });
         services.AddGatewayOpenApi();
 
@@ -91,6 +95,7 @@ public static class GatewayApp
         app.UseRouting();
         app.UseAuthentication();
         app.UseRateLimiter();
+        app.UseRateLimitHeaders();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
 

@@ -35,7 +35,7 @@ public sealed class PageCursor
         string text;
         try
         {
-            text = after.Length <= 400 ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(after)) : "";
+            text = after.Length <= RequestLimits.MaxParameterLength ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(after)) : "";
         }
         catch (FormatException)
         {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
@@ -37,13 +38,13 @@ public sealed record IdentificationResource(string Id, string ReturneeId, string
 public sealed record IdentificationRequestResource(IdentificationResource Request, ReadmissionPerson? Person);
 
 /// <summary>Body of <c>POST /returnees/{id}/identification-requests</c>.</summary>
-public sealed record IdentificationRequestInput(string Destination);
+public sealed record IdentificationRequestInput([property: StringLength(2, MinimumLength = 2)] string Destination);
 
 /// <summary>Body of <c>POST /identification-requests/{id}/refuse</c>: a coded reason and what the owning state needs to know.</summary>
-public sealed record IdentificationRefusalInput(IdentificationRefusal Reason, string Text);
+public sealed record IdentificationRefusalInput(IdentificationRefusal Reason, [property: MaxLength(IdentificationRequestGrain.MaxTextLength)] string Text);
 
 /// <summary>Body of <c>POST /identification-requests/{id}/document</c>: the document issued or accepted.</summary>
-public sealed record TravelDocumentInput(TravelDocumentKind Kind, string Number, DateOnly ValidFrom, DateOnly ValidUntil);
+public sealed record TravelDocumentInput(TravelDocumentKind Kind, [property: MaxLength(IdentificationRequestGrain.MaxNumberLength)] string Number, DateOnly ValidFrom, DateOnly ValidUntil);
 
 /// <summary>
 /// Identification requests (rule 17): the owning state's coordinator sends one about its returnee; the destination's partner
@@ -90,7 +91,7 @@ public static class IdentificationApi
 
     /// <summary>Newest first, in pages: a partner's are those addressed to it, a coordinator's those it sent (optionally about one returnee).</summary>
     private static async Task<Ok<IdentificationList>> ListAsync(HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
-        string? status = null, string? returnee = null, string? after = null, int? limit = null)
+        string? status = null, [MaxLength(RequestLimits.MaxIdLength)] string? returnee = null, string? after = null, [Range(1, MaxPageSize)] int? limit = null)
     {
         var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
         var cursor = PageCursor.Decode(after, CursorList, 1);

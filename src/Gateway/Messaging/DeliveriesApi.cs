@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
@@ -36,7 +37,7 @@ public static class DeliveriesApi
     /// not newest: dead letters are replayed in the order they happened, which keeps each lane's order.
     /// </summary>
     private static async Task<Ok<DeliveryList>> ListAsync(DeliveryService deliveries, CancellationToken cancellationToken,
-        string? status = null, string? after = null, int? limit = null)
+        string? status = null, string? after = null, [Range(1, DeliveryService.MaxPageSize)] int? limit = null)
     {
         var filter = string.IsNullOrEmpty(status) ? DeliveryStatus.Dead : status;
         if (!DeliveryStatus.IsKnown(filter))

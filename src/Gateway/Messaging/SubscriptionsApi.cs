@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
@@ -8,15 +9,24 @@ using ReturnOps.Silo.Messaging.Subscriptions;
 namespace ReturnOps.Gateway.Messaging;
 
 /// <summary>Body of <c>POST /subscriptions</c>. The secret is only ever read, never returned or logged.</summary>
-public sealed record SubscriptionInput(string? Url, string? Secret, IReadOnlyList<string>? Events)
+public sealed record SubscriptionInput(
+    [property: MaxLength(RequestLimits.MaxUrl)] string? Url,
+    [property: MaxLength(SubscriptionInput.MaxSecretLength)] string? Secret,
+    [property: MaxLength(SubscriptionInput.MaxEvents), ItemsMaxLength(RequestLimits.MaxName)] IReadOnlyList<string>? Events)
 {
+    /// <summary>Longer than any secret a key generator writes; the shortest taken is <see cref="SubscriptionService.MinSecretLength"/>.</summary>
+    public const int MaxSecretLength = 256;
+
+    /// <summary>More event types than the gateway sends.</summary>
+    public const int MaxEvents = 50;
+
     public override string ToString() => $"SubscriptionInput {{ Url = {Url}, Events = [{string.Join(", ", Events ?? [])}] }}";
 }
 
 public sealed record SubscriptionList(IReadOnlyList<Subscription> Items);
 
 /// <summary>Body of <c>PUT /subscriptions/{id}/secret</c>.</summary>
-public sealed record SecretInput(string? Secret)
+public sealed record SecretInput([property: MaxLength(SubscriptionInput.MaxSecretLength)] string? Secret)
 {
     public override string ToString() => "SecretInput { Secret = *** }";
 }

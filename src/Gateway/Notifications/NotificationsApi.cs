@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
@@ -20,7 +21,7 @@ public static class NotificationsApi
     }
 
     private static async Task<Ok<NotificationPage>> ListAsync(HttpContext http, NotificationFeed feed, CancellationToken cancellationToken,
-        string? after = null, int? limit = null)
+        string? after = null, [Range(1, NotificationFeed.MaxLimit)] int? limit = null)
     {
         var size = PageCursor.Limit(limit, NotificationFeed.DefaultLimit, NotificationFeed.MaxLimit);
         var cursor = PageCursor.Decode(after, NotificationFeed.CursorList, 1);

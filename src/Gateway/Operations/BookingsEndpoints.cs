@@ -1,13 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Hosting.OpenApi;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -113,7 +114,7 @@ public static class BookingsEndpoints
     /// In arrival order (the order the waitlist is promoted in), not newest first, in pages (<see cref="PageCursor"/>). One
     /// operation holds a few hundred bookings at most, so the grain hands over the visible ones and the page is cut here.
     /// </summary>
-    private static async Task<Ok<BookingList>> ListAsync(string id, HttpContext http, IGrainFactory grains, string? after = null, int? limit = null)
+    private static async Task<Ok<BookingList>> ListAsync(string id, HttpContext http, IGrainFactory grains, string? after = null, [Range(1, MaxPageSize)] int? limit = null)
     {
         var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
         var cursor = PageCursor.Decode(after, CursorList, 1);

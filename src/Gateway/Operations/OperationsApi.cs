@@ -1,15 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Hosting.OpenApi;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains.Countries;
 using ReturnOps.Grains.Hosting;
 using ReturnOps.Grains.Operations;
 using ReturnOps.Grains.ReadModels;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Operations;
 
@@ -59,6 +60,9 @@ public static partial class OperationsApi
 
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
+
+    /// <summary>The last page <c>page=</c> may ask for: offset paging beyond it is what <c>after</c> is for.</summary>
+    public const int MaxPage = 100_000;
     private const string CursorList = "operations";
 
     /// <summary>
@@ -68,8 +72,8 @@ public static partial class OperationsApi
     /// </summary>
     private static async Task<Ok<OperationPage>> ListAsync(
         HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
-        string? status = null, string? destination = null, string? organiser = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
-        int? page = null, int? pageSize = null, string? after = null, int? limit = null)
+        string? status = null, [MaxLength(2)] string? destination = null, [MaxLength(2)] string? organiser = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        [Range(1, MaxPage)] int? page = null, [Range(1, MaxPageSize)] int? pageSize = null, string? after = null, [Range(1, MaxPageSize)] int? limit = null)
     {
         if (page < 1 || (page > 1 && after is { Length: > 0 }) || (pageSize is not null && limit is not null))
         {

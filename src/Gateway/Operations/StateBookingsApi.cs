@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
@@ -43,7 +44,7 @@ public static class StateBookingsApi
         [Description("Only bookings on operations in this status: Announced, BookingClosed, Confirmed or Departed.")] string? operationStatus = null,
         [Description("Only bookings in this status: Confirmed, Waitlisted, Suspended or Cancelled.")] string? status = null,
         [Description("The nextAfter of the page before; absent for the first page.")] string? after = null,
-        [Description("Page size, 1 to 500; 100 when absent.")] int? limit = null)
+        [Description("Page size, 1 to 500; 100 when absent.")][Range(1, MaxPageSize)] int? limit = null)
     {
         var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
         var cursor = PageCursor.Decode(after, CursorList, 3);

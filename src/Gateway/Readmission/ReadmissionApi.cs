@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Hosting;
-using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 
@@ -39,7 +40,7 @@ public sealed record ReadmissionPerson(string Reference, string Nationality, int
 public sealed record ReadmissionRequestResource(ReadmissionRequestView Request, ReadmissionPerson? Person);
 
 /// <summary>Body of <c>POST /readmission-requests/{id}/reply</c>.</summary>
-public sealed record ReadmissionReply(bool Accepted, string? Reason = null);
+public sealed record ReadmissionReply(bool Accepted, [property: MaxLength(RequestLimits.MaxText)] string? Reason = null);
 
 /// <summary>Readmission requests: a partner sees those addressed to its country, a coordinator those its country sent.</summary>
 public static class ReadmissionApi
@@ -70,7 +71,7 @@ public static class ReadmissionApi
 
     /// <summary>Newest first, in pages (<see cref="PageCursor"/>): a partner's are those addressed to it, a coordinator's those it sent.</summary>
     private static async Task<Ok<ReadmissionList>> ListAsync(HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
-        string? status = null, string? after = null, int? limit = null)
+        string? status = null, string? after = null, [Range(1, MaxPageSize)] int? limit = null)
     {
         var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
         var cursor = PageCursor.Decode(after, CursorList, 1);

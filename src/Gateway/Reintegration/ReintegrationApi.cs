@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
@@ -37,7 +38,7 @@ public static class ReintegrationApi
 
     /// <summary>Newest first, in pages (<see cref="PageCursor"/>): a provider's are those addressed to it, a coordinator's those its state made.</summary>
     private static async Task<Ok<ReferralList>> ListAsync(HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
-        string? status = null, string? after = null, int? limit = null)
+        string? status = null, string? after = null, [Range(1, MaxPageSize)] int? limit = null)
     {
         var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
         var cursor = PageCursor.Decode(after, CursorList, 1);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReturnOps.Gateway.Hosting;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
 
@@ -8,15 +9,15 @@ namespace ReturnOps.Gateway.Returnees;
 public sealed record ReturneeInput(
     [property: MaxLength(ReturneeInput.MaxText)] string Reference,
     [property: StringLength(2, MinimumLength = 2)] string Nationality,
-    int BirthYear,
-    string Sex,
+    [property: Range(ReturneeInput.MinBirthYear, ReturneeInput.MaxBirthYear)] int BirthYear,
+    [property: StringLength(1, MinimumLength = 1)] string Sex,
     bool UnaccompaniedMinor,
     bool DecisionEnforceable,
     bool AppealPending,
     bool AppealSuspensive,
     bool NonRefoulementCleared,
     bool MedicalFlag,
-    [property: MaxLength(ReturneeInput.MaxVulnerabilities)] IReadOnlyList<string> Vulnerabilities,
+    [property: MaxLength(ReturneeInput.MaxVulnerabilities), ItemsMaxLength(ReturneeInput.MaxText)] IReadOnlyList<string> Vulnerabilities,
     bool Voluntary,
     [property: MaxLength(ReturneeInput.MaxText)] string? FamilyGroup = null,
     [property: MaxLength(ReturneeInput.MaxText)] string? ReceptionArrangement = null,
@@ -27,6 +28,10 @@ public sealed record ReturneeInput(
     public const int MaxText = 200;
 
     public const int MaxVulnerabilities = 20;
+
+    public const int MinBirthYear = 1900;
+
+    public const int MaxBirthYear = 2100;
 
     private static readonly string[] s_sexes = ["F", "M", "X"];
 
@@ -52,7 +57,7 @@ public sealed record ReturneeInput(
         {
             problems.Add("a case reference");
         }
-        if (BirthYear is < 1900 or > 2100)
+        if (BirthYear is < MinBirthYear or > MaxBirthYear)
         {
             problems.Add("a birth year from 1900 to 2100");
         }
@@ -120,7 +125,11 @@ public sealed record ReturneeResource(
 
 /// <summary>One row of <c>GET /returnees</c>: ids and status only.</summary>
 /// <summary>Body of <c>POST /returnees/import</c>: the file's text (ReturneeCsv).</summary>
-public sealed record ReturneeImportInput(string Csv);
+public sealed record ReturneeImportInput([property: MaxLength(ReturneeImportInput.MaxCsvLength)] string Csv)
+{
+    /// <summary>No file can be longer than the body that carries it (Gateway:MaxRequestBodyBytes, 64 KiB by default).</summary>
+    public const int MaxCsvLength = 64 * 1024;
+}
 
 /// <summary>Answer of <c>POST /returnees/import</c>: every case of the file, in its order.</summary>
 public sealed record ReturneeImported(int Imported, IReadOnlyList<ReturneeResource> Items);
@@ -131,6 +140,6 @@ public sealed record ReturneeListItem(string Id, ReturneeStatus Status, string? 
 public sealed record ReturneeList(IReadOnlyList<ReturneeListItem> Items, string? NextAfter);
 
 /// <summary>Body of <c>POST /returnees/{id}/readmission-requests</c>.</summary>
-public sealed record ReadmissionRequestInput(string Destination);
+public sealed record ReadmissionRequestInput([property: StringLength(2, MinimumLength = 2)] string Destination);
 
 public sealed record ReadmissionCreated(string Id, string Status, DateTimeOffset ReplyDueBy);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,15 +7,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Hosting.OpenApi;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Gateway.Readmission;
 using ReturnOps.Grains.Hosting;
-using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.ReadModels;
+using ReturnOps.Grains.Readmission;
 using ReturnOps.Grains.Returnees;
 using ReturnOps.Grains.Rules;
-using ReturnOps.Gateway.Hosting.OpenApi;
 
 namespace ReturnOps.Gateway.Returnees;
 
@@ -88,8 +89,9 @@ public static class ReturneesApi
     /// <c>status=Erased</c>. Filters: status, nationality, operation and a prefix of the owner's own case reference.
     /// </summary>
     private static async Task<Ok<ReturneeList>> ListAsync(HttpContext http, GatewayDatabase database, CancellationToken cancellationToken,
-        string? status = null, string? nationality = null, string? operation = null, string? reference = null, bool includeErased = false,
-        string? after = null, int? limit = null)
+        string? status = null, [MaxLength(2)] string? nationality = null, [MaxLength(RequestLimits.MaxIdLength)] string? operation = null,
+        [MaxLength(ReturneeInput.MaxText)] string? reference = null, bool includeErased = false,
+        string? after = null, [Range(1, MaxPageSize)] int? limit = null)
     {
         var size = PageCursor.Limit(limit, DefaultPageSize, MaxPageSize);
         var cursor = PageCursor.Decode(after, CursorList, 1);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Auth;
@@ -40,10 +41,10 @@ public static class ReintegrationStatisticsApi
     }
 
     private static async Task<Ok<ReintegrationStatistics>> GetAsync(HttpContext http, GatewayDatabase database,
-        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, int? year = null)
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, [Range(StatisticsApi.FirstYear, StatisticsApi.LastYear)] int? year = null)
     {
         var y = year ?? clock.GetUtcNow().Year;
-        if (y is < 2000 or > 2200)
+        if (y is < StatisticsApi.FirstYear or > StatisticsApi.LastYear)
         {
             throw RequestProblemException.BadRequest("year must be between 2000 and 2200.");
         }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,6 +41,11 @@ public sealed record YearStatistics(
 
 public static class StatisticsApi
 {
+    /// <summary>The years statistics may be asked for: the platform holds none before 2000, and a year past 2200 is a typing error.</summary>
+    public const int FirstYear = 2000;
+
+    public const int LastYear = 2200;
+
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
         // The admin's oversight opens the same statistics page as the secretariat: counts only, no personal data (domain rule 16).
@@ -48,10 +54,10 @@ public static class StatisticsApi
         return app;
     }
 
-    private static async Task<Ok<YearStatistics>> GetAsync(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, int? year = null)
+    private static async Task<Ok<YearStatistics>> GetAsync(GatewayDatabase database, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, [Range(StatisticsApi.FirstYear, StatisticsApi.LastYear)] int? year = null)
     {
         var y = year ?? clock.GetUtcNow().Year;
-        if (y is < 2000 or > 2200)
+        if (y is < StatisticsApi.FirstYear or > StatisticsApi.LastYear)
         {
             throw RequestProblemException.BadRequest("year must be between 2000 and 2200.");
         }

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using ReturnOps.Gateway.Hosting;
+
 namespace ReturnOps.Gateway.TravelDocuments;
 
 /// <summary>
@@ -7,10 +10,10 @@ namespace ReturnOps.Gateway.TravelDocuments;
 /// <param name="IdentificationRequest">The case's identification request whose destination confirmed identity and nationality.</param>
 /// <param name="DateOfBirth">Optional: the case holds the year only; without it the zone carries the year and fillers.</param>
 public sealed record EuTravelDocumentInput(
-    string IdentificationRequest,
-    string DocumentNumber,
-    string Surname,
-    string GivenNames,
+    [property: MaxLength(RequestLimits.MaxIdLength)] string IdentificationRequest,
+    [property: MaxLength(EuTravelDocumentForm.MaxDocumentNumber)] string DocumentNumber,
+    [property: MaxLength(EuTravelDocumentForm.MaxName)] string Surname,
+    [property: MaxLength(EuTravelDocumentForm.MaxName)] string GivenNames,
     DateOnly ValidUntil,
     DateOnly? DateOfBirth = null)
 {

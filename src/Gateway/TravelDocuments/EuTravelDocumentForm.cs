@@ -25,6 +25,12 @@ public static class EuTravelDocumentForm
 {
     public const string Regulation = "Regulation (EU) 2016/1953";
 
+    /// <summary>The zone's document number field holds nine characters.</summary>
+    public const int MaxDocumentNumber = 9;
+
+    /// <summary>The longest name the zone writes whole.</summary>
+    public const int MaxName = 39;
+
     /// <summary>Said on the document's data and on its page: the platform never prints the document itself.</summary>
     public const string Printing =
         "This is the data of the European travel document for return and its machine-readable zone. The issuing member state prints " +
@@ -73,7 +79,7 @@ public static class EuTravelDocumentForm
 
     private static void CheckInput(EuTravelDocumentInput input, ReturneeCase c, DateOnly today, List<RuleViolation> violations)
     {
-        if (input.DocumentNumber.Length is < 1 or > 9 || !input.DocumentNumber.All(ch => char.IsAsciiLetterUpper(ch) || char.IsAsciiDigit(ch)))
+        if (input.DocumentNumber.Length is < 1 or > MaxDocumentNumber || !input.DocumentNumber.All(ch => char.IsAsciiLetterUpper(ch) || char.IsAsciiDigit(ch)))
         {
             violations.Add(new(RuleCode.Validation, "documentNumber must be 1 to 9 upper-case letters or digits (the zone's number field)."));
         }
@@ -94,6 +100,6 @@ public static class EuTravelDocumentForm
     }
 
     private static bool Name(string value, bool required) =>
-        value.Length <= 39 && (!required || value.Trim().Length > 0)
+        value.Length <= MaxName && (!required || value.Trim().Length > 0)
         && value.All(ch => char.IsAsciiLetter(ch) || ch is ' ' or '-' or '\'');
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ReturnOps.Grains.Agreements;
 
 /// <summary>
@@ -16,15 +18,21 @@ namespace ReturnOps.Grains.Agreements;
 [Immutable]
 [Alias("ReturnOps.IdentificationClock")]
 public sealed record IdentificationClock(
-    [property: Id(0)] int ReplyDays,
-    [property: Id(1)] int IssueDays,
-    [property: Id(2)] int MinimumValidityMonths,
-    [property: Id(3)] int ReissueDays,
+    [property: Id(0), Range(1, IdentificationClock.MaxClockDays)] int ReplyDays,
+    [property: Id(1), Range(1, IdentificationClock.MaxClockDays)] int IssueDays,
+    [property: Id(2), Range(0, IdentificationClock.MaxValidityMonths)] int MinimumValidityMonths,
+    [property: Id(3), Range(1, IdentificationClock.MaxReissueDays)] int ReissueDays,
     [property: Id(4)] bool AcceptsEuTravelDocument,
     [property: Id(5)] bool ThroughEmbassy)
 {
     /// <summary>The most a re-issue may take (EU–Sri Lanka: 14 days, at most 30).</summary>
     public const int MaxReissueDays = 30;
+
+    /// <summary>The longest any clock of an agreement may run, in days: their terms are weeks; a year bounds a typing error.</summary>
+    public const int MaxClockDays = 365;
+
+    /// <summary>The longest validity an agreement may demand of a travel document.</summary>
+    public const int MaxValidityMonths = 24;
 
     /// <summary>
     /// Terms of an agreement stored before identification existed: the EU agreements' six months' validity and 14 days for
@@ -36,7 +44,7 @@ public sealed record IdentificationClock(
     /// <summary>The reason the terms are unusable, or null.</summary>
     public string? Invalid() =>
         ReplyDays <= 0 || IssueDays <= 0 ? "Identification reply and issue days must be positive."
-        : MinimumValidityMonths is < 0 or > 24 ? "Minimum validity is 0 to 24 months."
+        : MinimumValidityMonths is < 0 or > MaxValidityMonths ? $"Minimum validity is 0 to {MaxValidityMonths} months."
         : ReissueDays is <= 0 or > MaxReissueDays ? $"A re-issue takes 1 to {MaxReissueDays} days."
         : null;
 }

@@ -17,8 +17,8 @@ public sealed partial class IdentificationRequestGrain(
     public const string Route = "identification-request";
 
     private const string StepDue = "step-due";
-    private const int MaxNumberLength = 40;
-    private const int MaxTextLength = 1000;
+    public const int MaxNumberLength = 40;
+    public const int MaxTextLength = 1000;
 
     public async Task<IdentificationRequestView> Submit(IdentificationSubmission submission)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -60,7 +59,7 @@ public sealed class CommittedDocumentTests(SharedPostgres postgres) : GatewayTes
     /// The document as committed: indented, <c>\n</c> line ends, a final newline, so that its diff reads line by line; without
     /// <c>servers</c>, which names the address the request came to (a test host's port changes every run), not the contract.
     /// </summary>
-    private static string Canonical(string json)
+    internal static string Canonical(string json)
     {
         var document = JsonNode.Parse(json)!.AsObject();
         document.Remove("servers");
@@ -68,9 +67,8 @@ public sealed class CommittedDocumentTests(SharedPostgres postgres) : GatewayTes
     }
 
     /// <summary>
-    /// Optic's verdict on the change from the committed document to the served one. Optic is installed only when a difference
-    /// needs judging, from the lockfile committed beside this test (<c>optic/</c>, every transitive version pinned) into
-    /// <c>.tools/optic</c> (ignored), so that a run with no difference needs no Node and a run with one leaves the tree clean.
+    /// Optic's verdict on the change from the committed document to the served one. Optic is installed (<see cref="NodeTool"/>)
+    /// only when a difference needs judging, so that a run with no difference needs no Node.
     /// </summary>
     private static async Task<string> BreakingChangesAsync(string committedPath, string served)
     {
@@ -81,10 +79,10 @@ public sealed class CommittedDocumentTests(SharedPostgres postgres) : GatewayTes
         await File.WriteAllTextAsync(servedPath, served);
         try
         {
-            var optic = await InstallOpticAsync(root);
+            var optic = await NodeTool.InstallAsync("optic", "optic");
             // With no optic.yml, --check applies Optic's breaking-changes rules. The verdict is a local comparison: no usage report,
             // no update check; CI=true also keeps its run details in the working folder (ignored).
-            var (exit, report) = await RunAsync(optic, ["diff", committedPath, servedPath, "--check"], work, ("OPTIC_TELEMETRY_LEVEL", "off"), ("CI", "true"));
+            var (exit, report) = await NodeTool.RunAsync(optic, ["diff", committedPath, servedPath, "--check"], work, ("OPTIC_TELEMETRY_LEVEL", "off"), ("CI", "true"));
             return exit == 0
                 ? "Optic finds no breaking change:\n" + report
                 : $"Optic finds BREAKING changes, or could not compare (exit {exit}):\n" + report;
@@ -93,47 +91,5 @@ public sealed class CommittedDocumentTests(SharedPostgres postgres) : GatewayTes
         {
             return $"Optic could not judge whether the change breaks clients ({e.Message}); compare the two documents yourself.";
         }
-    }
-
-    /// <summary>The installed <c>optic</c> command, installed again when the committed lockfile changed.</summary>
-    private static async Task<string> InstallOpticAsync(string root)
-    {
-        var source = Path.Combine(root, "tests", "Gateway.Tests", "Contract", "optic");
-        var tools = Path.Combine(root, ".tools", "optic");
-        var optic = Path.Combine(tools, "node_modules", ".bin", "optic");
-        var lockfile = await File.ReadAllTextAsync(Path.Combine(source, "package-lock.json"));
-        var installed = Path.Combine(tools, "package-lock.json");
-        if (File.Exists(optic) && File.Exists(installed) && await File.ReadAllTextAsync(installed) == lockfile)
-        {
-            return optic;
-        }
-        Directory.CreateDirectory(tools);
-        File.Copy(Path.Combine(source, "package.json"), Path.Combine(tools, "package.json"), overwrite: true);
-        File.Copy(Path.Combine(source, "package-lock.json"), installed, overwrite: true);
-        var (exit, output) = await RunAsync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], tools);
-        return exit == 0 ? optic : throw new InvalidOperationException($"npm ci in {tools} failed (exit {exit}): {output}");
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string command, string[] arguments, string directory, params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(command, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new OperationCanceledException($"{command} {string.Join(' ', arguments)} did not finish in 5 minutes");
-        }
-        return (process.ExitCode, (await output + await error).Trim());
     }
 }

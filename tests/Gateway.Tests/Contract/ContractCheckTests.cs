@@ -16,6 +16,9 @@ public sealed class ContractCheckTests(SharedPostgres postgres) : GatewayTestBas
     {
         using var response = new HttpResponseMessage(status) { Content = new StringContent(body ?? "", Encoding.UTF8) };
         response.Content.Headers.ContentType = body is null ? null : new MediaTypeHeaderValue(mediaType);
+        // The quota fields every answer of a rate-limited operation carries (RateLimitHeaders).
+        response.Headers.TryAddWithoutValidation("RateLimit-Policy", "\"caller\";q=300;w=10");
+        response.Headers.TryAddWithoutValidation("RateLimit", "\"caller\";r=299");
         foreach (var (name, value) in headers)
         {
             response.Headers.TryAddWithoutValidation(name, value);
@@ -35,8 +38,8 @@ public sealed class ContractCheckTests(SharedPostgres postgres) : GatewayTestBas
         var extraMember = Check(contract, "POST", "/api/v1/operations/op-1/bookings", HttpStatusCode.UnprocessableEntity, problem.Replace("}", ",\"stack\":\"at X\"}", StringComparison.Ordinal));
         Assert.Contains(extraMember, v => v.StartsWith("POST /api/v1/operations/{id}/bookings (bookingsBook) answered 422: body:", StringComparison.Ordinal) && v.Contains("stack", StringComparison.Ordinal));
 
-        var undeclared = Check(contract, "GET", "/api/v1/countries", HttpStatusCode.InternalServerError, problem.Replace("422", "500", StringComparison.Ordinal));
-        Assert.Contains(undeclared, v => v.StartsWith("GET /api/v1/countries (countriesList) answered 500: the status is not declared", StringComparison.Ordinal));
+        var undeclared = Check(contract, "GET", "/api/v1/countries", HttpStatusCode.PaymentRequired, problem.Replace("422", "402", StringComparison.Ordinal));
+        Assert.Contains(undeclared, v => v.StartsWith("GET /api/v1/countries (countriesList) answered 402: the status is not declared", StringComparison.Ordinal));
 
         var noRetryAfter = Check(contract, "GET", "/api/v1/countries", HttpStatusCode.TooManyRequests, problem.Replace("422", "429", StringComparison.Ordinal));
         Assert.Contains(noRetryAfter, v => v.Contains("header Retry-After is declared required but was not sent", StringComparison.Ordinal));

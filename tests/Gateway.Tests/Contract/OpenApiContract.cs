@@ -17,7 +17,7 @@ namespace ReturnOps.Gateway.Tests.Contract;
 public sealed class OpenApiContract
 {
     /// <summary>The headers of the contract whose presence the document must declare; the rest (Date, security headers) are HTTP's.</summary>
-    public static readonly string[] ContractHeaders = ["Location", "ETag", "Idempotent-Replayed", "Retry-After"];
+    public static readonly string[] ContractHeaders = ["Location", "ETag", "Idempotent-Replayed", "Retry-After", "RateLimit", "RateLimit-Policy"];
 
     private const string DefsUri = "urn:returnops:openapi";
     private readonly BuildOptions _build = new() { SchemaRegistry = new SchemaRegistry() };

@@ -27,6 +27,10 @@ public sealed class GatewayDocument : IOpenApiDocumentTransformer
         ["Subscriptions"] = "Webhooks of member-state and partner systems.",
         ["Deliveries"] = "Outbound messages, dead letters and replay.",
         ["Audit"] = "The tamper-evident access log.",
+        ["Bookings"] = "A member state's bookings across operations, for its own planning.",
+        ["Costs"] = "An operation's costs, co-financing and the cost statement (CSV for spreadsheets).",
+        ["Reintegration"] = "Consent, referrals to reintegration providers in the country of return, their steps and the providers.",
+        ["Calendars"] = "Operations as iCalendar feeds, read with a per-caller secret in the address.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -45,7 +49,9 @@ public sealed class GatewayDocument : IOpenApiDocumentTransformer
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "HS256 JWT, issuer and audience returnops; claims sub, role and country; at most 12 hours.",
+            Description = "HS256 JWT, issuer and audience returnops; claims sub, role and country; at most 12 hours. Validated as RFC8725 "
+                + "(JSON Web Token Best Current Practices) asks: only the configured algorithms (HS256, and a trusted issuer's when one is configured; never `none`), "
+                + "issuer, audience and lifetime checked, numeric `exp` required, unknown `crit` extensions refused.",
         };
         components.SecuritySchemes[MetricsToken] = new OpenApiSecurityScheme
         {

@@ -28,6 +28,7 @@ public sealed class ProblemResponses : IOpenApiOperationTransformer
         [415] = "The body is not JSON.",
         [422] = "Well-formed but refused: a rule (`rule`, `violations`), a value out of its range (`validation`) or an Idempotency-Key reused with another body.",
         [429] = "Too many requests (or event streams) for this caller; retry after Retry-After seconds.",
+        [500] = "An unexpected failure (a bug): the problem names no cause and carries no stack trace. A POST may be retried with the same Idempotency-Key: a failed answer is not kept.",
         [503] = "Storage or the cluster is unavailable; nothing changed; retry after Retry-After seconds.",
     };
 
@@ -61,7 +62,8 @@ public sealed class ProblemResponses : IOpenApiOperationTransformer
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var method = context.Description.HttpMethod ?? "";
         var isApi = context.Description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
-        var statuses = new SortedSet<int>(metadata.OfType<ProblemStatusesMetadata>().SelectMany(m => m.Statuses));
+        // Every operation may fail unexpectedly: the problem middleware answers any exception as a 500 problem document.
+        var statuses = new SortedSet<int>(metadata.OfType<ProblemStatusesMetadata>().SelectMany(m => m.Statuses)) { StatusCodes.Status500InternalServerError };
         var readsBody = operation.RequestBody is { Required: true };
         var isPost = HttpMethods.IsPost(method);
         if (isApi)

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 using ReturnOps.Gateway.Idempotency;
 
 namespace ReturnOps.Gateway.Hosting.OpenApi;
 
 /// <summary>
-/// The headers of the contract on the answers that carry them: <c>Retry-After</c> on every 429 and 503, <c>Idempotent-Replayed</c>
+/// The headers of the contract on the answers that carry them: <c>RateLimit</c> and <c>RateLimit-Policy</c> on every answer of a
+/// rate-limited operation (<see cref="RateLimitHeaders"/>), <c>Retry-After</c> on every 429 and 503, <c>Idempotent-Replayed</c>
 /// on every POST answer the idempotency store may replay, <c>ETag</c> and <c>Location</c> where the endpoint says it sets them.
 /// Runs after <see cref="ProblemResponses"/>, so the error answers are there to be described.
 /// </summary>
@@ -22,7 +24,19 @@ public sealed class ResponseHeaders : IOpenApiOperationTransformer
         {
             Description = "Seconds to wait before retrying.",
             Required = true,
-            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" },
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Maximum = "86400" },
+        },
+        [RateLimitHeaders.Policy] = new OpenApiHeader
+        {
+            Description = "The caller's quota (IETF draft-ietf-httpapi-ratelimit-headers): `\"caller\";q=300;w=10`, permits `q` per window of `w` seconds.",
+            Required = true,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100, Pattern = "^\"caller\";q=[0-9]+;w=[0-9]+$" },
+        },
+        [RateLimitHeaders.Current] = new OpenApiHeader
+        {
+            Description = "Permits left in the caller's current window (IETF draft-ietf-httpapi-ratelimit-headers): `\"caller\";r=299`. At 0 the next request is 429.",
+            Required = true,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100, Pattern = "^\"caller\";r=[0-9]+$" },
         },
         [IdempotencyMiddleware.ReplayedHeader] = new OpenApiHeader
         {
@@ -42,8 +56,8 @@ public sealed class ResponseHeaders : IOpenApiOperationTransformer
         },
     };
 
-    /// <summary>Answers given before the idempotency store is consulted (authentication, the body limit, the rate limiter) or never stored (503).</summary>
-    private static readonly HashSet<string> s_neverReplayed = new(StringComparer.Ordinal) { "401", "413", "429", "503" };
+    /// <summary>Answers given before the idempotency store is consulted (authentication, the body limit, the rate limiter) or never stored (500, 503).</summary>
+    private static readonly HashSet<string> s_neverReplayed = new(StringComparer.Ordinal) { "401", "413", "429", "500", "503" };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -51,6 +65,7 @@ public sealed class ResponseHeaders : IOpenApiOperationTransformer
         var isPost = string.Equals(context.Description.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase);
         var tagged = metadata.OfType<ETagMetadata>().Any();
         var located = metadata.OfType<LocationMetadata>().Any();
+        var limited = !metadata.OfType<DisableRateLimitingAttribute>().Any();
         foreach (var (status, response) in operation.Responses ?? [])
         {
             if (response is not OpenApiResponse answer)
@@ -59,6 +74,11 @@ public sealed class ResponseHeaders : IOpenApiOperationTransformer
             }
             var headers = answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
             void Add(string name) => headers[name] = new OpenApiHeaderReference(name, context.Document);
+            if (limited)
+            {
+                Add(RateLimitHeaders.Policy);
+                Add(RateLimitHeaders.Current);
+            }
             if (status is "429" or "503")
             {
                 Add(RetryAfter);
