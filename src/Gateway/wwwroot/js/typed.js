@@ -31,5 +31,7 @@ export function restoreTyped(main, page) {
     if (field.type === 'checkbox' || field.type === 'radio') field.checked = kept.values[key];
     else field.value = kept.values[key];
     field.dispatchEvent(new Event(field.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+    // A form folded away when the session ended is shown open again, with what was typed in it.
+    field.closest('details')?.setAttribute('open', '');
   }
 }
