@@ -108,7 +108,9 @@ public static class PageSession
                 OnTokenValidated = context => CheckClaims(context, settings, issuers),
                 OnTicketReceived = context =>
                 {
-                    context.Properties!.Items[SignedInItem] = Clock(context.HttpContext).GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+                    // Only the identity token is needed (the hint at sign-out); the access token would only grow the cookie.
+                    context.Properties!.StoreTokens(context.Properties.GetTokens().Where(t => t.Name == OpenIdConnectParameterNames.IdToken).ToList());
+                    context.Properties.Items[SignedInItem] = Clock(context.HttpContext).GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
                     return Task.CompletedTask;
                 },
                 OnRemoteFailure = context =>
