@@ -32,6 +32,7 @@ public sealed class SignInTests(BrowserFixture fixture)
         await page.Locator("#register summary").ClickAsync();
         var form = page.Locator("#register-form");
         await form.GetByLabel("Case reference (our own)").FillAsync("AT-KEPT-1");
+        await form.GetByLabel("Nationality").SelectOptionAsync("NG");
         await form.GetByLabel("Year of birth").FillAsync("1990");
         await form.GetByLabel("Family group (same label for every member)").FillAsync("kept-family");
 
@@ -46,6 +47,7 @@ public sealed class SignInTests(BrowserFixture fixture)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My returnees and bookings", Level = 2 })).ToBeVisibleAsync();
         var again = page.Locator("#register-form");
         await Expect(again.GetByLabel("Case reference (our own)")).ToHaveValueAsync("AT-KEPT-1");
+        await Expect(again.GetByLabel("Nationality")).ToHaveValueAsync("NG");
         await Expect(again.GetByLabel("Year of birth")).ToHaveValueAsync("1990");
         await Expect(again.GetByLabel("Family group (same label for every member)")).ToHaveValueAsync("kept-family");
     }

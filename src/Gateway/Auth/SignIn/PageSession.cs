@@ -109,8 +109,9 @@ public static class PageSession
                 OnTicketReceived = context =>
                 {
                     // Only the identity token is needed (the hint at sign-out); the access token would only grow the cookie.
-                    context.Properties!.StoreTokens(context.Properties.GetTokens().Where(t => t.Name == OpenIdConnectParameterNames.IdToken).ToList());
-                    context.Properties.Items[SignedInItem] = Clock(context.HttpContext).GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+                    var properties = context.Properties!;
+                    properties.StoreTokens(properties.GetTokens().Where(t => t.Name == OpenIdConnectParameterNames.IdToken).ToList());
+                    properties.Items[SignedInItem] = Clock(context.HttpContext).GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
                     return Task.CompletedTask;
                 },
                 OnRemoteFailure = context =>

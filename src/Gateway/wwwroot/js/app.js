@@ -65,12 +65,15 @@ function renderNav(claims) {
 async function route() {
   leave.abort();
   leave = new AbortController();
+  const mine = leave;
   let claims;
   try {
     claims = await session.current();
   } catch {
     claims = null;
   }
+  // Another route began while the session was read (a hash change at load): that one draws the page.
+  if (mine !== leave) return;
   renderNav(claims);
   main.replaceChildren();
   if (!claims) {
@@ -88,8 +91,8 @@ async function route() {
   heading.textContent = page.title;
   main.append(heading);
   try {
-    await page.render(main, claims, leave.signal);
-    restoreTyped(main, location.hash);
+    await page.render(main, claims, mine.signal);
+    if (mine === leave) restoreTyped(main, location.hash);
   } catch (e) {
     if (e.status === 401 && !session.token) return; // the session ended: sessionEnded() said so
     if (e.status === 401) {
