@@ -25,9 +25,15 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         var context = await fixture.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(fixture.Gateway.Address.ToString());
-        await Expect(page.Locator(".identities button").First).ToBeVisibleAsync();
-
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
         await AssertNoViolations(page, "sign-in");
+
+        // The demo identity provider's page too: it is the first thing a person sees of the demo.
+        var provider = await (await fixture.Browser.NewContextAsync()).NewPageAsync();
+        await provider.GotoAsync(fixture.Gateway.Address.ToString());
+        await provider.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(provider.Locator(".identities a").First).ToBeVisibleAsync();
+        await AssertNoViolations(provider, "demo identity provider");
     }
 
     [Fact]
@@ -150,7 +156,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         var page = await context.NewPageAsync();
         await page.GotoAsync(fixture.Gateway.Address.ToString());
         await page.GetByLabel("Access token").FillAsync("not a token");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with this token", Exact = true }).ClickAsync();
         await Expect(page.Locator("#signin-problem .problem")).ToBeVisibleAsync();
 
         await AssertNoViolations(page, "sign-in with a bad token");

@@ -5,19 +5,29 @@ namespace ReturnOps.Browser.Tests;
 
 /// <summary>
 /// Steps of the role journeys, done as a clerk does them: through the pages only, signed in with the sign-in page's demo
-/// identities. Each journey plans operations of its own so that it never changes what other tests look at.
+/// identities, through the real sign-in (OpenID Connect at the demo identity provider). Each journey plans operations of its own so that it never changes what other tests look at.
 /// </summary>
 public static class Journeys
 {
-    /// <summary>Signs in from the sign-in page with one of its demo identities ("Coordinator AT", "Partner NG", …).</summary>
+    /// <summary>
+    /// Signs in as a person does, in a browser of its own: "Sign in" on the sign-in page, then one of the demo identity
+    /// provider's identities ("Coordinator AT", "Partner NG", …), and back on the pages with the session cookie.
+    /// </summary>
     public static async Task<IPage> SignInAsync(BrowserFixture fixture, string identity)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(fixture.Gateway.Address.ToString());
-        await page.GetByRole(AriaRole.Button, new() { Name = identity, Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await ChooseIdentityAsync(page, identity);
         return page;
+    }
+
+    /// <summary>On the demo identity provider's page: signs in as <paramref name="identity"/> and waits for the pages.</summary>
+    public static async Task ChooseIdentityAsync(IPage page, string identity)
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = identity, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
 
     public static async Task GoToAsync(IPage page, string link)

@@ -202,8 +202,11 @@ public sealed class PageTests(BrowserFixture fixture)
         var signIn = await context.NewPageAsync();
         await signIn.GotoAsync(Gateway.Address.ToString());
         await Expect(signIn.GetByLabel("Access token")).ToBeVisibleAsync();
-        await Expect(signIn.Locator(".identities button").First).ToBeVisibleAsync();
         await signIn.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("sign-in"), FullPage = true });
+        // "Sign in" leads to the identity provider: in Development the demo one, offering the demo identities.
+        await signIn.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(signIn.Locator(".identities a").First).ToBeVisibleAsync();
+        await signIn.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("demo-identity-provider"), FullPage = true });
     }
 
     [Fact]
@@ -215,13 +218,13 @@ public sealed class PageTests(BrowserFixture fixture)
         signIn.Response += (_, response) => { if (response.Status >= 400) { failures.Add($"{response.Status} {response.Url}"); } };
         await signIn.GotoAsync(Gateway.Address.ToString());
         await signIn.GetByLabel("Access token").FillAsync("not a token");
-        await signIn.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await signIn.GetByRole(AriaRole.Button, new() { Name = "Sign in with this token", Exact = true }).ClickAsync();
         await Expect(signIn.Locator("#signin-problem")).ToContainTextAsync("This is not an access token");
 
         // Well formed, but signed with another key: the gateway refuses it on the first call and the page says so.
         var forged = GatewayProcess.Token("secretariat")[..^4] + "AAAA";
         await signIn.GetByLabel("Access token").FillAsync(forged);
-        await signIn.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await signIn.GetByRole(AriaRole.Button, new() { Name = "Sign in with this token", Exact = true }).ClickAsync();
         await Expect(signIn.Locator("#signin-problem")).ToContainTextAsync("The gateway refused this token");
         failures.RemoveAll(f => f.StartsWith("401 ", StringComparison.Ordinal) && f.Contains("/api/v1/", StringComparison.Ordinal));
 

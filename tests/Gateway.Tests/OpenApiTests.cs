@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ReturnOps.Gateway.Auth.SignIn;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.TestSupport;
 
@@ -65,9 +66,12 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         var mapped = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var endpoint in host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
-            // The document itself, its browsable reference and the admins' dashboard are tools beside the API, not in its contract.
+            // The document itself, its browsable reference, the admins' dashboard and the pages' sign-in (and its demo identity
+            // provider) are tools beside the API, not in its contract.
             if (endpoint.RoutePattern.RawText is { } raw && (raw.StartsWith("/openapi", StringComparison.Ordinal)
-                || raw.StartsWith(ApiReference.Path, StringComparison.Ordinal) || raw.StartsWith(ClusterDashboard.Path, StringComparison.Ordinal)))
+                || raw.StartsWith(ApiReference.Path, StringComparison.Ordinal) || raw.StartsWith(ClusterDashboard.Path, StringComparison.Ordinal)
+                || raw.StartsWith(PageSession.SignInPath, StringComparison.Ordinal) || raw == PageSession.SignOutPath
+                || raw.StartsWith("/demo-idp/", StringComparison.Ordinal)))
             {
                 continue;
             }

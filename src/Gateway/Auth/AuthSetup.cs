@@ -2,17 +2,20 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ReturnOps.Gateway.Auth.SignIn;
 
 namespace ReturnOps.Gateway.Auth;
 
 /// <summary>
-/// JWT bearer authentication and the role policies; every endpoint needs a token unless marked anonymous. Tokens come from
+/// JWT bearer authentication (and the pages' session cookie, <see cref="PageSession"/>) and the role policies; every endpoint
+/// needs a caller unless marked anonymous. Tokens come from
 /// the gateway's own HS256 key (<see cref="TokenSettings"/>) or from a configured issuer (<see cref="TrustedIssuer"/>,
 /// keys from its JWKS), which may vouch only for its own countries and roles.
 /// </summary>
 public static class AuthSetup
 {
-    public static IServiceCollection AddGatewayAuth(this IServiceCollection services, TokenSettings settings, IReadOnlyList<TrustedIssuer> issuers)
+    public static IServiceCollection AddGatewayAuth(this IServiceCollection services, TokenSettings settings, IReadOnlyList<TrustedIssuer> issuers,
+        SignInSettings signIn, IConfiguration configuration)
     {
         services.AddSingleton(settings);
         // Real time, not the domain's clock: the JWT handler checks a token's lifetime against the system clock.
@@ -20,7 +23,8 @@ public static class AuthSetup
         services.AddHttpClient(IssuerKeys.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(sp => new IssuerKeys(issuers, sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetKeyedService<TimeProvider>(IssuerKeys.ClockKey) ?? TimeProvider.System, sp.GetRequiredService<ILogger<IssuerKeys>>()));
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Bearer for API clients, the session cookie for the pages (PageSession): the same claims reach the policies either way.
+        services.AddAuthentication(PageSession.Scheme).AddJwtBearer().AddPageSession(signIn, issuers, configuration);
         // The keys are resolved per token, from services: configured here rather than in AddJwtBearer's callback.
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IssuerKeys>((o, keys) =>
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
+using ReturnOps.Gateway.Auth.SignIn;
 using ReturnOps.Gateway.Calendars;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Idempotency;
@@ -58,7 +59,8 @@ public static class GatewayApp
         });
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddGatewayAuth(tokens, TrustedIssuer.From(builder.Configuration));
+        var issuers = TrustedIssuer.From(builder.Configuration);
+        services.AddGatewayAuth(tokens, issuers, SignInSettings.From(builder.Configuration, builder.Environment.IsDevelopment(), issuers), builder.Configuration);
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -94,6 +96,7 @@ public static class GatewayApp
         app.UseStatusCodePages(context => ProblemWriter.WriteAsync(context.HttpContext, ProblemMapper.ForStatus(context.HttpContext.Response.StatusCode)));
         app.UseRouting();
         app.UseAuthentication();
+        app.UseSessionAntiforgery();
         app.UseRateLimiter();
         app.UseRateLimitHeaders();
         app.UseAuthorization();
@@ -104,7 +107,8 @@ public static class GatewayApp
         app.MapClusterDashboard();
         app.MapHealthAndMetrics();
         app.MapGatewayApi();
-        app.MapWebPages(app.Environment);
+        app.MapWebPages();
+        app.MapPageSession();
         return app;
     }
 

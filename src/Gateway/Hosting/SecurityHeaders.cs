@@ -1,3 +1,5 @@
+using ReturnOps.Gateway.Auth.SignIn;
+
 namespace ReturnOps.Gateway.Hosting;
 
 /// <summary>
@@ -19,9 +21,19 @@ public static class SecurityHeaders
         $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /// <summary>
+    /// Sign-out is a form post that the gateway redirects on to the member state's identity provider, and browsers hold a
+    /// redirect after a post to form-action: that provider's origin, and only it, is added.
+    /// </summary>
+    public static string PagesPolicy(SignInSettings signIn) =>
+        signIn.Authority.Length > 0 && Uri.TryCreate(signIn.Authority, UriKind.Absolute, out var authority)
+            ? ContentSecurityPolicy.Replace("form-action 'self'", "form-action 'self' " + authority.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
+            : ContentSecurityPolicy;
+
     /// <summary>Set when the answer starts, so that an error answer written after clearing the response keeps them.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
+        var pages = PagesPolicy(app.Services.GetRequiredService<SignInSettings>());
         app.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
@@ -29,7 +41,7 @@ public static class SecurityHeaders
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReference.Path) && ApiReference.Nonce(context) is { } nonce
                     ? ApiReferencePolicy(nonce)
-                    : ContentSecurityPolicy;
+                    : pages;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
                 if (context.Request.Path.StartsWithSegments(ApiConventions.BasePath))

@@ -25,8 +25,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
 
     public async Task InvokeAsync(HttpContext context)
     {
-        // Only a POST to an endpoint that takes POSTs: a POST to a route of other methods is answered 405, not asked for a key.
+        // Only a POST to an API endpoint that takes POSTs: a POST to a route of other methods is answered 405, not asked for a
+        // key, and the pages' sign-out is a browser's form post, not an API call.
         if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true
+            || !context.Request.Path.StartsWithSegments(Hosting.ApiConventions.BasePath)
             || context.GetEndpoint()?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Post) != true)
         {
             await next(context);

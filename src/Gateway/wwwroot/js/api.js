@@ -1,7 +1,14 @@
-// Talks to the gateway API (api.md) with the signed-in token. One place for auth headers,
-// idempotency keys and problem details, so pages never handle raw responses.
+// Talks to the gateway API (api.md) as the signed-in person. One place for auth headers, antiforgery, idempotency keys
+// and problem details, so pages never handle raw responses. Normally the person is signed in with the gateway's session
+// cookie (HttpOnly: no script here ever sees a token); a person may instead paste a token issued to them, kept in this tab.
 const TOKEN_KEY = 'returnops.token';
 const NOTICE_KEY = 'returnops.signin-notice';
+// Marks a change made with the cookie as this origin's own (the gateway refuses one without it: antiforgery).
+const ANTIFORGERY = { 'X-ReturnOps-Request': '1' };
+
+let person = null;
+let signInAvailable = false;
+let expired = () => {};
 
 export const session = {
   get token() { return sessionStorage.getItem(TOKEN_KEY); },
@@ -9,11 +16,32 @@ export const session = {
   // Why the last sign-in ended, said once on the sign-in page.
   get notice() { return sessionStorage.getItem(NOTICE_KEY); },
   set notice(value) { value ? sessionStorage.setItem(NOTICE_KEY, value) : sessionStorage.removeItem(NOTICE_KEY); },
+  get signInAvailable() { return signInAvailable; },
+  // Who is signed in: the pasted token's claims, else the cookie session's person as last read by current().
   get claims() {
     const token = this.token;
-    return token ? claimsOf(token) : null;
+    if (token) return claimsOf(token);
+    return person && { sub: person.subject, role: person.role, country: person.country || undefined, provider: person.provider || undefined };
   },
+  // Asks the gateway who the cookie signs in (every tab shares it), and whether it can sign anyone in.
+  async current() {
+    if (this.token) return this.claims;
+    const response = await fetch('/signin/session', { headers: { Accept: 'application/json' } });
+    const state = response.ok ? await response.json() : { signInAvailable: false, person: null };
+    person = state.person;
+    signInAvailable = state.signInAvailable;
+    return this.claims;
+  },
+  // The gateway's sign-in (the identity provider's page, then back here at returnTo).
+  signInUrl(returnTo) { return `/signin?returnUrl=${encodeURIComponent(returnTo || location.pathname + location.search + location.hash)}`; },
+  // Called when the cookie session has ended under an open page (an API call answered 401).
+  onExpired(handler) { expired = handler; },
 };
+
+// The headers that say who is asking: the pasted token, or, with the cookie, the antiforgery marker.
+export function authHeaders() {
+  return session.token ? { Authorization: `Bearer ${session.token}` } : { ...ANTIFORGERY };
+}
 
 // The claims of a JWT, or null if the text is not one (nothing is verified here: the gateway checks the signature).
 export function claimsOf(token) {
@@ -34,15 +62,15 @@ export class Problem extends Error {
 }
 
 async function request(method, path, body, ifMatch) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', ...authHeaders() };
   if (ifMatch) headers['If-Match'] = ifMatch;
-  if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
   const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 204) return null;
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
+  if (response.status === 401 && !session.token) expired();
   if (!response.ok) throw new Problem(response.status, data);
   return data;
 }
@@ -55,13 +83,13 @@ export const api = {
   del: (path, ifMatch) => request('DELETE', path, undefined, ifMatch),
 };
 
-// Server-sent events over fetch, so the token travels in a header rather than in the URL.
+// Server-sent events over fetch, so that a pasted token travels in a header rather than in the URL.
 export function subscribe(path, onEvent, signal) {
   (async () => {
     while (!signal.aborted) {
       try {
         const response = await fetch(`/api/v1${path}`, {
-          headers: { Authorization: `Bearer ${session.token}`, Accept: 'text/event-stream' }, signal,
+          headers: { ...authHeaders(), Accept: 'text/event-stream' }, signal,
         });
         if (!response.ok || !response.body) return;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -8,6 +8,7 @@ import { renderPartner } from './partner.js';
 import { renderProvider } from './provider.js';
 import { renderProviders } from './admin-providers.js';
 import { renderSignIn } from './signin.js';
+import { keepTyped, restoreTyped } from './typed.js';
 
 const main = document.getElementById('main');
 let leave = new AbortController();
@@ -45,14 +46,34 @@ function renderNav(claims) {
   const out = document.createElement('button');
   out.className = 'secondary';
   out.textContent = 'Sign out';
-  out.onclick = () => { session.token = null; location.hash = '#/'; };
+  out.onclick = () => {
+    if (session.token) {
+      session.token = null;
+      location.hash = '#/';
+      return;
+    }
+    // A top-level post: the gateway ends its cookie and the identity provider's session, then comes back here.
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = '/signout';
+    document.body.append(form);
+    form.submit();
+  };
   who.append(out);
 }
 
 async function route() {
   leave.abort();
   leave = new AbortController();
-  const claims = session.claims;
+  const mine = leave;
+  let claims;
+  try {
+    claims = await session.current();
+  } catch {
+    claims = null;
+  }
+  // Another route began while the session was read (a hash change at load): that one draws the page.
+  if (mine !== leave) return;
   renderNav(claims);
   main.replaceChildren();
   if (!claims) {
@@ -70,8 +91,10 @@ async function route() {
   heading.textContent = page.title;
   main.append(heading);
   try {
-    await page.render(main, claims, leave.signal);
+    await page.render(main, claims, mine.signal);
+    if (mine === leave) restoreTyped(main, location.hash);
   } catch (e) {
+    if (e.status === 401 && !session.token) return; // the session ended: sessionEnded() said so
     if (e.status === 401) {
       // The gateway refused the token (expired, or signed for another gateway): back to sign-in, saying why.
       signInAgain('The gateway refused this token: it has expired or was not issued for this gateway. Sign in again.');
@@ -93,6 +116,27 @@ function signInAgain(why) {
   else location.hash = '#/';
 }
 
+// The cookie session ended under an open page: what was typed is kept for after sign-in, and the page says so.
+function sessionEnded() {
+  keepTyped(main, location.hash);
+  if (document.getElementById('session-ended')) return;
+  const notice = document.createElement('div');
+  notice.id = 'session-ended';
+  notice.className = 'card problem';
+  notice.setAttribute('role', 'alert');
+  const text = document.createElement('p');
+  text.textContent = 'Your session has ended, so the last action was not done. What you typed here is kept: sign in again to continue.';
+  const again = document.createElement('a');
+  again.href = session.signInUrl();
+  again.className = 'button';
+  again.textContent = 'Sign in again';
+  // Typed after the notice appeared: kept too.
+  again.onclick = () => keepTyped(main, location.hash);
+  notice.append(text, again);
+  main.prepend(notice);
+  again.focus();
+}
+
 export function toast(text) {
   const el = document.getElementById('toast');
   el.textContent = text;
@@ -101,5 +145,6 @@ export function toast(text) {
   toast.timer = setTimeout(() => { el.hidden = true; }, 5000);
 }
 
+session.onExpired(sessionEnded);
 window.addEventListener('hashchange', route);
 route();

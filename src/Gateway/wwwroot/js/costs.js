@@ -1,4 +1,4 @@
-import { api, session, Problem } from './api.js';
+import { api, authHeaders, session, Problem } from './api.js';
 import { explain } from './rules.js';
 import { el, table, when } from './dom.js';
 import { costCategoryWord, count, euros, statusWord, typeWord } from './words.js';
@@ -8,7 +8,7 @@ import { costEntry } from './costs-entry.js';
 // caller's state's for a coordinator, every state's for the secretariat. The organiser also enters and corrects lines here.
 const holder = document.getElementById('costs');
 const operationId = new URLSearchParams(location.search).get('operation') || '';
-const claims = session.claims;
+const claims = await session.current();
 
 const homes = { coordinator: '/#/coordinator', secretariat: '/#/board', fro: '/#/board', admin: '/#/board', partner: '/#/partner', monitor: '/#/monitor' };
 document.getElementById('back').href = homes[claims?.role] || '/';
@@ -16,7 +16,7 @@ document.getElementById('who').textContent = claims ? `${claims.sub} (${claims.r
 
 async function render() {
   if (!claims) {
-    holder.replaceChildren(el('p', {}, 'Sign in first: ', el('a', { href: '/' }, 'go to the sign-in page'), '.'));
+    holder.replaceChildren(el('p', {}, 'Sign in first: ', el('a', { href: session.signInAvailable ? session.signInUrl() : '/' }, 'sign in'), '.'));
     return;
   }
   const path = `/operations/${encodeURIComponent(operationId)}`;
@@ -79,9 +79,9 @@ function lines(s) {
 function actions(s) {
   const result = el('span', { 'aria-live': 'polite' });
   const csv = async () => {
-    // The token travels in a header, so the file is fetched here and handed to the browser to save.
+    // A pasted token travels in a header, so the file is fetched here and handed to the browser to save.
     const response = await fetch(`/api/v1/operations/${encodeURIComponent(s.operationId)}/costs/statement`,
-      { headers: { Authorization: `Bearer ${session.token}`, Accept: 'text/csv' } });
+      { headers: { ...authHeaders(), Accept: 'text/csv' } });
     if (!response.ok) {
       result.replaceChildren(el('span', { class: 'problem' }, `The CSV file could not be made (HTTP ${response.status}).`));
       return;

@@ -3,20 +3,35 @@ import { el, when } from './dom.js';
 
 const ROLES = ['coordinator', 'secretariat', 'partner', 'monitor', 'fro', 'admin', 'provider'];
 
-// Sign-in takes a token. In Development the gateway also lists demo identities (one click each).
+// Sign-in: the gateway's, at the member state's identity provider (the demo one in Development), whose session cookie
+// serves every tab. A person issued a token (an integrator, an operator without a provider) may paste it instead.
 export async function renderSignIn(main, done) {
   main.append(el('h2', {}, 'Sign in'));
   const notice = el('div', { id: 'signin-problem', role: 'alert' });
+  const failed = new URLSearchParams(location.search).get('signin-failed');
+  if (failed) {
+    notice.append(el('p', { class: 'problem' }, `The sign-in did not succeed: ${failed}`));
+    history.replaceState(null, '', location.pathname + location.hash);
+  }
   if (session.notice) {
     notice.append(el('p', { class: 'problem' }, session.notice));
     session.notice = null;
   }
+  main.append(notice);
+  if (session.signInAvailable) {
+    main.append(el('section', { class: 'card', 'aria-labelledby': 'signin-heading' },
+      el('h3', { id: 'signin-heading' }, 'With your organisation’s account'),
+      el('p', {}, 'One sign-in serves every tab until you sign out.'),
+      el('p', {}, el('a', { class: 'button', id: 'signin', href: session.signInUrl('/' + (location.hash || '#/')) }, 'Sign in'))));
+  }
+
   const input = el('textarea', { id: 'token', rows: 4, cols: 60, required: true, 'aria-describedby': 'token-help', class: 'wide' });
   const form = el('form', { class: 'card', onsubmit: submit },
+    el('h3', {}, session.signInAvailable ? 'Or with an access token' : 'With an access token'),
     el('label', { for: 'token' }, 'Access token'),
-    el('p', { id: 'token-help', class: 'warning' }, 'Paste the bearer token issued for you (see the README for local use).'),
-    input, el('p', {}, el('button', { type: 'submit' }, 'Sign in')));
-  main.append(notice, form);
+    el('p', { id: 'token-help', class: 'warning' }, 'Paste the bearer token issued for you (see the README for local use). It is kept in this tab only.'),
+    input, el('p', {}, el('button', { type: 'submit', class: session.signInAvailable ? 'secondary' : '' }, 'Sign in with this token')));
+  main.append(form);
   main.append(el('p', {}, el('a', { href: '/scalar/' }, 'API reference for integrators')));
 
   // What can be told without the gateway is told at once; the signature is checked by the gateway on the first call.
@@ -32,20 +47,6 @@ export async function renderSignIn(main, done) {
     }
     session.token = token;
     done();
-  }
-
-  try {
-    const response = await fetch('/dev/identities');
-    if (!response.ok) return;
-    const identities = await response.json();
-    if (session.token) return; // signed in meanwhile: this page is gone
-    const list = el('div', { class: 'card identities' }, el('h3', {}, 'Demo identities (Development only)'));
-    for (const identity of identities) {
-      list.append(el('button', { type: 'button', class: 'secondary', onclick: () => { session.token = identity.token; done(); } }, identity.label));
-    }
-    main.append(list);
-  } catch {
-    // Not in Development: only the token form.
   }
 }
 
