@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -38,8 +39,8 @@ public static class ReturnStatisticsApi
     }
 
     private static async Task<Results<Ok<ReturnStatistics>, ContentHttpResult>> ReturnsAsync(HttpContext http, GatewayDatabase database,
-        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, int? year = null,
-        [Description("The secretariat and the admin: one state's figures instead of all; a coordinator may name only its own.")] string? state = null)
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, [Range(StatisticsApi.FirstYear, StatisticsApi.LastYear)] int? year = null,
+        [Description("The secretariat and the admin: one state's figures instead of all; a coordinator may name only its own.")] [MaxLength(2)] string? state = null)
     {
         var y = Year(year, clock);
         var owner = Scope(http, state);
@@ -56,8 +57,8 @@ public static class ReturnStatisticsApi
     }
 
     private static async Task<Results<Ok<TravelDocumentStatistics>, ContentHttpResult>> TravelDocumentsAsync(HttpContext http, GatewayDatabase database,
-        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, int? year = null,
-        [Description("The secretariat and the admin: one state's requests instead of all; a coordinator may name only its own.")] string? state = null)
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, CancellationToken cancellationToken, [Range(StatisticsApi.FirstYear, StatisticsApi.LastYear)] int? year = null,
+        [Description("The secretariat and the admin: one state's requests instead of all; a coordinator may name only its own.")] [MaxLength(2)] string? state = null)
     {
         var y = Year(year, clock);
         var owner = Scope(http, state);
