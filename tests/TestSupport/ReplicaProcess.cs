@@ -138,7 +138,9 @@ public sealed class ReplicaProcess : IAsyncDisposable
 
     /// <summary>
     /// Waits for the host's "Application started" line (Microsoft.Hosting.Lifetime, written once migrations, the runtime
-    /// and Kestrel are up), then asks /health/ready once: started and able to reach its database.
+    /// and Kestrel are up), then asks /health/ready until it answers 200: started and able to reach its database. The first
+    /// answer needs the first grain activations and connections, which a loaded machine can hold past one request's ten
+    /// seconds (a CI run failed every browser test on that alone), so it is asked again until the deadline.
     /// </summary>
     private async Task WaitUntilReadyAsync()
     {
@@ -151,12 +153,35 @@ public sealed class ReplicaProcess : IAsyncDisposable
             throw new InvalidOperationException($"{Name} did not start at {Address}: {e.Message}\n{Tail()}", e);
         }
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.GetAsync("/health/ready");
-        if (!response.IsSuccessStatusCode)
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(TimeProvider.System.TimestampFrequency * ReadyWithin.TotalSeconds);
+        string last;
+        do
         {
-            throw new InvalidOperationException($"{Name} started but is not ready: {(int)response.StatusCode}.\n{Tail()}");
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+                last = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited while starting.\n{Tail()}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
+        while (TimeProvider.System.GetTimestamp() < deadline);
+        throw new InvalidOperationException($"{Name} started but was not ready within {ReadyWithin.TotalSeconds} s: {last}.\n{Tail()}");
     }
+
+    /// <summary>How long a started replica may take to answer ready.</summary>
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(90);
 
     private static void KillQuietly(Process process)
     {
