@@ -26,8 +26,14 @@ public static class AgreementsApi
     public static IEndpointRouteBuilder MapAgreementsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/agreements", "Agreements");
-        group.MapGet("/", ListAsync).WithSummary("List readmission agreements and practical arrangements");
-        group.MapPut("/{destination}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a destination's readmission and identification clocks").ProducesETag();
+        group.MapGet("/", ListAsync).WithSummary("List readmission agreements and practical arrangements")
+            .WithDescription("Every signed-in role but a reintegration provider. Per destination: the reply time of a readmission request and its " +
+                "extension, whether silence means acceptance, the transfer time after acceptance, the basis (EU agreement or practical arrangement) " +
+                "and the identification and travel-document terms.");
+        group.MapPut("/{destination}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a destination's readmission and identification clocks")
+            .WithDescription("Admin only. Replaces the destination's terms; without `identification`, the EU agreements' identification terms " +
+                "apply. Requests already sent keep the terms they were sent under.")
+            .ProducesETag();
         return app;
     }
 

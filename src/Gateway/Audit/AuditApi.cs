@@ -18,8 +18,12 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/audit", "Audit").RequireAuthorization(Policies.Oversight);
-        group.MapGet("/", ListAsync).WithSummary("Read the access log");
-        group.MapGet("/verify", VerifyAsync).WithSummary("Verify the access log's hash chain");
+        group.MapGet("/", ListAsync).WithSummary("Read the access log")
+            .WithDescription("FRO and admin. Every access to personal data and every denied access, with its hash; newest first with `after`, or " +
+                "oldest first from `afterSeq` for exporters; filter by subject and action.");
+        group.MapGet("/verify", VerifyAsync).WithSummary("Verify the access log's hash chain")
+            .WithDescription("FRO and admin. Recomputes the chain over the whole log: whether it holds, how many rows were checked and, if it " +
+                "breaks, at which sequence number and why.");
         return app;
     }
 

@@ -18,13 +18,20 @@ public static class CalendarApi
     public static IEndpointRouteBuilder MapCalendarApi(this IEndpointRouteBuilder app)
     {
         var own = app.MapApiGroup("/calendar-feed", "Calendars").RequireAuthorization(Policies.CalendarSubscribers);
-        own.MapGet("/", StatusAsync).WithSummary("Whether the caller has a calendar feed, and since when");
+        own.MapGet("/", StatusAsync).WithSummary("Whether the caller has a calendar feed, and since when")
+            .WithDescription("Coordinators, partners, monitors and the secretariat. The secret address itself is shown only once, when it is issued.");
         // A PUT, not a POST: an issued secret must not be kept as a replayable idempotent answer.
         own.MapPut("/", IssueAsync).Audited("calendar.issue")
-            .WithSummary("Issue the caller's calendar feed address (a new secret; an earlier address stops working)");
-        own.MapDelete("/", RevokeAsync).Audited("calendar.revoke").WithSummary("Revoke the caller's calendar feed address");
+            .WithSummary("Issue the caller's calendar feed address (a new secret; an earlier address stops working)")
+            .WithDescription("Coordinators, partners, monitors and the secretariat. The answer's address carries the secret and is shown only this " +
+                "once (a PUT, so no stored answer replays it). The feed holds the booking deadlines, departures and returns of the caller's " +
+                "operations and the reply dates of its country's readmission requests.");
+        own.MapDelete("/", RevokeAsync).Audited("calendar.revoke").WithSummary("Revoke the caller's calendar feed address")
+            .WithDescription("Coordinators, partners, monitors and the secretariat. The address answers 404 from now on; issue a new one with PUT.");
         app.MapApiGroup(FeedsPath, "Calendars").MapGet("/{secret}", FeedAsync).AllowAnonymous()
             .WithSummary("A calendar feed (text/calendar), read by its secret address without a token; unknown or revoked: 404")
+            .WithDescription("For calendar clients, which send no token: the address stands for the caller who issued it. The operations are those " +
+                "that caller may see, checked again on every read; answered with `Cache-Control: private, no-store`.")
             .Produces<string>(StatusCodes.Status200OK, OperationsCalendar.ContentType);
         return app;
     }

@@ -28,20 +28,42 @@ public static class CostsApi
     {
         var group = app.MapApiGroup("/operations", "Costs");
         group.MapGet("/{id}/costs", GetAsync).RequireAuthorization(Policies.Staffing)
-            .WithSummary("Read an operation's costs and co-financing (organiser, secretariat)").ProducesETag();
+            .WithSummary("Read an operation's costs and co-financing (organiser, secretariat)")
+            .WithDescription("The organiser's coordinator and the secretariat; other coordinators get 403 and read their cost statement instead. " +
+                "The cost lines and co-financing with their totals; the ETag is the cost record's own version, not the operation's, for If-Match on changes.")
+            .ProducesETag();
         group.MapPost("/{id}/costs", RecordCostAsync).RequireAuthorization(Policies.Coordinator).Audited("costs.record")
-            .WithSummary("Record a cost line (organiser)").ProducesETag().ProducesLocation().AcceptsIfMatch();
+            .WithSummary("Record a cost line (organiser)")
+            .WithDescription("Organiser's coordinator only, until the operation is completed or cancelled (409 `costs-final`). Amounts in euros, " +
+                "cents at most, and a charter leg with two different IATA codes (422). The line id follows from the Idempotency-Key, so a retry records it once.")
+            .ProducesETag().ProducesLocation().AcceptsIfMatch();
         group.MapPut("/{id}/costs/{lineId}", CorrectCostAsync).RequireAuthorization(Policies.Coordinator).Audited("costs.correct")
-            .WithSummary("Correct a cost line (organiser)").ProducesETag().AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict);
+            .WithSummary("Correct a cost line (organiser)")
+            .WithDescription("Organiser's coordinator only, until the operation ends (409 `costs-final`). Replaces the line whole, checked as a new " +
+                "one (422); an unknown line is 404. If-Match takes the cost record's ETag (412 when it moved).")
+            .ProducesETag().AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}/costs/{lineId}", RemoveCostAsync).RequireAuthorization(Policies.Coordinator).Audited("costs.remove")
-            .WithSummary("Remove a cost line (organiser)").ProducesETag().AcceptsIfMatch()
+            .WithSummary("Remove a cost line (organiser)")
+            .WithDescription("Organiser's coordinator only, until the operation ends (409 `costs-final`); an unknown line is 404. 422 " +
+                "`co-financing-beyond-costs` when co-financing would then exceed the costs.")
+            .ProducesETag().AcceptsIfMatch()
             .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{id}/co-financing", RecordCoFinancingAsync).RequireAuthorization(Policies.Coordinator).Audited("co-financing.record")
-            .WithSummary("Record co-financing (organiser)").ProducesETag().ProducesLocation().AcceptsIfMatch();
+            .WithSummary("Record co-financing (organiser)")
+            .WithDescription("Organiser's coordinator only, until the operation ends (409 `costs-final`). A source (e.g. Frontex) and an amount in " +
+                "euros; co-financing may not exceed the costs (422 `co-financing-beyond-costs`). The line id follows from the Idempotency-Key, so a " +
+                "retry records it once.")
+            .ProducesETag().ProducesLocation().AcceptsIfMatch();
         group.MapPut("/{id}/co-financing/{lineId}", CorrectCoFinancingAsync).RequireAuthorization(Policies.Coordinator).Audited("co-financing.correct")
-            .WithSummary("Correct co-financing (organiser)").ProducesETag().AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict);
+            .WithSummary("Correct co-financing (organiser)")
+            .WithDescription("Organiser's coordinator only, until the operation ends (409 `costs-final`). Replaces the line whole; co-financing may " +
+                "not exceed the costs (422), and an unknown line is 404. If-Match takes the cost record's ETag (412 when it moved).")
+            .ProducesETag().AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}/co-financing/{lineId}", RemoveCoFinancingAsync).RequireAuthorization(Policies.Coordinator).Audited("co-financing.remove")
-            .WithSummary("Remove co-financing (organiser)").ProducesETag().AcceptsIfMatch()
+            .WithSummary("Remove co-financing (organiser)")
+            .WithDescription("Organiser's coordinator only, until the operation ends (409 `costs-final`); an unknown line is 404. Answers the cost " +
+                "record as it stands after the removal.")
+            .ProducesETag().AcceptsIfMatch()
             .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id}/costs/statement", StatementAsync).RequireAuthorization(Policies.Staffing)
             .WithSummary("Read the cost statement: the caller's state's share, or every state's for the secretariat")

@@ -27,8 +27,13 @@ public static class CountriesApi
     public static IEndpointRouteBuilder MapCountriesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/countries", "Countries");
-        group.MapGet("/", ListAsync).WithSummary("List participants and destinations");
-        group.MapPut("/{code}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a country").ProducesETag();
+        group.MapGet("/", ListAsync).WithSummary("List participants and destinations")
+            .WithDescription("Every signed-in role but a reintegration provider. Each country's ISO 3166 alpha-2 code, name, group, departure " +
+                "airports, authority and endpoint: the codes operations, agreements and bookings refer to.");
+        group.MapPut("/{code}", PutAsync).RequireAuthorization(Policies.Admin).WithSummary("Create or update a country")
+            .WithDescription("Admin only. Stores the country under its code, replacing what was there (a malformed code is 400): countries are " +
+                "data, so a new destination needs no release.")
+            .ProducesETag();
         return app;
     }
 

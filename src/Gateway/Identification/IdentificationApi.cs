@@ -60,17 +60,37 @@ public static class IdentificationApi
     public static IEndpointRouteBuilder MapIdentificationApi(this IEndpointRouteBuilder app)
     {
         app.MapApiGroup("/returnees", "Returnees").MapPost("/{id}/identification-requests", RequestAsync).RequireAuthorization(Policies.Coordinator)
-            .Audited("identification.request").WithSummary("Ask the destination to identify the returnee and issue a travel document").ProducesLocation();
+            .Audited("identification.request").WithSummary("Ask the destination to identify the returnee and issue a travel document")
+            .WithDescription("Coordinator of the owning country only. The request follows the destination's identification terms (422 " +
+                "`identification` without an agreement or arrangement): the destination confirms or refuses identity and nationality, then issues " +
+                "the document, each step within the terms' days. The destination sees only reference, nationality, birth year, sex and whether a " +
+                "valid travel document is held.")
+            .ProducesLocation();
         var group = app.MapApiGroup("/identification-requests", "Identification requests");
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor).WithSummary("List the identification requests the caller's country sent or received");
-        group.MapGet("/overdue", OverdueAsync).RequireAuthorization(Policies.OversightAndSecretariat).WithSummary("Count identification requests past their deadline");
-        group.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.CountryActor).Audited("identification.read").WithSummary("Read an identification request and whom it is about");
-        group.MapPost("/{id}/confirm", ConfirmAsync).RequireAuthorization(Policies.Partner).Audited("identification.confirm").WithSummary("Confirm identity and nationality");
-        group.MapPost("/{id}/refuse", RefuseAsync).RequireAuthorization(Policies.Partner).Audited("identification.refuse").WithSummary("Refuse identity or nationality, with a reason");
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor).WithSummary("List the identification requests the caller's country sent or received")
+            .WithDescription("Coordinators see the requests their country sent (optionally about one returnee), partners those addressed to their " +
+                "country; newest first, filterable by status. No personal data: read one request to see whom it is about.");
+        group.MapGet("/overdue", OverdueAsync).RequireAuthorization(Policies.OversightAndSecretariat).WithSummary("Count identification requests past their deadline")
+            .WithDescription("Secretariat, FRO and admin. Open requests past the deadline of their step (identity, document or re-issue), per " +
+                "destination and owning state. Counts only: no ids, no persons.");
+        group.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.CountryActor).Audited("identification.read").WithSummary("Read an identification request and whom it is about")
+            .WithDescription("The owning country's coordinator or the destination's partner; anyone else gets 404. The person is limited to " +
+                "reference, nationality, birth year, sex and whether a valid travel document is held, and is null once the case is erased. Audited.");
+        group.MapPost("/{id}/confirm", ConfirmAsync).RequireAuthorization(Policies.Partner).Audited("identification.confirm").WithSummary("Confirm identity and nationality")
+            .WithDescription("Partner of the destination only (404 for anyone else), while the request awaits identity (409 otherwise). The request " +
+                "then awaits the travel document within the terms' issue days, and the owning state is told.");
+        group.MapPost("/{id}/refuse", RefuseAsync).RequireAuthorization(Policies.Partner).Audited("identification.refuse").WithSummary("Refuse identity or nationality, with a reason")
+            .WithDescription("Partner of the destination only (404 for anyone else), while the request awaits identity (409 otherwise). Needs a " +
+                "reason code and a text of at most 1000 characters for the owning state (422 otherwise); the request ends refused.");
         group.MapPost("/{id}/document", IssueDocumentAsync).RequireAuthorization(Policies.Partner).Audited("identification.document")
-            .WithSummary("Issue or accept the travel document");
+            .WithSummary("Issue or accept the travel document")
+            .WithDescription("Partner of the destination only (404 for anyone else), once identity is confirmed (409 otherwise). The number is " +
+                "letters and digits, the document already valid and for at least the terms' minimum months, and a European travel document for " +
+                "return only where the terms accept it (422). Its expiry is recorded on the case, where seat eligibility reads it.");
         group.MapPost("/{id}/reissue", ReissueAsync).RequireAuthorization(Policies.Coordinator).Audited("identification.reissue")
-            .WithSummary("Ask for a new travel document because the transfer slipped");
+            .WithSummary("Ask for a new travel document because the transfer slipped")
+            .WithDescription("Coordinator of the owning country only (404 for anyone else), once a document was issued (409 otherwise). The request " +
+                "awaits a new document again, due within the terms' re-issue days.");
         return app;
     }
 

@@ -25,8 +25,11 @@ public static class DeliveriesApi
     public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/deliveries", "Deliveries").RequireAuthorization(Policies.Operators);
-        group.MapGet("/", ListAsync).WithSummary("List outbound messages by status (dead letters by default)");
-        group.MapPost("/{id}/replay", ReplayAsync).Audited("delivery.replay").WithSummary("Send a dead or unrouted message again");
+        group.MapGet("/", ListAsync).WithSummary("List outbound messages by status (dead letters by default)")
+            .WithDescription("Admin and secretariat. Messages in one status, pending, delivered, unrouted or dead, oldest first: the order to " +
+                "replay them in. Payloads are never listed, as they may carry personal data.");
+        group.MapPost("/{id}/replay", ReplayAsync).Audited("delivery.replay").WithSummary("Send a dead or unrouted message again")
+            .WithDescription("Admin and secretariat. The message is pending again and due now; a pending or delivered one is 409, an unknown id 404. Audited.");
         return app;
     }
 

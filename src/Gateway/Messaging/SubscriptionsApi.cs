@@ -40,10 +40,18 @@ public static class SubscriptionsApi
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/subscriptions", "Subscriptions").RequireAuthorization(Policies.CountryActor);
-        group.MapPost("/", CreateAsync).Audited("subscription.create").WithSummary("Register a webhook for the caller's country");
-        group.MapGet("/", ListAsync).WithSummary("List the caller's country's webhooks");
-        group.MapDelete("/{id}", DeleteAsync).Audited("subscription.delete").WithSummary("Remove a webhook");
-        group.MapPut("/{id}/secret", RotateSecretAsync).Audited("subscription.rotate-secret").WithSummary("Replace a webhook's signing secret");
+        group.MapPost("/", CreateAsync).Audited("subscription.create").WithSummary("Register a webhook for the caller's country")
+            .WithDescription("Coordinator or partner, for its own country. An https URL without credentials to a public address, a signing secret " +
+                "of at least 32 characters and at least one event pattern (a type, a prefix such as `booking.*`, or `*`); otherwise 422. The secret " +
+                "is never returned or logged.");
+        group.MapGet("/", ListAsync).WithSummary("List the caller's country's webhooks")
+            .WithDescription("Coordinator or partner: its own country's subscriptions, with their URLs and event patterns, never their secrets.");
+        group.MapDelete("/{id}", DeleteAsync).Audited("subscription.delete").WithSummary("Remove a webhook")
+            .WithDescription("Coordinator or partner of the subscription's country (404 for any other). Messages stop going to it from the " +
+                "dispatchers' next claim; with no subscription left, the country's messages become unrouted, to be replayed later.");
+        group.MapPut("/{id}/secret", RotateSecretAsync).Audited("subscription.rotate-secret").WithSummary("Replace a webhook's signing secret")
+            .WithDescription("Coordinator or partner of the subscription's country (404 for any other). The new secret (at least 32 characters, 422 " +
+                "otherwise) signs deliveries from the dispatchers' next claim on, with no overlap: accept both secrets for a few minutes.");
         return app;
     }
 

@@ -16,7 +16,9 @@ public static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         app.MapApiGroup("/notifications", "Notifications").MapGet("/", ListAsync)
-            .RequireAuthorization(Policies.FeedReaders).Audited("notification.list").WithSummary("Read the caller's notifications, newest first");
+            .RequireAuthorization(Policies.FeedReaders).Audited("notification.list").WithSummary("Read the caller's notifications, newest first")
+            .WithDescription("Coordinators and partners read their country's feed, the secretariat and the FRO their role's, a provider its own; " +
+                "page with `after`. Audited: incident notices and monitor reports carry free text that may name a person.");
         return app;
     }
 

@@ -17,12 +17,17 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").AllowAnonymous().WithTags("Health").DisableRateLimiting();
-        health.MapGet("/live", Live).WithSummary("Liveness: the process answers");
-        health.MapGet("/ready", ReadyAsync).WithSummary("Readiness: grains and storage answer").ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+        health.MapGet("/live", Live).WithSummary("Liveness: the process answers")
+            .WithDescription("No token, no rate limit. Answers 200 `live` whenever the process can answer, without asking the cluster or the database.");
+        health.MapGet("/ready", ReadyAsync).WithSummary("Readiness: grains and storage answer")
+            .WithDescription("No token, no rate limit. 200 `ready` when grains can be called and the database answers within two seconds; otherwise 503.")
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         app.MapMetrics(services => services.GetRequiredService<IOptions<GatewayOptions>>().Value.MetricsToken,
                 context => context.RequestServices.GetRequiredService<GatewayMetrics>().RefreshAsync(context.RequestAborted),
                 (_, status, detail) => throw new RequestProblemException(status, detail))
             .AllowAnonymous().WithTags("Health").DisableRateLimiting().WithSummary("Prometheus scrape")
+            .WithDescription("For the scraper, not for users. With a metrics token configured, send it as a bearer token (401 otherwise, a user's " +
+                "JWT included); without one, only loopback callers are answered (403 otherwise). Prometheus exposition format.")
             .TakesOptionalCredential(GatewayDocument.MetricsToken)
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
         return app;

@@ -24,15 +24,33 @@ public static class BookingsEndpoints
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
         operations.MapPost("/{id}/bookings", BookAsync).RequireAuthorization(Policies.Coordinator).Audited(BookingCreated).IdempotentInGrain()
-            .WithSummary("Book seats for the caller's country, all or nothing").ProducesETag().ProducesLocation().AcceptsIfMatch();
+            .WithSummary("Book seats for the caller's country, all or nothing")
+            .WithDescription("Coordinator only, while the operation is Announced and before its booking deadline (409 `booking-closed`). The " +
+                "booking is refused with every broken rule (422) or placed whole: Confirmed if its seats are free, else Waitlisted. Its id follows " +
+                "from the Idempotency-Key, so a retry through any gateway gets the first answer (`Idempotent-Replayed: true`); the same key with " +
+                "another booking is 422 `idempotency-key-reuse`.")
+            .ProducesETag().ProducesLocation().AcceptsIfMatch();
         operations.MapGet("/{id}/bookings", ListAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.list")
-            .WithSummary("List the bookings the caller may see");
+            .WithSummary("List the bookings the caller may see")
+            .WithDescription("Coordinators only: the organiser sees every booking, another coordinator its own country's; returnee ids and staff " +
+                "only on the caller's country's bookings. In arrival order, the order the waitlist moves up in. Audited.");
         operations.MapDelete("/{id}/bookings/{bookingId}", CancelAsync).RequireAuthorization(Policies.Coordinator).Audited(BookingCancelled)
-            .WithSummary("Cancel a booking").AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+            .WithSummary("Cancel a booking")
+            .WithDescription("Coordinator of the booking's country only (404 for any other booking), until departure (409 after). The freed seats " +
+                "go to the waitlist in the same step; cancelling a cancelled booking answers 204 again. Audited.")
+            .AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         operations.MapPost("/{id}/bookings/{bookingId}/reinstate", ReinstateAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.reinstate")
-            .WithSummary("Bring a booking's suspended returnees back").ProducesETag().AcceptsIfMatch();
+            .WithSummary("Bring a booking's suspended returnees back")
+            .WithDescription("Coordinator of the booking's country only: a booking with suspended returnees, while the operation is Announced or " +
+                "BookingClosed (409 otherwise). The suspended returnees are judged again and come back only into seats free now (422 with every " +
+                "broken rule); a booking suspended whole is placed again behind every booking already waiting.")
+            .ProducesETag().AcceptsIfMatch();
         operations.MapPut("/{id}/bookings/{bookingId}/staff", NameStaffAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.staff")
-            .WithSummary("Name a booking's staff with their travel documents").ProducesETag().AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict);
+            .WithSummary("Name a booking's staff with their travel documents")
+            .WithDescription("Coordinator of the booking's country only. Replaces the list: exactly the booked count per role, distinct service " +
+                "numbers, each with a travel document valid on the day of departure (422); only on a booking that stands, until departure (409). " +
+                "Confirmation needs every confirmed booking's staff named.")
+            .ProducesETag().AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict);
         return operations;
     }
 

@@ -14,7 +14,11 @@ public static class NoShowsEndpoints
     public static RouteGroupBuilder MapNoShows(this RouteGroupBuilder operations)
     {
         operations.MapPost("/{id}/no-shows", RecordAsync).RequireAuthorization(Policies.Coordinator).Audited("noshow.record")
-            .WithSummary("Record a returnee who did not travel").AcceptsIfMatch();
+            .WithSummary("Record a returnee who did not travel")
+            .WithDescription("The organiser's coordinator or the coordinator of the returnee's country, after departure and until retention erases " +
+                "the manifest (409 otherwise). Takes the returnee off the manifest, the booking's seats stay counted; the same returnee and reason " +
+                "again answers as before, another reason is 409. The owning state learns which returnee; the organiser and the secretariat get counts only.")
+            .AcceptsIfMatch();
         return operations;
     }
 

@@ -17,7 +17,11 @@ public static class OperationEvents
 {
     public static RouteGroupBuilder MapEvents(this RouteGroupBuilder operations)
     {
-        operations.MapGet("/{id}/events", OpenAsync).WithSummary("Stream the operation's changes (server-sent events)").ProducesEventStream();
+        operations.MapGet("/{id}/events", OpenAsync).WithSummary("Stream the operation's changes (server-sent events)")
+            .WithDescription("Whoever may see the operation (404 otherwise). An `operation` event with the operation as the caller sees it now, " +
+                "then one after every change; event ids are operation versions. The stream ends when the token expires or the operation leaves the " +
+                "caller's sight; a caller holds a limited number of open streams (429 beyond).")
+            .ProducesEventStream();
         return operations;
     }
 

@@ -20,10 +20,24 @@ public static partial class OperationsApi
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/operations", "Operations");
-        group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Coordinator).WithSummary("Plan an operation (in Draft)").ProducesETag().ProducesLocation();
-        group.MapGet("/", ListAsync).WithSummary("List the operations the caller may see");
-        group.MapGet("/{id}", GetAsync).WithSummary("Read an operation").ProducesETag();
+        group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Coordinator).WithSummary("Plan an operation (in Draft)")
+            .WithDescription("Coordinator only; the caller's country becomes the organiser. Destinations must be known countries and legs IATA " +
+                "airport codes (422 `validation`); other coordinators do not see the draft until it is announced.")
+            .ProducesETag().ProducesLocation();
+        group.MapGet("/", ListAsync).WithSummary("List the operations the caller may see")
+            .WithDescription("Every signed-in role but a reintegration provider: a partner sees the operations to its country, a coordinator its " +
+                "own drafts and every operation past Draft, a monitor every operation past Draft, the secretariat, FRO and admin all. Newest " +
+                "departure first; page with `after` (or `page`, not both) and filter by status, destination, organiser and departure time.");
+        group.MapGet("/{id}", GetAsync).WithSummary("Read an operation")
+            .WithDescription("404 when the caller may not see it: a partner sees only operations to its country, and a draft is hidden from " +
+                "monitors and from coordinators other than the organiser's. The ETag is the operation's version, for If-Match on its changes " +
+                "(412 when it moved).")
+            .ProducesETag();
         group.MapPost("/{id}/status", ChangeStatusAsync).RequireAuthorization(Policies.Coordinator).WithSummary("Move an operation along its lifecycle")
+            .WithDescription("Organiser's coordinator only. Draft, Announced, BookingClosed, Confirmed, Departed, Completed, or Cancelled before " +
+                "departure; another step is 409 `invalid-transition`, announcing after the booking deadline 409 `booking-closed`. Confirming judges " +
+                "every confirmed returnee again, with escorts, medical staff, the monitor, named staff and every destination's clearance (or " +
+                "`overrideClearance` with a reason), and refuses with every broken rule (422).")
             .ProducesETag().AcceptsIfMatch();
         group.MapBookings();
         group.MapOversight();

@@ -27,7 +27,11 @@ public static class WebPages
         // that no one learns of operations they cannot see.
         app.MapGet(ApiConventions.BasePath + "/events", Stream).WithTags("Operations")
             .RequireAuthorization(p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin))
-            .WithSummary("Stream the ids of changed operations (server-sent events, for the board)").ProducesEventStream();
+            .WithSummary("Stream the ids of changed operations (server-sent events, for the board)")
+            .WithDescription("Secretariat, FRO and admin only. A `ready` event on connect, then one `operation-changed` event per change carrying " +
+                "only the operation id: read the operation again to see it. The stream ends when the token expires; a caller holds a limited number " +
+                "of open streams (429 beyond).")
+            .ProducesEventStream();
         return app;
     }
 

@@ -50,11 +50,21 @@ public static class ReadmissionApi
     public static IEndpointRouteBuilder MapReadmissionApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/readmission-requests", "Readmission requests");
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor).WithSummary("List the requests the caller's country sent or received");
-        group.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.CountryActor).Audited("readmission.read").WithSummary("Read a request and whom it is about");
-        group.MapGet("/overdue", OverdueReplies.GetAsync).RequireAuthorization(Policies.OversightAndSecretariat).WithSummary("Count replies destinations owe");
-        group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner).WithSummary("Accept or refuse a readmission request");
-        group.MapPost("/{id}/extension", ExtendAsync).RequireAuthorization(Policies.Partner).WithSummary("Take the agreement's extension of the reply time");
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.CountryActor).WithSummary("List the requests the caller's country sent or received")
+            .WithDescription("Coordinators see the requests their country sent, partners those addressed to their country; newest first, filterable " +
+                "by status. Ids, countries, status and deadlines only: read one request to see whom it is about.");
+        group.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.CountryActor).Audited("readmission.read").WithSummary("Read a request and whom it is about")
+            .WithDescription("The owning country's coordinator or the destination's partner; anyone else gets 404. The person is limited to " +
+                "reference, nationality, birth year, sex and whether a valid travel document is held, and is null once the case is erased. Audited.");
+        group.MapGet("/overdue", OverdueReplies.GetAsync).RequireAuthorization(Policies.OversightAndSecretariat).WithSummary("Count replies destinations owe")
+            .WithDescription("Secretariat, FRO and admin. Per destination and waiting state: requests pending past their deadline and lapsed ones " +
+                "(no reply where silence is not acceptance), with the oldest deadline. Counts only: no ids, no persons.");
+        group.MapPost("/{id}/reply", ReplyAsync).RequireAuthorization(Policies.Partner).WithSummary("Accept or refuse a readmission request")
+            .WithDescription("Partner of the destination only (404 for anyone else). A refusal needs a reason (422); a request already answered, " +
+                "accepted by silence or lapsed is 409. An acceptance starts the agreement's transfer time (`transferBy`).");
+        group.MapPost("/{id}/extension", ExtendAsync).RequireAuthorization(Policies.Partner).WithSummary("Take the agreement's extension of the reply time")
+            .WithDescription("Partner of the destination only (404 for anyone else), while the request is pending (409 after). Moves the reply " +
+                "deadline by the agreement's extension, once; 422 `readmission` when the agreement grants none or it was taken already.");
         return app;
     }
 

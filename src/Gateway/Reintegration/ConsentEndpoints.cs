@@ -20,12 +20,23 @@ public static class ConsentEndpoints
     public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/returnees", "Reintegration").RequireAuthorization(Policies.Coordinator);
-        group.MapGet("/{id}/reintegration", GetAsync).Audited("reintegration.read").WithSummary("Read a case's consent and referrals");
-        group.MapPut("/{id}/reintegration/consent", RecordAsync).Audited("consent.record").WithSummary("Record the returnee's consent to a referral");
+        group.MapGet("/{id}/reintegration", GetAsync).Audited("reintegration.read").WithSummary("Read a case's consent and referrals")
+            .WithDescription("Coordinator of the owning country only; 404 for anyone else and once the case is erased. The consent (day given, " +
+                "scope, day withdrawn) and every referral of the case, oldest first. Audited.");
+        group.MapPut("/{id}/reintegration/consent", RecordAsync).Audited("consent.record").WithSummary("Record the returnee's consent to a referral")
+            .WithDescription("Coordinator of the owning country only. The day consent was given (not in the future) and its scope, at most 1000 " +
+                "characters (422 otherwise); it replaces earlier consent. Consent given again after a withdrawal covers new referrals only.");
         group.MapPost("/{id}/reintegration/consent/withdrawal", WithdrawAsync).Audited("consent.withdraw")
-            .WithSummary("Withdraw consent: every referral of the case stops at once");
+            .WithSummary("Withdraw consent: every referral of the case stops at once")
+            .WithDescription("Coordinator of the owning country only, while consent is active (409 otherwise). The withdrawal day lies between the " +
+                "day consent was given and today (422); every referral stops before the answer, and from then on no provider sees the person, " +
+                "replayed answers included.");
         group.MapPost("/{id}/reintegration-referrals", ReferAsync).Audited("reintegration.refer")
-            .WithSummary("Refer the case to a provider of its country of return").ProducesLocation();
+            .WithSummary("Refer the case to a provider of its country of return")
+            .WithDescription("Coordinator of the owning country only. Needs active consent (422 `reintegration-consent`) and a provider serving the " +
+                "returnee's nationality or a destination that accepted its readmission (422 `reintegration-provider`); 409 while an earlier " +
+                "referral is open. The provider sees nationality, birth year, sex, whether the return is voluntary and vulnerabilities: no name, no reference.")
+            .ProducesLocation();
         return app;
     }
 

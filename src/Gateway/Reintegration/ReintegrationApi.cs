@@ -25,14 +25,24 @@ public static class ReintegrationApi
     {
         var referrals = app.MapApiGroup("/reintegration-referrals", "Reintegration");
         referrals.MapGet("/", ListAsync).RequireAuthorization(Policies.CoordinatorOrProvider).Audited("reintegration.list")
-            .WithSummary("List the referrals the caller's state made or the caller's provider received");
+            .WithSummary("List the referrals the caller's state made or the caller's provider received")
+            .WithDescription("Coordinators see their state's referrals, providers those addressed to them; newest first, filterable by status, with " +
+                "the state of the 6- and 12-month follow-ups. Audited.");
         referrals.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.CoordinatorOrProvider).Audited("reintegration.referral.read")
-            .WithSummary("Read a referral and, while consent holds, whom it is about");
+            .WithSummary("Read a referral and, while consent holds, whom it is about")
+            .WithDescription("The referring state's coordinator or the provider it is addressed to; anyone else gets 404. The person (nationality, " +
+                "birth year, sex, voluntary return, vulnerabilities) is null once consent is withdrawn, the referral closed or the case erased. Audited.");
         referrals.MapPost("/{id}/steps", RecordAsync).RequireAuthorization(Policies.Provider).Audited("reintegration.step")
-            .WithSummary("Record a step: accept, decline, reception, plan, assistance or follow-up");
+            .WithSummary("Record a step: accept, decline, reception, plan, assistance or follow-up")
+            .WithDescription("The provider the referral is addressed to only (404 for anyone else). Steps go referral, accepted or declined, " +
+                "reception, plan, assistance (repeatable), follow-ups at 6 and 12 months: a step out of order or on a closed referral is 409 " +
+                "`invalid-transition`, a malformed one 422 (amounts in euros, cents at most).");
         var providers = app.MapApiGroup("/reintegration-providers", "Reintegration");
-        providers.MapGet("/", ProvidersAsync).WithSummary("List the reintegration service providers");
-        providers.MapPut("/{id}", PutProviderAsync).RequireAuthorization(Policies.Admin).WithSummary("Add or change a reintegration service provider");
+        providers.MapGet("/", ProvidersAsync).WithSummary("List the reintegration service providers")
+            .WithDescription("Every signed-in role but a reintegration provider. Each provider's id, the destination it serves and its name, by country and id.");
+        providers.MapPut("/{id}", PutProviderAsync).RequireAuthorization(Policies.Admin).WithSummary("Add or change a reintegration service provider")
+            .WithDescription("Admin only. The id (lower-case letters, digits and dashes) is what the provider's tokens carry in their `provider` " +
+                "claim; the provider sees only the referrals addressed to it. Putting an existing id replaces its country and name.");
         return app;
     }
 

@@ -30,15 +30,38 @@ public static class ReturneesApi
     public static IEndpointRouteBuilder MapReturneesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/returnees", "Returnees").RequireAuthorization(Policies.Coordinator);
-        group.MapPost("/", CreateAsync).Audited("returnee.create").WithSummary("Register a case").ProducesETag().ProducesLocation();
-        group.MapPost("/import", ImportAsync).Audited("returnee.import").WithSummary("Register many cases from one CSV file, all or nothing").ProducesLocation();
-        group.MapGet("/", ListAsync).Audited("returnee.list").WithSummary("List the country's cases (ids and status)");
-        group.MapGet("/{id}", GetAsync).Audited("returnee.read").WithSummary("Read a case").ProducesETag();
+        group.MapPost("/", CreateAsync).Audited("returnee.create").WithSummary("Register a case")
+            .WithDescription("Coordinator only: the case belongs to the caller's country and no other country sees it. The case is checked whole " +
+                "(422 `validation` naming every problem). Audited, as every call on a case: it is personal data.")
+            .ProducesETag().ProducesLocation();
+        group.MapPost("/import", ImportAsync).Audited("returnee.import").WithSummary("Register many cases from one CSV file, all or nothing")
+            .WithDescription("Coordinator only. The file's text goes in `csv`: a header naming the fields of `POST /returnees`, at most 500 cases. " +
+                "Every line is checked before any case is stored, and a file with a broken line is refused whole (422, one violation per line " +
+                "number); the cases' ids follow from the Idempotency-Key and the line, so a retry with the same key never stores a second copy.")
+            .ProducesLocation();
+        group.MapGet("/", ListAsync).Audited("returnee.list").WithSummary("List the country's cases (ids and status)")
+            .WithDescription("Coordinator only: the caller's country's cases, newest first, each with its status and the operation it is booked on; " +
+                "no personal data. Erased cases only with `includeErased=true` or `status=Erased`. Audited.");
+        group.MapGet("/{id}", GetAsync).Audited("returnee.read").WithSummary("Read a case")
+            .WithDescription("Coordinator of the owning country only: for anyone else the case does not exist (404). The ETag is for If-Match on a " +
+                "change. Audited.")
+            .ProducesETag();
         group.MapPatch("/{id}", PatchAsync).Audited("returnee.update").WithSummary("Change a case (JSON merge patch)")
+            .WithDescription("Coordinator of the owning country only. A JSON merge patch (RFC 7396, `null` removes a field), and the merged case is " +
+                "checked as strictly as a new one (422); If-Match with the case's ETag refuses to overwrite a change made since (412). A change " +
+                "that makes a booked returnee ineligible suspends its seat on the operation (early warning).")
             .Accepts<JsonObject>("application/merge-patch+json", "application/json").ProducesETag().AcceptsIfMatch();
-        group.MapDelete("/{id}", EraseAsync).Audited("returnee.erase").WithSummary("Erase a case's personal data").ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        group.MapDelete("/{id}", EraseAsync).Audited("returnee.erase").WithSummary("Erase a case's personal data")
+            .WithDescription("Coordinator of the owning country only. Erases the case, withdraws its open identification requests and removes the " +
+                "texts of its referrals; counts stay for statistics. 409 while a booking holds the returnee (cancel it first); a retried request " +
+                "whose stored answer named the case is then answered 410 `erased`.")
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{id}/readmission-requests", RequestReadmissionAsync).Audited("readmission.request")
-            .WithSummary("Ask a destination to readmit the returnee").ProducesLocation();
+            .WithSummary("Ask a destination to readmit the returnee")
+            .WithDescription("Coordinator of the owning country only. The destination must reply within the agreement's reply time (`replyDueBy`); " +
+                "422 `readmission` when there is no agreement with it. The destination sees only reference, nationality, birth year, sex and " +
+                "whether a valid travel document is held.")
+            .ProducesLocation();
         return app;
     }
 

@@ -36,7 +36,9 @@ public static class ReintegrationStatisticsApi
     public static IEndpointRouteBuilder MapReintegrationStatisticsApi(this IEndpointRouteBuilder app)
     {
         app.MapApiGroup("/statistics", "Statistics").MapGet("/reintegration", GetAsync).RequireAuthorization(Policies.StaffingAndAdmin)
-            .WithSummary("A year's reintegration referrals, assistance and follow-ups by state and destination");
+            .WithSummary("A year's reintegration referrals, assistance and follow-ups by state and destination")
+            .WithDescription("Secretariat and admin see every state's figures, a coordinator its own state's. Counts and exact euro amounts only " +
+                "(cash and in kind); a referral stopped by a withdrawal of consent still counts, with what it reached before.");
         return app;
     }
 

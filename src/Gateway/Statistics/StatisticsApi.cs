@@ -50,7 +50,10 @@ public static class StatisticsApi
     {
         // The admin's oversight opens the same statistics page as the secretariat: counts only, no personal data (domain rule 16).
         app.MapApiGroup("/statistics", "Statistics").MapGet("/", GetAsync).RequireAuthorization(Policies.Operators)
-            .WithSummary("A year's counts for the secretariat and the admin");
+            .WithSummary("A year's counts for the secretariat and the admin")
+            .WithDescription("Counts only, never personal data: operations by type and status, returnees carried by destination and participant " +
+                "(no-shows excluded), monitoring of forced-return operations, escorts per forced returnee, suspensions, incidents, and no-shows by " +
+                "state and reason. `year` from 2000 to 2200, this year when absent.");
         return app;
     }
 

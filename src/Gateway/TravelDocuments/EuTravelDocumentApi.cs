@@ -23,7 +23,10 @@ public static class EuTravelDocumentApi
     {
         app.MapApiGroup("/returnees", "Returnees").MapPost("/{id}/eu-travel-document", ProduceAsync)
             .RequireAuthorization(Policies.Coordinator).Audited("eu-travel-document.produce")
-            .WithSummary("Produce the data and machine-readable zone of the European travel document for return (printing stays with the member state)");
+            .WithSummary("Produce the data and machine-readable zone of the European travel document for return (printing stays with the member state)")
+            .WithDescription("Coordinator of the owning country only. Filled from the case, the identification request named in the body and the " +
+                "operation the returnee is booked on; a POST so that names travel in the body, never in an address, and nothing is stored. 422 " +
+                "unless the destination accepts the document and has confirmed identity and nationality, and the document is valid on the day of the journey.");
         return app;
     }
 
