@@ -75,10 +75,13 @@ async function route() {
   // Another route began while the session was read (a hash change at load): that one draws the page.
   if (mine !== leave) return;
   renderNav(claims);
-  main.replaceChildren();
+  // Each route draws into a view of its own: a route still drawing when a newer one begins (its fetches outlive the hash
+  // change) writes into its detached view, never beside the newer page's (cards were drawn twice).
+  const view = document.createElement('div');
+  main.replaceChildren(view);
   if (!claims) {
     document.title = 'Sign in — ReturnOps';
-    await renderSignIn(main, () => { location.hash = home(session.claims?.role); });
+    await renderSignIn(view, () => { location.hash = home(session.claims?.role); });
     return;
   }
   const page = pages[location.hash];
@@ -89,10 +92,10 @@ async function route() {
   document.title = `${page.title} — ReturnOps`;
   const heading = document.createElement('h2');
   heading.textContent = page.title;
-  main.append(heading);
+  view.append(heading);
   try {
-    await page.render(main, claims, mine.signal);
-    if (mine === leave) restoreTyped(main, location.hash);
+    await page.render(view, claims, mine.signal);
+    if (mine === leave) restoreTyped(view, location.hash);
   } catch (e) {
     if (e.status === 401 && !session.token) return; // the session ended: sessionEnded() said so
     if (e.status === 401) {
@@ -103,7 +106,7 @@ async function route() {
     const p = document.createElement('p');
     p.className = 'problem';
     p.textContent = `Could not load this page: ${e.message}`;
-    main.append(p);
+    view.append(p);
   }
   // Focus moves to the content for screen readers, without scrolling the navigation and "Sign out" out of view.
   main.focus({ preventScroll: true });
