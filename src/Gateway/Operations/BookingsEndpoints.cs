@@ -89,15 +89,7 @@ public static class BookingsEndpoints
         {
             throw new DomainRuleException(RuleCode.Validation, $"A booking names at most {BookingLimits.MaxReturneesPerBooking} distinct returnee ids.");
         }
-        if (!ApiConventions.IsId(id))
-        {
-            throw new ResourceNotFoundException();
-        }
-        var operation = grains.GetGrain<IReturnOperationGrain>(id);
-        if (!ETags.TryExpectedVersion(http.Request, out var expected))
-        {
-            (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
-        }
+        var (operation, expected) = await OperationAccess.CheckedByItselfAsync(grains, id, http);
         var request = new BookingRequest(BookingId(id, http), [.. input.Returnees], input.Escorts, input.Medical, input.Monitors,
             input.Interpreters, input.Observers);
         var answer = await operation.RequestBooking(http.User.ToCaller(), request, expected, AuditRecorder.Note(http, BookingCreated));
@@ -147,15 +139,7 @@ public static class BookingsEndpoints
     /// <summary>One grain call, like a booking: the operation checks visibility and If-Match, and writes the audit entry with the cancellation.</summary>
     private static async Task<NoContent> CancelAsync(string id, string bookingId, HttpContext http, IGrainFactory grains)
     {
-        if (!ApiConventions.IsId(id))
-        {
-            throw new ResourceNotFoundException();
-        }
-        var operation = grains.GetGrain<IReturnOperationGrain>(id);
-        if (!ETags.TryExpectedVersion(http.Request, out var expected))
-        {
-            (operation, expected) = await OperationAccess.ChangeableAsync(grains, id, http);
-        }
+        var (operation, expected) = await OperationAccess.CheckedByItselfAsync(grains, id, http);
         await operation.CancelBooking(http.User.ToCaller(), bookingId, expected, AuditRecorder.Note(http, BookingCancelled));
         AuditRecorder.RecordedByGrain(http);
         return TypedResults.NoContent();

@@ -49,4 +49,20 @@ public static class OperationAccess
             ? (operation, ETags.ExpectedVersion(http.Request, access.Version))
             : throw new ResourceNotFoundException();
     }
+
+    /// <summary>
+    /// The operation for a change it checks itself in the same call (a booking, a cancellation: visibility and If-Match in
+    /// the grain, issue 22), and the If-Match version to hand it. Only an If-Match naming several tags needs the current
+    /// version read first (<see cref="ChangeableAsync"/>).
+    /// </summary>
+    public static async Task<(IReturnOperationGrain Operation, long? ExpectedVersion)> CheckedByItselfAsync(IGrainFactory grains, string id, HttpContext http)
+    {
+        if (!ApiConventions.IsId(id))
+        {
+            throw new ResourceNotFoundException();
+        }
+        return ETags.TryExpectedVersion(http.Request, out var expected)
+            ? (grains.GetGrain<IReturnOperationGrain>(id), expected)
+            : await ChangeableAsync(grains, id, http);
+    }
 }
