@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Hosting;
 using ReturnOps.Gateway.Problems;
@@ -61,28 +62,36 @@ public sealed class EventStreamLimitsTests(SharedPostgres postgres) : GatewayTes
     [Theory]
     [InlineData("board")]
     [InlineData("operation")]
-    public async Task A_stream_closes_when_its_token_expires(string stream)
+    public async Task A_stream_closes_when_its_token_expires_on_the_token_clock(string stream)
     {
-        var host = await StartAsync();
+        // Token time is a fake clock here (TokenClock): the token is issued, validated and held against it, so the stream's
+        // end is driven by moving it, not by waiting for a real token to run out.
+        var tokenClock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var host = await StartAsync(configure: b => b.Services.AddKeyedSingleton<TimeProvider>(TokenClock.Key, tokenClock));
         var path = "/api/v1/events";
         if (stream == "operation")
         {
             var operation = await Demo.CreateOperationAsync(host, host.Token("coordinator", "AT"), TimeProvider.System.GetUtcNow(), ["AL"], announce: false);
             path = $"/api/v1/operations/{operation}/events";
         }
-        // Tokens are checked against the system clock (30 s skew), so this one is accepted now and expires in six seconds.
-        // Not less: a stream is refused (401) once its token has expired, and at a load average of 20 two seconds passed
-        // between issuing the token and opening the stream.
-        var token = host.Tokens.Issue("short-lived", stream == "board" ? "secretariat" : "coordinator", stream == "board" ? null : "AT", TimeSpan.FromSeconds(6));
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new("Bearer", token);
-        using var response = await host.RawClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var token = host.Tokens.Issue("short-lived", stream == "board" ? "secretariat" : "coordinator", stream == "board" ? null : "AT", TimeSpan.FromMinutes(5));
+        using var response = await SendAsync(host, token, path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         await EventStream.ReadEventAsync(reader);
 
-        // ReadEventAsync gives up after 15 s; the stream must end long before, at the token's exp.
+        tokenClock.Advance(TimeSpan.FromMinutes(5));
+        // ReadEventAsync gives up after 15 s; the stream ends at once, at the token's exp on the token clock.
         await Assert.ThrowsAsync<EndOfStreamException>(() => EventStream.ReadEventAsync(reader));
+
+        // Within the handler's 30 s skew the token still authenticates, but opens no stream; past it, the handler refuses it.
+        using var withinSkew = await SendAsync(host, token, path);
+        Assert.Equal(HttpStatusCode.Unauthorized, withinSkew.StatusCode);
+        Assert.Contains("expired", await withinSkew.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        tokenClock.Advance(TimeSpan.FromSeconds(31));
+        using var pastSkew = await SendAsync(host, token, path);
+        Assert.Equal(HttpStatusCode.Unauthorized, pastSkew.StatusCode);
+        Assert.Contains("expired", pastSkew.Headers.WwwAuthenticate.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -110,9 +119,9 @@ public sealed class EventStreamLimitsTests(SharedPostgres postgres) : GatewayTes
         second.Dispose();
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(GatewayHost host, string token)
+    private static async Task<HttpResponseMessage> SendAsync(GatewayHost host, string token, string path = "/api/v1/events")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new("Bearer", token);
         return await host.RawClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }

@@ -54,7 +54,7 @@ public sealed class GatewayHost : IAsyncDisposable
             BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        Tokens = new TokenIssuer(app.Services.GetRequiredService<TokenSettings>(), TimeProvider.System);
+        Tokens = app.Services.GetRequiredService<TokenIssuer>();
     }
 
     public TestStorage Storage { get; }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ReturnOps.Gateway.Auth.SignIn;
@@ -18,15 +19,16 @@ public static class AuthSetup
         SignInSettings signIn, IConfiguration configuration)
     {
         services.AddSingleton(settings);
-        // Real time, not the domain's clock: the JWT handler checks a token's lifetime against the system clock.
-        services.AddSingleton(new TokenIssuer(settings, TimeProvider.System));
+        // Token time, not the domain's clock (TokenClock): issued, validated and held against one clock.
+        services.TryAddKeyedSingleton(TokenClock.Key, TimeProvider.System);
+        services.AddSingleton(sp => new TokenIssuer(settings, TokenClock.Of(sp)));
         services.AddHttpClient(IssuerKeys.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(sp => new IssuerKeys(issuers, sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetKeyedService<TimeProvider>(IssuerKeys.ClockKey) ?? TimeProvider.System, sp.GetRequiredService<ILogger<IssuerKeys>>()));
         // Bearer for API clients, the session cookie for the pages (PageSession): the same claims reach the policies either way.
         services.AddAuthentication(PageSession.Scheme).AddJwtBearer().AddPageSession(signIn, issuers, configuration);
         // The keys are resolved per token, from services: configured here rather than in AddJwtBearer's callback.
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IssuerKeys>((o, keys) =>
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IssuerKeys, IServiceProvider>((o, keys, sp) =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = TokenIssuer.ValidationParameters(settings);
@@ -34,6 +36,7 @@ public static class AuthSetup
             o.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256, .. IssuerKeys.Algorithms];
             o.TokenValidationParameters.IssuerSigningKey = null;
             o.TokenValidationParameters.IssuerSigningKeyResolver = (_, token, kid, _) => SigningKeys(token as JsonWebToken, kid, settings, keys);
+            o.TokenValidationParameters.LifetimeValidator = TokenClock.Validator(TokenClock.Of(sp));
             o.Events = new JwtBearerEvents { OnMessageReceived = FetchIssuerKeysAsync, OnTokenValidated = CheckClaims };
         });
         services.AddAuthorizationBuilder()
@@ -101,7 +104,7 @@ public static class AuthSetup
     {
         var principal = context.Principal!;
         if (((context.SecurityToken is JsonWebToken token ? TokenForm.Problem(token) : null)
-            ?? TokenIssuer.ClaimsProblem(principal, TimeProvider.System.GetUtcNow())) is { } problem)
+            ?? TokenIssuer.ClaimsProblem(principal, TokenClock.Of(context.HttpContext.RequestServices).GetUtcNow())) is { } problem)
         {
             context.Fail(problem);
             return Task.CompletedTask;

@@ -8,11 +8,10 @@ namespace ReturnOps.Gateway.Events;
 
 /// <summary>
 /// What an event stream may hold: at most <see cref="GatewayOptions.MaxStreamsPerCaller"/> open streams per caller
-/// (the identity key idempotent answers are kept under: role, country and <c>sub</c>), each only until its token's <c>exp</c>. The JWT handler checks lifetimes against the
-/// system clock, so the expiry is measured on <paramref name="clock"/>, the system clock in the gateway (a test passes a
-/// fake one); the domain clock would be wrong here, as it is fake in tests and moves apart from token time.
+/// (the identity key idempotent answers are kept under: role, country and <c>sub</c>), each only until its token's <c>exp</c>,
+/// measured on the clock the JWT handler checked the token against (<see cref="TokenClock"/>).
 /// </summary>
-public sealed class StreamLeases(IOptions<GatewayOptions> options, TimeProvider clock)
+public sealed class StreamLeases(IOptions<GatewayOptions> options, [FromKeyedServices(TokenClock.Key)] TimeProvider clock)
 {
     private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock = clock;

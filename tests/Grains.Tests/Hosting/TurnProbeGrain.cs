@@ -59,7 +59,8 @@ public sealed class TurnProbeGrain(
     [PersistentState("state", GrainsModule.StorageName)] IPersistentState<FamilyGroupState> state,
     IStorageProvider storage,
     TurnAttempts attempts,
-    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : DomainGrain, ITurnProbeGrain
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+    DeactivationWindow window) : DomainGrain, ITurnProbeGrain
 {
     public const string ViewTable = "probe_view";
 
@@ -110,6 +111,9 @@ public sealed class TurnProbeGrain(
     public Task<IReadOnlyList<string>> Entries() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Members]);
 
     public Task<Guid> Activation() => Task.FromResult(_activation);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        window.WhileDeactivatingAsync(GetPrimaryKeyString());
 
     private void Stage(string entry, string[] messageIds)
     {

@@ -8,8 +8,14 @@ public abstract class TurnProbeTestBase(SharedPostgres postgres) : DomainTestBas
 {
     protected TurnAttempts Attempts { get; } = new();
 
+    protected DeactivationWindow Window { get; } = new();
+
     protected Task StartProbeAsync(string provider) =>
-        StartAsync(provider, configure: silo => silo.Services.AddSingleton(Attempts), migrations: [TurnProbeGrain.ViewMigration]);
+        StartAsync(provider, configure: silo =>
+        {
+            silo.Services.AddSingleton(Attempts).AddSingleton(Window);
+            silo.AddOutgoingGrainCallFilter<ReplayWatch>();
+        }, migrations: [TurnProbeGrain.ViewMigration]);
 
     protected ITurnProbeGrain Probe(string key) => Grains.GetGrain<ITurnProbeGrain>(key);
 
