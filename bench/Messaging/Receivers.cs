@@ -1,6 +1,6 @@
 using System.Text.Json;
+using ReturnOps.Grains.Messaging;
 using ReturnOps.PartnerSimulator;
-using ReturnOps.Silo.Messaging;
 using ReturnOps.Silo.Messaging.Subscriptions;
 
 namespace ReturnOps.MessagingBench;

@@ -22,25 +22,6 @@ public sealed record Notification(
     [property: Id(8)] string? ReturneeId = null,
     [property: Id(20)] string? ReferralId = null);
 
-/// <summary>Where outbox messages go; the dispatcher (src/Silo) resolves these addresses.</summary>
-public static class Destination
-{
-    /// <summary>A member-state or partner system, by ISO code.</summary>
-    public static string Country(string code) => "country:" + code;
-
-    /// <summary>Everyone holding a role, e.g. the fundamental-rights officer.</summary>
-    public static string Role(string role) => "role:" + role;
-
-    /// <summary>The carriers (airline and handling agents) of one operation.</summary>
-    public static string Carriers(string operationId) => "carriers:" + operationId;
-
-    /// <summary>A reintegration service provider's feed (rule 18), read in the platform.</summary>
-    public static string Provider(string providerId) => "provider:" + providerId;
-
-    /// <summary>A one-way durable message to a grain (upward notifications; see docs/domain.md).</summary>
-    public static string Grain(string grainType, string key) => $"grain:{grainType}/{key}";
-}
-
 /// <summary>Builds outbox messages with the shared serializer setup.</summary>
 internal static class Outbox
 {

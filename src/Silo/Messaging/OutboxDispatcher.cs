@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ReturnOps.Grains.Messaging;
 using ReturnOps.Silo.Messaging.Subscriptions;
 using ReturnOps.Silo.Messaging.Webhooks;
 

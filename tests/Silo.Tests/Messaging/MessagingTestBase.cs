@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using InProcessSiloHandle = Orleans.TestingHost.InProcessSiloHandle;
+using ReturnOps.Grains.Messaging;
 using ReturnOps.PartnerSimulator;
 using ReturnOps.Silo.Messaging;
 using ReturnOps.Silo.Messaging.Deliveries;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Runtime.Hosting;
 using ReturnOps.Grains.Hosting;
-using ReturnOps.Silo.Messaging;
+using ReturnOps.Grains.Messaging;
 using ReturnOps.Storage;
 
 namespace ReturnOps.Silo.Tests.Messaging;

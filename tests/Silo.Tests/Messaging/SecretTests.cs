@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ReturnOps.Grains.Messaging;
 using ReturnOps.PartnerSimulator;
 using ReturnOps.Silo.Messaging;
 using ReturnOps.Silo.Messaging.Subscriptions;
