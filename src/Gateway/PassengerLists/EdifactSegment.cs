@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace ReturnOps.Gateway.PassengerLists;
@@ -6,8 +5,10 @@ namespace ReturnOps.Gateway.PassengerLists;
 /// <summary>
 /// One UN/EDIFACT segment (ISO 9735 syntax version 4) in the default separators the service string advice declares:
 /// <c>:</c> between components, <c>+</c> between elements, <c>?</c> to release a separator inside data, <c>'</c> to end a segment.
-/// Data is reduced to syntax level A (UNOA): upper case Latin letters without diacritics, digits, space and its few signs;
-/// anything else becomes a space, so that no receiver refuses the interchange over one character of one traveller.
+/// Data is reduced to syntax level A (UNOA): upper case Latin letters, digits, space and its few signs; anything else, letters
+/// with diacritics too, becomes a space, so that no receiver refuses the interchange over one character of one traveller.
+/// Transliteration (ICAO 9303 Part 3) is the sending state's: the gateway runs with invariant globalization, without the
+/// Unicode data to do it right.
 /// </summary>
 public static class EdifactSegment
 {
@@ -68,18 +69,7 @@ public static class EdifactSegment
         return text.ToString();
     }
 
-    private static string LevelA(string value)
-    {
-        var text = new StringBuilder(value.Length);
-        foreach (var c in value.Normalize(NormalizationForm.FormD))
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue;
-            }
-            var upper = char.ToUpperInvariant(c);
-            text.Append(char.IsAsciiLetterUpper(upper) || char.IsAsciiDigit(upper) || LevelASigns.Contains(upper) ? upper : ' ');
-        }
-        return text.ToString();
-    }
+    private static string LevelA(string value) =>
+        string.Concat(value.Select(c => char.ToUpperInvariant(c) is var upper && (char.IsAsciiLetterUpper(upper) || char.IsAsciiDigit(upper) || LevelASigns.Contains(upper))
+            ? upper : ' '));
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Hosting;
+using ReturnOps.Gateway.Hosting.OpenApi;
 using ReturnOps.Gateway.Operations;
 using ReturnOps.Gateway.Problems;
 using ReturnOps.Grains.Countries;
@@ -31,8 +32,9 @@ public static partial class PassengerListApi
             .WithDescription("The organiser's coordinator only (403 for a participating state's coordinator, 404 for others), while the operation " +
                 "is Confirmed or Departed (409 otherwise). `flight` is the leg's IATA flight designator; `leg` the leg's index " +
                 "in `legs[]`, needed when there are several. Returnees with sex, year of birth, nationality and the travel document the " +
-                "destination issued, and the named staff, all as passengers; no case data. Answered with `Cache-Control: private, no-store`.")
-            .Produces<string>(StatusCodes.Status200OK, PaxlstMessage.ContentType);
+                "destination issued, and the named staff, all as passengers; no case data. 422 when an airport or a state has no code or zone on file. Answered with `Cache-Control: private, no-store`.")
+            .Produces<string>(StatusCodes.Status200OK, PaxlstMessage.ContentType)
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 
@@ -40,11 +42,15 @@ public static partial class PassengerListApi
         [FromKeyedServices(DomainClock.Key)] TimeProvider clock, [MaxLength(MaxFlightLength)] string flight,
         [Range(0, OperationInput.MaxLegs - 1)] int? leg = null)
     {
+        var designator = Designator(flight);
         var caller = http.User.ToCaller();
         var operation = await OperationAccess.VisibleAsync(grains, id, caller);
+        // As for the manifest (rule 16): a participating state knows there is one and is refused; any other learns nothing.
         if (!caller.IsCoordinatorOf(operation.Organiser))
         {
-            throw new AccessDeniedException("Only the organiser's coordinator produces the passenger list.");
+            throw operation.Participants.Any(p => p.Country == caller.Country)
+                ? new AccessDeniedException("Only the organiser's coordinator produces the passenger list.")
+                : new ResourceNotFoundException();
         }
         if (operation.Status is not (OperationStatus.Confirmed or OperationStatus.Departed))
         {
@@ -54,7 +60,7 @@ public static partial class PassengerListApi
         var manifest = await grains.GetGrain<IReturnOperationGrain>(id).GetManifest(caller);
         var documents = await DocumentsAsync(manifest, operation.Destinations, grains, storage);
         var countries = await grains.GetGrain<ICountryDirectoryGrain>(ICountryDirectoryGrain.Key).List();
-        var list = PassengerListForm.Fill(new PassengerListSources(operation, manifest, countries, documents), chosen, Designator(flight));
+        var list = PassengerListForm.Fill(new PassengerListSources(operation, manifest, countries, documents), chosen, designator);
         http.Response.Headers.CacheControl = "private, no-store";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"paxlst-{id}-leg{chosen}.edi\"";
         return TypedResults.Content(PaxlstMessage.Write(list, clock.GetUtcNow()), PaxlstMessage.ContentType);
@@ -64,7 +70,7 @@ public static partial class PassengerListApi
     {
         null when legs == 1 => 0,
         null => throw RequestProblemException.BadRequest($"The operation has {legs} legs: name one with leg=0 to leg={legs - 1}."),
-        { } index when index >= legs => throw RequestProblemException.BadRequest($"leg must be from 0 to {legs - 1}."),
+        { } index when index < 0 || index >= legs => throw RequestProblemException.BadRequest($"leg must be from 0 to {legs - 1}."),
         { } index => index,
     };
 

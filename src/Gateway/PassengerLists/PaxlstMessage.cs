@@ -10,7 +10,9 @@ namespace ReturnOps.Gateway.PassengerLists;
 public static class PaxlstMessage
 {
     public const string ContentType = "application/edifact";
-    public const string Version = "D:02B:UN:IATA";
+
+    // UNH message identifier: PAXLST of directory D.02B, UN-controlled, in IATA's implementation (the guidelines' association code).
+    private static readonly string?[] MessageIdentifier = ["PAXLST", "D", "02B", "UN", "IATA"];
 
     // Date and time formats of the guidelines: YYMMDD in UNB/UNG and DTM+36, YYMMDDHHMM (format 201) for the flight.
     private const string DateFormat = "yyMMdd";
@@ -43,7 +45,7 @@ public static class PaxlstMessage
         var departure = list.DepartureLocal;
         var segments = new List<string>
         {
-            Of("UNH", E(reference), Version.Split(':'), E($"{list.Flight}/{departure.ToString(DateFormat, CultureInfo.InvariantCulture)}"), E("01", "F")),
+            Of("UNH", E(reference), MessageIdentifier, E($"{list.Flight}/{departure.ToString(DateFormat, CultureInfo.InvariantCulture)}"), E("01", "F")),
             Of("BGM", E("745")),
             Of("NAD", E("MS"), E(), E(), E(list.ReportingParty)),
             Of("TDT", E("20"), E(list.Flight.ToString()), E(), E(), E(list.Flight.Airline)),

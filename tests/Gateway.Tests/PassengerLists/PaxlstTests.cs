@@ -97,7 +97,8 @@ public sealed class PaxlstTests(PaxlstOperation fixture) : IClassFixture<PaxlstO
         var names = segments.Where(s => s.Tag == "NAD" && s[0] == "FL").Select(s => s[3]).ToList();
 
         Assert.Contains(PaxlstOperation.HostileEscort, names);
-        Assert.Contains("D'ARCY-COSIC", names);
+        // Outside syntax level A, letters with diacritics too, a character becomes a space (transliteration is the sending state's).
+        Assert.Contains("D'ARCY- OSI ", names);
         Assert.Contains("ESC?2", names);
         Assert.Contains("ESC:3", names);
         Assert.Contains("NAD+FL+++O?'BRIEN?+1?:??X'", body, StringComparison.Ordinal);
@@ -115,7 +116,7 @@ public sealed class PaxlstTests(PaxlstOperation fixture) : IClassFixture<PaxlstO
         {
             Assert.DoesNotContain(secret, body, StringComparison.OrdinalIgnoreCase);
         }
-        Assert.Equal(["BGM", "CNT", "DOC", "DTM", "LOC", "NAD", "NAT", "ATT", "TDT", "UNB", "UNE", "UNG", "UNH", "UNT", "UNZ"].Order(),
+        Assert.Equal(new[] { "BGM", "CNT", "DOC", "DTM", "LOC", "NAD", "NAT", "ATT", "TDT", "UNB", "UNE", "UNG", "UNH", "UNT", "UNZ" }.Order(),
             segments.Select(s => s.Tag).Distinct().Order());
         Assert.All(segments.Where(s => s.Tag == "ATT"), s => Assert.Equal("2", s[0]));
     }
