@@ -96,6 +96,7 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("PUT", $"/api/v1/operations/{op}/bookings/{atBooking}/staff", Demo.Staff("AT", 2, 1), "atC:200 hrC:404 deC:404 *:403"),
             new("POST", $"/api/v1/operations/{op}/no-shows", new { returneeId = atReturnee, reason = "Absconded" }, "atC:409 hrC:404 deC:404 *:403"),
             new("GET", $"/api/v1/operations/{op}/manifest", null, "atC:200 hrC:200 sec:403 alPr:403 rsPr:403 *:404"),
+            new("GET", $"/api/v1/operations/{op}/manifest/paxlst?leg=0&flight=OS1234", null, "atC:409 hrC:403 deC:404 *:403"),
             new("POST", $"/api/v1/operations/{op}/manifest/share", null, "atC:409 *:403"),
             new("POST", $"/api/v1/operations/{op}/clearance", new { cleared = true }, "alP:409 rsP:404 *:403"),
             new("POST", $"/api/v1/operations/{op}/monitors", new { monitor = "monitor-9" }, "sec:200 atC:200 *:403"),

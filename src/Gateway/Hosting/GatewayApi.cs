@@ -7,6 +7,7 @@ using ReturnOps.Gateway.Identification;
 using ReturnOps.Gateway.Messaging;
 using ReturnOps.Gateway.Notifications;
 using ReturnOps.Gateway.Operations;
+using ReturnOps.Gateway.PassengerLists;
 using ReturnOps.Gateway.Readmission;
 using ReturnOps.Gateway.Reintegration;
 using ReturnOps.Gateway.Returnees;
@@ -46,5 +47,6 @@ public static class GatewayApi
         .MapSubscriptionsApi()
         .MapDeliveriesApi()
         .MapAuditApi()
-        .MapCalendarApi();
+        .MapCalendarApi()
+        .MapPassengerListApi();
 }

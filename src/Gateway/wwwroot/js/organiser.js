@@ -6,6 +6,7 @@ import { createOperationForm } from './organiser-create.js';
 import { lifecycleSteps } from './organiser-steps.js';
 import { count, statusWord, typeWord, warningText } from './words.js';
 import { costsLink } from './costs-link.js';
+import { paxlstDownload } from './organiser-paxlst.js';
 
 // The organising state runs its operations here: plans one, takes each lifecycle step with what it checks, assigns
 // a monitor, and shares the manifest with the destinations, the one disclosure only it may make (rule 16).
@@ -45,7 +46,9 @@ function card(op, refresh) {
           current.seats.waitlisted ? `, ${current.seats.waitlisted} waitlisted` : ''),
         el('dt', {}, 'Monitors'), el('dd', {}, monitors(current, draw)),
         el('dt', {}, 'Manifest'), el('dd', {}, manifest(current, draw)),
-        el('dt', {}, 'Costs'), el('dd', {}, costsLink(current.id, 'Enter costs and see the statement'))),
+        el('dt', {}, 'Costs'), el('dd', {}, costsLink(current.id, 'Enter costs and see the statement')),
+        ...(['Confirmed', 'Departed'].includes(current.status)
+          ? [el('dt', {}, 'Passenger list'), el('dd', { 'data-field': 'paxlst' }, paxlstDownload(current))] : [])),
       current.warnings.length ? el('ul', { class: 'alert' }, current.warnings.map((w) => el('li', {}, warningText(w)))) : null,
       lifecycleSteps(current, (changed) => {
         toast(`${changed.id}: ${statusWord(changed.status)}.`);
