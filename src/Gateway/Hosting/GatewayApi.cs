@@ -31,6 +31,7 @@ public static class GatewayApi
         .MapCountriesApi()
         .MapAgreementsApi()
         .MapReturneesApi()
+        .MapLegalHoldsApi()
         .MapReadmissionApi()
         .MapIdentificationApi()
         .MapEuTravelDocumentApi()
