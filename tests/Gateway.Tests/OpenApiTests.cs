@@ -48,6 +48,8 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "GET /api/v1/calendar-feed", "PUT /api/v1/calendar-feed", "DELETE /api/v1/calendar-feed", "GET /api/v1/calendars/{secret}",
         // Statistics as the authorities count them (Eurostat's layout; ECA special report 17/2021).
         "GET /api/v1/statistics/returns", "GET /api/v1/statistics/travel-documents",
+        // Rule 22, legal holds (issue 27).
+        "GET /api/v1/returnees/{id}/legal-holds", "POST /api/v1/returnees/{id}/legal-holds", "POST /api/v1/returnees/{id}/legal-holds/{holdId}/lift",
     ];
 
     [Fact]

@@ -40,10 +40,10 @@ public static class AuthSetup
             o.Events = new JwtBearerEvents { OnMessageReceived = FetchIssuerKeysAsync, OnTokenValidated = CheckClaims };
         });
         services.AddAuthorizationBuilder()
-            // A reintegration service provider stands outside the return operations (rule 18: it sees only its referrals), so it is
-            // admitted only where an endpoint's policy names its role, never by the fallback.
+            // A reintegration service provider (rule 18: it sees only its referrals) and a court (rule 22: it sees only legal holds)
+            // stand outside the return operations, so they are admitted only where an endpoint's policy names their role, never by the fallback.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
-                .RequireAssertion(c => !c.User.IsInRole(Roles.Provider)).Build())
+                .RequireAssertion(c => !Roles.All.Where(Roles.Outside).Any(c.User.IsInRole)).Build())
             .AddPolicy(Policies.Coordinator, p => p.RequireRole(Roles.Coordinator).RequireClaim("country"))
             .AddPolicy(Policies.Partner, p => p.RequireRole(Roles.Partner).RequireClaim("country"))
             .AddPolicy(Policies.CountryActor, p => p.RequireRole(Roles.Coordinator, Roles.Partner).RequireClaim("country"))
@@ -58,6 +58,7 @@ public static class AuthSetup
             .AddPolicy(Policies.CalendarSubscribers, p => p.RequireRole(Roles.Coordinator, Roles.Partner, Roles.Monitor, Roles.Secretariat))
             .AddPolicy(Policies.Provider, p => p.RequireRole(Roles.Provider).RequireClaim("provider"))
             .AddPolicy(Policies.CoordinatorOrProvider, p => p.RequireRole(Roles.Coordinator, Roles.Provider))
+            .AddPolicy(Policies.LegalHolds, p => p.RequireRole(Roles.Coordinator, Roles.Court, Roles.Fro))
             .AddPolicy(Policies.OversightAndSecretariat, p => p.RequireRole(Roles.Secretariat, Roles.Fro, Roles.Admin));
         return services;
     }

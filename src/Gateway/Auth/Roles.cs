@@ -13,10 +13,19 @@ public static class Roles
     /// <summary>A reintegration service provider of a destination (rule 18); its tokens carry a <c>provider</c> claim.</summary>
     public const string Provider = "provider";
 
-    public static IReadOnlyList<string> All { get; } = [Coordinator, Secretariat, Partner, Monitor, Fro, Admin, Provider];
+    /// <summary>
+    /// A court, or a lawyer acting for the person, as its member state's identity provider vouches (rule 22): places and reads legal
+    /// holds on that country's cases and nothing else; its tokens carry a <c>country</c> claim.
+    /// </summary>
+    public const string Court = "court";
+
+    public static IReadOnlyList<string> All { get; } = [Coordinator, Secretariat, Partner, Monitor, Fro, Admin, Provider, Court];
 
     /// <summary>Roles that act for one country and must carry a <c>country</c> claim.</summary>
-    public static bool NeedsCountry(string role) => role is Coordinator or Partner;
+    public static bool NeedsCountry(string role) => role is Coordinator or Partner or Court;
+
+    /// <summary>Roles outside the return operations: admitted only where an endpoint's policy names them, never by the fallback.</summary>
+    public static bool Outside(string role) => role is Provider or Court;
 
     /// <summary>The one role that acts for a reintegration service provider and must carry a <c>provider</c> claim (and no other may).</summary>
     public static bool NeedsProvider(string role) => role is Provider;
@@ -39,6 +48,9 @@ public static class Policies
     public const string OversightAndSecretariat = "secretariat-fro-or-admin";
     public const string Provider = "provider";
     public const string CoordinatorOrProvider = "coordinator-or-provider";
+
+    /// <summary>Who acts on legal holds (rule 22): the owning state's coordinators and courts, the fundamental-rights officer.</summary>
+    public const string LegalHolds = "coordinator-court-or-fro";
 
     /// <summary>Who follows operations in a calendar: coordinators (organisers among them), partners, monitors and the secretariat.</summary>
     public const string CalendarSubscribers = "coordinator-partner-monitor-or-secretariat";

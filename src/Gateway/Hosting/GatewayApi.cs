@@ -32,6 +32,7 @@ public static class GatewayApi
         .MapCountriesApi()
         .MapAgreementsApi()
         .MapReturneesApi()
+        .MapLegalHoldsApi()
         .MapReadmissionApi()
         .MapIdentificationApi()
         .MapEuTravelDocumentApi()

@@ -1,4 +1,5 @@
 using ReturnOps.Grains.Operations;
+using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Grains.Returnees;
 
@@ -17,6 +18,17 @@ public static class EarlyWarning
     /// <summary>Records a travel document issued through identification (rule 17); one expiring before departure suspends the seat (rule 6).</summary>
     public static async Task<ReturneeUpdate> RecordTravelDocumentAsync(this IGrainFactory grains, string returneeId, string owner, DateOnly validUntil) =>
         await RelayAsync(grains, returneeId, await grains.GetGrain<IReturneeGrain>(returneeId).RecordTravelDocument(owner, validUntil));
+
+    /// <summary>Places a legal hold (rule 22); a booked person's seat is suspended at once, naming the rule and nothing of the order.</summary>
+    public static async Task<LegalHoldPlaced> PlaceLegalHoldAsync(this IGrainFactory grains, string returneeId, Caller caller, string holdId, InterimMeasure measure)
+    {
+        var placed = await grains.GetGrain<IReturneeGrain>(returneeId).PlaceLegalHold(caller, holdId, measure);
+        if (placed.SuspendedIn is { } booking)
+        {
+            await grains.GetGrain<IReturnOperationGrain>(booking.OperationId).SuspendReturnee(returneeId, [RuleCode.LegalHold]);
+        }
+        return placed;
+    }
 
     private static async Task<ReturneeUpdate> RelayAsync(IGrainFactory grains, string returneeId, ReturneeUpdate update)
     {

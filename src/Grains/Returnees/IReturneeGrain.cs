@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using ReturnOps.Grains.Reintegration;
+using ReturnOps.Grains.Rules;
 
 namespace ReturnOps.Grains.Returnees;
 
@@ -80,6 +81,22 @@ public interface IReturneeGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("Reintegration")]
     Task<ReintegrationCase?> Reintegration();
+
+    /// <summary>
+    /// Places a legal hold (rule 22): the owning state's coordinators and courts, or the fundamental-rights officer. A booked
+    /// person's seat is suspended at once (the caller relays, see <see cref="EarlyWarning"/>). Idempotent per hold id.
+    /// </summary>
+    [Alias("PlaceLegalHold")]
+    Task<LegalHoldPlaced> PlaceLegalHold(Caller caller, string holdId, InterimMeasure measure);
+
+    /// <summary>Lifts a hold, recording who and why; the person can then be booked or reinstated, judged anew.</summary>
+    [Alias("LiftLegalHold")]
+    Task<LegalHold> LiftLegalHold(Caller caller, string holdId, string reason);
+
+    /// <summary>The case's legal holds, lifted ones too, for those who may place them.</summary>
+    [ReadOnly]
+    [Alias("LegalHoldsOf")]
+    Task<IReadOnlyList<LegalHold>> LegalHoldsOf(Caller caller);
 
     /// <summary>What the provider of <paramref name="referralId"/> may see of the person: null without active consent, once the referral is closed, or once erased.</summary>
     [ReadOnly]

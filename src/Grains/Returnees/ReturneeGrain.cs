@@ -79,7 +79,7 @@ public sealed partial class ReturneeGrain([PersistentState("state", ReturneeStat
         var familyChanged = S.Case.FamilyGroup != returnee.FamilyGroup;
         await MoveFamily(owner, S.Case.FamilyGroup, returnee.FamilyGroup);
         S.Case = returnee;
-        List<RuleViolation> violations = _hold?.For is not { } bookedFor ? [] : [.. Eligibility.Check(returnee, bookedFor, S.Readmission)];
+        List<RuleViolation> violations = _hold?.For is not { } bookedFor ? [] : Violations(returnee, bookedFor);
         if (_hold is not null && familyChanged)
         {
             // The booking was accepted for the family as it was (rule 4); a new family must be booked anew.
@@ -104,7 +104,7 @@ public sealed partial class ReturneeGrain([PersistentState("state", ReturneeStat
             return new ReturneeUpdate(View(), null, []);
         }
         S.Case = S.Case with { TravelDocumentValidUntil = validUntil };
-        List<RuleViolation> violations = _hold?.For is not { } bookedFor ? [] : [.. Eligibility.Check(S.Case, bookedFor, S.Readmission)];
+        List<RuleViolation> violations = _hold?.For is not { } bookedFor ? [] : Violations(S.Case, bookedFor);
         var suspended = WarnIfIneligible(owner, violations);
         await Save();
         return new ReturneeUpdate(View(), suspended, violations);
@@ -264,7 +264,7 @@ public sealed partial class ReturneeGrain([PersistentState("state", ReturneeStat
 
     private Reservation Judge(EligibilityContext context, bool reserved) => S.Case is null
         ? Refuse(RuleCode.Validation, "The returnee's data was erased.")
-        : new Reservation(GetPrimaryKeyString(), reserved, Eligibility.Check(S.Case, context, S.Readmission), S.Owner!, S.Case.FamilyGroup, !S.Case.Voluntary,
+        : new Reservation(GetPrimaryKeyString(), reserved, Violations(S.Case, context), S.Owner!, S.Case.FamilyGroup, !S.Case.Voluntary,
             [S.Case.Nationality, .. S.Readmission.Where(r => r.Value == Eligibility.Accepted).Select(r => r.Key).Order(StringComparer.Ordinal)]);
 
     private Reservation Refuse(string rule, string detail) =>
@@ -277,7 +277,7 @@ public sealed partial class ReturneeGrain([PersistentState("state", ReturneeStat
 
     /// <summary>Without a booking, eligibility is judged as if departing today to no particular destination.</summary>
     private IReadOnlyList<RuleViolation> CurrentViolations() => S.Case is null ? []
-        : Eligibility.Check(S.Case, _hold?.For ?? new EligibilityContext(clock.GetUtcNow(), [], GrainsOptions.DefaultFitToTravelWindowDays), S.Readmission);
+        : Violations(S.Case, _hold?.For ?? new EligibilityContext(clock.GetUtcNow(), [], GrainsOptions.DefaultFitToTravelWindowDays));
 
     private ReturneeView View() =>
         new(GetPrimaryKeyString(), S.Owner!, Status(), S.Case, _hold?.Booking, new Dictionary<string, string>(S.Readmission), CurrentViolations());

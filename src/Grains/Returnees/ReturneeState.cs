@@ -49,4 +49,8 @@ public sealed class ReturneeState
     /// <summary>The case's identification requests (rule 17), so that erasing the case reaches the document they recorded.</summary>
     [Id(22)]
     public List<string> IdentificationRequests { get; set; } = [];
+
+    /// <summary>Legal holds on the case (rule 22), lifted ones kept as the record of who lifted them and why; oldest first.</summary>
+    [Id(24)]
+    public List<LegalHold> LegalHolds { get; set; } = [];
 }

@@ -22,6 +22,9 @@ public sealed record Caller(
     public const string Admin = "admin";
     public const string ProviderRole = "provider";
 
+    /// <summary>A court, or a lawyer acting for the person, credentialed by its member state's identity provider: places and reads legal holds (rule 22).</summary>
+    public const string Court = "court";
+
     public static Caller CoordinatorOf(string country, string subject = "clerk") => new(Coordinator, country, subject);
     public static Caller PartnerOf(string country, string subject = "partner") => new(Partner, country, subject);
     public static Caller SecretariatUser(string subject = "secretariat") => new(Secretariat, null, subject);

@@ -56,6 +56,9 @@ public static class RuleCode
     /// <summary>Added to the contract: the stored answer of a request's Idempotency-Key named a case since erased (410); the request is not acted on again.</summary>
     public const string Erased = "erased";
 
+    /// <summary>Added to the contract: rule 22, an interim measure (legal hold) stops the person's removal; no override lifts it.</summary>
+    public const string LegalHold = "legal-hold";
+
     /// <summary>Every code, for documentation and for the gateway's OpenAPI description.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -63,7 +66,7 @@ public static class RuleCode
         FamilyUnity, FitToTravel, TravelDocument, EscortRatio, MonitorRequired, MedicalStaff, ManifestClearance,
         Readmission, InvalidTransition, IdempotencyKeyReuse, AlreadyBooked, Validation, VoluntaryOnly, OneMonitorReport,
         DestinationOfReturn, CostsFinal, CoFinancingBeyondCosts, Identification, ReintegrationConsent, ReintegrationProvider,
-        Erased,
+        Erased, LegalHold,
     ];
 
     /// <summary>True for rules broken by timing or lifecycle state (HTTP 409); the others are 422.</summary>

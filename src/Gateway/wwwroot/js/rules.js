@@ -26,6 +26,7 @@ const words = {
   'reintegration-consent': 'A referral needs the returnee\'s recorded consent, and it must not have been withdrawn.',
   'reintegration-provider': 'This provider does not work in the returnee\'s country of return (nationality, or a country that accepted the readmission).',
   'erased': 'This request was answered before for a case that has since been erased: it is not carried out again.',
+  'legal-hold': 'A legal hold (an interim measure of a court) stops this person\'s removal: the seat is suspended until the hold is lifted. No override passes it.',
   'destination-of-return': 'This operation does not fly to the returnee\'s country of return: book a returnee only on an operation to their nationality, or to a country that accepted their readmission.',
 };
 
