@@ -93,6 +93,7 @@ public sealed class AccessMatrixTests(SharedPostgres postgres) : GatewayTestBase
             new("GET", $"/api/v1/operations/{op}/bookings", null, "atC:200 hrC:200 deC:200 *:403"),
             new("GET", "/api/v1/bookings", null, "atC:200 hrC:200 deC:200 *:403"),
             new("DELETE", $"/api/v1/operations/{op}/bookings/bk-unknown", null, "atC:404 hrC:404 deC:404 *:403"),
+            new("DELETE", $"/api/v1/operations/{op}/bookings/{atBooking}/returnees/{none}", null, "atC:404 hrC:404 deC:404 *:403"),
             new("PUT", $"/api/v1/operations/{op}/bookings/{atBooking}/staff", Demo.Staff("AT", 2, 1), "atC:200 hrC:404 deC:404 *:403"),
             new("POST", $"/api/v1/operations/{op}/no-shows", new { returneeId = atReturnee, reason = "Absconded" }, "atC:409 hrC:404 deC:404 *:403"),
             new("GET", $"/api/v1/operations/{op}/manifest", null, "atC:200 hrC:200 sec:403 alPr:403 rsPr:403 *:404"),

@@ -19,6 +19,7 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         "GET /api/v1/readmission-requests", "POST /api/v1/readmission-requests/{id}/reply",
         "POST /api/v1/operations", "GET /api/v1/operations", "GET /api/v1/operations/{id}", "POST /api/v1/operations/{id}/status",
         "POST /api/v1/operations/{id}/bookings", "GET /api/v1/operations/{id}/bookings", "DELETE /api/v1/operations/{id}/bookings/{bookingId}",
+        "DELETE /api/v1/operations/{id}/bookings/{bookingId}/returnees/{returneeId}",
         "GET /api/v1/operations/{id}/manifest", "GET /api/v1/operations/{id}/manifest/paxlst", "POST /api/v1/operations/{id}/manifest/share", "POST /api/v1/operations/{id}/clearance", "POST /api/v1/operations/{id}/monitors",
         "POST /api/v1/operations/{id}/monitor-report", "POST /api/v1/operations/{id}/incidents", "GET /api/v1/operations/{id}/events",
         "POST /api/v1/subscriptions", "GET /api/v1/deliveries", "POST /api/v1/deliveries/{id}/replay",

@@ -20,6 +20,7 @@ public static class BookingsEndpoints
     /// <summary>The audit action of a booking request; the operation writes it with the booking (".replayed" for a retry).</summary>
     private const string BookingCreated = "booking.create";
     private const string BookingCancelled = "booking.cancel";
+    private const string ReturneeRemoved = "booking.returnee.remove";
 
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder operations)
     {
@@ -38,6 +39,14 @@ public static class BookingsEndpoints
             .WithSummary("Cancel a booking")
             .WithDescription("Coordinator of the booking's country only (404 for any other booking), until departure (409 after). The freed seats " +
                 "go to the waitlist in the same step; cancelling a cancelled booking answers 204 again. Audited.")
+            .AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        operations.MapDelete("/{id}/bookings/{bookingId}/returnees/{returneeId}", RemoveReturneeAsync).RequireAuthorization(Policies.Coordinator)
+            .Audited(ReturneeRemoved)
+            .WithSummary("Take one returnee off a booking")
+            .WithDescription("The rest of the booking stands; the returnee's seat goes to the waitlist in the same step and the returnee is free " +
+                "for another operation. The booking's coordinator removes any of its returnees; the organiser, from any booking, a returnee a " +
+                "destination rejected (404 for any other). Until departure, and never the last returnee: cancel the booking instead (409). " +
+                "Removing a removed returnee answers 204 again. Audited.")
             .AcceptsIfMatch().ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         operations.MapPost("/{id}/bookings/{bookingId}/reinstate", ReinstateAsync).RequireAuthorization(Policies.Coordinator).Audited("booking.reinstate")
             .WithSummary("Bring a booking's suspended returnees back")
@@ -134,6 +143,15 @@ public static class BookingsEndpoints
         var rows = (await grains.GetGrain<IReturnOperationGrain>(id).GetBookings(caller)).Where(b => b.Sequence > from).Take(size + 1).ToList();
         var (page, next) = PageCursor.Page(rows, size, CursorList, b => [b.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         return TypedResults.Ok(new BookingList(page, next));
+    }
+
+    /// <summary>One grain call, like a cancellation: the operation checks visibility, access and If-Match, and audits with the removal.</summary>
+    private static async Task<NoContent> RemoveReturneeAsync(string id, string bookingId, string returneeId, HttpContext http, IGrainFactory grains)
+    {
+        var (operation, expected) = await OperationAccess.CheckedByItselfAsync(grains, id, http);
+        await operation.RemoveReturnee(http.User.ToCaller(), bookingId, returneeId, expected, AuditRecorder.Note(http, ReturneeRemoved));
+        AuditRecorder.RecordedByGrain(http);
+        return TypedResults.NoContent();
     }
 
     /// <summary>One grain call, like a booking: the operation checks visibility and If-Match, and writes the audit entry with the cancellation.</summary>

@@ -54,8 +54,47 @@ public sealed class DestinationClearance(string operationId, ReturnOperationStat
             Reason = decision.Reason,
             ManifestVersion = state.ManifestVersion,
         };
-        return [new(Destination.Country(Plan.Organiser), new Notification(decision.Cleared ? "manifest.cleared" : "manifest.rejected",
-            Country: destination, Reason: decision.Reason, Seats: decision.RejectedReturnees.Count))];
+        var verdict = decision.Cleared && decision.RejectedReturnees.Count == 0 ? "manifest.cleared" : "manifest.rejected";
+        var notices = new List<Notice> { new(Destination.Country(Plan.Organiser), new Notification(verdict,
+            Country: destination, Reason: decision.Reason, Seats: decision.RejectedReturnees.Count)) };
+        if (verdict == "manifest.rejected")
+        {
+            // The board raises the alert: the secretariat learns that, and how many, never who or why (rule 16).
+            notices.Add(new(Destination.Role(Caller.Secretariat), new Notification(verdict, Country: destination, Seats: decision.RejectedReturnees.Count)));
+        }
+        return notices;
+    }
+
+    /// <summary>
+    /// The rejections that hold the departure back (issue 24): a destination's rejection stands until it clears again, the
+    /// people it names are off the manifest, or the organiser overrides it with a reason. A rejection of the whole manifest
+    /// names nobody, so only a new clearance or an override ends it.
+    /// </summary>
+    public IReadOnlyList<string> Outstanding()
+    {
+        var onBoard = OnManifest();
+        return [.. state.Clearances.Where(c => !c.Value.Cleared && c.Value.OverriddenBecause is null
+                && (c.Value.RejectedReturnees.Count == 0 || c.Value.RejectedReturnees.Any(onBoard.Contains)))
+            .Select(c => c.Key).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>A departure with a rejection outstanding needs the organiser's override with a reason.</summary>
+    public void CheckDeparture(StatusChange change)
+    {
+        if (Outstanding() is { Count: > 0 } rejecting && !(change.OverrideClearance && !string.IsNullOrWhiteSpace(change.Reason)))
+        {
+            throw new DomainRuleException(RuleCode.ManifestClearance, $"Rejected by {string.Join(", ", rejecting)}: the departure waits until the " +
+                "destination clears the manifest again or the rejected people are removed, or the organiser overrides with a reason.");
+        }
+    }
+
+    /// <summary>The organiser went on despite the rejections outstanding: each keeps the reason, and no longer holds anything back.</summary>
+    public void Override(string? reason)
+    {
+        foreach (var destination in Outstanding())
+        {
+            state.Clearances[destination].OverriddenBecause = reason;
+        }
     }
 
     /// <summary>Every destination cleared the current manifest version and rejected nobody who is on board.</summary>

@@ -66,6 +66,17 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null, AuditNote? audit = null);
 
     /// <summary>
+    /// Takes one returnee off a booking, the rest of it standing (a destination rejected the person): the booking's coordinator
+    /// any of its returnees, the organiser one a destination rejected. Its seat goes to the waitlist; one call, like a cancellation.
+    /// </summary>
+    /// <param name="expectedVersion">The version the caller read (If-Match); checked when the removal is decided. Null: no precondition.</param>
+    /// <param name="audit">The audit entry of the request, written with the removal (outcome 204). Null: nothing audited here.</param>
+    /// <remarks>Interleaves like a cancellation (group commit), and is answered once stored and the returnee is let go.</remarks>
+    [AlwaysInterleave]
+    [Alias("RemoveReturnee")]
+    Task RemoveReturnee(Caller caller, string bookingId, string returneeId, long? expectedVersion = null, AuditNote? audit = null);
+
+    /// <summary>
     /// Brings a booking's suspended returnees back once eligible: into free seats of a confirmed booking, or, for a booking
     /// suspended whole, as a new arrival (confirmed if it fits, else waitlisted).
     /// </summary>

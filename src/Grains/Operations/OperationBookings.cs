@@ -88,11 +88,12 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
 
     /// <summary>
     /// The request names the booking's returnees, in order, and those who left it as no-shows (they leave its list after
-    /// departure, so where they stood in it is not known).
+    /// departure, so where they stood in it is not known) or were removed from it.
     /// </summary>
     private bool SameReturnees(Booking existing, BookingRequest request)
     {
-        var noShows = state.NoShows.Where(n => n.BookingId == existing.Id).Select(n => n.ReturneeId).ToHashSet(StringComparer.Ordinal);
+        var noShows = state.NoShows.Where(n => n.BookingId == existing.Id).Select(n => n.ReturneeId)
+            .Concat(existing.Removed ?? []).ToHashSet(StringComparer.Ordinal);
         return request.Returnees.Count == existing.Returnees.Count + noShows.Count
             && request.Returnees.Where(id => !noShows.Contains(id)).SequenceEqual(existing.Returnees.Select(r => r.Id));
     }
@@ -170,6 +171,33 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
         booking.Status = BookingStatus.Cancelled;
         var notices = Announce(booking, "booking.cancelled");
         notices.AddRange(FreeSeats(wasConfirmed));
+        state.Revision++;
+        return new(View(booking, withReturnees: true), notices);
+    }
+
+    /// <summary>
+    /// Takes one returnee off a booking (a destination rejected the person), keeping the rest of the booking: its seat goes
+    /// to the waitlist in the same decision, as a cancellation's do. The last returnee is not removed: that is a cancellation.
+    /// </summary>
+    public BookingDecision Remove(Booking booking, string returneeId, long? expectedRevision)
+    {
+        CheckRevision(expectedRevision);
+        if (state.Status is OperationStatus.Departed or OperationStatus.Completed or OperationStatus.Cancelled || booking.Status == BookingStatus.Cancelled)
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition, "A returnee is removed from a booking that stands, until departure.");
+        }
+        var returnee = booking.Returnees.Find(r => r.Id == returneeId)
+            ?? throw new ResourceNotFoundException($"Returnee {returneeId} is not on booking {booking.Id}.");
+        if (booking.Returnees.Count == 1)
+        {
+            throw new DomainRuleException(RuleCode.InvalidTransition, "This is the booking's last returnee: cancel the booking instead.");
+        }
+        var seatFreed = booking.Status == BookingStatus.Confirmed && !returnee.Suspended;
+        booking.Returnees.Remove(returnee);
+        (booking.Removed ??= []).Add(returneeId);
+        booking.Recount();
+        var notices = Announce(booking, "booking.returnee-removed");
+        notices.AddRange(FreeSeats(seatFreed));
         state.Revision++;
         return new(View(booking, withReturnees: true), notices);
     }

@@ -58,6 +58,10 @@ public sealed class OperationLifecycle(string operationId, ReturnOperationState 
         {
             throw new DomainRuleException(RuleCode.BookingClosed, "The booking deadline has passed; the operation cannot be announced.");
         }
+        if (change.To == OperationStatus.Departed)
+        {
+            new DestinationClearance(operationId, state).CheckDeparture(change);
+        }
     }
 
     /// <summary>Announced and its booking deadline reached: the deadline reminder closes booking.</summary>
@@ -70,9 +74,15 @@ public sealed class OperationLifecycle(string operationId, ReturnOperationState 
     public List<Notice> Move(OperationStatus to, string? reason, DateTimeOffset now)
     {
         state.Status = to;
+        var clearance = new DestinationClearance(operationId, state);
         if (to == OperationStatus.Confirmed)
         {
-            state.OverrideReason = state.OverrideReason is null && !new DestinationClearance(operationId, state).ByEveryDestination() ? reason : state.OverrideReason;
+            state.OverrideReason = state.OverrideReason is null && !clearance.ByEveryDestination() ? reason : state.OverrideReason;
+        }
+        if (to is OperationStatus.Confirmed or OperationStatus.Departed)
+        {
+            // The guards let the move through: any rejection still standing was overridden, and must not hold the next step back.
+            clearance.Override(reason);
         }
         if (to is OperationStatus.Completed or OperationStatus.Cancelled)
         {

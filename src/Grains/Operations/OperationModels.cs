@@ -129,6 +129,11 @@ public sealed record ParticipantSummary(
     [property: Id(7)] int ConfirmedSeats,
     [property: Id(8)] int WaitlistedSeats);
 
+/// <summary>
+/// A destination's verdict as the operation shows it. <paramref name="Outstanding"/>: a rejection that holds the departure back
+/// (not cleared since, its people still on board, not overridden); <paramref name="OverriddenBecause"/>: the organiser's reason
+/// for going on despite it.
+/// </summary>
 [GenerateSerializer]
 [Alias("ReturnOps.ClearanceView")]
 public sealed record ClearanceView(
@@ -136,7 +141,9 @@ public sealed record ClearanceView(
     [property: Id(1)] bool Cleared,
     [property: Id(2)] IReadOnlyList<string> RejectedReturnees,
     [property: Id(3)] string? Reason,
-    [property: Id(4)] bool Current);
+    [property: Id(4)] bool Current,
+    [property: Id(5)] bool Outstanding = false,
+    [property: Id(6)] string? OverriddenBecause = null);
 
 /// <summary>The operation as <c>GET /operations/{id}</c> shows it: counts, never personal data.</summary>
 [GenerateSerializer]

@@ -8,11 +8,12 @@ public static class OperationSummary
         var plan = state.Plan ?? throw new InvalidOperationException("An operation without a plan has no view.");
         var confirmed = SeatAllocation.ConfirmedSeats(state.Bookings);
         var waitlisted = state.Bookings.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats);
+        var outstanding = new DestinationClearance(operationId, state).Outstanding();
         return new OperationView(operationId, plan.Type, plan.Organiser, plan.Destinations, plan.Legs, plan.SeatCapacity, plan.BookingDeadline,
             state.EscortsPerReturnee, state.Status, new SeatSummary(plan.SeatCapacity, confirmed, waitlisted, plan.SeatCapacity - confirmed),
-            Participants(state), Warnings(state), [.. state.AssignedMonitors],
+            Participants(state), Warnings(state, outstanding), [.. state.AssignedMonitors],
             [.. state.Clearances.Select(c => new ClearanceView(c.Key, c.Value.Cleared, [.. c.Value.RejectedReturnees], c.Value.Reason,
-                c.Value.ManifestVersion == state.ManifestVersion))],
+                c.Value.ManifestVersion == state.ManifestVersion, outstanding.Contains(c.Key), c.Value.OverriddenBecause))],
             state.OverrideReason, state.Revision, state.ManifestShared, state.MonitorReports.Count > 0);
     }
 
@@ -30,8 +31,11 @@ public static class OperationSummary
                 confirmed.Sum(b => b.Seats), g.Where(b => b.Status == BookingStatus.Waitlisted).Sum(b => b.Seats));
         })];
 
-    /// <summary>Rule 10: an interpreter is recommended, never required. Warnings ask for action, so an ended operation has none.</summary>
-    public static List<string> Warnings(ReturnOperationState state)
+    /// <summary>
+    /// Rule 10: an interpreter is recommended, never required; rule 13: the destinations in <paramref name="rejectedBy"/> hold a
+    /// rejection of the manifest. Warnings ask for action, so an ended operation has none.
+    /// </summary>
+    public static List<string> Warnings(ReturnOperationState state, IReadOnlyList<string> rejectedBy)
     {
         var warnings = new List<string>();
         if (state.Status is OperationStatus.Completed or OperationStatus.Cancelled)
@@ -49,6 +53,12 @@ public static class OperationSummary
             warnings.Add(suspended == 1
                 ? "suspended: 1 returnee became ineligible after booking; the seat is suspended"
                 : $"suspended: {suspended} returnees became ineligible after booking; their seats are suspended");
+        }
+        if (rejectedBy.Count > 0 && state.Status is OperationStatus.BookingClosed or OperationStatus.Confirmed)
+        {
+            // Issue 24: a rejection of the manifest is never silent; departure waits for it (DestinationClearance.CheckDeparture).
+            warnings.Add($"manifest-rejected: the manifest was rejected by {string.Join(", ", rejectedBy)}; departure waits until it is cleared again, " +
+                "the rejected people are removed, or the organiser overrides with a reason");
         }
         return warnings;
     }

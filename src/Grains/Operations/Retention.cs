@@ -19,6 +19,7 @@ public static class Retention
         foreach (var booking in state.Bookings)
         {
             booking.Returnees = [];
+            booking.Removed = null;
         }
         state.NoShows.ForEach(n =>
         {

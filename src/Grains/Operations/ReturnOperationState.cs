@@ -147,6 +147,14 @@ public sealed class Booking
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DecidedAnswer? Decided { get; set; }
 
+    /// <summary>
+    /// Returnees taken off this booking one by one (a destination rejected them): a retry of the booking's request still names
+    /// them. Null until someone is removed, so that the rows of other bookings stay as they were.
+    /// </summary>
+    [Id(15)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Removed { get; set; }
+
     /// <summary>Rule 11: every returnee and every staff member takes a seat. Checked: counts are bounded (<see cref="BookingLimits"/>), a wrap would be a bug.</summary>
     public int Seats => checked(ReturneeCount + Escorts + Medical + Monitors + Interpreters + Observers);
 
@@ -218,4 +226,12 @@ public sealed class ClearanceRecord
 
     [Id(3)]
     public int ManifestVersion { get; set; }
+
+    /// <summary>
+    /// The organiser's reason for going on despite this rejection (at confirmation or departure): it no longer holds the
+    /// operation back. A new verdict of the destination replaces the record, and with it this.
+    /// </summary>
+    [Id(4)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OverriddenBecause { get; set; }
 }

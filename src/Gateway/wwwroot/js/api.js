@@ -53,12 +53,26 @@ export function claimsOf(token) {
 }
 
 export class Problem extends Error {
-  constructor(status, body) {
+  // unavailable: no answer or a server failure (nothing was decided), not a refusal.
+  constructor(status, body, unavailable = false) {
     super(body?.detail || body?.title || `HTTP ${status}`);
     this.status = status;
     this.rule = body?.rule;
     this.body = body;
+    this.unavailable = unavailable;
   }
+}
+
+// How long a request may take before the page says it was not done: a gateway that hangs is as silent as one that is down.
+const TIMEOUT_MS = 20000;
+
+// A request that got no answer (gateway down, network gone, no answer in time) or a server failure (5xx): a Problem like any
+// refusal, so every page says what did not happen instead of dropping an uncaught "Failed to fetch". Pages keep what was
+// typed on a refusal; the words say so.
+function unreachable(method, status) {
+  const what = method === 'GET' ? 'This could not be loaded' : 'This was not done';
+  const why = status ? `the server failed (HTTP ${status})` : 'the server could not be reached';
+  return new Problem(status, { title: 'unavailable', detail: `${what}: ${why}. Nothing you entered was lost; try again in a moment.` }, true);
 }
 
 async function request(method, path, body, ifMatch) {
@@ -66,10 +80,24 @@ async function request(method, path, body, ifMatch) {
   if (ifMatch) headers['If-Match'] = ifMatch;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
-  const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch {
+    throw unreachable(method, 0);
+  }
+  if (response.status >= 500) throw unreachable(method, response.status);
   if (response.status === 204) return null;
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // Not our gateway's answer (a proxy's page): said as a failure, not thrown as a parse error.
+    throw unreachable(method, response.status);
+  }
   if (response.status === 401 && !session.token) expired();
   if (!response.ok) throw new Problem(response.status, data);
   return data;
@@ -83,33 +111,39 @@ export const api = {
   del: (path, ifMatch) => request('DELETE', path, undefined, ifMatch),
 };
 
-// Server-sent events over fetch, so that a pasted token travels in a header rather than in the URL.
-export function subscribe(path, onEvent, signal) {
+// Server-sent events over fetch, so that a pasted token travels in a header rather than in the URL. `connected(true|false)`
+// says whether the stream is up: false as soon as it drops or cannot be opened, true once it is open again (it is retried
+// every 2 s while the gateway is down or failing; a refusal, 401/403, ends it).
+export function subscribe(path, onEvent, signal, connected = () => {}) {
   (async () => {
     while (!signal.aborted) {
       try {
         const response = await fetch(`/api/v1${path}`, {
           headers: { ...authHeaders(), Accept: 'text/event-stream' }, signal,
         });
-        if (!response.ok || !response.body) return;
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-            const type = (block.split('\n').find((l) => l.startsWith('event:')) || 'event: message').slice(6).trim();
-            if (data) onEvent(type, data);
+        if (response.status < 500 && (!response.ok || !response.body)) return;
+        if (response.ok && response.body) {
+          connected(true);
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += value;
+            let end;
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+              const type = (block.split('\n').find((l) => l.startsWith('event:')) || 'event: message').slice(6).trim();
+              if (data) onEvent(type, data);
+            }
           }
         }
-      } catch (e) {
+      } catch {
         if (signal.aborted) return;
       }
+      connected(false);
       await new Promise((r) => setTimeout(r, 2000));
     }
   })();

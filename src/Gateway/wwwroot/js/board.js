@@ -1,4 +1,4 @@
-import { api, subscribe } from './api.js';
+import { api, Problem, subscribe } from './api.js';
 import { el, table, when } from './dom.js';
 import { notificationsPanel } from './notifications.js';
 import { statusWord, typeWord, warningText } from './words.js';
@@ -23,20 +23,40 @@ export async function renderBoard(main, claims, signal) {
   // The secretariat follows every operation's dates; fro and admin have no calendar feed.
   if (claims.role === 'secretariat') main.insertBefore(await calendarFeedSection(), holder);
   let pending = null;
+  let down = false;
   const redraw = async () => {
     const [operations, replies, late] = await Promise.all([board(), overdueReplies(), overdueIdentifications()]);
     holder.replaceChildren(operations);
     overdue.replaceChildren(...replies);
     identifications.replaceChildren(...late);
   };
+  // A redraw after an event or a reconnection: a failure keeps the board as it was and says so (Problem: no answer, 5xx).
+  const refresh = async () => {
+    try {
+      await redraw();
+      live.className = 'ok';
+      live.textContent = `Live: updated ${new Date().toISOString().slice(11, 19)} UTC.`;
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      live.className = 'problem';
+      live.textContent = `Not updated: ${e.message}`;
+    }
+  };
   await redraw();
   subscribe('/events', () => {
     clearTimeout(pending);
-    pending = setTimeout(async () => {
-      await redraw();
-      live.textContent = `Live: updated ${new Date().toISOString().slice(11, 19)} UTC.`;
-    }, 150);
-  }, signal);
+    pending = setTimeout(refresh, 150);
+  }, signal, (up) => {
+    if (up === !down) return;
+    down = !up;
+    if (down) {
+      live.className = 'problem';
+      live.textContent = 'Reconnecting… The connection to the server dropped: the board shows what it last knew and catches up when it returns.';
+    } else {
+      // Events sent while the stream was down were missed: the board is read again.
+      refresh();
+    }
+  });
 }
 
 async function board() {

@@ -16,6 +16,7 @@ const words = {
   'booking.cancelled': 'Booking cancelled',
   'booking.suspended': 'Seat suspended: a returnee can no longer travel',
   'booking.reinstated': 'Booking reinstated',
+  'booking.returnee-removed': 'Returnee removed from a booking',
   'returnee.ineligible': 'A booked returnee became ineligible',
   'operation.announced': 'Operation announced',
   'operation.bookingclosed': 'Booking closed',

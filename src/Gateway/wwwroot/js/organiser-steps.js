@@ -62,9 +62,15 @@ function step(op, to, send) {
   const action = el('button', { type: 'button', 'aria-describedby': help, onclick: () => send(action, body()) }, button);
   let override = null;
   let reason = null;
-  if (to === 'Confirmed') {
+  // Issue 24: a destination's rejection still standing blocks the departure unless the organiser overrides it with a reason.
+  const rejected = to === 'Departed' && (op.clearances || []).some((c) => c.outstanding);
+  if (to === 'Confirmed' || rejected) {
     override = el('input', { id: `${op.id}-override`, type: 'checkbox' });
     reason = el('input', { id: `${op.id}-override-reason`, maxlength: 200, class: 'wide' });
+  }
+  if (rejected) {
+    action.disabled = true;
+    override.addEventListener('change', () => { action.disabled = !override.checked; });
   }
   function body() {
     return override?.checked ? { to, overrideClearance: true, reason: reason.value.trim() } : { to };
@@ -72,7 +78,8 @@ function step(op, to, send) {
   return el('div', { class: 'step' },
     el('p', {}, action, ' ', el('span', { id: help, class: 'muted' }, checks)),
     override ? el('div', {},
-      el('label', { class: 'check', for: override.id }, override, ' Confirm without every destination\'s clearance'),
+      el('label', { class: 'check', for: override.id }, override,
+        rejected ? ' Depart despite the destination\'s rejection' : ' Confirm without every destination\'s clearance'),
       el('label', { for: reason.id }, 'Reason for the override'), reason) : null);
 }
 

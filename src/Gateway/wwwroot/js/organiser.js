@@ -18,7 +18,7 @@ export async function renderOrganiser(main, claims) {
     // The list is a read model of counts; sharing, clearances and monitors are on the operation itself.
     const operations = await Promise.all(list.map((o) => api.get(`/operations/${encodeURIComponent(o.id)}`)));
     const running = operations.filter((o) => !isEnded(o));
-    open.replaceChildren(...(running.length ? running.map((op) => card(op, refresh)) : [el('p', {}, 'This state organises no open operation.')]));
+    open.replaceChildren(...(running.length ? running.map((op) => card(op, refresh, claims.country)) : [el('p', {}, 'This state organises no open operation.')]));
     ended.replaceChildren(endedTable(operations.filter(isEnded), claims.country));
   };
   const create = el('details', { class: 'card' }, el('summary', {}, 'Plan a new operation'),
@@ -32,7 +32,7 @@ const isEnded = (op) => ['Completed', 'Cancelled'].includes(op.status);
 const shareable = (op) => ['BookingClosed', 'Confirmed', 'Departed'].includes(op.status);
 
 // One operation; it redraws itself from the answer of each step, and the lists are read again once it has ended.
-function card(op, refresh) {
+function card(op, refresh, organiser) {
   const node = el('section', { class: 'card', 'data-organised': op.id, 'data-status': op.status, 'aria-labelledby': `${op.id}-title` });
   const draw = (current) => {
     node.dataset.status = current.status;
@@ -50,6 +50,7 @@ function card(op, refresh) {
         ...(['Confirmed', 'Departed'].includes(current.status)
           ? [el('dt', {}, 'Passenger list'), el('dd', { 'data-field': 'paxlst' }, paxlstDownload(current))] : [])),
       current.warnings.length ? el('ul', { class: 'alert' }, current.warnings.map((w) => el('li', {}, warningText(w)))) : null,
+      rejections(current, draw, organiser),
       lifecycleSteps(current, (changed) => {
         toast(`${changed.id}: ${statusWord(changed.status)}.`);
         if (isEnded(changed)) refresh();
@@ -57,6 +58,59 @@ function card(op, refresh) {
       }));
   };
   draw(op);
+  return node;
+}
+
+// Issue 24: a destination's rejection still standing holds the departure back. It names the people it rejected: this state's by
+// its case reference, another state's by seat (their cases are that state's), each with a way to take the person off.
+function rejections(op, draw, organiser) {
+  const outstanding = (op.clearances || []).filter((c) => c.outstanding);
+  if (!outstanding.length) return null;
+  const people = el('ul', {}, el('li', {}, 'Reading the manifest…'));
+  const problem = el('div', { 'aria-live': 'assertive' });
+  const node = el('div', { class: 'problem', role: 'alert', 'data-rejections': op.id },
+    el('strong', {}, `Manifest rejected by ${outstanding.map((c) => c.destination).join(', ')}. `),
+    'Departure is blocked until the destination clears the manifest again, the rejected people are removed, or you override with a reason.',
+    people, problem);
+  const remove = async (button, entry, label) => {
+    problem.replaceChildren();
+    button.disabled = true;
+    try {
+      await api.del(`/operations/${encodeURIComponent(op.id)}/bookings/${encodeURIComponent(entry.bookingId)}/returnees/${encodeURIComponent(entry.returneeId)}`);
+      toast(`${label} removed from the booking of ${entry.country}.`);
+      draw(await api.get(`/operations/${encodeURIComponent(op.id)}`));
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      problem.replaceChildren(el('p', { class: 'problem' }, `Not removed. ${explain(e)}`));
+      button.disabled = false;
+    }
+  };
+  (async () => {
+    try {
+      const manifest = await api.get(`/operations/${encodeURIComponent(op.id)}/manifest`);
+      const items = [];
+      for (const c of outstanding) {
+        if (!c.rejectedReturnees.length) {
+          items.push(el('li', {}, `${c.destination} rejected the whole manifest: ${c.reason || 'no reason given'}`));
+          continue;
+        }
+        for (const id of c.rejectedReturnees) {
+          const seat = manifest.entries.findIndex((e) => e.returneeId === id);
+          if (seat < 0) continue; // taken off already
+          const entry = manifest.entries[seat];
+          const label = entry.country === organiser ? `Case ${(await api.get(`/returnees/${encodeURIComponent(id)}`)).reference}`
+            : `Seat ${seat + 1} (${entry.country})`;
+          const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove from booking: ${label}` }, 'Remove from booking');
+          button.addEventListener('click', () => remove(button, entry, label));
+          items.push(el('li', { 'data-rejected': id }, `${label}, rejected by ${c.destination}: ${c.reason || 'no reason given'} `, button));
+        }
+      }
+      people.replaceChildren(...items);
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      people.replaceChildren(el('li', {}, `The rejected people could not be listed. ${explain(e)}`));
+    }
+  })();
   return node;
 }
 

@@ -96,6 +96,59 @@ public sealed class DestinationClearanceTests
         Assert.True(Clearance(operation).ByEveryDestination());
     }
 
+    [Fact]
+    public void A_rejection_after_confirmation_holds_the_departure_until_cleared_again()
+    {
+        var operation = Shared();
+        operation.State.Status = OperationStatus.Confirmed;
+        Clearance(operation).Clear(s_nigeria, new ClearanceDecision(false, ["de-1"], "no travel document"));
+
+        var held = Assert.Throws<DomainRuleException>(() => Lifecycle(operation).Check(Caller.CoordinatorOf("AT"), new(OperationStatus.Departed), AnnouncedOperation.Now));
+        Assert.Equal(RuleCode.ManifestClearance, held.Violations[0].Rule);
+        Assert.Contains("NG", held.Violations[0].Detail, StringComparison.Ordinal);
+
+        Clearance(operation).Clear(s_nigeria, new ClearanceDecision(true, [], null));
+        Assert.Empty(Clearance(operation).Outstanding());
+        Lifecycle(operation).Check(Caller.CoordinatorOf("AT"), new(OperationStatus.Departed), AnnouncedOperation.Now);
+    }
+
+    [Fact]
+    public void A_rejection_of_the_whole_manifest_holds_the_departure_until_the_organiser_overrides_it_with_a_reason()
+    {
+        var operation = Shared();
+        operation.State.Status = OperationStatus.Confirmed;
+        Clearance(operation).Clear(s_nigeria, new ClearanceDecision(false, [], "landing permit withdrawn"));
+        var organiser = Caller.CoordinatorOf("AT");
+
+        Assert.Throws<DomainRuleException>(() => Lifecycle(operation).Check(organiser, new(OperationStatus.Departed, " ", OverrideClearance: true), AnnouncedOperation.Now));
+        var overridden = new StatusChange(OperationStatus.Departed, "permit renewed by phone", OverrideClearance: true);
+        Lifecycle(operation).Check(organiser, overridden, AnnouncedOperation.Now);
+        Lifecycle(operation).Move(overridden.To, overridden.Reason, AnnouncedOperation.Now);
+
+        Assert.Equal("permit renewed by phone", operation.State.Clearances["NG"].OverriddenBecause);
+        Assert.Empty(Clearance(operation).Outstanding());
+    }
+
+    [Fact]
+    public void A_rejection_overridden_at_confirmation_does_not_hold_the_departure_but_a_new_one_does()
+    {
+        var operation = Shared();
+        Clearance(operation).Clear(s_nigeria, new ClearanceDecision(false, ["de-1"], "no travel document"));
+        Lifecycle(operation).Move(OperationStatus.Confirmed, "document follows by courier", AnnouncedOperation.Now);
+        Assert.Empty(Clearance(operation).Outstanding());
+        Assert.DoesNotContain(OperationSummary.View(AnnouncedOperation.Id, operation.State).Warnings, w => w.StartsWith("manifest-rejected", StringComparison.Ordinal));
+
+        var notices = Clearance(operation).Clear(s_nigeria, new ClearanceDecision(false, [], "airport closed"));
+
+        var view = OperationSummary.View(AnnouncedOperation.Id, operation.State);
+        Assert.Contains(view.Warnings, w => w.StartsWith("manifest-rejected", StringComparison.Ordinal));
+        Assert.True(view.Clearances.Single().Outstanding);
+        Assert.Equal([Destination.Country("AT"), Destination.Role(Caller.Secretariat)], notices.Select(n => n.Destination));
+        Assert.Null(notices[1].Body.Reason);
+    }
+
+    private static OperationLifecycle Lifecycle(AnnouncedOperation operation) => new(AnnouncedOperation.Id, operation.State);
+
     private static AnnouncedOperation Shared(IReadOnlyList<string>? destinations = null)
     {
         var operation = new AnnouncedOperation(destinations: destinations);
