@@ -64,7 +64,8 @@ public static class ComplaintsApi
             throw new DomainRuleException(RuleCode.Validation, "happenedOn cannot be in the future.");
         }
         var receipt = await store.SubmitAsync(form, cancellationToken);
-        return TypedResults.Created(ApiConventions.BasePath + TrackingPath + "/" + receipt.TrackingCode, receipt);
+        // No Location: the address would carry the code into logs and proxies; the code is in the body, shown this once.
+        return TypedResults.Created((string?)null, receipt);
     }
 
     private static async Task<Ok<ComplaintTracking>> TrackAsync(string trackingCode, HttpContext http, ComplaintStore store, CancellationToken cancellationToken)
