@@ -14,8 +14,11 @@ public sealed class ComplaintLimits
     /// <summary>The longest account of what happened: about two pages of text.</summary>
     public const int MaxDescription = 8000;
 
-    /// <summary>The form's largest body: the longest account in any script (up to 3 bytes a character in UTF-8, 4 escaped) and the rest.</summary>
-    public const long MaxBodyBytes = 40 * 1024;
+    /// <summary>
+    /// The form's largest body: the longest account in any script, each character sent as a six-byte <c>\uXXXX</c> escape (as
+    /// System.Text.Json writes Arabic by default), and the other fields; below the gateway's 64 kB.
+    /// </summary>
+    public const long MaxBodyBytes = 56 * 1024;
 
     /// <summary>Complaints one client address may send per window.</summary>
     public int PermitsPerAddress { get; set; } = 5;

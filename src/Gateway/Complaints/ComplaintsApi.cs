@@ -25,7 +25,7 @@ public static class ComplaintsApi
             .WithDescription("Open to anyone: the person returned, a representative, or a witness. `language` is one of en, fr, ar, sq, sr, ur; " +
                 "`happenedOn` not in the future; `operationId` (as the complainant knows it) and `contact` are optional. Answers 201 with a " +
                 "tracking code shown only this once, which shows the complaint's status and nothing more. Limited per client address and " +
-                "for everyone together (429 beyond, with Retry-After); the body is at most 40 kB (413). Needs no Idempotency-Key: a retry is a second complaint.");
+                "for everyone together (429 beyond, with Retry-After); the body is at most 56 kB (413). Needs no Idempotency-Key: a retry is a second complaint.");
         app.MapApiGroup(TrackingPath, "Complaints").MapGet("/{trackingCode}", TrackAsync).AllowAnonymous()
             .WithSummary("The status of a complaint, by its tracking code (no account needed)")
             .WithDescription("Only the status (Received, Answered, Forwarded, Closed); an unknown code is 404. Dashes, spaces and case in the code do not matter.");
