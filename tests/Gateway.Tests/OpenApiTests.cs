@@ -47,6 +47,8 @@ public sealed class OpenApiTests(SharedPostgres postgres) : GatewayTestBase(post
         // Exchange formats (issue 26): calendar feeds (RFC 5545), the European travel document for return (Regulation (EU) 2016/1953).
         "POST /api/v1/returnees/{id}/eu-travel-document",
         "GET /api/v1/calendar-feed", "PUT /api/v1/calendar-feed", "DELETE /api/v1/calendar-feed", "GET /api/v1/calendars/{secret}",
+        "POST /api/v1/complaints", "GET /api/v1/complaint-tracking/{trackingCode}", "GET /api/v1/complaints", "GET /api/v1/complaints/{id}",
+        "POST /api/v1/complaints/{id}/answer", "POST /api/v1/complaints/{id}/forward", "POST /api/v1/complaints/{id}/close", "DELETE /api/v1/complaints/{id}",
         // Statistics as the authorities count them (Eurostat's layout; ECA special report 17/2021).
         "GET /api/v1/statistics/returns", "GET /api/v1/statistics/travel-documents",
         // Rule 22, legal holds (issue 27).

@@ -1,6 +1,7 @@
 using ReturnOps.Gateway.Agreements;
 using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Calendars;
+using ReturnOps.Gateway.Complaints;
 using ReturnOps.Gateway.Costs;
 using ReturnOps.Gateway.Countries;
 using ReturnOps.Gateway.Identification;
@@ -49,5 +50,6 @@ public static class GatewayApi
         .MapDeliveriesApi()
         .MapAuditApi()
         .MapCalendarApi()
-        .MapPassengerListApi();
+        .MapPassengerListApi()
+        .MapComplaintsApi();
 }

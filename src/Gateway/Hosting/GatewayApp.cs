@@ -5,6 +5,7 @@ using ReturnOps.Gateway.Audit;
 using ReturnOps.Gateway.Auth;
 using ReturnOps.Gateway.Auth.SignIn;
 using ReturnOps.Gateway.Calendars;
+using ReturnOps.Gateway.Complaints;
 using ReturnOps.Gateway.Events;
 using ReturnOps.Gateway.Idempotency;
 using ReturnOps.Gateway.Notifications;
@@ -43,6 +44,10 @@ public static class GatewayApp
         services.AddSingleton<GatewayDatabase>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<CalendarFeeds>();
+        services.Configure<ComplaintLimits>(builder.Configuration.GetSection(ComplaintLimits.Section));
+        var complaints = builder.Configuration.GetSection(ComplaintLimits.Section).Get<ComplaintLimits>() ?? new ComplaintLimits();
+        services.AddSingleton<ComplaintStore>();
+        services.AddHostedService<ComplaintRetention>();
         services.TryAddKeyedSingleton(IdempotencyLeases.ClockKey, TimeProvider.System);
         services.AddSingleton<IdempotencyLeases>();
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyLeases>());
@@ -63,13 +68,16 @@ public static class GatewayApp
         services.AddGatewayAuth(tokens, issuers, SignInSettings.From(builder.Configuration, builder.Environment.IsDevelopment(), issuers), builder.Configuration);
         services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = gateway.RateLimitPermits,
-                    Window = TimeSpan.FromSeconds(gateway.RateLimitWindowSeconds),
-                    QueueLimit = 0,
-                }));
+            // Every caller's permits, and the public complaint form's own limits on top (per address and for everyone).
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = gateway.RateLimitPermits,
+                        Window = TimeSpan.FromSeconds(gateway.RateLimitWindowSeconds),
+                        QueueLimit = 0,
+                    })),
+                complaints.Limiter());
             o.OnRejected = (context, _) =>
             {
                 RateLimitHeaders.Write(context.HttpContext.Response, gateway, 0);

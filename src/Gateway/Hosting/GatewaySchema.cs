@@ -2,7 +2,7 @@ using ReturnOps.Storage;
 
 namespace ReturnOps.Gateway.Hosting;
 
-/// <summary>The gateway's own tables, next to the runtime's: idempotency keys, the audit log and calendar feed secrets.</summary>
+/// <summary>The gateway's own tables, next to the runtime's: idempotency keys, the audit log, calendar feed secrets and complaints.</summary>
 public static class GatewaySchema
 {
     public const string Module = "gateway";
@@ -26,7 +26,26 @@ public static class GatewaySchema
         new(Module, 4, "calendar feeds: one revocable secret per caller, stored as its SHA-256",
             PostgresSql: CalendarFeeds("text", "bigint"),
             SqliteSql: CalendarFeeds("TEXT", "INTEGER")),
+        new(Module, 5, "complaints of the public channel (rule 24), found by their tracking code's SHA-256",
+            PostgresSql: Complaints("text", "bigint"),
+            SqliteSql: Complaints("TEXT", "INTEGER")),
     ];
+
+    /// <summary>
+    /// Complaints to the fundamental-rights officer (<c>Complaints/ComplaintStore</c>). The tracking code is kept only as its hash;
+    /// the personal columns (what happened, contact, answer, reason, operation as the complainant named it) are nulled at erasure.
+    /// The list reads newest first; retention finds the closed ones by closing time.
+    /// </summary>
+    private static string Complaints(string text, string bigint) => $"""
+        CREATE TABLE gateway_complaints (
+            id {text} PRIMARY KEY, tracking_hash {text} NOT NULL, status {text} NOT NULL, received_ms {bigint} NOT NULL,
+            updated_ms {bigint} NOT NULL, complainant {text} NOT NULL, language {text} NOT NULL, happened_on {text} NOT NULL,
+            operation_id {text}, what_happened {text}, contact {text}, answer {text}, forwarded_to {text}, close_reason {text},
+            closed_ms {bigint}, erased_ms {bigint});
+        CREATE UNIQUE INDEX gateway_complaints_tracking ON gateway_complaints (tracking_hash);
+        CREATE INDEX gateway_complaints_received ON gateway_complaints (received_ms, id);
+        CREATE INDEX gateway_complaints_closed ON gateway_complaints (closed_ms) WHERE erased_ms IS NULL;
+        """;
 
     /// <summary>
     /// A calendar client fetches its feed without a token, so the feed's secret stands for the caller who issued it. Only its hash

@@ -8,6 +8,7 @@ import { renderPartner } from './partner.js';
 import { renderProvider } from './provider.js';
 import { renderProviders } from './admin-providers.js';
 import { renderSignIn } from './signin.js';
+import { renderComplaints } from './fro-complaints.js';
 import { keepTyped, restoreTyped } from './typed.js';
 
 const main = document.getElementById('main');
@@ -22,6 +23,7 @@ const pages = {
   '#/monitor': { title: 'Operations I monitor', roles: ['monitor'], render: renderMonitor },
   '#/provider': { title: 'Reintegration referrals', roles: ['provider'], render: renderProvider },
   '#/reintegration-providers': { title: 'Reintegration providers', roles: ['admin'], render: renderProviders },
+  '#/complaints': { title: 'Complaints', roles: ['fro'], render: renderComplaints },
 };
 
 function home(role) {

@@ -33,6 +33,8 @@ export async function renderSignIn(main, done) {
     input, el('p', {}, el('button', { type: 'submit', class: session.signInAvailable ? 'secondary' : '' }, 'Sign in with this token')));
   main.append(form);
   main.append(el('p', {}, el('a', { href: '/scalar/' }, 'API reference for integrators')));
+  // Rule 24: the public complaint form needs no account, so it is found from here, where everyone without one lands.
+  main.append(el('p', {}, el('a', { href: '/complaint.html', id: 'complain' }, 'Complain to the fundamental-rights officer (no account needed)')));
 
   // What can be told without the gateway is told at once; the signature is checked by the gateway on the first call.
   function submit(event) {
