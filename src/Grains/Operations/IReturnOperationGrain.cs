@@ -66,7 +66,7 @@ public interface IReturnOperationGrain : IGrainWithStringKey
     Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null, AuditNote? audit = null);
 
     /// <summary>
-    /// Takes one returnee off a booking, the rest of it standing (a destination rejected the person): the booking's coordinator
+    /// Takes one returnee (and its family on the booking, rule 4) off a booking, the rest of it standing (a destination rejected the person): the booking's coordinator
     /// any of its returnees, the organiser one a destination rejected. Its seat goes to the waitlist; one call, like a cancellation.
     /// </summary>
     /// <param name="expectedVersion">The version the caller read (If-Match); checked when the removal is decided. Null: no precondition.</param>

@@ -16,6 +16,9 @@ public sealed record Notice(string Destination, Notification Body)
 /// <summary>What one decision changed: the booking it decided, as its caller sees it, and the messages it sends.</summary>
 public sealed record BookingDecision(BookingView Booking, IReadOnlyList<Notice> Notices);
 
+/// <summary>A removal from a booking: the decision, and everyone who left with it (the returnee and its family, rule 4).</summary>
+public sealed record Removal(BookingDecision Decision, IReadOnlyList<string> Returnees);
+
 /// <summary>
 /// An operation's bookings and the decisions on them (rules 2, 4, 8, 11, 21 and the waitlist): booking, cancelling, suspending
 /// and reinstating, each deciding in one synchronous step over the operation's state and giving back what it sends. Plain code,
@@ -177,9 +180,11 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
 
     /// <summary>
     /// Takes one returnee off a booking (a destination rejected the person), keeping the rest of the booking: its seat goes
-    /// to the waitlist in the same decision, as a cancellation's do. The last returnee is not removed: that is a cancellation.
+    /// to the waitlist in the same decision, as a cancellation's do. Rule 4: the members of its family in this booking leave
+    /// with it (a family travels together or not at all), as they stop with it when it is suspended. A removal that would take
+    /// everyone off is not made: that is a cancellation. <see cref="Removal.Returnees"/> names everyone who left.
     /// </summary>
-    public BookingDecision Remove(Booking booking, string returneeId, long? expectedRevision)
+    public Removal Remove(Booking booking, string returneeId, long? expectedRevision)
     {
         CheckRevision(expectedRevision);
         if (state.Status is OperationStatus.Departed or OperationStatus.Completed or OperationStatus.Cancelled || booking.Status == BookingStatus.Cancelled)
@@ -188,18 +193,24 @@ public sealed class OperationBookings(string operationId, ReturnOperationState s
         }
         var returnee = booking.Returnees.Find(r => r.Id == returneeId)
             ?? throw new ResourceNotFoundException($"Returnee {returneeId} is not on booking {booking.Id}.");
-        if (booking.Returnees.Count == 1)
+        var leaving = booking.Returnees.Where(r => r == returnee || (returnee.FamilyGroup is not null && r.FamilyGroup == returnee.FamilyGroup)).ToList();
+        if (leaving.Count == booking.Returnees.Count)
         {
-            throw new DomainRuleException(RuleCode.InvalidTransition, "This is the booking's last returnee: cancel the booking instead.");
+            throw new DomainRuleException(RuleCode.InvalidTransition, leaving.Count == 1
+                ? "This is the booking's last returnee: cancel the booking instead."
+                : "This returnee's family is everyone on the booking, and a family travels together (rule 4): cancel the booking instead.");
         }
-        var seatFreed = booking.Status == BookingStatus.Confirmed && !returnee.Suspended;
-        booking.Returnees.Remove(returnee);
-        (booking.Removed ??= []).Add(returneeId);
+        var seatFreed = booking.Status == BookingStatus.Confirmed && leaving.Exists(r => !r.Suspended);
+        foreach (var member in leaving)
+        {
+            booking.Returnees.Remove(member);
+            (booking.Removed ??= []).Add(member.Id);
+        }
         booking.Recount();
         var notices = Announce(booking, "booking.returnee-removed");
         notices.AddRange(FreeSeats(seatFreed));
         state.Revision++;
-        return new(View(booking, withReturnees: true), notices);
+        return new(new(View(booking, withReturnees: true), notices), [.. leaving.Select(r => r.Id)]);
     }
 
     /// <summary>

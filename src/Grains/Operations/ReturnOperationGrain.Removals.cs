@@ -4,7 +4,7 @@ using ReturnOps.Storage;
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>
-/// One returnee taken off a booking (issue 24): decided and stored like a cancellation, in the bookings' batch, its hold row
+/// One returnee (and its family, rule 4) taken off a booking: decided and stored like a cancellation, in the bookings' batch, its hold row
 /// gone in the same write and the returnee let go once that write is stored.
 /// </summary>
 public sealed partial class ReturnOperationGrain
@@ -37,12 +37,14 @@ public sealed partial class ReturnOperationGrain
                 Audit(audited, audit, "204");
                 await Commits.Commit(audited);
             }
-            await Returnees.Release(booking.Id, [returneeId], stored: true);
+            // Its family left with it (rule 4): everyone removed from the booking and not on it again is let go.
+            await Returnees.Release(booking.Id, [.. booking.Removed.Where(id => booking.Returnees.TrueForAll(r => r.Id != id))], stored: true);
             return;
         }
         // One synchronous step from the decision to its commit; the freed seat goes to the waitlist in the same write.
         var effects = new TurnEffects();
-        Stage(effects, Bookings.Remove(booking, returneeId, expectedVersion).Notices);
+        var removal = Bookings.Remove(booking, returneeId, expectedVersion);
+        Stage(effects, removal.Decision.Notices);
         Audit(effects, audit, "204");
         var stored = _removing[(bookingId, returneeId)] = Commits.Commit(effects);
         try
@@ -53,8 +55,8 @@ public sealed partial class ReturnOperationGrain
         {
             _removing.Remove((bookingId, returneeId));
         }
-        // The write took the returnee's hold row away with the booking's change: only a stored removal lets it go.
-        await Returnees.Release(booking.Id, [returneeId], stored: true);
+        // The write took the hold rows away with the booking's change: only a stored removal lets them go.
+        await Returnees.Release(booking.Id, removal.Returnees, stored: true);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal sealed class AnnouncedOperation
 
     public BookingDecision Cancel(string bookingId, long? ifMatch = null) => Bookings.Cancel(Booking(bookingId), ifMatch);
 
-    public BookingDecision Remove(string bookingId, string returneeId, long? ifMatch = null) => Bookings.Remove(Booking(bookingId), returneeId, ifMatch);
+    public BookingDecision Remove(string bookingId, string returneeId, long? ifMatch = null) => Bookings.Remove(Booking(bookingId), returneeId, ifMatch).Decision;
 
     public BookingDecision? Suspend(string returneeId, params string[] rules) =>
         Bookings.Suspend(returneeId, rules.Length == 0 ? [RuleCode.SuspensiveAppeal] : rules);

@@ -39,6 +39,32 @@ public sealed class ReturneeRemovalTests
         Assert.Equal([RuleCode.InvalidTransition], operation.RulesBrokenBy(() => operation.Remove("de", "de-1")));
     }
 
+    [Fact]
+    public void Rule_4_a_removed_returnees_family_in_the_booking_leaves_with_it()
+    {
+        var operation = new AnnouncedOperation(capacity: 8);
+        operation.Book("DE", "de", [Judged.Voluntary("DE", "de-1"), Judged.Voluntary("DE", "de-2", family: "fam-a"),
+            Judged.Voluntary("DE", "de-3", family: "fam-a")], medical: 1);
+
+        var removal = operation.Bookings.Remove(operation.Booking("de"), "de-2", null);
+
+        Assert.Equal(["de-2", "de-3"], removal.Returnees);
+        Assert.Equal(["de-1"], removal.Decision.Booking.Returnees);
+        Assert.False(operation.Bookings.Holds().ContainsKey("de-3"));
+        Assert.Equal(1, operation.Booking("de").ReturneeCount);
+    }
+
+    [Fact]
+    public void Rule_4_a_family_that_is_the_whole_booking_is_not_removed_the_booking_is_cancelled_instead()
+    {
+        var operation = new AnnouncedOperation();
+        operation.Book("DE", "de", [Judged.Voluntary("DE", "de-1", family: "fam-a"), Judged.Voluntary("DE", "de-2", family: "fam-a")], medical: 1);
+        var before = operation.Fingerprint();
+
+        Assert.Equal([RuleCode.InvalidTransition], operation.RulesBrokenBy(() => operation.Remove("de", "de-2")));
+        Assert.Equal(before, operation.Fingerprint());
+    }
+
     [Theory]
     [InlineData(OperationStatus.Departed)]
     [InlineData(OperationStatus.Completed)]
