@@ -1,23 +1,28 @@
+using ReturnOps.Grains.Rules;
+
 namespace ReturnOps.Gateway.Auth;
 
-/// <summary>The roles of the contract and the authorization policies built from them.</summary>
+/// <summary>
+/// The roles of the contract and what each needs in a token. The names are the domain's (<see cref="Caller"/>, which the grains
+/// decide with): written once there, so a token's role and a grain's check can never spell one role two ways.
+/// </summary>
 public static class Roles
 {
-    public const string Coordinator = "coordinator";
-    public const string Secretariat = "secretariat";
-    public const string Partner = "partner";
-    public const string Monitor = "monitor";
-    public const string Fro = "fro";
-    public const string Admin = "admin";
+    public const string Coordinator = Caller.Coordinator;
+    public const string Secretariat = Caller.Secretariat;
+    public const string Partner = Caller.Partner;
+    public const string Monitor = Caller.Monitor;
+    public const string Fro = Caller.Fro;
+    public const string Admin = Caller.Admin;
 
     /// <summary>A reintegration service provider of a destination (rule 18); its tokens carry a <c>provider</c> claim.</summary>
-    public const string Provider = "provider";
+    public const string Provider = Caller.ProviderRole;
 
     /// <summary>
     /// A court, or a lawyer acting for the person, as its member state's identity provider vouches (rule 22): places and reads legal
     /// holds on that country's cases and nothing else; its tokens carry a <c>country</c> claim.
     /// </summary>
-    public const string Court = "court";
+    public const string Court = Caller.Court;
 
     public static IReadOnlyList<string> All { get; } = [Coordinator, Secretariat, Partner, Monitor, Fro, Admin, Provider, Court];
 
