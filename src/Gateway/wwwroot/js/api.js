@@ -103,6 +103,30 @@ async function request(method, path, body, ifMatch) {
   return data;
 }
 
+// A file the gateway makes (a CSV, a PAXLST message), saved by the browser under `filename`. Fetched here rather than linked,
+// so that the same credentials travel as with every other request (the pasted token or the session cookie with its marker);
+// a failure is a Problem as any request's is.
+export async function download(path, accept, filename) {
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, { headers: { Accept: accept, ...authHeaders() }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch {
+    throw unreachable('GET', 0);
+  }
+  if (response.status >= 500) throw unreachable('GET', response.status);
+  if (response.status === 401 && !session.token) expired();
+  if (!response.ok) {
+    let body = null;
+    try { body = await response.json(); } catch { /* not a problem document: the status says it */ }
+    throw new Problem(response.status, body);
+  }
+  const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(await response.blob()), download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(link.href);
+}
+
 export const api = {
   get: (path) => request('GET', path),
   post: (path, body) => request('POST', path, body ?? {}),

@@ -1,4 +1,4 @@
-import { session } from './api.js';
+import { download } from './api.js';
 import { el } from './dom.js';
 
 // Statistics as the authorities count them (docs/api.md, "Exchange formats"): persons returned per month in the long layout of
@@ -8,19 +8,13 @@ export function statisticsDownloads(scope) {
   const thisYear = new Date().getUTCFullYear();
   const year = el('input', { id: 'statistics-year', type: 'number', min: 2000, max: thisYear, value: thisYear, required: true });
   const result = el('span', { 'aria-live': 'polite' });
-  const download = (path, name) => async () => {
-    // The token travels in a header, so the file is fetched here and handed to the browser to save.
-    const response = await fetch(`/api/v1/statistics/${path}?year=${encodeURIComponent(year.value)}`,
-      { headers: { Authorization: `Bearer ${session.token}`, Accept: 'text/csv' } });
-    if (!response.ok) {
-      result.replaceChildren(el('span', { class: 'problem' }, `The CSV file could not be made (HTTP ${response.status}).`));
-      return;
+  const save = (path, name) => async () => {
+    try {
+      await download(`/statistics/${path}?year=${encodeURIComponent(year.value)}`, 'text/csv, application/problem+json', `${name}-${year.value}.csv`);
+      result.replaceChildren();
+    } catch (e) {
+      result.replaceChildren(el('span', { class: 'problem' }, `The CSV file could not be made: ${e.message}`));
     }
-    result.replaceChildren();
-    const link = el('a', { href: URL.createObjectURL(await response.blob()), download: `${name}-${year.value}.csv` });
-    document.body.append(link);
-    link.click();
-    link.remove();
   };
   return el('section', { class: 'card no-print', 'aria-labelledby': 'authority-statistics-heading' },
     el('h3', { id: 'authority-statistics-heading' }, 'Statistics for the authorities (CSV)'),
@@ -28,7 +22,7 @@ export function statisticsDownloads(scope) {
       + 'Eurostat\'s return statistics; and the days from identification request to travel document per destination.'),
     el('p', {},
       el('label', { for: 'statistics-year' }, 'Year '), year, ' ',
-      el('button', { type: 'button', onclick: download('returns', 'persons-returned') }, 'Download persons returned'), ' ',
-      el('button', { type: 'button', class: 'secondary', onclick: download('travel-documents', 'travel-document-times') },
+      el('button', { type: 'button', onclick: save('returns', 'persons-returned') }, 'Download persons returned'), ' ',
+      el('button', { type: 'button', class: 'secondary', onclick: save('travel-documents', 'travel-document-times') },
         'Download times to a travel document'), ' ', result));
 }
