@@ -15,8 +15,6 @@ public sealed partial class ReturnOperationGrain
     /// <summary>Bookings decided and not yet stored, by id: a retry of one is answered once its write commits.</summary>
     private readonly Dictionary<string, Task> _unstored = new(StringComparer.Ordinal);
 
-    /// <summary>Cancellations decided and not yet stored, by booking id: a retry of one is answered once its write commits.</summary>
-    private readonly Dictionary<string, Task> _cancelling = new(StringComparer.Ordinal);
 
     /// <summary>The decisions over this activation's state.</summary>
     private OperationBookings Bookings => _bookings ??= new(Id, S);
@@ -102,53 +100,13 @@ public sealed partial class ReturnOperationGrain
         }
     }
 
-    public async Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null, AuditNote? audit = null)
-    {
-        await Commits.Settled();
-        // What the gateway checked in a call of its own before: the cancellation is one call too.
-        Bookings.See(caller);
-        while (_unstored.GetValueOrDefault(bookingId) is { } booked)
-        {
-            // Its booking is still being stored (its caller has no answer yet): cancelled after that write.
-            await booked;
-            await Commits.Settled();
-        }
-        var booking = OwnBooking(caller, bookingId);
-        if (booking.Status == BookingStatus.Cancelled)
-        {
-            // Cancelled before, or a retry of a cancellation being stored: answered once stored, its returnees let go
-            // again (a first attempt may have failed between the write and the release; a release is idempotent). If-Match
-            // is checked as for any change: a retry naming the version before the cancellation finds it moved.
-            Bookings.CheckRevision(expectedVersion);
-            if (_cancelling.GetValueOrDefault(bookingId) is { } pending)
-            {
-                await pending;
-            }
-            if (audit is not null)
-            {
-                var audited = new TurnEffects();
-                Audit(audited, audit, "204");
-                await Commits.Commit(audited);
-            }
-            await Returnees.Release(booking.Id, booking.Returnees.Select(r => r.Id), stored: true);
-            return;
-        }
-        // Decided in one synchronous step, like a booking: the freed seats go to the waitlist in the same write.
-        var effects = new TurnEffects();
-        Stage(effects, Bookings.Cancel(booking, expectedVersion).Notices);
-        Audit(effects, audit, "204");
-        var stored = _cancelling[bookingId] = Commits.Commit(effects);
-        try
-        {
-            await stored;
-        }
-        finally
-        {
-            _cancelling.Remove(bookingId);
-        }
-        // Only a stored cancellation lets its returnees go: a failed write keeps the booking, and them with it.
-        await Returnees.Release(booking.Id, booking.Returnees.Select(r => r.Id), stored: true);
-    }
+    public Task CancelBooking(Caller caller, string bookingId, long? expectedVersion = null, AuditNote? audit = null) =>
+        // Cancelled before, or a retry of a cancellation being stored, when the booking reads Cancelled: its returnees are let go
+        // again (a first attempt may have failed between the write and the release; a release is idempotent).
+        LetGoAsync(caller, bookingId, "cancel:" + bookingId, () => OwnBooking(caller, bookingId),
+            booking => booking.Status == BookingStatus.Cancelled ? booking.Returnees.Select(r => r.Id) : null,
+            booking => (Bookings.Cancel(booking, expectedVersion).Notices, booking.Returnees.Select(r => r.Id)),
+            expectedVersion, audit);
 
     public async Task<BookingView> ReinstateBooking(Caller caller, string bookingId, long? expectedVersion = null)
     {

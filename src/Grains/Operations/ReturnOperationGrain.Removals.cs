@@ -4,30 +4,51 @@ using ReturnOps.Storage;
 namespace ReturnOps.Grains.Operations;
 
 /// <summary>
-/// One returnee (and its family, rule 4) taken off a booking: decided and stored like a cancellation, in the bookings' batch, its hold row
-/// gone in the same write and the returnee let go once that write is stored.
+/// One returnee (and its family, rule 4) taken off a booking, and the way it shares with a cancellation (<c>LetGoAsync</c>): decided
+/// and stored in the bookings' batch, the hold rows gone in the same write and the returnees let go once that write is stored.
 /// </summary>
 public sealed partial class ReturnOperationGrain
 {
-    /// <summary>Removals decided and not yet stored, by booking and returnee: a retry of one is answered once its write commits.</summary>
-    private readonly Dictionary<(string Booking, string Returnee), Task> _removing = [];
+    /// <summary>Cancellations and removals decided and not yet stored, by change: a retry of one is answered once its write commits.</summary>
+    private readonly Dictionary<string, Task> _lettingGo = new(StringComparer.Ordinal);
 
-    public async Task RemoveReturnee(Caller caller, string bookingId, string returneeId, long? expectedVersion = null, AuditNote? audit = null)
+    public Task RemoveReturnee(Caller caller, string bookingId, string returneeId, long? expectedVersion = null, AuditNote? audit = null) =>
+        // Removed before, or a retry of a removal being stored, when the returnee is among the removed and not on the booking:
+        // everyone removed from it and not on it again is let go again (its family left with it, rule 4).
+        LetGoAsync(caller, bookingId, $"remove:{bookingId}/{returneeId}", () => RemovableBy(caller, bookingId, returneeId),
+            booking => booking.Removed?.Contains(returneeId) == true && booking.Returnees.TrueForAll(r => r.Id != returneeId)
+                ? booking.Removed.Where(id => booking.Returnees.TrueForAll(r => r.Id != id))
+                : null,
+            booking =>
+            {
+                var removal = Bookings.Remove(booking, returneeId, expectedVersion);
+                return (removal.Decision.Notices, removal.Returnees);
+            },
+            expectedVersion, audit);
+
+    /// <summary>
+    /// The way of a change that lets returnees off a standing booking (its cancellation, one returnee's removal): one call, decided
+    /// in one synchronous step and stored in the bookings' batch with its audit entry, the returnees let go only once it is stored
+    /// (a failed write keeps them). A call made while the booking itself is still being stored waits for that write. A change
+    /// made before (<paramref name="done"/> names whom it let go) is answered once its write is stored, If-Match checked as for
+    /// any change (a retry naming the version before the change finds it moved), and its returnees are let go again.
+    /// </summary>
+    private async Task LetGoAsync(Caller caller, string bookingId, string change, Func<Booking> find, Func<Booking, IEnumerable<string>?> done,
+        Func<Booking, (IReadOnlyList<Notice> Notices, IEnumerable<string> Leaving)> decide, long? expectedVersion, AuditNote? audit)
     {
         await Commits.Settled();
+        // What the gateway checked in a call of its own before: the change is one call too.
         Bookings.See(caller);
         while (_unstored.GetValueOrDefault(bookingId) is { } booked)
         {
-            // Its booking is still being stored: removed from it after that write.
             await booked;
             await Commits.Settled();
         }
-        var booking = RemovableBy(caller, bookingId, returneeId);
-        if (booking.Removed?.Contains(returneeId) == true && booking.Returnees.TrueForAll(r => r.Id != returneeId))
+        var booking = find();
+        if (done(booking) is { } released)
         {
-            // Removed before, or a retry of a removal being stored: answered once stored, the returnee let go again (idempotent).
             Bookings.CheckRevision(expectedVersion);
-            if (_removing.GetValueOrDefault((bookingId, returneeId)) is { } pending)
+            if (_lettingGo.GetValueOrDefault(change) is { } pending)
             {
                 await pending;
             }
@@ -37,26 +58,23 @@ public sealed partial class ReturnOperationGrain
                 Audit(audited, audit, "204");
                 await Commits.Commit(audited);
             }
-            // Its family left with it (rule 4): everyone removed from the booking and not on it again is let go.
-            await Returnees.Release(booking.Id, [.. booking.Removed.Where(id => booking.Returnees.TrueForAll(r => r.Id != id))], stored: true);
+            await Returnees.Release(booking.Id, released, stored: true);
             return;
         }
-        // One synchronous step from the decision to its commit; the freed seat goes to the waitlist in the same write.
         var effects = new TurnEffects();
-        var removal = Bookings.Remove(booking, returneeId, expectedVersion);
-        Stage(effects, removal.Decision.Notices);
+        var (notices, leaving) = decide(booking);
+        Stage(effects, notices);
         Audit(effects, audit, "204");
-        var stored = _removing[(bookingId, returneeId)] = Commits.Commit(effects);
+        var stored = _lettingGo[change] = Commits.Commit(effects);
         try
         {
             await stored;
         }
         finally
         {
-            _removing.Remove((bookingId, returneeId));
+            _lettingGo.Remove(change);
         }
-        // The write took the hold rows away with the booking's change: only a stored removal lets them go.
-        await Returnees.Release(booking.Id, removal.Returnees, stored: true);
+        await Returnees.Release(booking.Id, leaving, stored: true);
     }
 
     /// <summary>

@@ -75,20 +75,26 @@ function unreachable(method, status) {
   return new Problem(status, { title: 'unavailable', detail: `${what}: ${why}. Nothing you entered was lost; try again in a moment.` }, true);
 }
 
+// Sends one request to the API: no answer in time, no answer at all and a server failure become the same Problem, and a 401
+// under the cookie session says the session ended. What came back otherwise is the caller's to read.
+async function send(method, path, init) {
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, { ...init, method, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch {
+    throw unreachable(method, 0);
+  }
+  if (response.status >= 500) throw unreachable(method, response.status);
+  if (response.status === 401 && !session.token) expired();
+  return response;
+}
+
 async function request(method, path, body, ifMatch) {
   const headers = { Accept: 'application/json', ...authHeaders() };
   if (ifMatch) headers['If-Match'] = ifMatch;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
-  let response;
-  try {
-    response = await fetch(`/api/v1${path}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
-    throw unreachable(method, 0);
-  }
-  if (response.status >= 500) throw unreachable(method, response.status);
+  const response = await send(method, path, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 204) return null;
   const text = await response.text();
   let data = null;
@@ -98,7 +104,6 @@ async function request(method, path, body, ifMatch) {
     // Not our gateway's answer (a proxy's page): said as a failure, not thrown as a parse error.
     throw unreachable(method, response.status);
   }
-  if (response.status === 401 && !session.token) expired();
   if (!response.ok) throw new Problem(response.status, data);
   return data;
 }
@@ -107,14 +112,7 @@ async function request(method, path, body, ifMatch) {
 // so that the same credentials travel as with every other request (the pasted token or the session cookie with its marker);
 // a failure is a Problem as any request's is.
 export async function download(path, accept, filename) {
-  let response;
-  try {
-    response = await fetch(`/api/v1${path}`, { headers: { Accept: accept, ...authHeaders() }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch {
-    throw unreachable('GET', 0);
-  }
-  if (response.status >= 500) throw unreachable('GET', response.status);
-  if (response.status === 401 && !session.token) expired();
+  const response = await send('GET', path, { headers: { Accept: accept, ...authHeaders() } });
   if (!response.ok) {
     let body = null;
     try { body = await response.json(); } catch { /* not a problem document: the status says it */ }
@@ -124,7 +122,8 @@ export async function download(path, accept, filename) {
   document.body.append(link);
   link.click();
   link.remove();
-  URL.revokeObjectURL(link.href);
+  // Freed once the browser has taken the file: revoked at once, some browsers cancel the download.
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
 export const api = {
